@@ -1,0 +1,160 @@
+"""The relmap data model: vocabularies, table columns and the validated dataset.
+
+This module is the single source of truth for what a row of each kind holds.
+Ingest produces a :class:`Dataset`; every store writes and reads one.
+
+Graph model (as stored in Neo4j; the embedded store keeps the same facts in tables)::
+
+    (:Person)-[:WORKS_AT]->(:Organisation)
+    (:Person)-[:KNOWS {kind, since}]->(:Person)        undirected tie, stored once
+    (:Person)-[:ATTENDED]->(:Interaction {id, date, type, nature, notes})
+    (:Interaction)-[:ABOUT]->(:Organisation)
+    (:Person)-[:COVERS {role, since}]->(:Organisation)  a rep covering an account
+    (:Deal {id, amount, status, closed_on, product})-[:FOR]->(:Organisation)
+    (:Person)-[:HANDLES]->(:Deal)                        the rep on the deal
+
+>>> PERSONAL_TYPES & BUSINESS_TYPES
+frozenset()
+>>> default_nature("tennis"), default_nature("demo"), default_nature("hackathon")
+('personal', 'business', None)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
+
+__all__ = [
+    "ORG_KINDS",
+    "ROLES",
+    "FRIEND_KINDS",
+    "NATURES",
+    "ACCOUNT_ROLES",
+    "DEAL_STATUSES",
+    "PERSONAL_TYPES",
+    "BUSINESS_TYPES",
+    "TABLES",
+    "Organisation",
+    "Person",
+    "Friendship",
+    "Interaction",
+    "Account",
+    "Deal",
+    "Dataset",
+    "default_nature",
+]
+
+ORG_KINDS = ("own", "customer", "prospect", "partner", "other")
+ROLES = ("rep", "manager", "decision_maker", "influencer", "user", "other")
+FRIEND_KINDS = ("friend", "family", "alumni", "club", "former_colleague", "other")
+NATURES = ("personal", "business")
+ACCOUNT_ROLES = ("owner", "support")
+DEAL_STATUSES = ("won", "lost", "open")
+
+PERSONAL_TYPES = frozenset(
+    {"dinner", "lunch", "sport", "tennis", "golf", "go", "game", "festival", "party", "gift", "personal_call"}
+)
+BUSINESS_TYPES = frozenset(
+    {"meeting", "call", "email", "demo", "visit", "proposal", "negotiation", "contract",
+     "support", "training", "conference"}
+)
+
+#: The six kinds of record, in the order they are validated and written.
+TABLES = ("organisations", "people", "friendships", "interactions", "accounts", "deals")
+
+
+def default_nature(interaction_type: str) -> str | None:
+    """The nature (``personal`` or ``business``) a known interaction type implies."""
+    if interaction_type in PERSONAL_TYPES:
+        return "personal"
+    if interaction_type in BUSINESS_TYPES:
+        return "business"
+    return None
+
+
+class Organisation(NamedTuple):
+    id: str
+    name: str
+    kind: str
+    industry: str | None = None
+    annual_revenue: float | None = None
+
+
+class Person(NamedTuple):
+    id: str
+    name: str
+    org_id: str
+    title: str | None = None
+    role: str = "other"
+    email: str | None = None
+
+
+class Friendship(NamedTuple):
+    """An undirected tie, always stored with ``person_a < person_b``."""
+
+    person_a: str
+    person_b: str
+    kind: str = "friend"
+    since: date | None = None
+
+
+class Interaction(NamedTuple):
+    """An interaction; ``nature`` is the effective one (the row's, else the type's)."""
+
+    id: str
+    date: date
+    type: str
+    nature: str
+    participants: tuple[str, ...]
+    org_id: str | None = None
+    notes: str | None = None
+
+
+class Account(NamedTuple):
+    org_id: str
+    rep_id: str
+    role: str = "owner"
+    since: date | None = None
+
+
+class Deal(NamedTuple):
+    id: str
+    org_id: str
+    amount: float
+    status: str
+    rep_id: str | None = None
+    closed_on: date | None = None
+    product: str | None = None
+
+
+@dataclass
+class Dataset:
+    """Everything one ingest writes: validated, referentially whole rows.
+
+    >>> d = Dataset(organisations=[Organisation("O1", "Acme", "customer")])
+    >>> d.counts()["organisations"], d.counts()["people"]
+    (1, 0)
+    """
+
+    organisations: list[Organisation] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    friendships: list[Friendship] = field(default_factory=list)
+    interactions: list[Interaction] = field(default_factory=list)
+    accounts: list[Account] = field(default_factory=list)
+    deals: list[Deal] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """Row count of each table, in :data:`TABLES` order."""
+        return {t: len(getattr(self, t)) for t in TABLES}
+
+    def sorted(self) -> "Dataset":
+        """A copy with every table sorted by its key (for comparisons)."""
+        return Dataset(
+            organisations=sorted(self.organisations),
+            people=sorted(self.people),
+            friendships=sorted(self.friendships, key=lambda f: (f.person_a, f.person_b)),
+            interactions=sorted(self.interactions, key=lambda i: i.id),
+            accounts=sorted(self.accounts, key=lambda a: (a.org_id, a.rep_id)),
+            deals=sorted(self.deals, key=lambda d: d.id),
+        )

@@ -1,0 +1,299 @@
+"""The Neo4j store: the production backend, and the one analysts query in Cypher.
+
+The driver is created once (:meth:`Neo4jStore.connect`) and handed in; every
+call names its database; reads are routed as reads; writes are ``UNWIND``
+batches in managed transactions, which the driver retries on transient errors.
+
+A load first writes every row stamped with a fresh run id, then deletes what
+that run did not stamp. If the process or the server dies part-way, running
+the same ingest again converges to exactly its input.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import date
+from itertools import islice
+from types import TracebackType
+from typing import Any
+
+import neo4j
+from neo4j import Driver, GraphDatabase, RoutingControl
+from neo4j import exceptions as nx
+
+from graph.errors import QueryRefused, StoreError, StoreUnavailable
+from graph.model import Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
+from graph.store import cypher as q
+from graph.store.base import Progress, QueryResult
+
+__all__ = ["Neo4jStore", "to_json"]
+
+SCHEMA_VERSION = 1
+
+
+def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(rows)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def _native(value: Any) -> Any:
+    """Neo4j temporal values to Python ones; everything else unchanged."""
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def to_json(value: Any) -> Any:
+    """A Cypher result value as plain JSON data (nodes, relationships and paths as objects).
+
+    >>> to_json([1, "a", None])
+    [1, 'a', None]
+    """
+    if isinstance(value, neo4j.graph.Node):
+        return {"id": value.element_id, "labels": sorted(value.labels),
+                "properties": {k: to_json(v) for k, v in value.items() if not k.startswith("_")}}
+    if isinstance(value, neo4j.graph.Relationship):
+        return {"id": value.element_id, "type": value.type,
+                "start": value.start_node.element_id if value.start_node else None,
+                "end": value.end_node.element_id if value.end_node else None,
+                "properties": {k: to_json(v) for k, v in value.items() if not k.startswith("_")}}
+    if isinstance(value, neo4j.graph.Path):
+        return {"nodes": [to_json(n) for n in value.nodes],
+                "relationships": [to_json(r) for r in value.relationships]}
+    if isinstance(value, list):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+_LOAD_CSV = re.compile(r"\bLOAD\s+CSV\b", re.IGNORECASE)
+
+
+class Neo4jStore:
+    """A relmap graph in a Neo4j database.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        A connected driver; the store closes it on :meth:`close` only when
+        ``owns_driver`` is true.
+    database : str
+        The database every query names.
+    location : str
+        The URI, for messages.
+    batch_size : int
+        Rows per ``UNWIND`` write transaction.
+    """
+
+    def __init__(self, driver: Driver, *, database: str = "neo4j", location: str = "neo4j",
+                 batch_size: int = 10_000, owns_driver: bool = False) -> None:
+        self.driver = driver
+        self.database = database
+        self.location = location
+        self.batch_size = batch_size
+        self.owns_driver = owns_driver
+
+    @classmethod
+    def connect(cls, uri: str, *, user: str | None = None, password: str | None = None,
+                database: str | None = None, timeout: float = 10.0, **options: Any) -> "Neo4jStore":
+        """Create the driver for ``uri`` and check the server answers, within ``timeout`` seconds.
+
+        Credentials default to ``NEO4J_USER`` (else ``neo4j``) and ``NEO4J_PASSWORD``;
+        the database to ``NEO4J_DATABASE`` (else ``neo4j``).
+
+        Raises
+        ------
+        StoreUnavailable
+            When the server cannot be reached or refuses the credentials.
+        """
+        user = user or os.environ.get("NEO4J_USER") or "neo4j"
+        password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
+        database = database or os.environ.get("NEO4J_DATABASE") or "neo4j"
+        try:
+            driver = GraphDatabase.driver(
+                uri, auth=(user, password), connection_timeout=timeout,
+                connection_acquisition_timeout=timeout, max_transaction_retry_time=30.0,
+            )
+        except (ValueError, nx.ConfigurationError) as exc:
+            raise StoreUnavailable(f"'{uri}' is not a usable Neo4j URI: {exc}") from exc
+        store = cls(driver, database=database, location=uri, owns_driver=True, **options)
+        try:
+            driver.execute_query("RETURN 1", database_=database, routing_=RoutingControl.READ)
+        except nx.AuthError as exc:
+            driver.close()
+            raise StoreUnavailable(
+                f"Neo4j at {uri} refused the credentials for user '{user}': set NEO4J_USER and "
+                "NEO4J_PASSWORD to the server's login"
+            ) from exc
+        except (nx.ServiceUnavailable, nx.SessionExpired, OSError) as exc:
+            driver.close()
+            raise StoreUnavailable(
+                f"cannot reach Neo4j at {uri} ({exc.__class__.__name__}): start it with "
+                "`python scripts/neo4j_local.py start` or `docker compose up -d neo4j`, or fix --store / "
+                "RELMAP_STORE"
+            ) from exc
+        except nx.Neo4jError as exc:
+            driver.close()
+            raise StoreUnavailable(f"Neo4j at {uri} refused database '{database}': {exc.message}; "
+                                   "check NEO4J_DATABASE") from exc
+        return store
+
+    # -- helpers ---------------------------------------------------------------------
+    def _write(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            return [r.data() for r in tx.run(query, params)]
+
+        try:
+            with self.driver.session(database=self.database) as session:
+                return session.execute_write(work)
+        except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
+            raise StoreUnavailable(f"lost Neo4j at {self.location} while writing: {exc}; "
+                                   "run the same ingest again once it is back") from exc
+        except nx.Neo4jError as exc:
+            raise StoreError(f"Neo4j at {self.location} failed a write: {exc.message}") from exc
+
+    def _read(self, query: str, **params: Any) -> list[neo4j.Record]:
+        try:
+            records, _, _ = self.driver.execute_query(query, params, database_=self.database,
+                                                      routing_=RoutingControl.READ)
+            return records
+        except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
+            raise StoreUnavailable(f"lost Neo4j at {self.location} while reading: {exc}") from exc
+        except nx.Neo4jError as exc:
+            raise StoreError(f"Neo4j at {self.location} failed a read: {exc.message}") from exc
+
+    def ensure_schema(self) -> None:
+        """Create the constraints and indexes the store relies on (idempotent)."""
+        for statement in q.SCHEMA:
+            self._write(statement)
+        self._write("CALL db.awaitIndexes(300)")
+
+    # -- Store interface -----------------------------------------------------------
+    def load(self, data: Dataset, *, progress: Progress | None = None) -> None:
+        """Make the database hold exactly ``data`` (see the module docstring)."""
+        self.ensure_schema()
+        run = uuid.uuid4().hex
+        iso = data.interactions
+        streams: dict[str, tuple[int, Iterable[dict[str, Any]]]] = {
+            "organisations": (len(data.organisations), (o._asdict() for o in data.organisations)),
+            "people": (len(data.people), ({"props": {"id": p.id, "name": p.name, "title": p.title,
+                                                     "role": p.role, "email": p.email}, "id": p.id,
+                                           "org_id": p.org_id} for p in data.people)),
+            "friendships": (len(data.friendships), ({"a": f.person_a, "b": f.person_b, "kind": f.kind,
+                                                     "since": f.since} for f in data.friendships)),
+            "interactions": (len(iso), ({"props": {"id": i.id, "date": i.date, "type": i.type,
+                                                   "nature": i.nature, "notes": i.notes},
+                                         "id": i.id, "org_id": i.org_id} for i in iso)),
+            "participants": (sum(len(i.participants) for i in iso),
+                             ({"interaction": i.id, "person": p, "position": n}
+                              for i in iso for n, p in enumerate(i.participants))),
+            "accounts": (len(data.accounts), (a._asdict() for a in data.accounts)),
+            "deals": (len(data.deals), ({"props": {"id": d.id, "amount": d.amount, "status": d.status,
+                                                   "closed_on": d.closed_on, "product": d.product},
+                                         "id": d.id, "org_id": d.org_id, "rep_id": d.rep_id}
+                                        for d in data.deals)),
+        }
+        for kind, (total, rows) in streams.items():
+            done = 0
+            if progress:
+                progress(kind, 0, total)
+            for batch in _batches(rows, self.batch_size):
+                self._write(q.UPSERT[kind], rows=batch, run=run)
+                done += len(batch)
+                if progress:
+                    progress(kind, done, total)
+        if progress:
+            progress("cleanup", 0, 1)
+        for statement in list(q.STALE_RELATIONSHIPS.values()) + list(q.STALE_NODES.values()):
+            while self._write(statement, run=run, limit=self.batch_size)[0]["deleted"]:
+                pass
+        self._write(q.META_SET, revision=run, schema_version=SCHEMA_VERSION)
+        if progress:
+            progress("cleanup", 1, 1)
+
+    def counts(self) -> dict[str, int]:
+        """Rows of each kind the database holds."""
+        record = self._read(q.COUNTS)[0]
+        return {k: int(record[k]) for k in record.keys()}
+
+    def dump(self) -> Dataset:
+        """Every row, read back from the graph."""
+        r = {k: self._read(query) for k, query in q.DUMP.items()}
+        n = _native
+        return Dataset(
+            organisations=[Organisation(x["id"], x["name"], x["kind"], x["industry"], x["annual_revenue"])
+                           for x in r["organisations"]],
+            people=[Person(x["id"], x["name"], x["org_id"], x["title"], x["role"], x["email"]) for x in r["people"]],
+            friendships=[Friendship(x["a"], x["b"], x["kind"], n(x["since"])) for x in r["friendships"]],
+            interactions=[Interaction(x["id"], n(x["date"]), x["type"], x["nature"], tuple(x["participants"]),
+                                      x["org_id"], x["notes"]) for x in r["interactions"]],
+            accounts=[Account(x["org_id"], x["rep_id"], x["role"], n(x["since"])) for x in r["accounts"]],
+            deals=[Deal(x["id"], x["org_id"], x["amount"], x["status"], x["rep_id"], n(x["closed_on"]), x["product"])
+                   for x in r["deals"]],
+        )
+
+    def revision(self) -> str | None:
+        """The run id of the last completed load."""
+        records = self._read(q.META_GET)
+        return records[0]["revision"] if records else None
+
+    def cypher(self, query: str, params: dict[str, Any] | None = None) -> QueryResult:
+        """Run ``query`` read-only and return its columns and JSON-ready rows.
+
+        The query is first planned with ``EXPLAIN``: anything the planner does
+        not classify as read-only (``query_type`` other than ``'r'``), and any
+        ``LOAD CSV``, is refused; the query then runs in a READ transaction, so
+        the server itself also refuses writes.
+        """
+        params = params or {}
+        if _LOAD_CSV.search(query):
+            raise QueryRefused("LOAD CSV is not allowed in relmap query (it reads server files); "
+                               "load data with `relmap ingest DIR` instead")
+        stripped = query.lstrip()
+        plan_query = query if stripped[:7].upper() in ("EXPLAIN", "PROFILE") else "EXPLAIN " + query
+        try:
+            with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
+                summary = s.run(plan_query, params).consume()
+                if summary.query_type != "r":
+                    raise QueryRefused(
+                        "relmap query is read-only and this query would change data "
+                        f"(Neo4j classifies it as '{summary.query_type}'); analysts query, `relmap ingest` writes"
+                    )
+
+                def work(tx: neo4j.ManagedTransaction) -> QueryResult:
+                    result = tx.run(query, params)
+                    keys = list(result.keys())
+                    rows = [[to_json(v) for v in record.values()] for record in result]
+                    return QueryResult(keys, rows)
+
+                return s.execute_read(work)
+        except nx.CypherSyntaxError as exc:
+            raise QueryRefused(f"Cypher syntax error: {exc.message}") from exc
+        except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
+            raise StoreUnavailable(f"lost Neo4j at {self.location}: {exc}") from exc
+        except nx.ClientError as exc:
+            if "AccessMode" in (exc.code or "") or "Forbidden" in (exc.code or ""):
+                raise QueryRefused(f"relmap query is read-only: {exc.message}") from exc
+            raise QueryRefused(f"Neo4j refused the query: {exc.message}") from exc
+        except nx.Neo4jError as exc:
+            raise StoreError(f"Neo4j at {self.location} failed the query: {exc.message}") from exc
+
+    def close(self) -> None:
+        """Close the driver when this store created it."""
+        if self.owns_driver:
+            self.driver.close()
+
+    def __enter__(self) -> "Neo4jStore":
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

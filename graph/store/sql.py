@@ -1,0 +1,115 @@
+"""Every SQL statement of the embedded store, in one place.
+
+Values always travel as ``?`` parameters; nothing here is built from user input.
+"""
+
+from __future__ import annotations
+
+__all__ = ["SCHEMA_VERSION", "SCHEMA", "INSERT", "COLUMNS", "SELECT_ALL", "COUNT", "CLEAR", "META_SET", "META_GET"]
+
+#: Bumped whenever :data:`SCHEMA` changes shape.
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS organisations (
+    id             TEXT PRIMARY KEY,
+    name           TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    industry       TEXT,
+    annual_revenue REAL
+);
+CREATE TABLE IF NOT EXISTS people (
+    id     TEXT PRIMARY KEY,
+    name   TEXT NOT NULL,
+    org_id TEXT NOT NULL REFERENCES organisations(id),
+    title  TEXT,
+    role   TEXT NOT NULL,
+    email  TEXT
+);
+CREATE INDEX IF NOT EXISTS people_org ON people(org_id);
+CREATE INDEX IF NOT EXISTS people_role ON people(role);
+-- an undirected tie, stored once with person_a < person_b
+CREATE TABLE IF NOT EXISTS friendships (
+    person_a TEXT NOT NULL REFERENCES people(id),
+    person_b TEXT NOT NULL REFERENCES people(id),
+    kind     TEXT NOT NULL,
+    since    TEXT,
+    PRIMARY KEY (person_a, person_b),
+    CHECK (person_a < person_b)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS friendships_b ON friendships(person_b);
+CREATE TABLE IF NOT EXISTS interactions (
+    id     TEXT PRIMARY KEY,
+    date   TEXT NOT NULL,
+    type   TEXT NOT NULL,
+    nature TEXT NOT NULL CHECK (nature IN ('personal', 'business')),
+    org_id TEXT REFERENCES organisations(id),
+    notes  TEXT
+);
+CREATE INDEX IF NOT EXISTS interactions_org ON interactions(org_id);
+CREATE TABLE IF NOT EXISTS participants (
+    interaction_id TEXT NOT NULL REFERENCES interactions(id),
+    person_id      TEXT NOT NULL REFERENCES people(id),
+    position       INTEGER NOT NULL,
+    PRIMARY KEY (interaction_id, person_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS participants_person ON participants(person_id);
+CREATE TABLE IF NOT EXISTS accounts (
+    org_id TEXT NOT NULL REFERENCES organisations(id),
+    rep_id TEXT NOT NULL REFERENCES people(id),
+    role   TEXT NOT NULL,
+    since  TEXT,
+    PRIMARY KEY (org_id, rep_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS accounts_rep ON accounts(rep_id);
+CREATE TABLE IF NOT EXISTS deals (
+    id        TEXT PRIMARY KEY,
+    org_id    TEXT NOT NULL REFERENCES organisations(id),
+    amount    REAL NOT NULL,
+    status    TEXT NOT NULL,
+    rep_id    TEXT REFERENCES people(id),
+    closed_on TEXT,
+    product   TEXT
+);
+CREATE INDEX IF NOT EXISTS deals_org ON deals(org_id);
+"""
+
+#: Columns of each table, in insert order.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "organisations": ("id", "name", "kind", "industry", "annual_revenue"),
+    "people": ("id", "name", "org_id", "title", "role", "email"),
+    "friendships": ("person_a", "person_b", "kind", "since"),
+    "interactions": ("id", "date", "type", "nature", "org_id", "notes"),
+    "participants": ("interaction_id", "person_id", "position"),
+    "accounts": ("org_id", "rep_id", "role", "since"),
+    "deals": ("id", "org_id", "amount", "status", "rep_id", "closed_on", "product"),
+}
+
+INSERT = {
+    table: f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    for table, cols in COLUMNS.items()
+}
+
+#: Every table's rows in key order; participants ordered as given.
+SELECT_ALL = {
+    "organisations": "SELECT id, name, kind, industry, annual_revenue FROM organisations ORDER BY id",
+    "people": "SELECT id, name, org_id, title, role, email FROM people ORDER BY id",
+    "friendships": "SELECT person_a, person_b, kind, since FROM friendships ORDER BY person_a, person_b",
+    "interactions": "SELECT id, date, type, nature, org_id, notes FROM interactions ORDER BY id",
+    "participants": "SELECT interaction_id, person_id FROM participants ORDER BY interaction_id, position",
+    "accounts": "SELECT org_id, rep_id, role, since FROM accounts ORDER BY org_id, rep_id",
+    "deals": "SELECT id, org_id, amount, status, rep_id, closed_on, product FROM deals ORDER BY id",
+}
+
+COUNT = {table: f"SELECT count(*) FROM {table}" for table in COLUMNS}
+
+#: Empties every data table (children first), leaving the schema.
+CLEAR = [f"DELETE FROM {table}" for table in
+         ("participants", "interactions", "friendships", "accounts", "deals", "people", "organisations")]
+
+META_SET = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+META_GET = "SELECT value FROM meta WHERE key = ?"

@@ -1,0 +1,206 @@
+"""The embedded store: one SQLite file in a folder, the zero-setup default.
+
+The file is ``<folder>/relmap.sqlite3`` in WAL mode, so other processes (the
+dashboard, read commands) keep reading the previous state while an ingest
+writes. A load is one transaction: it replaces the whole graph, so re-running
+an ingest converges to exactly its input, and a load that fails or is killed
+part-way leaves the previous state untouched.
+
+>>> import tempfile
+>>> from graph.model import Dataset, Organisation
+>>> with SQLiteStore(tempfile.mkdtemp()) as store:
+...     store.load(Dataset(organisations=[Organisation("O1", "Acme", "customer")]))
+...     store.counts()["organisations"]
+1
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timezone
+from itertools import islice
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from graph.errors import QueryRefused, StoreError, StoreUnavailable
+from graph.model import TABLES, Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
+from graph.store import sql
+from graph.store.base import Progress, QueryResult
+
+__all__ = ["SQLiteStore", "FILE_NAME"]
+
+FILE_NAME = "relmap.sqlite3"
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value is not None else None
+
+
+def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(rows)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+class SQLiteStore:
+    """A relmap graph in a SQLite file.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The store's folder; created on first use when ``create`` is true.
+    create : bool
+        When false, a folder without a store is refused with
+        :class:`~graph.errors.StoreUnavailable` (read commands use this, so a
+        mistyped path is not silently an empty graph).
+    batch_size : int
+        Rows per ``executemany`` call while loading.
+    """
+
+    def __init__(self, folder: str | Path, *, create: bool = True, batch_size: int = 50_000) -> None:
+        self.folder = Path(folder)
+        self.path = self.folder / FILE_NAME
+        self.location = str(self.folder)
+        self.batch_size = batch_size
+        if not create and not self.path.exists():
+            raise StoreUnavailable(
+                f"no relmap store in '{self.folder}': load one with `relmap ingest DIR --store {self.folder}` "
+                "or `relmap demo`, or point --store (or RELMAP_STORE) at an existing store"
+            )
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnavailable(
+                f"cannot open the embedded store '{self.path}': {exc}; check the path is a relmap store "
+                "folder you can write to"
+            ) from exc
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot create the embedded store folder '{self.folder}': {exc}") from exc
+
+    def _migrate(self) -> None:
+        (version,) = self.conn.execute("PRAGMA user_version").fetchone()
+        if version > sql.SCHEMA_VERSION:
+            raise StoreUnavailable(
+                f"the store '{self.path}' has schema version {version}, newer than this relmap "
+                f"understands ({sql.SCHEMA_VERSION}); upgrade relmap"
+            )
+        if version < sql.SCHEMA_VERSION:
+            self.conn.executescript("BEGIN IMMEDIATE;" + sql.SCHEMA +
+                                    f"PRAGMA user_version = {sql.SCHEMA_VERSION}; COMMIT;")
+
+    # -- Store interface -----------------------------------------------------------
+    def load(self, data: Dataset, *, progress: Progress | None = None) -> None:
+        """Replace the graph with ``data`` in one transaction."""
+        streams: dict[str, tuple[int, Iterable[tuple[Any, ...]]]] = {
+            "organisations": (len(data.organisations), data.organisations),
+            "people": (len(data.people), data.people),
+            "friendships": (len(data.friendships), ((f.person_a, f.person_b, f.kind, _iso(f.since))
+                                                     for f in data.friendships)),
+            "interactions": (len(data.interactions), ((i.id, i.date.isoformat(), i.type, i.nature, i.org_id,
+                                                       i.notes) for i in data.interactions)),
+            "participants": (sum(len(i.participants) for i in data.interactions),
+                             ((i.id, p, n) for i in data.interactions for n, p in enumerate(i.participants))),
+            "accounts": (len(data.accounts), ((a.org_id, a.rep_id, a.role, _iso(a.since)) for a in data.accounts)),
+            "deals": (len(data.deals), ((d.id, d.org_id, d.amount, d.status, d.rep_id, _iso(d.closed_on), d.product)
+                                        for d in data.deals)),
+        }
+        conn = self.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for statement in sql.CLEAR:
+                conn.execute(statement)
+            for table, (total, rows) in streams.items():
+                done = 0
+                if progress:
+                    progress(table, 0, total)
+                for batch in _batches(rows, self.batch_size):
+                    conn.executemany(sql.INSERT[table], batch)
+                    done += len(batch)
+                    if progress:
+                        progress(table, done, total)
+            conn.execute(sql.META_SET, ("revision", uuid.uuid4().hex))
+            conn.execute(sql.META_SET, ("loaded_at", datetime.now(timezone.utc).isoformat(timespec="seconds")))
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise StoreError(f"writing to the embedded store '{self.path}' failed: {exc}") from exc
+            raise
+
+    def counts(self) -> dict[str, int]:
+        """Rows of each kind, read in one snapshot."""
+        with self._snapshot():
+            return {t: self.conn.execute(sql.COUNT[t]).fetchone()[0] for t in TABLES}
+
+    def dump(self) -> Dataset:
+        """Every row, read in one snapshot."""
+        c = self.conn
+        with self._snapshot():
+            participants: dict[str, list[str]] = {}
+            for iid, pid in c.execute(sql.SELECT_ALL["participants"]):
+                participants.setdefault(iid, []).append(pid)
+            return Dataset(
+                organisations=[Organisation(*r) for r in c.execute(sql.SELECT_ALL["organisations"])],
+                people=[Person(*r) for r in c.execute(sql.SELECT_ALL["people"])],
+                friendships=[Friendship(a, b, k, _date(s)) for a, b, k, s in c.execute(sql.SELECT_ALL["friendships"])],
+                interactions=[
+                    Interaction(i, date.fromisoformat(d), t, n, tuple(participants.get(i, ())), o, notes)
+                    for i, d, t, n, o, notes in c.execute(sql.SELECT_ALL["interactions"])
+                ],
+                accounts=[Account(o, r, role, _date(s)) for o, r, role, s in c.execute(sql.SELECT_ALL["accounts"])],
+                deals=[Deal(i, o, a, st, r, _date(cl), p) for i, o, a, st, r, cl, p in c.execute(sql.SELECT_ALL["deals"])],
+            )
+
+    def revision(self) -> str | None:
+        """The id of the last completed load."""
+        row = self.conn.execute(sql.META_GET, ("revision",)).fetchone()
+        return row[0] if row else None
+
+    def cypher(self, query: str, params: dict[str, Any] | None = None) -> QueryResult:
+        """Cypher needs Neo4j; the embedded store refuses with the way to get one."""
+        raise QueryRefused(
+            f"Cypher needs a Neo4j store, and '{self.location}' is the embedded store. Start Neo4j with "
+            "`python scripts/neo4j_local.py start` (or `docker compose up -d neo4j`), load it with "
+            "`relmap ingest DIR --store bolt://127.0.0.1:7687`, then pass that --store to `relmap query`"
+        )
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self) -> "SQLiteStore":
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- helpers ---------------------------------------------------------------------
+    def _snapshot(self) -> "_ReadTransaction":
+        return _ReadTransaction(self.conn)
+
+
+class _ReadTransaction:
+    """A read transaction: every statement inside sees one committed state (WAL snapshot)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> None:
+        self.conn.execute("BEGIN DEFERRED")
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.execute("COMMIT")

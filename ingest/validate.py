@@ -1,0 +1,353 @@
+"""Validate a folder of input files against the contract, across files too.
+
+:func:`validate_folder` streams each file through its row model
+(:mod:`ingest.rows`), then checks what no single row can: unique ids,
+references to rows in other files, the rep rules, friendships as undirected
+ties. It never writes anything; it returns a :class:`Validation` with the clean
+:class:`~graph.model.Dataset`, every problem and every warning.
+
+A row that refers to a row rejected for its own reasons is rejected too, but in
+a strict run only the root problem is reported, so the list stays readable.
+
+>>> import pathlib, tempfile
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "organisations.csv").write_text("id,name,kind\\nO1,Acme,customer\\n")
+>>> _ = (d / "people.csv").write_text("id,name,org_id\\nP1,Ann,O1\\nP2,Bob,ACME\\n")
+>>> v = validate_folder(d)
+>>> [str(p) for p in v.problems]
+["people.csv:3: org_id 'ACME' is not in organisations.csv"]
+>>> v.dataset.counts()["people"]
+1
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.errors import Problem, UsageError
+from graph.store.base import Progress
+from graph.model import (
+    Account,
+    Dataset,
+    Deal,
+    Friendship,
+    Interaction,
+    Organisation,
+    Person,
+    default_nature,
+)
+from ingest.csvfile import CsvFile
+from ingest.rows import ROW_MODELS, known_columns, parse_row, required_columns
+
+__all__ = ["Validation", "Rejected", "validate_folder", "REQUIRED_FILES", "Progress"]
+
+#: Files an input folder must have; the other four are optional.
+REQUIRED_FILES = ("organisations.csv", "people.csv")
+
+
+@dataclass
+class Rejected:
+    """One row left out, with every reason and its original cells."""
+
+    file: str
+    line: int
+    problems: list[Problem]
+    cells: dict[str, str | None]
+
+
+@dataclass
+class Validation:
+    """What validating a folder found.
+
+    Attributes
+    ----------
+    dataset : Dataset
+        The rows that passed every check.
+    problems : list[Problem]
+        Every root problem, in file order. Empty means the folder is valid.
+    fatal : list[Problem]
+        Problems about whole files (missing file, missing column, unreadable
+        header): with these, even ``--skip-invalid`` cannot load the folder.
+    warnings : list[Problem]
+        Things ignored on purpose (unknown columns or files).
+    rejected : list[Rejected]
+        Every row left out, including rows that depend on rejected rows.
+    """
+
+    dataset: Dataset = field(default_factory=Dataset)
+    problems: list[Problem] = field(default_factory=list)
+    fatal: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the folder is valid as a whole."""
+        return not self.problems
+
+
+class _Checker:
+    """State shared by the per-file checks: ids seen, ids valid, lines."""
+
+    def __init__(self, v: Validation, progress: Progress | None) -> None:
+        self.v = v
+        self.progress = progress
+        self.org_line: dict[str, int] = {}
+        self.org_kind: dict[str, str] = {}
+        self.person_line: dict[str, int] = {}
+        self.person: dict[str, tuple[str, str]] = {}  # id -> (org_id, role)
+        self.unusable: set[str] = set()  # files that could not be read at all
+
+    # -- reference checks: return (message, is_dependent) or None --------------
+    def org_ref(self, column: str, org_id: str) -> tuple[str, bool] | None:
+        if org_id in self.org_kind:
+            return None
+        if "organisations.csv" in self.unusable:
+            return f"{column} '{org_id}' cannot be checked: organisations.csv is unusable", True
+        if org_id in self.org_line:
+            return (f"{column} '{org_id}' refers to a rejected row "
+                    f"(organisations.csv:{self.org_line[org_id]})", True)
+        return f"{column} '{org_id}' is not in organisations.csv", False
+
+    def person_ref(self, column: str, person_id: str) -> tuple[str, bool] | None:
+        if person_id in self.person:
+            return None
+        if "people.csv" in self.unusable:
+            return f"{column} '{person_id}' cannot be checked: people.csv is unusable", True
+        if person_id in self.person_line:
+            return (f"{column} '{person_id}' refers to a rejected row "
+                    f"(people.csv:{self.person_line[person_id]})", True)
+        return f"{column} '{person_id}' is not in people.csv", False
+
+    def rep_ref(self, column: str, rep_id: str) -> tuple[str, bool] | None:
+        missing = self.person_ref(column, rep_id)
+        if missing:
+            return missing
+        org_id, role = self.person[rep_id]
+        if role != "rep":
+            return f"{column} '{rep_id}' has role '{role}' in people.csv; only a 'rep' can be assigned", False
+        kind = self.org_kind[org_id]
+        if kind != "own":
+            return (f"{column} '{rep_id}' works at '{org_id}' (kind '{kind}'); a rep must work at an "
+                    "organisation of kind 'own'"), False
+        return None
+
+    # -- driving one file --------------------------------------------------------
+    def rows(self, folder: Path, name: str) -> Any:
+        """Yield ``(line, parsed_row, cells, report)`` for each readable row of one file."""
+        path = folder / name
+        model = ROW_MODELS[name]
+        if not path.is_file():
+            if name in REQUIRED_FILES:
+                self.v.fatal.append(Problem(name, 0, "file is missing; it is required in the input folder"))
+                self.unusable.add(name)
+            return
+        csv_file = CsvFile(path)
+        header_problems = [p for p in csv_file.problems if p.line == 1]
+        self.v.fatal.extend(header_problems)
+        if not csv_file.header or header_problems:
+            self.unusable.add(name)
+            return
+        missing = [c for c in required_columns(model) if c not in csv_file.header]
+        if missing:
+            need = ", ".join(required_columns(model))
+            for col in missing:
+                self.v.fatal.append(Problem(name, 1, f"required column '{col}' is missing (the file needs: {need})", col))
+            self.unusable.add(name)
+            return
+        known = set(known_columns(model))
+        for col in csv_file.header:
+            if col not in known:
+                self.v.warnings.append(Problem(name, 1, f"unknown column '{col}' ignored", col))
+        wanted = [c for c in csv_file.header if c in known]
+        count = 0
+        for line, cells, unreadable in csv_file.rows():
+            count += 1
+            if self.progress and count % 20_000 == 0:
+                self.progress(name, int(csv_file.fraction_read * 1000), 1000)
+            report = _RowReport(self.v, name, line, cells)
+            if unreadable:
+                report.add(unreadable)
+                row = None
+            else:
+                row, errors = parse_row(model, {c: cells[c] for c in wanted})
+                for column, message in errors:
+                    report.add(message, column)
+            yield line, row, cells, report
+            report.close()
+        if count == 0:
+            message = "file has a header row but no data rows"
+            if name in REQUIRED_FILES:
+                self.v.fatal.append(Problem(name, 1, message))
+                self.unusable.add(name)
+            else:
+                self.v.warnings.append(Problem(name, 1, message))
+        if self.progress:
+            self.progress(name, 1000, 1000)
+
+
+class _RowReport:
+    """Collects one row's problems; on close, records the row as rejected if any."""
+
+    def __init__(self, v: Validation, file: str, line: int, cells: dict[str, str | None]) -> None:
+        self.v, self.file, self.line, self.cells = v, file, line, cells
+        self.own: list[Problem] = []
+        self.dependent: list[Problem] = []
+
+    def add(self, message: str, column: str | None = None, dependent: bool = False) -> None:
+        problem = Problem(self.file, self.line, message, column)
+        (self.dependent if dependent else self.own).append(problem)
+
+    def check(self, result: tuple[str, bool] | None, column: str) -> None:
+        if result:
+            self.add(result[0], column, result[1])
+
+    @property
+    def ok(self) -> bool:
+        return not self.own and not self.dependent
+
+    def close(self) -> None:
+        if self.ok:
+            return
+        self.v.problems.extend(self.own)
+        self.v.rejected.append(Rejected(self.file, self.line, self.own + self.dependent, self.cells))
+
+
+def validate_folder(folder: Path, progress: Progress | None = None) -> Validation:
+    """Validate every input file in ``folder``; never raises for bad rows.
+
+    Parameters
+    ----------
+    folder : Path
+        A folder holding ``organisations.csv``, ``people.csv`` and optionally
+        ``friendships.csv``, ``interactions.csv``, ``accounts.csv``, ``deals.csv``.
+    progress : callable, optional
+        ``progress(file_name, done, total)``, called as each file is read.
+
+    Returns
+    -------
+    Validation
+        The clean dataset, the problems and the warnings.
+
+    Raises
+    ------
+    UsageError
+        When ``folder`` is not a folder.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UsageError(f"input folder '{folder}' does not exist or is not a folder")
+    v = Validation()
+    c = _Checker(v, progress)
+    d = v.dataset
+    for extra in sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".csv"):
+        if extra not in ROW_MODELS:
+            v.warnings.append(Problem(extra, 0, "file not read: relmap reads " + ", ".join(ROW_MODELS)))
+
+    for line, row, cells, r in c.rows(folder, "organisations.csv"):
+        if row is None:
+            c.org_line.setdefault(cells.get("id") or "", line)
+            continue
+        if row.id in c.org_line:
+            r.add(f"id '{row.id}' is already used at line {c.org_line[row.id]}", "id")
+            continue
+        c.org_line[row.id] = line
+        if r.ok:
+            c.org_kind[row.id] = row.kind
+            d.organisations.append(Organisation(row.id, row.name, row.kind, row.industry, row.annual_revenue))
+
+    for line, row, cells, r in c.rows(folder, "people.csv"):
+        if row is None:
+            c.person_line.setdefault(cells.get("id") or "", line)
+            continue
+        if row.id in c.person_line:
+            r.add(f"id '{row.id}' is already used at line {c.person_line[row.id]}", "id")
+            continue
+        c.person_line[row.id] = line
+        r.check(c.org_ref("org_id", row.org_id), "org_id")
+        if r.ok:
+            c.person[row.id] = (row.org_id, row.role)
+            d.people.append(Person(row.id, row.name, row.org_id, row.title, row.role, row.email))
+
+    pair_line: dict[tuple[str, str], int] = {}
+    for line, row, _, r in c.rows(folder, "friendships.csv"):
+        if row is None:
+            continue
+        if row.person_a == row.person_b:
+            r.add(f"person_a and person_b are the same person '{row.person_a}'; a friendship needs two people",
+                  "person_b")
+            continue
+        pair = (row.person_a, row.person_b) if row.person_a < row.person_b else (row.person_b, row.person_a)
+        if pair in pair_line:
+            r.add(f"friendship {pair[0]}-{pair[1]} is already given at line {pair_line[pair]} "
+                  "(a friendship is undirected)", "person_b")
+            continue
+        pair_line[pair] = line
+        r.check(c.person_ref("person_a", row.person_a), "person_a")
+        r.check(c.person_ref("person_b", row.person_b), "person_b")
+        if r.ok:
+            d.friendships.append(Friendship(pair[0], pair[1], row.kind, row.since))
+
+    seen_ids: dict[str, int] = {}
+    for line, row, _, r in c.rows(folder, "interactions.csv"):
+        if row is None:
+            continue
+        if row.id in seen_ids:
+            r.add(f"id '{row.id}' is already used at line {seen_ids[row.id]}", "id")
+            continue
+        seen_ids[row.id] = line
+        people = [p.strip() for p in row.participants.split(";") if p.strip()]
+        if len(set(people)) != len(people):
+            twice = sorted({p for p in people if people.count(p) > 1})
+            r.add(f"participants lists '{twice[0]}' more than once", "participants")
+        elif len(people) < 2:
+            r.add("participants needs at least two person ids separated by ';'", "participants")
+        for pid in people:
+            r.check(c.person_ref("participants", pid), "participants")
+        if row.org_id is not None:
+            r.check(c.org_ref("org_id", row.org_id), "org_id")
+        nature = row.nature or default_nature(row.type)
+        if nature is None:
+            r.add(f"type '{row.type}' is not a known interaction type; give the row a nature "
+                  "('personal' or 'business')", "type")
+        if r.ok and nature is not None:
+            d.interactions.append(
+                Interaction(row.id, row.date, row.type, nature, tuple(people), row.org_id, row.notes)
+            )
+
+    account_line: dict[tuple[str, str], int] = {}
+    for line, row, _, r in c.rows(folder, "accounts.csv"):
+        if row is None:
+            continue
+        key = (row.org_id, row.rep_id)
+        if key in account_line:
+            r.add(f"rep '{row.rep_id}' is already assigned to '{row.org_id}' at line {account_line[key]}",
+                  "rep_id")
+            continue
+        account_line[key] = line
+        r.check(c.org_ref("org_id", row.org_id), "org_id")
+        r.check(c.rep_ref("rep_id", row.rep_id), "rep_id")
+        if r.ok:
+            d.accounts.append(Account(row.org_id, row.rep_id, row.role, row.since))
+
+    seen_ids = {}
+    for line, row, _, r in c.rows(folder, "deals.csv"):
+        if row is None:
+            continue
+        if row.id in seen_ids:
+            r.add(f"id '{row.id}' is already used at line {seen_ids[row.id]}", "id")
+            continue
+        seen_ids[row.id] = line
+        r.check(c.org_ref("org_id", row.org_id), "org_id")
+        if row.rep_id is not None:
+            r.check(c.rep_ref("rep_id", row.rep_id), "rep_id")
+        if r.ok:
+            d.deals.append(Deal(row.id, row.org_id, row.amount, row.status, row.rep_id, row.closed_on,
+                                row.product))
+
+    v.problems = sorted(v.fatal + v.problems, key=lambda p: (list(ROW_MODELS).index(p.file)
+                                                             if p.file in ROW_MODELS else 99, p.line))
+    v.rejected.sort(key=lambda r: (list(ROW_MODELS).index(r.file), r.line))
+    return v

@@ -1,0 +1,3 @@
+from relmap.cli import main
+
+main()

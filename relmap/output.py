@@ -1,0 +1,56 @@
+"""Terminal output for the CLI: JSON on stdout, people's text and progress on stderr.
+
+>>> import io
+>>> buf = io.StringIO()
+>>> emit_json({"b": 1, "a": [1, 2]}, buf)
+>>> buf.getvalue()
+'{"b": 1, "a": [1, 2]}\\n'
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from typing import Any, Iterator, TextIO
+
+from rich.console import Console
+from rich.progress import BarColumn, TaskProgressColumn, Progress, TextColumn, TimeElapsedColumn
+
+from graph.store.base import Progress as ProgressFn
+
+__all__ = ["emit_json", "stderr", "progress_bar"]
+
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def emit_json(doc: Any, out: TextIO | None = None) -> None:
+    """Print exactly one JSON document and a newline."""
+    out = out or sys.stdout
+    out.write(json.dumps(doc, ensure_ascii=False, default=str) + "\n")
+    out.flush()
+
+
+@contextmanager
+def progress_bar(enabled: bool | None = None) -> Iterator[ProgressFn | None]:
+    """A ``progress(stage, done, total)`` callback drawing bars on standard error.
+
+    Yields ``None`` (no progress) when standard error is not a terminal, so
+    logs and pipes stay clean.
+    """
+    if enabled is None:
+        enabled = stderr.is_terminal
+    if not enabled:
+        yield None
+        return
+    bars = Progress(TextColumn("{task.description:<14}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                    console=stderr, transient=False)
+    tasks: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bars.add_task(stage, total=max(total, 1))
+        bars.update(tasks[stage], completed=done, total=max(total, 1))
+
+    with bars:
+        yield update

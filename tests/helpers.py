@@ -1,0 +1,69 @@
+"""Small helpers the tests share: writing input folders and a tiny valid dataset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: A small valid input folder, every file present. Line numbers matter to the tests.
+BASE: dict[str, str] = {
+    "organisations.csv": (
+        "id,name,kind,industry,annual_revenue\n"
+        "O-OWN,Northwind,own,Software,\n"         # line 2
+        "O-A,Acme Telecom,customer,Telecom,5000000\n"  # line 3
+        "O-B,Beta Bank,prospect,,\n"              # line 4
+    ),
+    "people.csv": (
+        "id,name,org_id,title,role,email\n"
+        "P1,Rita Rep,O-OWN,Account Executive,rep,rita@northwind.example\n"  # 2
+        "P2,Sam Rep,O-OWN,Account Executive,rep,\n"                         # 3
+        "P3,Mia Manager,O-OWN,Head of Sales,manager,\n"                     # 4
+        "P4,Carl Chen,O-A,CTO,decision_maker,\n"                            # 5
+        "P5,Ivy User,O-A,Engineer,user,\n"                                  # 6
+        "P6,Bob Buyer,O-B,Head of Procurement,influencer,\n"                # 7
+    ),
+    "friendships.csv": (
+        "person_a,person_b,kind,since\n"
+        "P1,P4,club,2020-05-01\n"   # 2
+        "P2,P5,friend,\n"           # 3
+    ),
+    "interactions.csv": (
+        "id,date,type,participants,org_id,nature,notes\n"
+        "I1,2026-10-01,tennis,P1;P4,O-A,,Saturday doubles\n"    # 2
+        "I2,2026-09-15,meeting,P1;P4;P5,O-A,,\n"                # 3
+        "I3,2026-08-01,hackathon,P2;P6,O-B,business,\n"         # 4
+    ),
+    "accounts.csv": (
+        "org_id,rep_id,role,since\n"
+        "O-A,P1,owner,2025-01-01\n"   # 2
+        "O-B,P2,owner,\n"             # 3
+    ),
+    "deals.csv": (
+        "id,org_id,amount,status,rep_id,closed_on,product\n"
+        "D1,O-A,120000,won,P1,2026-06-30,Core\n"   # 2
+        "D2,O-B,5000.50,open,P2,,\n"               # 3
+    ),
+}
+
+BASE_COUNTS = {"organisations": 3, "people": 6, "friendships": 2, "interactions": 3, "accounts": 2, "deals": 2}
+
+
+def write_folder(folder: Path, files: dict[str, str | bytes | None]) -> Path:
+    """Write input files; a ``None`` value leaves that file out."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        if content is None:
+            continue
+        path = folder / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return folder
+
+
+def base_with(**changes: str | bytes | None) -> dict[str, str | bytes | None]:
+    """The base folder with some files replaced (keys are file names without '.csv')."""
+    files: dict[str, str | bytes | None] = dict(BASE)
+    for key, value in changes.items():
+        files[f"{key}.csv"] = value
+    return files
