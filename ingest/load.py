@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import InputError
+from graph.model import Dataset
 from graph.store.base import Progress, Store
 from ingest.rejects import write_rejects
 from ingest.validate import validate_folder
 
-__all__ = ["IngestReport", "ingest_folder"]
+__all__ = ["IngestReport", "check_folder", "ingest_folder"]
 
 
 @dataclass
@@ -39,18 +40,41 @@ class IngestReport:
                 "dry_run": self.dry_run, "rejects_file": self.rejects_file}
 
 
-def ingest_folder(folder: Path, store: Store | None, *, dry_run: bool = False, rejects: Path | None = None,
+def check_folder(folder: Path, *, rejects: Path | None = None, dry_run: bool = False,
+                 progress: Progress | None = None) -> tuple[Dataset, IngestReport]:
+    """Validate ``folder``; return the clean dataset and the report an ingest of it gives.
+
+    With ``rejects``, rejected rows are written there with their reasons and
+    the valid rows are returned; without it, any problem raises.
+
+    Raises
+    ------
+    InputError
+        With every problem found, when the input is invalid (and ``rejects`` is
+        not given, or a whole file is unusable).
+    """
+    v = validate_folder(Path(folder), progress=progress)
+    warnings = [str(w) for w in v.warnings]
+    if v.fatal or (v.problems and rejects is None):
+        raise InputError(v.problems)
+    rejected = 0
+    if rejects is not None:
+        rejected = write_rejects(Path(rejects), v.rejected)
+    report = IngestReport(v.dataset.counts(), rejected, warnings, dry_run,
+                          str(rejects) if rejects is not None else None)
+    return v.dataset, report
+
+
+def ingest_folder(folder: Path, store: Store, *, rejects: Path | None = None,
                   progress: Progress | None = None) -> IngestReport:
-    """Validate ``folder`` and, unless ``dry_run``, make ``store`` hold exactly its rows.
+    """Validate ``folder``, then make ``store`` hold exactly its rows.
 
     Parameters
     ----------
     folder : Path
         The input folder (see the README for the files).
-    store : Store or None
-        Where to write; may be ``None`` for a dry run.
-    dry_run : bool
-        Validate only; write nothing.
+    store : Store
+        Where to write.
     rejects : Path, optional
         Load the valid rows and write every rejected row here with its reasons.
         Without it, any invalid row stops the ingest before anything is written.
@@ -60,19 +84,8 @@ def ingest_folder(folder: Path, store: Store | None, *, dry_run: bool = False, r
     Raises
     ------
     InputError
-        With every problem found, when the input is invalid (and ``rejects`` is
-        not given, or a whole file is unusable). Nothing has been written.
+        With every problem found; nothing has been written.
     """
-    v = validate_folder(Path(folder), progress=progress)
-    warnings = [str(w) for w in v.warnings]
-    if v.fatal or (v.problems and rejects is None):
-        raise InputError(v.problems)
-    rejected = 0
-    if rejects is not None:
-        rejected = write_rejects(Path(rejects), v.rejected)
-    if not dry_run:
-        if store is None:
-            raise ValueError("a store is needed unless dry_run is true")
-        store.load(v.dataset, progress=progress)
-    return IngestReport(v.dataset.counts(), rejected, warnings, dry_run,
-                        str(rejects) if rejects is not None else None)
+    data, report = check_folder(folder, rejects=rejects, progress=progress)
+    store.load(data, progress=progress)
+    return report

@@ -115,17 +115,15 @@ def ingest(folder: Path, dry_run: bool, rejects: Path | None, batch_size: int | 
     problem nothing is written (exit 2), unless --skip-invalid is given. The
     store ends up holding exactly the folder's rows, so re-running converges.
     """
-    from ingest import ingest_folder
+    from ingest import check_folder
 
     started = time.perf_counter()
     options = {"batch_size": batch_size} if batch_size else {}
-    target = None if dry_run else open_store(store, **options)
-    try:
-        with progress_bar() as progress:
-            report = ingest_folder(folder, target, dry_run=dry_run, rejects=rejects, progress=progress)
-    finally:
-        if target is not None:
-            target.close()
+    with progress_bar() as progress:
+        data, report = check_folder(folder, rejects=rejects, dry_run=dry_run, progress=progress)
+        if not dry_run:
+            with open_store(store, **options) as target:
+                target.load(data, progress=progress)
     for w in report.warnings:
         stderr.print(f"warning: {w}", markup=False)
     seconds = time.perf_counter() - started

@@ -99,6 +99,7 @@ class Neo4jStore:
         self.location = location
         self.batch_size = batch_size
         self.owns_driver = owns_driver
+        self._schema_ready = False
 
     @classmethod
     def connect(cls, uri: str, *, user: str | None = None, password: str | None = None,
@@ -125,7 +126,9 @@ class Neo4jStore:
             raise StoreUnavailable(f"'{uri}' is not a usable Neo4j URI: {exc}") from exc
         store = cls(driver, database=database, location=uri, owns_driver=True, **options)
         try:
-            driver.execute_query("RETURN 1", database_=database, routing_=RoutingControl.READ)
+            # an auto-commit query: not retried, so an unreachable server fails within ``timeout``
+            with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+                session.run("RETURN 1").consume()
         except nx.AuthError as exc:
             driver.close()
             raise StoreUnavailable(
@@ -171,9 +174,12 @@ class Neo4jStore:
 
     def ensure_schema(self) -> None:
         """Create the constraints and indexes the store relies on (idempotent)."""
+        if self._schema_ready:
+            return
         for statement in q.SCHEMA:
             self._write(statement)
         self._write("CALL db.awaitIndexes(300)")
+        self._schema_ready = True
 
     # -- Store interface -----------------------------------------------------------
     def load(self, data: Dataset, *, progress: Progress | None = None) -> None:

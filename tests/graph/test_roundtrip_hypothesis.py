@@ -1,0 +1,103 @@
+"""Property: whatever valid folder is ingested reads back the same, from every store."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from graph.model import (ACCOUNT_ROLES, DEAL_STATUSES, FRIEND_KINDS, ORG_KINDS, ROLES, Account, Dataset, Deal,
+                         Friendship, Interaction, Organisation, Person, default_nature)
+from graph.store import Store
+from ingest import check_folder
+
+IDS = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", min_size=1, max_size=6)
+TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=25).map(str.strip).filter(bool)
+MAYBE_TEXT = st.none() | TEXT
+DATES = st.dates(date(1990, 1, 1), date(2030, 12, 31))
+AMOUNTS = st.floats(0, 1e12, allow_nan=False, allow_infinity=False).map(lambda x: round(x, 2))
+TYPES = st.sampled_from(["tennis", "go", "dinner", "meeting", "demo", "proposal", "email", "hackathon"])
+
+
+@st.composite
+def datasets(draw: st.DrawFn) -> Dataset:
+    org_ids = draw(st.lists(IDS, min_size=1, max_size=5, unique=True))
+    orgs = [Organisation(o, draw(TEXT), "own" if n == 0 else draw(st.sampled_from(ORG_KINDS)), draw(MAYBE_TEXT),
+                         draw(st.none() | AMOUNTS)) for n, o in enumerate(org_ids)]
+    person_ids = draw(st.lists(IDS, min_size=2, max_size=10, unique=True))
+    people = []
+    for n, p in enumerate(person_ids):
+        org = org_ids[0] if n == 0 else draw(st.sampled_from(org_ids))
+        role = "rep" if n == 0 else draw(st.sampled_from(ROLES))
+        email = draw(st.none() | st.just(f"{p.lower()}@example.com"))
+        people.append(Person(p, draw(TEXT), org, draw(MAYBE_TEXT), role, email))
+    kinds = {o.id: o.kind for o in orgs}
+    reps = [p.id for p in people if p.role == "rep" and kinds[p.org_id] == "own"]
+    pairs = draw(st.lists(st.tuples(st.sampled_from(person_ids), st.sampled_from(person_ids))
+                          .filter(lambda t: t[0] != t[1]).map(lambda t: tuple(sorted(t))),
+                          max_size=8, unique=True))
+    friendships = [Friendship(a, b, draw(st.sampled_from(FRIEND_KINDS)), draw(st.none() | DATES)) for a, b in pairs]
+    interactions = []
+    for n in range(draw(st.integers(0, 6))):
+        who = tuple(draw(st.lists(st.sampled_from(person_ids), min_size=2, max_size=4, unique=True)))
+        kind = draw(TYPES)
+        nature = default_nature(kind) or draw(st.sampled_from(["personal", "business"]))
+        interactions.append(Interaction(f"I{n}", draw(DATES), kind, nature, who,
+                                        draw(st.none() | st.sampled_from(org_ids)), draw(MAYBE_TEXT)))
+    account_keys = draw(st.lists(st.tuples(st.sampled_from(org_ids), st.sampled_from(reps)), max_size=5, unique=True))
+    accounts = [Account(o, r, draw(st.sampled_from(ACCOUNT_ROLES)), draw(st.none() | DATES)) for o, r in account_keys]
+    deals = [Deal(f"D{n}", draw(st.sampled_from(org_ids)), draw(AMOUNTS), draw(st.sampled_from(DEAL_STATUSES)),
+                  draw(st.none() | st.sampled_from(reps)), draw(st.none() | DATES), draw(MAYBE_TEXT))
+             for n in range(draw(st.integers(0, 4)))]
+    return Dataset(orgs, people, friendships, interactions, accounts, deals)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def write_csv(folder: Path, data: Dataset) -> None:
+    """Write a dataset as input files, the way a user's export would look."""
+    tables = {
+        "organisations.csv": (["id", "name", "kind", "industry", "annual_revenue"], data.organisations),
+        "people.csv": (["id", "name", "org_id", "title", "role", "email"], data.people),
+        "friendships.csv": (["person_b", "person_a", "kind", "since"],
+                            [(f.person_b, f.person_a, f.kind, f.since) for f in data.friendships]),
+        "interactions.csv": (["id", "date", "type", "nature", "participants", "org_id", "notes"],
+                             [(i.id, i.date, i.type, i.nature, ";".join(i.participants), i.org_id, i.notes)
+                              for i in data.interactions]),
+        "accounts.csv": (["org_id", "rep_id", "role", "since"], data.accounts),
+        "deals.csv": (["id", "org_id", "amount", "status", "rep_id", "closed_on", "product"], data.deals),
+    }
+    for name, (header, rows) in tables.items():
+        with (folder / name).open("w", newline="", encoding="utf-8") as fh:
+            out = csv.writer(fh)
+            out.writerow(header)
+            out.writerows([_cell(v) for v in row] for row in rows)
+
+
+def _round_trip(store: Store, data: Dataset) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        write_csv(Path(tmp), data)
+        parsed, report = check_folder(Path(tmp))
+    assert parsed.sorted() == data.sorted()
+    store.load(parsed)
+    assert store.dump() == data.sorted()
+    assert store.counts() == data.counts()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(data=datasets())
+def test_ingested_data_reads_back_the_same(store: Store, data: Dataset) -> None:
+    _round_trip(store, data)
