@@ -13,7 +13,7 @@ so that one run reports every problem.
 >>> f.header
 ['id', 'name', 'kind']
 >>> list(f.rows())
-[(2, {'id': 'O1', 'name': 'Acme', 'kind': 'customer'})]
+[(2, {'id': 'O1', 'name': 'Acme', 'kind': 'customer'}, None)]
 >>> f.problems
 []
 """
@@ -110,8 +110,8 @@ class CsvFile:
         """How much of the file has been read, from 0 to 1 (for progress bars)."""
         return self._lines.bytes_read / self._lines.size if self._lines.size else 1.0
 
-    def rows(self) -> Iterator[tuple[int, dict[str, str | None], str | None]]:
-        """Yield ``(line, {column: value or None}, problem)`` for each data row.
+    def rows(self) -> Iterator[tuple[int, dict[str, str], str | None]]:
+        """Yield ``(line, {column: value}, problem)`` for each data row; empty cells are left out.
 
         ``line`` is the physical line the row starts on (the header is line 1).
         ``problem`` is ``None`` for a readable row; otherwise it says why the
@@ -134,10 +134,8 @@ class CsvFile:
                 continue
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue  # a blank line
-            row: dict[str, str | None] = {}
-            for col, value in zip(header, cells):
-                value = value.strip()
-                row[col] = value if value else None
+            # empty cells are left out: "not given"
+            row: dict[str, str] = {col: v for col, raw in zip(header, cells) if (v := raw.strip())}
             bad = [n for n in range(start, reader.line_num + 1) if n in self._lines.bad]
             if bad:
                 yield bad[0], row, self._lines.bad[bad[0]]

@@ -184,7 +184,7 @@ def parse_row(model: type[M], values: dict[str, str | None]) -> tuple[M | None, 
     Empty cells are treated as absent, so an empty optional cell takes its
     default and an empty required cell is reported as such.
     """
-    data = {k: v for k, v in values.items() if v is not None}
+    data = values if None not in values.values() else {k: v for k, v in values.items() if v is not None}
     try:
         return model.model_validate(data), []
     except ValidationError as exc:

@@ -54,7 +54,7 @@ class Rejected:
     file: str
     line: int
     problems: list[Problem]
-    cells: dict[str, str | None]
+    cells: dict[str, str]
 
 
 @dataclass
@@ -162,17 +162,20 @@ class _Checker:
             if col not in known:
                 self.v.warnings.append(Problem(name, 1, f"unknown column '{col}' ignored", col))
         wanted = [c for c in csv_file.header if c in known]
+        every_column_known = len(wanted) == len(csv_file.header)
         count = 0
+        report = _RowReport(self.v, name)
         for line, cells, unreadable in csv_file.rows():
             count += 1
             if self.progress and count % 20_000 == 0:
                 self.progress(name, int(csv_file.fraction_read * 1000), 1000)
-            report = _RowReport(self.v, name, line, cells)
+            report.start(line, cells)
             if unreadable:
                 report.add(unreadable)
                 row = None
             else:
-                row, errors = parse_row(model, {c: cells[c] for c in wanted})
+                row, errors = parse_row(model, cells if every_column_known else
+                                        {c: v for c, v in cells.items() if c in known})
                 for column, message in errors:
                     report.add(message, column)
             yield line, row, cells, report
@@ -189,12 +192,22 @@ class _Checker:
 
 
 class _RowReport:
-    """Collects one row's problems; on close, records the row as rejected if any."""
+    """Collects one row's problems; on close, records the row as rejected if any.
 
-    def __init__(self, v: Validation, file: str, line: int, cells: dict[str, str | None]) -> None:
-        self.v, self.file, self.line, self.cells = v, file, line, cells
+    One instance serves every row of a file (:meth:`start` begins the next row).
+    """
+
+    def __init__(self, v: Validation, file: str) -> None:
+        self.v, self.file = v, file
+        self.line = 0
+        self.cells: dict[str, str] = {}
         self.own: list[Problem] = []
         self.dependent: list[Problem] = []
+
+    def start(self, line: int, cells: dict[str, str]) -> None:
+        self.line, self.cells = line, cells
+        if self.own or self.dependent:
+            self.own, self.dependent = [], []
 
     def add(self, message: str, column: str | None = None, dependent: bool = False) -> None:
         problem = Problem(self.file, self.line, message, column)
@@ -285,8 +298,10 @@ def validate_folder(folder: Path, progress: Progress | None = None) -> Validatio
                   "(a friendship is undirected)", "person_b")
             continue
         pair_line[pair] = line
-        r.check(c.person_ref("person_a", row.person_a), "person_a")
-        r.check(c.person_ref("person_b", row.person_b), "person_b")
+        if row.person_a not in c.person:
+            r.check(c.person_ref("person_a", row.person_a), "person_a")
+        if row.person_b not in c.person:
+            r.check(c.person_ref("person_b", row.person_b), "person_b")
         if r.ok:
             d.friendships.append(Friendship(pair[0], pair[1], row.kind, row.since))
 
@@ -304,15 +319,17 @@ def validate_folder(folder: Path, progress: Progress | None = None) -> Validatio
             r.add(f"participants lists '{twice[0]}' more than once", "participants")
         elif len(people) < 2:
             r.add("participants needs at least two person ids separated by ';'", "participants")
+        person = c.person
         for pid in people:
-            r.check(c.person_ref("participants", pid), "participants")
-        if row.org_id is not None:
+            if pid not in person:
+                r.check(c.person_ref("participants", pid), "participants")
+        if row.org_id is not None and row.org_id not in c.org_kind:
             r.check(c.org_ref("org_id", row.org_id), "org_id")
         nature = row.nature or default_nature(row.type)
         if nature is None:
             r.add(f"type '{row.type}' is not a known interaction type; give the row a nature "
                   "('personal' or 'business')", "type")
-        if r.ok and nature is not None:
+        if nature is not None and r.ok:
             d.interactions.append(
                 Interaction(row.id, row.date, row.type, nature, tuple(people), row.org_id, row.notes)
             )

@@ -79,6 +79,7 @@ class SQLiteStore:
             self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA cache_size=-262144")  # up to 256 MiB, used only as needed
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreUnavailable(
@@ -96,8 +97,8 @@ class SQLiteStore:
                 f"understands ({sql.SCHEMA_VERSION}); upgrade relmap"
             )
         if version < sql.SCHEMA_VERSION:
-            self.conn.executescript("BEGIN IMMEDIATE;" + sql.SCHEMA +
-                                    f"PRAGMA user_version = {sql.SCHEMA_VERSION}; COMMIT;")
+            self.conn.executescript("BEGIN IMMEDIATE;" + sql.SCHEMA + ";".join(sql.INDEXES.values()) +
+                                    f"; PRAGMA user_version = {sql.SCHEMA_VERSION}; COMMIT;")
 
     # -- Store interface -----------------------------------------------------------
     def load(self, data: Dataset, *, progress: Progress | None = None) -> None:
@@ -120,6 +121,8 @@ class SQLiteStore:
             conn.execute("BEGIN IMMEDIATE")
             for statement in sql.CLEAR:
                 conn.execute(statement)
+            for name in sql.INDEXES:
+                conn.execute(f"DROP INDEX IF EXISTS {name}")
             for table, (total, rows) in streams.items():
                 done = 0
                 if progress:
@@ -129,6 +132,12 @@ class SQLiteStore:
                     done += len(batch)
                     if progress:
                         progress(table, done, total)
+            if progress:
+                progress("indexes", 0, len(sql.INDEXES))
+            for n, statement in enumerate(sql.INDEXES.values(), start=1):
+                conn.execute(statement)
+                if progress:
+                    progress("indexes", n, len(sql.INDEXES))
             conn.execute(sql.META_SET, ("revision", uuid.uuid4().hex))
             conn.execute(sql.META_SET, ("loaded_at", datetime.now(timezone.utc).isoformat(timespec="seconds")))
             conn.execute("COMMIT")
