@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -153,7 +154,7 @@ def known_columns(model: type[BaseModel]) -> list[str]:
 M = TypeVar("M", bound=BaseModel)
 
 
-def _message(err: Any, values: dict[str, str | None]) -> tuple[str, str]:
+def _message(err: Any, values: Mapping[str, str | None]) -> tuple[str, str]:
     column = str(err["loc"][0]) if err["loc"] else ""
     value = values.get(column)
     shown = repr(value) if value is not None else ""
@@ -178,7 +179,7 @@ def _message(err: Any, values: dict[str, str | None]) -> tuple[str, str]:
     return column, " ".join(text.split())
 
 
-def parse_row(model: type[M], values: dict[str, str | None]) -> tuple[M | None, list[tuple[str, str]]]:
+def parse_row(model: type[M], values: Mapping[str, str | None]) -> tuple[M | None, list[tuple[str, str]]]:
     """Validate one row's cells; return ``(row, [])`` or ``(None, [(column, message), ...])``.
 
     Empty cells are treated as absent, so an empty optional cell takes its

@@ -118,7 +118,7 @@ def ingest(folder: Path, dry_run: bool, rejects: Path | None, batch_size: int | 
     from ingest import check_folder
 
     started = time.perf_counter()
-    options = {"batch_size": batch_size} if batch_size else {}
+    options: dict[str, Any] = {"batch_size": batch_size} if batch_size else {}
     with progress_bar() as progress:
         data, report = check_folder(folder, rejects=rejects, dry_run=dry_run, progress=progress)
         if not dry_run:
