@@ -145,6 +145,9 @@ def _java() -> str:
 def free_port(port: int = 0) -> int:
     """Return ``port`` (or, for 0, any port) if it is free on 127.0.0.1, else 0."""
     with socket.socket() as sock:
+        # SO_REUSEADDR as the server itself binds: connections of a killed server left in
+        # TIME_WAIT must not make its port look taken; a listening socket still does
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

@@ -1,0 +1,103 @@
+"""Faults during ingest: a killed ingest process or a killed Neo4j server, then a re-run,
+leaves the store holding exactly the input."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from graph.store import open_store
+from ingest import check_folder
+from ingest.generate import generate
+from datetime import date
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("gen")
+    generate(out, 3000, seed=5, as_of=date(2026, 11, 26))
+    return out
+
+
+def _ingest(folder: Path, store: str, env: dict[str, str], batch: int = 500) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "relmap", "ingest", str(folder), "--store", store,
+                             "--batch-size", str(batch)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _wait_for_writes(store: str, proc: subprocess.Popen[bytes], at_least: int) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the ingest finished before it could be interrupted"
+        try:
+            with open_store(store, create=False) as s:
+                if sum(s.counts().values()) >= at_least:
+                    return
+        except Exception:  # noqa: BLE001 - the store may not exist yet
+            pass
+        time.sleep(0.05)
+    raise AssertionError("the ingest wrote nothing within two minutes")
+
+
+def test_killed_ingest_then_rerun_converges(store_spec: str, backend: str, generated: Path,
+                                             tmp_path: Path) -> None:
+    env = dict(os.environ)
+    # the store first holds a different, smaller folder
+    small = tmp_path / "small"
+    generate(small, 50, seed=1, as_of=date(2026, 11, 26))
+    assert subprocess.run([sys.executable, "-m", "relmap", "ingest", str(small), "--store", store_spec],
+                          env=env, capture_output=True).returncode == 0
+    with open_store(store_spec) as s:
+        before = s.dump()
+    expected, _ = check_folder(generated)
+    if backend == "neo4j":
+        proc = _ingest(generated, store_spec, env)
+        _wait_for_writes(store_spec, proc, sum(before.counts().values()) + 2000)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    else:
+        # kill at several moments (validating, loading, committing): the store always holds
+        # either the whole old graph or the whole new one, never a mix
+        for delay in (0.3, 0.6, 0.9, 1.2, 1.5):
+            with open_store(store_spec) as s:
+                s.load(before)
+            proc = _ingest(generated, store_spec, env)
+            time.sleep(delay)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            with open_store(store_spec) as s:
+                after = s.dump()
+            assert after == before or after == expected.sorted(), f"a torn store after a kill at {delay}s"
+    rerun = _ingest(generated, store_spec, env, batch=5000)
+    assert rerun.wait(timeout=600) == 0, rerun.stderr.read() if rerun.stderr else ""
+    with open_store(store_spec) as s:
+        assert s.counts() == expected.counts()
+        assert s.dump() == expected.sorted()
+
+
+@pytest.mark.neo4j
+def test_neo4j_killed_mid_ingest_then_rerun_converges(neo4j_server, generated: Path,  # type: ignore[no-untyped-def]
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    if neo4j_server.handle is None:
+        pytest.skip("the test Neo4j was not started by this session, so it cannot be killed")
+    for k, v in neo4j_server.env().items():
+        monkeypatch.setenv(k, v)
+    env = dict(os.environ)
+    proc = _ingest(generated, neo4j_server.uri, env)
+    _wait_for_writes(neo4j_server.uri, proc, 3000)
+    neo4j_server.handle.kill()  # SIGKILL the server mid-ingest
+    assert proc.wait(timeout=120) == 3, "the ingest should stop with exit 3 when the server is gone"
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    assert neo4j_server.uri in err
+    neo4j_server.handle.restart()
+    rerun = _ingest(generated, neo4j_server.uri, env, batch=5000)
+    assert rerun.wait(timeout=600) == 0
+    expected, _ = check_folder(generated)
+    with open_store(neo4j_server.uri) as s:
+        assert s.counts() == expected.counts()
+        assert s.dump() == expected.sorted()
