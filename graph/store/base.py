@@ -14,12 +14,13 @@ Every store is a context manager; leaving the block closes it::
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from datetime import date
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
 
-from graph.model import Dataset
+from graph.model import Account, Dataset, Deal, EventAggregate, Friendship, Organisation, Person
 
 __all__ = ["Store", "Progress", "QueryResult"]
 
@@ -65,6 +66,50 @@ class Store(Protocol):
 
     def cypher(self, query: str, params: dict[str, Any] | None = None) -> QueryResult:
         """Run a read-only Cypher query; refuse writes with :class:`~graph.errors.QueryRefused`."""
+        ...
+
+    # -- analysis reads: bounded neighbourhoods and aggregates, never the whole graph --------
+    def people(self, ids: Collection[str]) -> list[Person]:
+        """The people with these ids (unknown ids are left out)."""
+        ...
+
+    def people_at(self, kinds: Collection[str], role: str | None = None) -> list[Person]:
+        """Everyone at organisations of these kinds (``own`` for our team), optionally one role."""
+        ...
+
+    def members(self, org_ids: Collection[str]) -> list[Person]:
+        """Everyone working at these organisations."""
+        ...
+
+    def organisations(self, *, ids: Collection[str] | None = None,
+                      kinds: Collection[str] | None = None) -> list[Organisation]:
+        """Organisations by id, or of some kinds (all kinds when neither is given)."""
+        ...
+
+    def accounts(self) -> list[Account]:
+        """Every rep-account assignment."""
+        ...
+
+    def deals(self) -> list[Deal]:
+        """Every deal."""
+        ...
+
+    def search(self, text: str, limit: int = 20) -> list[tuple[str, str, str, str]]:
+        """``(kind, id, name, detail)`` of people and organisations whose name contains ``text``."""
+        ...
+
+    def friendships_of(self, people: Collection[str], as_of: date) -> list[Friendship]:
+        """Friendships touching any of ``people``, declared on or before ``as_of`` (or undated)."""
+        ...
+
+    def events_of(self, people: Collection[str], as_of: date, half_life_days: float,
+                  other_kinds: Collection[str] | None = None) -> list[EventAggregate]:
+        """Interactions (on or before ``as_of``) each of ``people`` attended with anyone,
+        grouped by other person and type; the other may be limited to organisation kinds."""
+        ...
+
+    def org_activity(self, as_of: date, half_life_days: float) -> list[tuple[str, str, int, date, float]]:
+        """``(org_id, nature, count, last, mass)`` of the interactions about each organisation."""
         ...
 
     def close(self) -> None:

@@ -172,3 +172,71 @@ META_SET = """
     SET m.revision = $revision, m.loaded_at = datetime(), m.schema_version = $schema_version
 """
 META_GET = "MATCH (m:RelmapMeta {key: 'store'}) RETURN m.revision AS revision"
+
+# -- analysis reads -----------------------------------------------------------------
+
+PERSON_FIELDS = "p.id AS id, p.name AS name, o.id AS org_id, p.title AS title, p.role AS role, p.email AS email"
+
+PEOPLE_BY_ID = f"""
+    UNWIND $ids AS pid
+    MATCH (p:Person {{id: pid}})-[:WORKS_AT]->(o:Organisation)
+    RETURN {PERSON_FIELDS} ORDER BY id
+"""
+
+PEOPLE_AT_KINDS = f"""
+    MATCH (p:Person)-[:WORKS_AT]->(o:Organisation)
+    WHERE o.kind IN $kinds AND ($role IS NULL OR p.role = $role)
+    RETURN {PERSON_FIELDS} ORDER BY id
+"""
+
+MEMBERS = f"""
+    UNWIND $ids AS oid
+    MATCH (p:Person)-[:WORKS_AT]->(o:Organisation {{id: oid}})
+    RETURN {PERSON_FIELDS} ORDER BY id
+"""
+
+ORG_FIELDS = "o.id AS id, o.name AS name, o.kind AS kind, o.industry AS industry, o.annual_revenue AS annual_revenue"
+
+ORGANISATIONS_BY_ID = f"UNWIND $ids AS oid MATCH (o:Organisation {{id: oid}}) RETURN {ORG_FIELDS} ORDER BY id"
+ORGANISATIONS_BY_KIND = f"MATCH (o:Organisation) WHERE o.kind IN $kinds RETURN {ORG_FIELDS} ORDER BY id"
+
+SEARCH = """
+    CALL () {
+        MATCH (p:Person)-[:WORKS_AT]->(o:Organisation)
+        WHERE toLower(p.name) CONTAINS toLower($text) OR p.id = $text
+        RETURN 'person' AS kind, p.id AS id, p.name AS name, coalesce(p.title, '') + ' · ' + o.name AS detail
+        UNION ALL
+        MATCH (o:Organisation)
+        WHERE toLower(o.name) CONTAINS toLower($text) OR o.id = $text
+        RETURN 'organisation' AS kind, o.id AS id, o.name AS name, o.kind AS detail
+    }
+    RETURN kind, id, name, detail ORDER BY (id = $text) DESC, name, id LIMIT $limit
+"""
+
+FRIENDSHIPS_OF = """
+    UNWIND $ids AS pid
+    MATCH (p:Person {id: pid})-[k:KNOWS]-(:Person)
+    WHERE k.since IS NULL OR k.since <= $as_of
+    WITH DISTINCT k
+    RETURN startNode(k).id AS a, endNode(k).id AS b, k.kind AS kind, k.since AS since
+"""
+
+EVENTS_OF = """
+    UNWIND $ids AS pid
+    MATCH (p:Person {id: pid})-[:ATTENDED]->(i:Interaction)
+    WHERE i.date <= $as_of
+    WITH p, i, 2.0 ^ (-toFloat(duration.inDays(i.date, $as_of).days) / $half_life)
+               / sqrt(toFloat(COUNT { (i)<-[:ATTENDED]-(:Person) } - 1)) AS w
+    MATCH (i)<-[:ATTENDED]-(other:Person)
+    WHERE other <> p
+      AND ($kinds IS NULL OR EXISTS { (other)-[:WORKS_AT]->(o:Organisation) WHERE o.kind IN $kinds })
+    RETURN p.id AS person, other.id AS other, i.type AS type, i.nature AS nature,
+           count(*) AS n, max(i.date) AS last, sum(w) AS mass
+"""
+
+ORG_ACTIVITY = """
+    MATCH (i:Interaction)-[:ABOUT]->(o:Organisation)
+    WHERE i.date <= $as_of
+    RETURN o.id AS org_id, i.nature AS nature, count(*) AS n, max(i.date) AS last,
+           sum(2.0 ^ (-toFloat(duration.inDays(i.date, $as_of).days) / $half_life)) AS mass
+"""

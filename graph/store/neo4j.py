@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date
 from itertools import islice
 from types import TracebackType
@@ -25,7 +25,7 @@ from neo4j import Driver, GraphDatabase, RoutingControl
 from neo4j import exceptions as nx
 
 from graph.errors import QueryRefused, StoreError, StoreUnavailable
-from graph.model import Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
+from graph.model import Account, Dataset, Deal, EventAggregate, Friendship, Interaction, Organisation, Person
 from graph.store import cypher as q
 from graph.store.base import Progress, QueryResult
 
@@ -244,6 +244,66 @@ class Neo4jStore:
             deals=[Deal(x["id"], x["org_id"], x["amount"], x["status"], x["rep_id"], n(x["closed_on"]), x["product"])
                    for x in r["deals"]],
         )
+
+    # -- analysis reads ------------------------------------------------------------------
+    @staticmethod
+    def _person(x: neo4j.Record) -> Person:
+        return Person(x["id"], x["name"], x["org_id"], x["title"], x["role"], x["email"])
+
+    @staticmethod
+    def _org(x: neo4j.Record) -> Organisation:
+        return Organisation(x["id"], x["name"], x["kind"], x["industry"], x["annual_revenue"])
+
+    def people(self, ids: Collection[str]) -> list[Person]:
+        """The people with these ids (unknown ids are left out)."""
+        return [self._person(x) for x in self._read(q.PEOPLE_BY_ID, ids=sorted(set(ids)))]
+
+    def people_at(self, kinds: Collection[str], role: str | None = None) -> list[Person]:
+        """Everyone at organisations of these kinds (``own`` for our team), optionally one role."""
+        return [self._person(x) for x in self._read(q.PEOPLE_AT_KINDS, kinds=sorted(set(kinds)), role=role)]
+
+    def members(self, org_ids: Collection[str]) -> list[Person]:
+        """Everyone working at these organisations."""
+        return [self._person(x) for x in self._read(q.MEMBERS, ids=sorted(set(org_ids)))]
+
+    def organisations(self, *, ids: Collection[str] | None = None,
+                      kinds: Collection[str] | None = None) -> list[Organisation]:
+        """Organisations by id, or of some kinds (all kinds when neither is given)."""
+        if ids is not None:
+            return [self._org(x) for x in self._read(q.ORGANISATIONS_BY_ID, ids=sorted(set(ids)))]
+        kinds = kinds if kinds is not None else ("own", "customer", "prospect", "partner", "other")
+        return [self._org(x) for x in self._read(q.ORGANISATIONS_BY_KIND, kinds=sorted(set(kinds)))]
+
+    def accounts(self) -> list[Account]:
+        """Every rep-account assignment."""
+        return [Account(x["org_id"], x["rep_id"], x["role"], _native(x["since"])) for x in self._read(q.DUMP["accounts"])]
+
+    def deals(self) -> list[Deal]:
+        """Every deal."""
+        return [Deal(x["id"], x["org_id"], x["amount"], x["status"], x["rep_id"], _native(x["closed_on"]), x["product"])
+                for x in self._read(q.DUMP["deals"])]
+
+    def search(self, text: str, limit: int = 20) -> list[tuple[str, str, str, str]]:
+        """People and organisations whose name contains ``text`` (or whose id is ``text``)."""
+        return [(x["kind"], x["id"], x["name"], x["detail"]) for x in self._read(q.SEARCH, text=text, limit=limit)]
+
+    def friendships_of(self, people: Collection[str], as_of: date) -> list[Friendship]:
+        """Friendships touching any of ``people``, declared on or before ``as_of`` (or undated)."""
+        return [Friendship(x["a"], x["b"], x["kind"], _native(x["since"]))
+                for x in self._read(q.FRIENDSHIPS_OF, ids=sorted(set(people)), as_of=as_of)]
+
+    def events_of(self, people: Collection[str], as_of: date, half_life_days: float,
+                  other_kinds: Collection[str] | None = None) -> list[EventAggregate]:
+        """Interactions each of ``people`` attended with anyone, grouped by (other, type)."""
+        rows = self._read(q.EVENTS_OF, ids=sorted(set(people)), as_of=as_of, half_life=float(half_life_days),
+                          kinds=sorted(set(other_kinds)) if other_kinds is not None else None)
+        return [EventAggregate(x["person"], x["other"], x["type"], x["nature"], x["n"], _native(x["last"]),
+                               round(x["mass"], 12)) for x in rows]
+
+    def org_activity(self, as_of: date, half_life_days: float) -> list[tuple[str, str, int, date, float]]:
+        """Per organisation and nature: ``(org_id, nature, count, last, mass)`` of interactions about it."""
+        rows = self._read(q.ORG_ACTIVITY, as_of=as_of, half_life=float(half_life_days))
+        return [(x["org_id"], x["nature"], x["n"], _native(x["last"]), round(x["mass"], 12)) for x in rows]
 
     def revision(self) -> str | None:
         """The run id of the last completed load."""

@@ -118,3 +118,91 @@ CLEAR = [f"DELETE FROM {table}" for table in
 
 META_SET = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 META_GET = "SELECT value FROM meta WHERE key = ?"
+
+# -- analysis reads -----------------------------------------------------------------
+# Sets of ids travel as one JSON array parameter, unpacked with json_each.
+
+PEOPLE_BY_ID = """
+    SELECT p.id, p.name, p.org_id, p.title, p.role, p.email
+    FROM json_each(?) AS ids JOIN people p ON p.id = ids.value
+    ORDER BY p.id
+"""
+
+#: People at organisations of the given kinds (JSON array), optionally one role.
+PEOPLE_AT_KINDS = """
+    SELECT p.id, p.name, p.org_id, p.title, p.role, p.email
+    FROM organisations o JOIN people p ON p.org_id = o.id
+    WHERE o.kind IN (SELECT value FROM json_each(?)) AND (? IS NULL OR p.role = ?)
+    ORDER BY p.id
+"""
+
+MEMBERS = """
+    SELECT p.id, p.name, p.org_id, p.title, p.role, p.email
+    FROM json_each(?) AS ids JOIN people p ON p.org_id = ids.value
+    ORDER BY p.id
+"""
+
+ORGANISATIONS_BY_KIND = """
+    SELECT id, name, kind, industry, annual_revenue FROM organisations
+    WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY id
+"""
+
+ORGANISATIONS_BY_ID = """
+    SELECT o.id, o.name, o.kind, o.industry, o.annual_revenue
+    FROM json_each(?) AS ids JOIN organisations o ON o.id = ids.value ORDER BY o.id
+"""
+
+SEARCH = """
+    SELECT kind, id, name, detail FROM (
+        SELECT 'person' AS kind, p.id, p.name, coalesce(p.title, '') || ' · ' || o.name AS detail
+        FROM people p JOIN organisations o ON o.id = p.org_id
+        WHERE p.name LIKE ? ESCAPE '\\' OR p.id = ?
+        UNION ALL
+        SELECT 'organisation', o.id, o.name, o.kind FROM organisations o
+        WHERE o.name LIKE ? ESCAPE '\\' OR o.id = ?
+    ) ORDER BY (id = ?) DESC, name, id LIMIT ?
+"""
+
+#: Friendships touching any of the people (JSON array), declared on or before the date.
+FRIENDSHIPS_OF = """
+    WITH src(person) AS (SELECT DISTINCT value FROM json_each(:people))
+    SELECT f.person_a, f.person_b, f.kind, f.since
+    FROM src JOIN friendships f ON f.person_a = src.person
+    WHERE f.since IS NULL OR f.since <= :as_of
+    UNION
+    SELECT f.person_a, f.person_b, f.kind, f.since
+    FROM src JOIN friendships f ON f.person_b = src.person
+    WHERE f.since IS NULL OR f.since <= :as_of
+"""
+
+#: For each of the people, the interactions (on or before the date) they attended with
+#: each other person, grouped by type, with the recency- and size-weighted mass. The
+#: other person may be limited to organisations of some kinds (:kinds, a JSON array or NULL).
+EVENTS_OF = """
+    WITH src(person) AS (SELECT DISTINCT value FROM json_each(:people)),
+    mine AS (
+        SELECT p1.person_id AS person, i.id AS iid, i.type, i.nature, i.date,
+               power(2.0, -(julianday(:as_of) - julianday(i.date)) / :half_life)
+               / sqrt((SELECT count(*) FROM participants c WHERE c.interaction_id = i.id) - 1) AS w
+        FROM src
+        JOIN participants p1 ON p1.person_id = src.person
+        JOIN interactions i ON i.id = p1.interaction_id
+        WHERE i.date <= :as_of
+    )
+    SELECT m.person, p2.person_id, m.type, m.nature, count(*), max(m.date), sum(m.w)
+    FROM mine m
+    JOIN participants p2 ON p2.interaction_id = m.iid AND p2.person_id <> m.person
+    WHERE :kinds IS NULL OR p2.person_id IN (
+        SELECT p.id FROM people p JOIN organisations o ON o.id = p.org_id
+        WHERE p.id = p2.person_id AND o.kind IN (SELECT value FROM json_each(:kinds)))
+    GROUP BY m.person, p2.person_id, m.type, m.nature
+"""
+
+#: Interactions about each organisation, on or before the date, by nature.
+ORG_ACTIVITY = """
+    SELECT i.org_id, i.nature, count(*), max(i.date),
+           sum(power(2.0, -(julianday(:as_of) - julianday(i.date)) / :half_life))
+    FROM interactions i
+    WHERE i.org_id IS NOT NULL AND i.date <= :as_of
+    GROUP BY i.org_id, i.nature
+"""

@@ -16,8 +16,11 @@ part-way leaves the previous state untouched.
 
 from __future__ import annotations
 
+import json
+import math
 import sqlite3
 import uuid
+from collections.abc import Collection
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timezone
 from itertools import islice
@@ -26,7 +29,8 @@ from types import TracebackType
 from typing import Any
 
 from graph.errors import QueryRefused, StoreError, StoreUnavailable
-from graph.model import TABLES, Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
+from graph.model import (TABLES, Account, Dataset, Deal, EventAggregate, Friendship, Interaction, Organisation,
+                         Person)
 from graph.store import sql
 from graph.store.base import Progress, QueryResult
 
@@ -80,6 +84,7 @@ class SQLiteStore:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA cache_size=-262144")  # up to 256 MiB, used only as needed
+            _ensure_math(self.conn)
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreUnavailable(
@@ -172,6 +177,60 @@ class SQLiteStore:
                 deals=[Deal(i, o, a, st, r, _date(cl), p) for i, o, a, st, r, cl, p in c.execute(sql.SELECT_ALL["deals"])],
             )
 
+    # -- analysis reads ------------------------------------------------------------------
+    def people(self, ids: Collection[str]) -> list[Person]:
+        """The people with these ids (unknown ids are left out)."""
+        return [Person(*r) for r in self.conn.execute(sql.PEOPLE_BY_ID, (_ids(ids),))]
+
+    def people_at(self, kinds: Collection[str], role: str | None = None) -> list[Person]:
+        """Everyone at organisations of these kinds (``own`` for our team), optionally one role."""
+        return [Person(*r) for r in self.conn.execute(sql.PEOPLE_AT_KINDS, (_ids(kinds), role, role))]
+
+    def members(self, org_ids: Collection[str]) -> list[Person]:
+        """Everyone working at these organisations."""
+        return [Person(*r) for r in self.conn.execute(sql.MEMBERS, (_ids(org_ids),))]
+
+    def organisations(self, *, ids: Collection[str] | None = None,
+                      kinds: Collection[str] | None = None) -> list[Organisation]:
+        """Organisations by id, or of some kinds (all kinds when neither is given)."""
+        if ids is not None:
+            return [Organisation(*r) for r in self.conn.execute(sql.ORGANISATIONS_BY_ID, (_ids(ids),))]
+        kinds = kinds if kinds is not None else ("own", "customer", "prospect", "partner", "other")
+        return [Organisation(*r) for r in self.conn.execute(sql.ORGANISATIONS_BY_KIND, (_ids(kinds),))]
+
+    def accounts(self) -> list[Account]:
+        """Every rep-account assignment."""
+        return [Account(o, r, role, _date(s)) for o, r, role, s in self.conn.execute(sql.SELECT_ALL["accounts"])]
+
+    def deals(self) -> list[Deal]:
+        """Every deal."""
+        return [Deal(i, o, a, st, r, _date(cl), p)
+                for i, o, a, st, r, cl, p in self.conn.execute(sql.SELECT_ALL["deals"])]
+
+    def search(self, text: str, limit: int = 20) -> list[tuple[str, str, str, str]]:
+        """People and organisations whose name contains ``text`` (or whose id is ``text``):
+        ``(kind, id, name, detail)`` rows."""
+        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return [tuple(r) for r in self.conn.execute(sql.SEARCH, (like, text, like, text, text, limit))]
+
+    def friendships_of(self, people: Collection[str], as_of: date) -> list[Friendship]:
+        """Friendships touching any of ``people``, declared on or before ``as_of`` (or undated)."""
+        rows = self.conn.execute(sql.FRIENDSHIPS_OF, {"people": _ids(people), "as_of": as_of.isoformat()})
+        return [Friendship(a, b, k, _date(s)) for a, b, k, s in rows]
+
+    def events_of(self, people: Collection[str], as_of: date, half_life_days: float,
+                  other_kinds: Collection[str] | None = None) -> list[EventAggregate]:
+        """Interactions each of ``people`` attended with anyone, grouped by (other, type)."""
+        params = {"people": _ids(people), "as_of": as_of.isoformat(), "half_life": float(half_life_days),
+                  "kinds": _ids(other_kinds) if other_kinds is not None else None}
+        return [EventAggregate(p, o, t, n, c, date.fromisoformat(last), round(m, 12))
+                for p, o, t, n, c, last, m in self.conn.execute(sql.EVENTS_OF, params)]
+
+    def org_activity(self, as_of: date, half_life_days: float) -> list[tuple[str, str, int, date, float]]:
+        """Per organisation and nature: ``(org_id, nature, count, last, mass)`` of interactions about it."""
+        rows = self.conn.execute(sql.ORG_ACTIVITY, {"as_of": as_of.isoformat(), "half_life": float(half_life_days)})
+        return [(o, n, c, date.fromisoformat(last), round(m, 12)) for o, n, c, last, m in rows]
+
     def revision(self) -> str | None:
         """The id of the last completed load."""
         row = self.conn.execute(sql.META_GET, ("revision",)).fetchone()
@@ -200,6 +259,19 @@ class SQLiteStore:
     # -- helpers ---------------------------------------------------------------------
     def _snapshot(self) -> "_ReadTransaction":
         return _ReadTransaction(self.conn)
+
+
+def _ensure_math(conn: sqlite3.Connection) -> None:
+    """SQLite builds without the math functions get Python ones (same results, slower)."""
+    try:
+        conn.execute("SELECT power(2.0, 1.0), sqrt(4.0)").fetchone()
+    except sqlite3.OperationalError:
+        conn.create_function("power", 2, math.pow, deterministic=True)
+        conn.create_function("sqrt", 1, math.sqrt, deterministic=True)
+
+
+def _ids(values: Collection[str]) -> str:
+    return json.dumps(sorted(set(values)))
 
 
 class _ReadTransaction:

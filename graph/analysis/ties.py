@@ -1,0 +1,167 @@
+"""Tie strength: how well two people know each other, with the evidence that says so.
+
+For a pair of people, as of a date (nothing after it counts):
+
+- **personal** = ``1 - (1 - F) * exp(-P / personal_saturation)``, where ``F`` is the
+  declared friendship's base strength for its kind (0 without one) and ``P`` is the
+  personal interaction evidence;
+- **business** = ``1 - exp(-B / business_saturation)`` from business interactions;
+- evidence ``P`` or ``B`` sums, over the interactions both attended, the type's weight
+  times ``2 ** (-age_days / half_life_days)`` (recency) divided by ``sqrt(size - 1)``
+  (a dinner for two says more than a conference for forty);
+- **shared friends** add ``shared_friend_bonus * (1 - exp(-n / shared_friend_saturation))``
+  for ``n`` common friends;
+- **strength** = ``1 - (1 - personal) * (1 - business_share * business) * (1 - shared)``,
+  in (0, 1]: every pair with any evidence has a tie.
+
+Every weight lives in :class:`graph.analysis.config.Config`.
+
+>>> from datetime import date
+>>> cfg = Config()
+>>> weekly_tennis = TypeEvidence("tennis", "personal", 52, date(2026, 11, 21), 30.0)
+>>> tie = make_tie("A", "B", None, None, [weekly_tennis], 0, cfg)
+>>> round(tie.strength, 3), round(tie.personal, 3), tie.business
+(1.0, 1.0, 0.0)
+>>> email = TypeEvidence("email", "business", 1, date(2025, 1, 10), 0.2)
+>>> round(make_tie("A", "C", None, None, [email], 0, cfg).strength, 4)
+0.006
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, NamedTuple
+
+import networkx as nx
+
+from graph.analysis.config import Config
+from graph.model import EventAggregate, Friendship
+
+__all__ = ["TypeEvidence", "EventAggregate", "Tie", "make_tie", "build_ties", "tie_graph", "MIN_STRENGTH"]
+
+#: The floor of a tie's strength: evidence decayed to nothing still is a (very weak) tie.
+MIN_STRENGTH = 1e-9
+
+
+class TypeEvidence(NamedTuple):
+    """The interactions of one type between the two people of a tie."""
+
+    type: str
+    nature: str
+    times: int
+    last: date
+    mass: float
+
+
+@dataclass(frozen=True)
+class Tie:
+    """A tie between ``a`` and ``b`` (``a < b``) with its components and evidence."""
+
+    a: str
+    b: str
+    strength: float
+    personal: float
+    business: float
+    friendship_kind: str | None
+    friendship_since: date | None
+    shared_friends: int
+    evidence: tuple[TypeEvidence, ...]
+
+    @property
+    def last_interaction(self) -> date | None:
+        """The date of the latest interaction between the two, if any."""
+        return max((e.last for e in self.evidence), default=None)
+
+    def other(self, person: str) -> str:
+        """The other end of the tie."""
+        return self.b if person == self.a else self.a
+
+    def explain(self) -> list[str]:
+        """Human sentences for the evidence, strongest kind first.
+
+        >>> from datetime import date
+        >>> t = Tie("A", "B", 0.8, 0.7, 0.1, "club", date(2022, 3, 1), 2,
+        ...         (TypeEvidence("tennis", "personal", 34, date(2026, 11, 14), 20.0),))
+        >>> t.explain()
+        ['club friends since 2022-03-01', '34 tennis, last 2026-11-14', '2 shared friends']
+        """
+        lines = []
+        if self.friendship_kind:
+            kind = {"friend": "friends", "family": "family", "alumni": "alumni", "club": "club friends",
+                    "former_colleague": "former colleagues"}.get(self.friendship_kind, "acquainted")
+            lines.append(f"{kind} since {self.friendship_since}" if self.friendship_since else kind)
+        for e in sorted(self.evidence, key=lambda e: (-e.mass, e.type)):
+            lines.append(f"{e.times} {e.type.replace('_', ' ')}, last {e.last}")
+        if self.shared_friends:
+            lines.append(f"{self.shared_friends} shared friend{'s' if self.shared_friends != 1 else ''}")
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        """The tie's numbers and evidence as JSON data."""
+        return {
+            "a": self.a, "b": self.b, "strength": round(self.strength, 6),
+            "personal": round(self.personal, 6), "business": round(self.business, 6),
+            "friendship": ({"kind": self.friendship_kind,
+                            "since": self.friendship_since.isoformat() if self.friendship_since else None}
+                           if self.friendship_kind else None),
+            "interactions": [{"type": e.type, "nature": e.nature, "count": e.times, "last": e.last.isoformat()}
+                             for e in sorted(self.evidence, key=lambda e: (-e.mass, e.type))],
+            "shared_friends": self.shared_friends,
+            "explanation": self.explain(),
+        }
+
+
+def make_tie(a: str, b: str, friendship_kind: str | None, friendship_since: date | None,
+             evidence: Iterable[TypeEvidence], shared_friends: int, cfg: Config) -> Tie:
+    """Compute one tie from its evidence (see the module docstring for the formula)."""
+    a, b = (a, b) if a < b else (b, a)
+    ev = tuple(sorted(evidence, key=lambda e: e.type))
+    p_evidence = sum(cfg.type_weight(e.type, e.nature) * e.mass for e in ev if e.nature == "personal")
+    b_evidence = sum(cfg.type_weight(e.type, e.nature) * e.mass for e in ev if e.nature == "business")
+    base = cfg.friendship.get(friendship_kind, cfg.friendship.get("other", 0.25)) if friendship_kind else 0.0
+    personal = 1.0 - (1.0 - base) * math.exp(-p_evidence / cfg.personal_saturation)
+    business = 1.0 - math.exp(-b_evidence / cfg.business_saturation)
+    shared = cfg.shared_friend_bonus * (1.0 - math.exp(-shared_friends / cfg.shared_friend_saturation))
+    strength = 1.0 - (1.0 - personal) * (1.0 - cfg.business_share * business) * (1.0 - shared)
+    return Tie(a, b, max(MIN_STRENGTH, min(1.0, strength)), personal, business, friendship_kind,
+               friendship_since, shared_friends, ev)
+
+
+def build_ties(friendships: Iterable[Friendship], events: Iterable[EventAggregate],
+               friends_of: dict[str, set[str]], cfg: Config) -> dict[tuple[str, str], Tie]:
+    """Every tie the evidence supports, keyed by the ordered pair ``(a, b)`` with ``a < b``.
+
+    ``events`` may report a pair from both ends; each (pair, type) is counted once.
+    ``friends_of`` gives each person's friends (for shared friends); people missing
+    from it are taken to have no friends.
+    """
+    by_pair: dict[tuple[str, str], dict[str, TypeEvidence]] = defaultdict(dict)
+    for e in events:
+        pair = (e.person, e.other) if e.person < e.other else (e.other, e.person)
+        by_pair[pair][e.type] = TypeEvidence(e.type, e.nature, e.times, e.last, e.mass)
+    declared: dict[tuple[str, str], Friendship] = {(f.person_a, f.person_b): f for f in friendships}
+    ties: dict[tuple[str, str], Tie] = {}
+    empty: set[str] = set()
+    for pair in sorted(set(by_pair) | set(declared)):
+        f = declared.get(pair)
+        shared = len(friends_of.get(pair[0], empty) & friends_of.get(pair[1], empty))
+        ties[pair] = make_tie(pair[0], pair[1], f.kind if f else None, f.since if f else None,
+                              by_pair.get(pair, {}).values(), shared, cfg)
+    return ties
+
+
+def tie_graph(ties: Iterable[Tie]) -> nx.Graph:
+    """An undirected graph of people; each edge has ``strength`` and the ``tie`` itself.
+
+    >>> from datetime import date
+    >>> g = tie_graph([make_tie("A", "B", "friend", None, [], 0, Config())])
+    >>> round(g["A"]["B"]["strength"], 2)
+    0.55
+    """
+    G = nx.Graph()
+    G.add_edges_from((t.a, t.b, {"strength": t.strength, "tie": t}) for t in ties)
+    return G
