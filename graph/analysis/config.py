@@ -67,9 +67,10 @@ class Config:
     --------
     role_weights
         How much a contact's ties count towards an account, by role.
-    risk_high, risk_medium
-        Top-rep share at or above which an account's risk level is high / medium
-        (a bus factor of 1 with a strong tie is always at least medium).
+    risk_medium, risk_high
+        With a bus factor of 1, a top-rep share of at least ``risk_medium`` makes the
+        risk high (else medium); with a bus factor of 2 or more, a top share of at
+        least ``risk_high`` makes it medium (else low). See :mod:`graph.analysis.risk`.
     value_window_days
         Won deals closed within this window make an account's value.
     personal_stage, institutional_stage
