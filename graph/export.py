@@ -7,11 +7,12 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["safe_cell", "write_csv"]
+__all__ = ["safe_cell", "write_csv", "csv_text"]
 
 
 def safe_cell(value: Any) -> str:
@@ -32,3 +33,16 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
             out.writerow([safe_cell(v) for v in row])
             n += 1
     return n
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """The same CSV as :func:`write_csv`, as a string (for downloads).
+
+    >>> csv_text(["a"], [["=1"]])
+    "a\\r\\n'=1\\r\\n"
+    """
+    buf = io.StringIO()
+    out = csv.writer(buf)
+    out.writerow(header)
+    out.writerows([safe_cell(v) for v in row] for row in rows)
+    return buf.getvalue()

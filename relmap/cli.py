@@ -224,10 +224,16 @@ def generate(out: Path, people: int, seed: int, as_of: Any, as_json: bool) -> No
 @cli.command()
 @click.option("--data", type=click.Path(path_type=Path, file_okay=False), default=EXAMPLES, show_default=False,
               help="The folder to load (default: the example data shipped in examples/demo).")
+@click.option("--no-dashboard", is_flag=True, help="Only load and summarise; do not start the dashboard.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="The dashboard's port.")
+@click.option("--address", default="127.0.0.1", show_default=True, help="The dashboard's address.")
 @store_options
 @handle_errors
-def demo(data: Path, store: str, as_json: bool) -> None:
-    """Load the example story into the store and print what it holds."""
+def demo(data: Path, no_dashboard: bool, port: int, address: str, store: str, as_json: bool) -> None:
+    """Load the example story into the store, print what it holds, then serve the dashboard.
+
+    With --json or --no-dashboard it stops after the summary.
+    """
     from ingest import ingest_folder
 
     if not data.is_dir():
@@ -242,7 +248,53 @@ def demo(data: Path, store: str, as_json: bool) -> None:
         return
     click.echo(f"Loaded the example story from {data} into {store}:")
     click.echo(f"  {_counts_line(counts)}.")
-    click.echo("Try: relmap stats   ·   relmap query 'MATCH (p:Person) RETURN p.name LIMIT 5' --store bolt://...")
+    if no_dashboard:
+        click.echo("Try: relmap risk   ·   relmap paths --to P-010   ·   relmap stages   ·   relmap dashboard")
+        return
+    host = "127.0.0.1" if address in ("0.0.0.0", "") else address
+    click.echo(f"Dashboard: http://{host}:{port} (Ctrl-C stops it)")
+    serve_dashboard(store, port, address)
+
+
+DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+
+
+def serve_dashboard(store: str, port: int, address: str) -> None:
+    """Run the Streamlit dashboard on ``address:port`` for ``store`` until interrupted."""
+    import subprocess
+
+    if not DASHBOARD_APP.is_file():
+        raise UsageError(f"the dashboard is not at '{DASHBOARD_APP}': run relmap from a clone of the repository "
+                         "(pip install -e .)")
+    env = dict(os.environ, RELMAP_STORE=store)
+    command = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP), "--server.port", str(port),
+               "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--global.developmentMode", "false"]
+    host = "127.0.0.1" if address in ("0.0.0.0", "") else address
+    stderr.print(f"relmap dashboard for {store} on http://{host}:{port} (Ctrl-C stops it)", markup=False)
+    try:
+        code = subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        code = 0
+    if code not in (0, -2, 130):
+        raise RelmapError(f"the dashboard stopped with exit code {code}")
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="The port to serve on.")
+@click.option("--address", default="127.0.0.1", show_default=True,
+              help="The address to listen on (0.0.0.0 for every interface, as in Docker).")
+@store_options
+@handle_errors
+def dashboard(port: int, address: str, store: str, as_json: bool) -> None:
+    """Serve the dashboard on the store until interrupted.
+
+    Pages: Network, Introductions, Handover risk, Relationship stages, Cypher
+    and Data. Set RELMAP_DASHBOARD_PASSWORD to put a shared password in front.
+    """
+    with open_store(store, create=False):
+        pass  # fail now, with the usual message and exit 3, if the store cannot be opened
+    serve_dashboard(store, port, address)
 
 
 def analysis_options(func: F) -> F:

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.neo4j
 def demo_neo4j(neo4j_server, monkeypatch: pytest.MonkeyPatch) -> str:  # type: ignore[no-untyped-def]
     for k, v in neo4j_server.env().items():
         monkeypatch.setenv(k, v)
-    result = CliRunner().invoke(cli, ["demo", "--store", neo4j_server.uri])
+    result = CliRunner().invoke(cli, ["demo", "--no-dashboard", "--store", neo4j_server.uri])
     assert result.exit_code == 0, result.output
     return str(neo4j_server.uri)
 

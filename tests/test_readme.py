@@ -20,12 +20,20 @@ def test_cookbook_has_at_least_eight_queries() -> None:
     assert len(CYPHER) >= 8
 
 
+def test_readme_cookbook_is_the_dashboard_cookbook() -> None:
+    from graph.cookbook import COOKBOOK
+
+    assert [c.split("\n", 1)[1] for c in CYPHER] == [r.query for r in COOKBOOK]
+    assert [json.loads(re.search(r"^// params: (.*)$", c, flags=re.M).group(1)) for c in CYPHER] == [  # type: ignore[union-attr]
+        r.params for r in COOKBOOK]
+
+
 @pytest.fixture(scope="module")
 def demo_store(neo4j_server) -> str:  # type: ignore[no-untyped-def]
     mp = pytest.MonkeyPatch()
     for k, v in neo4j_server.env().items():
         mp.setenv(k, v)
-    result = CliRunner().invoke(cli, ["demo", "--store", neo4j_server.uri])
+    result = CliRunner().invoke(cli, ["demo", "--no-dashboard", "--store", neo4j_server.uri])
     assert result.exit_code == 0, result.output
     yield neo4j_server.uri
     mp.undo()
@@ -70,7 +78,7 @@ def test_test_command_in_readme_is_what_ci_runs() -> None:
 
 
 def test_demo_output_in_readme_matches(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["demo", "--store", str(tmp_path / "s")])
+    result = CliRunner().invoke(cli, ["demo", "--no-dashboard", "--store", str(tmp_path / "s")])
     assert result.exit_code == 0
     summary = result.stdout.splitlines()[1].strip()
     assert summary in README

@@ -20,7 +20,7 @@ from graph.analysis.ties import Tie, build_ties, tie_graph
 from graph.model import EventAggregate, Friendship
 from graph.store.base import Store
 
-__all__ = ["ties_of", "friend_sets", "path_graph", "team_ids"]
+__all__ = ["ties_of", "friend_sets", "path_graph", "team_ids", "ego_graph"]
 
 
 def friend_sets(friendships: Iterable[Friendship]) -> dict[str, set[str]]:
@@ -131,3 +131,18 @@ def path_graph(store: Store, sources: Collection[str] | None, target: str, max_h
     G = tie_graph(ties.values())
     G.add_node(target)
     return G, src
+
+
+def ego_graph(store: Store, centres: Collection[str], depth: int, as_of: date, cfg: Config,
+              min_strength: float = 0.0) -> nx.Graph:
+    """The ties within ``depth`` rings of ``centres`` (for drawing a network around them).
+
+    Ties weaker than ``min_strength`` are left out; the centres are always nodes.
+    """
+    friendships: dict[tuple[str, str], Friendship] = {}
+    events: list[EventAggregate] = []
+    _expand(store, set(centres), depth, as_of, cfg, friendships, events)
+    ties = _ties(store, list(friendships.values()), events, as_of, cfg)
+    G = tie_graph(t for t in ties.values() if t.strength >= min_strength)
+    G.add_nodes_from(centres)
+    return G

@@ -16,9 +16,11 @@ part-way leaves the previous state untouched.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import sqlite3
+import threading
 import uuid
 from collections.abc import Collection
 from collections.abc import Iterable, Iterator
@@ -26,7 +28,7 @@ from datetime import date, datetime, timezone
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from graph.errors import QueryRefused, StoreError, StoreUnavailable
 from graph.model import (TABLES, Account, Dataset, Deal, EventAggregate, Friendship, Interaction, Organisation,
@@ -37,6 +39,20 @@ from graph.store.base import Progress, QueryResult
 __all__ = ["SQLiteStore", "FILE_NAME"]
 
 FILE_NAME = "relmap.sqlite3"
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _locked(method: F) -> F:
+    """Serialise calls on one store: a sqlite3 connection must not run two transactions at once."""
+
+    @functools.wraps(method)
+    def wrapper(self: "SQLiteStore", *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _iso(value: date | None) -> str | None:
@@ -73,6 +89,7 @@ class SQLiteStore:
         self.path = self.folder / FILE_NAME
         self.location = str(self.folder)
         self.batch_size = batch_size
+        self._lock = threading.RLock()
         if not create and not self.path.exists():
             raise StoreUnavailable(
                 f"no relmap store in '{self.folder}': load one with `relmap ingest DIR --store {self.folder}` "
@@ -106,6 +123,7 @@ class SQLiteStore:
                                     f"; PRAGMA user_version = {sql.SCHEMA_VERSION}; COMMIT;")
 
     # -- Store interface -----------------------------------------------------------
+    @_locked
     def load(self, data: Dataset, *, progress: Progress | None = None) -> None:
         """Replace the graph with ``data`` in one transaction."""
         streams: dict[str, tuple[int, Iterable[tuple[Any, ...]]]] = {
@@ -153,11 +171,13 @@ class SQLiteStore:
                 raise StoreError(f"writing to the embedded store '{self.path}' failed: {exc}") from exc
             raise
 
+    @_locked
     def counts(self) -> dict[str, int]:
         """Rows of each kind, read in one snapshot."""
         with self._snapshot():
             return {t: self.conn.execute(sql.COUNT[t]).fetchone()[0] for t in TABLES}
 
+    @_locked
     def dump(self) -> Dataset:
         """Every row, read in one snapshot."""
         c = self.conn
@@ -178,18 +198,22 @@ class SQLiteStore:
             )
 
     # -- analysis reads ------------------------------------------------------------------
+    @_locked
     def people(self, ids: Collection[str]) -> list[Person]:
         """The people with these ids (unknown ids are left out)."""
         return [Person(*r) for r in self.conn.execute(sql.PEOPLE_BY_ID, (_ids(ids),))]
 
+    @_locked
     def people_at(self, kinds: Collection[str], role: str | None = None) -> list[Person]:
         """Everyone at organisations of these kinds (``own`` for our team), optionally one role."""
         return [Person(*r) for r in self.conn.execute(sql.PEOPLE_AT_KINDS, (_ids(kinds), role, role))]
 
+    @_locked
     def members(self, org_ids: Collection[str]) -> list[Person]:
         """Everyone working at these organisations."""
         return [Person(*r) for r in self.conn.execute(sql.MEMBERS, (_ids(org_ids),))]
 
+    @_locked
     def organisations(self, *, ids: Collection[str] | None = None,
                       kinds: Collection[str] | None = None) -> list[Organisation]:
         """Organisations by id, or of some kinds (all kinds when neither is given)."""
@@ -198,26 +222,31 @@ class SQLiteStore:
         kinds = kinds if kinds is not None else ("own", "customer", "prospect", "partner", "other")
         return [Organisation(*r) for r in self.conn.execute(sql.ORGANISATIONS_BY_KIND, (_ids(kinds),))]
 
+    @_locked
     def accounts(self) -> list[Account]:
         """Every rep-account assignment."""
         return [Account(o, r, role, _date(s)) for o, r, role, s in self.conn.execute(sql.SELECT_ALL["accounts"])]
 
+    @_locked
     def deals(self) -> list[Deal]:
         """Every deal."""
         return [Deal(i, o, a, st, r, _date(cl), p)
                 for i, o, a, st, r, cl, p in self.conn.execute(sql.SELECT_ALL["deals"])]
 
+    @_locked
     def search(self, text: str, limit: int = 20) -> list[tuple[str, str, str, str]]:
         """People and organisations whose name contains ``text`` (or whose id is ``text``):
         ``(kind, id, name, detail)`` rows."""
         like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         return [tuple(r) for r in self.conn.execute(sql.SEARCH, (like, text, like, text, text, limit))]
 
+    @_locked
     def friendships_of(self, people: Collection[str], as_of: date) -> list[Friendship]:
         """Friendships touching any of ``people``, declared on or before ``as_of`` (or undated)."""
         rows = self.conn.execute(sql.FRIENDSHIPS_OF, {"people": _ids(people), "as_of": as_of.isoformat()})
         return [Friendship(a, b, k, _date(s)) for a, b, k, s in rows]
 
+    @_locked
     def events_of(self, people: Collection[str], as_of: date, half_life_days: float,
                   other_kinds: Collection[str] | None = None) -> list[EventAggregate]:
         """Interactions each of ``people`` attended with anyone, grouped by (other, type)."""
@@ -226,11 +255,13 @@ class SQLiteStore:
         return [EventAggregate(p, o, t, n, c, date.fromisoformat(last), round(m, 12))
                 for p, o, t, n, c, last, m in self.conn.execute(sql.EVENTS_OF, params)]
 
+    @_locked
     def org_activity(self, as_of: date, half_life_days: float) -> list[tuple[str, str, int, date, float]]:
         """Per organisation and nature: ``(org_id, nature, count, last, mass)`` of interactions about it."""
         rows = self.conn.execute(sql.ORG_ACTIVITY, {"as_of": as_of.isoformat(), "half_life": float(half_life_days)})
         return [(o, n, c, date.fromisoformat(last), round(m, 12)) for o, n, c, last, m in rows]
 
+    @_locked
     def revision(self) -> str | None:
         """The id of the last completed load."""
         row = self.conn.execute(sql.META_GET, ("revision",)).fetchone()
@@ -244,6 +275,7 @@ class SQLiteStore:
             "`relmap ingest DIR --store bolt://127.0.0.1:7687`, then pass that --store to `relmap query`"
         )
 
+    @_locked
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()

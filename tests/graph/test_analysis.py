@@ -150,7 +150,7 @@ def _cli_json(spec: str, *args: str) -> dict:  # type: ignore[type-arg]
 
 
 def test_cli_shapes_follow_the_contract(store_spec: str) -> None:
-    assert CliRunner().invoke(cli, ["demo", "--store", store_spec]).exit_code == 0
+    assert CliRunner().invoke(cli, ["demo", "--no-dashboard", "--store", store_spec]).exit_code == 0
     paths = _cli_json(store_spec, "paths", "--to", "P-010", "--from", "P-003")
     assert paths["target"] == "P-010"
     first = paths["paths"][0]
@@ -171,7 +171,7 @@ def test_cli_shapes_follow_the_contract(store_spec: str) -> None:
 
 def test_unknown_person_is_usage_error(tmp_path: Path) -> None:
     spec = str(tmp_path / "s")
-    CliRunner().invoke(cli, ["demo", "--store", spec])
+    CliRunner().invoke(cli, ["demo", "--no-dashboard", "--store", spec])
     result = CliRunner().invoke(cli, ["paths", "--to", "P-999", "--store", spec])
     assert result.exit_code == 2
     assert "no person with id 'P-999'" in result.stderr
@@ -180,7 +180,7 @@ def test_unknown_person_is_usage_error(tmp_path: Path) -> None:
 
 def test_config_file_changes_the_weights(tmp_path: Path) -> None:
     spec = str(tmp_path / "s")
-    CliRunner().invoke(cli, ["demo", "--store", spec])
+    CliRunner().invoke(cli, ["demo", "--no-dashboard", "--store", spec])
     base = _cli_json(spec, "paths", "--to", "P-010", "--from", "P-003")["paths"][0]["strength"]
     cfg = tmp_path / "relmap.toml"
     cfg.write_text("half_life_days = 30\n[friendship]\nclub = 0.1\nfriend = 0.1\n")

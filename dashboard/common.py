@@ -1,0 +1,175 @@
+"""What every dashboard page shares: the store, the as-of date, cached analyses, the gate.
+
+The store is opened once per process (``st.cache_resource``). Analysis results
+are cached with ``st.cache_data`` under the store's *revision*, which changes
+with every completed ingest, so a new ingest invalidates them at once.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from datetime import date
+from typing import Any
+
+import networkx as nx
+import streamlit as st
+
+from graph.analysis.config import Config, load_config
+from graph.errors import RelmapError
+from graph.model import Organisation, Person
+from graph.store import DEFAULT_STORE, Store, open_store
+
+__all__ = ["store_spec", "get_store", "get_cypher_store", "revision", "as_of", "config", "gate", "risk",
+           "stages", "whatif", "paths", "mutual", "who_knows", "search", "ego", "people_and_orgs",
+           "show_error", "stop_without_store"]
+
+PASSWORD_ENV = "RELMAP_DASHBOARD_PASSWORD"
+
+
+def store_spec() -> str:
+    """The store this dashboard serves (``RELMAP_STORE``, else ``./relmap-data``)."""
+    return os.environ.get("RELMAP_STORE") or DEFAULT_STORE
+
+
+@st.cache_resource(show_spinner=False)
+def get_store(spec: str) -> Store:
+    """The store, opened once per process and shared by every session."""
+    return open_store(spec, create=False)
+
+
+@st.cache_resource(show_spinner=False)
+def get_cypher_store(spec: str) -> Store:
+    """A separate connection for the Cypher console (read-only queries only).
+
+    On Neo4j it logs in as ``RELMAP_CYPHER_USER`` / ``RELMAP_CYPHER_PASSWORD`` when
+    set (a read-only user, on editions that have roles), else as the store's user.
+    """
+    if spec.lower().startswith(("neo4j", "bolt")):
+        from graph.store.neo4j import Neo4jStore
+
+        return Neo4jStore.connect(spec, user=os.environ.get("RELMAP_CYPHER_USER") or None,
+                                  password=os.environ.get("RELMAP_CYPHER_PASSWORD"))
+    return open_store(spec, create=False)
+
+
+def stop_without_store() -> Store:
+    """The store, or an explanation and a stop when it cannot be opened."""
+    try:
+        return get_store(store_spec())
+    except RelmapError as exc:
+        st.error(f"The store cannot be opened: {exc}")
+        st.info("Load data first: `relmap demo` loads the example story, `relmap ingest DIR` your own files.")
+        st.stop()
+        raise  # unreachable: st.stop() raises
+
+
+def revision() -> str:
+    """The store's current revision (cache key for every analysis)."""
+    return stop_without_store().revision() or "empty"
+
+
+def as_of() -> date:
+    """The analysis date chosen in the sidebar (default today)."""
+    value = st.session_state.get("as_of")
+    return value if isinstance(value, date) else date.today()
+
+
+@st.cache_resource(show_spinner=False)
+def config() -> Config:
+    """Weights and thresholds (``RELMAP_CONFIG`` may point at a TOML file)."""
+    return load_config()
+
+
+def gate() -> bool:
+    """The optional shared password in front of every page; True when the user may pass."""
+    expected = os.environ.get(PASSWORD_ENV, "")
+    if not expected or st.session_state.get("authenticated"):
+        return True
+    st.title("relmap")
+    with st.form("login"):
+        given = st.text_input("Password", type="password")
+        submitted = st.form_submit_button("Sign in")
+    if submitted:
+        if hmac.compare_digest(given.encode(), expected.encode()):
+            st.session_state["authenticated"] = True
+            st.rerun()
+        st.error("Wrong password.")
+    return False
+
+
+def show_error(exc: Exception) -> None:
+    """Show a relmap error as a message, never a traceback."""
+    st.error(str(exc))
+
+
+# -- cached analyses: keyed on (store, revision, as-of, arguments) ---------------------------
+@st.cache_data(show_spinner="Computing the risk of every account…", max_entries=16)
+def risk(spec: str, rev: str, when: date) -> list[dict[str, Any]]:
+    from graph.analysis.risk import account_risk
+
+    return [a.to_json() for a in account_risk(get_store(spec), when, config())]
+
+
+@st.cache_data(show_spinner="Placing every account…", max_entries=16)
+def stages(spec: str, rev: str, when: date) -> list[dict[str, Any]]:
+    from graph.analysis.stages import account_stages
+
+    return [a.to_json() for a in account_stages(get_store(spec), when, config())]
+
+
+@st.cache_data(show_spinner="Working out the handover…", max_entries=32)
+def whatif(spec: str, rev: str, when: date, rep: str) -> tuple[dict[str, Any], list[list[Any]]]:
+    from graph.analysis.risk import departure_whatif
+
+    dep = departure_whatif(get_store(spec), rep, when, config())
+    return dep.to_json(), dep.plan_rows()
+
+
+@st.cache_data(show_spinner="Finding introductions…", max_entries=64)
+def paths(spec: str, rev: str, when: date, targets: tuple[str, ...], sources: tuple[str, ...], k: int,
+          hops: int) -> list[dict[str, Any]]:
+    from graph.analysis.rapport import rapport_paths
+
+    store = get_store(spec)
+    found = []
+    for t in targets:
+        found += rapport_paths(store, t, when, config(), sources=sources or None, k=k, max_hops=hops)
+    found.sort(key=lambda p: (-p.strength, len(p.people), p.people))
+    found = found[:k]
+    names = {p.id: p.name for p in store.people({x for p in found for x in p.people})}
+    return [p.to_json(names) for p in found]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def mutual(spec: str, rev: str, when: date, a: str, b: str) -> list[dict[str, Any]]:
+    from graph.analysis.rapport import mutual_contacts
+
+    return mutual_contacts(get_store(spec), a, b, when, config())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def who_knows(spec: str, rev: str, when: date, subject: str) -> dict[str, Any]:
+    from graph.analysis.rapport import who_knows as _who
+
+    return _who(get_store(spec), subject, when, config())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def search(spec: str, rev: str, text: str, limit: int = 20) -> list[tuple[str, str, str, str]]:
+    return get_store(spec).search(text, limit)
+
+
+@st.cache_data(show_spinner="Reading the network…", max_entries=32)
+def ego(spec: str, rev: str, when: date, centres: tuple[str, ...], depth: int, min_strength: float) -> nx.Graph:
+    from graph.analysis.neighbourhood import ego_graph
+
+    return ego_graph(get_store(spec), centres, depth, when, config(), min_strength)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def people_and_orgs(spec: str, rev: str, ids: tuple[str, ...]) -> tuple[dict[str, Person], dict[str, Organisation]]:
+    store = get_store(spec)
+    people = {p.id: p for p in store.people(ids)}
+    orgs = {o.id: o for o in store.organisations(ids={p.org_id for p in people.values()})}
+    return people, orgs

@@ -1,0 +1,81 @@
+"""Introductions: the strongest warm paths to a person or an account, drawn and explained."""
+
+from __future__ import annotations
+
+import networkx as nx
+import streamlit as st
+
+from dashboard import common
+from dashboard.draw import network_html
+from dashboard.pages.network import pick_subject
+
+
+def render() -> None:
+    st.title("Introductions")
+    store = common.stop_without_store()
+    spec, rev, when = common.store_spec(), common.revision(), common.as_of()
+    cfg = common.config()
+    left, right = st.columns([1, 3])
+    with left:
+        subject = pick_subject(spec, rev, "Who do you want to reach?", "intro")
+        reps = sorted(store.people_at(("own",), role="rep"), key=lambda p: p.name)
+        source = st.selectbox("Starting from", [None] + [p.id for p in reps], key="intro_from",
+                              format_func=lambda r: "any rep" if r is None else
+                              next(f"{p.name} ({p.id})" for p in reps if p.id == r))
+        k = st.slider("Paths", 1, 10, cfg.default_k, key="intro_k")
+        hops = st.slider("At most hops", 1, 6, cfg.default_max_hops, key="intro_hops")
+    if subject is None:
+        right.info("Search for a person or an account to reach.")
+        return
+    kind, target = subject
+    if kind == "organisation":
+        from graph.analysis.rapport import decision_makers
+
+        targets = tuple(p.id for p in decision_makers(store, target))
+    else:
+        targets = (target,)
+    try:
+        found = common.paths(spec, rev, when, targets, (source,) if source else (), k, hops)
+    except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
+        common.show_error(exc)
+        return
+    with right:
+        if not found:
+            st.warning(f"No introduction path within {hops} hops as of {when}.")
+        else:
+            G = nx.Graph()
+            for p in found:
+                for hop in p["hops"]:
+                    G.add_edge(hop["from"], hop["to"], strength=hop["strength"], tie=None)
+            ties = common.ego(spec, rev, when, tuple(sorted(G.nodes)), 1, 0.0)
+            for a, b in G.edges:
+                if ties.has_edge(a, b):
+                    G[a][b]["tie"] = ties[a][b]["tie"]
+            people, orgs = common.people_and_orgs(spec, rev, tuple(sorted(G.nodes)))
+            drawing = network_html(G, people, orgs, highlight_paths=[p["people"] for p in found],
+                                   focus=targets)
+            st.iframe(drawing.html, height=480)
+            for n, p in enumerate(found, start=1):
+                st.markdown(f"**{n}. {' → '.join(p['names'])}** · strength {p['strength']:.3f}")
+                for hop in p["hops"]:
+                    st.markdown(f"- {hop['from_name']} – {hop['to_name']} ({hop['strength']:.2f}): "
+                                + "; ".join(hop["evidence"]))
+        if source and kind == "person":
+            st.subheader("Mutual contacts")
+            mutual = common.mutual(spec, rev, when, source, target)
+            if mutual:
+                st.dataframe(mutual, hide_index=True, width="stretch")
+            else:
+                st.caption("None.")
+        st.subheader("Who on the team knows them")
+        known = common.who_knows(spec, rev, when, target)["known_by"]
+        if known:
+            st.dataframe([{"name": m["name"], "id": m["id"], "strength": m["strength"],
+                           "contacts": ", ".join(c["name"] for c in m["contacts"])} for m in known],
+                         hide_index=True, width="stretch")
+        else:
+            st.caption("Nobody on the team has a tie there yet: an introduction is the way in.")
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,72 @@
+"""Network: the ties around a rep, a contact or an account, or the team's whole map."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import common
+from dashboard.draw import network_html
+
+
+def pick_subject(spec: str, rev: str, label: str, key: str) -> tuple[str, str] | None:
+    """A search box and a select box of matching people and organisations: ``(kind, id)``."""
+    text = st.text_input(label, key=f"{key}_text", placeholder="Type part of a name or an id")
+    if not text.strip():
+        return None
+    found = common.search(spec, rev, text.strip())
+    if not found:
+        st.warning(f"No person or organisation matches “{text}”.")
+        return None
+    choice = st.selectbox("Matches", found, key=f"{key}_choice",
+                          format_func=lambda r: f"{r[2]} ({r[1]}) · {r[3]}")
+    return (choice[0], choice[1]) if choice else None
+
+
+def render() -> None:
+    st.title("Network")
+    store = common.stop_without_store()
+    spec, rev, when = common.store_spec(), common.revision(), common.as_of()
+    left, right = st.columns([1, 3])
+    with left:
+        scope = st.radio("Around", ["The team's map", "A person or an account"], key="net_scope")
+        subject = pick_subject(spec, rev, "Person or account", "net") if scope != "The team's map" else None
+        depth = st.slider("Depth (rings of ties)", 1, 3, 1 if scope == "The team's map" else 2, key="net_depth")
+        min_strength = st.slider("Minimum tie strength", 0.0, 1.0, 0.05, 0.05, key="net_min")
+        color_by = st.radio("Colour by", ["organisation", "stage"], horizontal=True, key="net_color")
+    if scope == "The team's map":
+        team = store.people_at(("own",))
+        centres = tuple(sorted(p.id for p in team if p.role == "rep")) or tuple(sorted(p.id for p in team))
+        title = "our reps and everyone they know"
+    elif subject is None:
+        right.info("Search for a rep, a contact or an account on the left.")
+        return
+    elif subject[0] == "organisation":
+        centres = tuple(sorted(p.id for p in store.members([subject[1]])))
+        title = f"the people of {subject[1]}"
+    else:
+        centres = (subject[1],)
+        title = subject[1]
+    G = common.ego(spec, rev, when, centres, depth, min_strength)
+    people, orgs = common.people_and_orgs(spec, rev, tuple(sorted(G.nodes)))
+    stage_of = {a["org_id"]: a["stage"] for a in common.stages(spec, rev, when)} if color_by == "stage" else None
+    drawing = network_html(G, people, orgs, color_by=color_by, stage_of=stage_of, focus=centres)
+    with right:
+        st.caption(f"Ties around {title} as of {when}: {G.number_of_nodes()} people, "
+                   f"{G.number_of_edges()} ties. {drawing.note}")
+        st.iframe(drawing.html, height=660)
+        shown = [n for n in drawing.node_ids if n in people]
+        pick = st.selectbox("Ties of", shown, key="net_pick",
+                            format_func=lambda n: f"{people[n].name} ({n})" if n in people else n)
+        if pick:
+            rows = []
+            for other in G[pick]:
+                tie = G[pick][other]["tie"]
+                rows.append({"with": people[other].name if other in people else other, "id": other,
+                             "strength": round(tie.strength, 3), "personal": round(tie.personal, 3),
+                             "business": round(tie.business, 3), "evidence": "; ".join(tie.explain())})
+            rows.sort(key=lambda r: -r["strength"])
+            st.dataframe(rows, hide_index=True, width="stretch")
+
+
+if __name__ == "__main__":
+    render()

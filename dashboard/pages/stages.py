@@ -1,0 +1,53 @@
+"""Relationship stages: every account on a personal-versus-institutional chart."""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+from dashboard import common
+
+STAGE_COLOURS = {"outsider": "#9e9e9e", "friend": "#1f77b4", "supplier": "#ff7f0e", "partner": "#2ca02c"}
+
+
+def render() -> None:
+    st.title("Relationship stages")
+    common.stop_without_store()
+    spec, rev, when = common.store_spec(), common.revision(), common.as_of()
+    cfg = common.config()
+    accounts = common.stages(spec, rev, when)
+    if not accounts:
+        st.info("No accounts in the store yet.")
+        return
+    counts = {s: sum(1 for a in accounts if a["stage"] == s) for s in STAGE_COLOURS}
+    for col, (stage, n) in zip(st.columns(4), counts.items()):
+        col.metric(stage.capitalize(), n)
+    data = [{"account": a["name"], "org_id": a["org_id"], "stage": a["stage"], "personal": a["personal"],
+             "institutional": a["institutional"], "weak hand": a["weak_hand"] or "none",
+             "next step": a["next_step"]} for a in accounts]
+    points = alt.Chart(alt.Data(values=data)).mark_circle(size=160, opacity=0.85).encode(
+        x=alt.X("institutional:Q", scale=alt.Scale(domain=[0, 1]), title="institutional value (the offer)"),
+        y=alt.Y("personal:Q", scale=alt.Scale(domain=[0, 1]), title="personal rapport (the people)"),
+        color=alt.Color("stage:N", scale=alt.Scale(domain=list(STAGE_COLOURS), range=list(STAGE_COLOURS.values()))),
+        tooltip=["account:N", "stage:N", alt.Tooltip("personal:Q", format=".2f"),
+                 alt.Tooltip("institutional:Q", format=".2f"), "next step:N"])
+    labels = points.mark_text(align="left", dx=9, fontSize=11).encode(text="account:N")
+    vline = alt.Chart(alt.Data(values=[{"x": cfg.institutional_stage}])).mark_rule(strokeDash=[4, 4]).encode(x="x:Q")
+    hline = alt.Chart(alt.Data(values=[{"y": cfg.personal_stage}])).mark_rule(strokeDash=[4, 4]).encode(y="y:Q")
+    st.altair_chart((points + labels + vline + hline).properties(height=460), width="stretch")
+    st.caption("Top right: partner (both hands). Top left: friend (rapport, no value yet). Bottom right: supplier "
+               "(value, no rapport). Bottom left: outsider.")
+    ids = [a["org_id"] for a in accounts]
+    names = {a["org_id"]: a["name"] for a in accounts}
+    pick = st.selectbox("Account", ids, format_func=lambda o: f"{names[o]} ({o})", key="stage_pick")
+    chosen = next(a for a in accounts if a["org_id"] == pick)
+    st.markdown(f"**{chosen['name']}** is a **{chosen['stage']}** account · personal {chosen['personal']:.2f} · "
+                f"institutional {chosen['institutional']:.2f} · weak hand: **{chosen['weak_hand'] or 'none'}**")
+    st.info(f"Next step: {chosen['next_step']}")
+    if chosen.get("pairs"):
+        st.dataframe(chosen["pairs"], hide_index=True, width="stretch")
+    st.dataframe(data, hide_index=True, width="stretch")
+
+
+if __name__ == "__main__":
+    render()
