@@ -24,7 +24,6 @@ __all__ = ["store_spec", "get_store", "get_cypher_store", "revision", "as_of", "
            "stages", "whatif", "paths", "mutual", "who_knows", "search", "ego", "people_and_orgs",
            "show_error", "stop_without_store"]
 
-PASSWORD_ENV = "RELMAP_DASHBOARD_PASSWORD"
 
 
 def store_spec() -> str:
@@ -83,7 +82,7 @@ def config() -> Config:
 
 def gate() -> bool:
     """The optional shared password in front of every page; True when the user may pass."""
-    expected = os.environ.get(PASSWORD_ENV, "")
+    expected = os.environ.get("RELMAP_DASHBOARD_PASSWORD", "")
     if not expected or st.session_state.get("authenticated"):
         return True
     st.title("relmap")

@@ -16,5 +16,15 @@ python -m pip install --quiet -e ".[test]"
 # The Neo4j jars for the real server the tests start (cached after the first run).
 python scripts/neo4j_local.py fetch
 
+# Debian's Chromium for the real-browser dashboard tests (Playwright drives it; no browser download).
+if ! command -v chromium >/dev/null 2>&1; then
+    if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
+        echo "installing Debian's chromium for the browser tests" >&2
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+        echo "chromium is not installed: the browser tests will skip (sudo apt-get install chromium)" >&2
+    fi
+fi
+
 python -m mypy
 python -m pytest "$@"
