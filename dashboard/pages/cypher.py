@@ -11,18 +11,25 @@ from dashboard import common
 from dashboard.draw import network_html
 from graph.cookbook import COOKBOOK
 from graph.errors import QueryRefused, RelmapError
+from graph.model import Person
 from graph.store import is_neo4j_uri
 
 
-def _graph_of(rows: list[list[object]]) -> nx.Graph:
-    """Nodes and relationships found anywhere in the result, as a graph of people/organisations."""
+def _graph_of(rows: list[list[object]]) -> tuple[nx.Graph, dict[str, Person]]:
+    """Nodes and relationships found anywhere in the result, as a graph with display names."""
     G = nx.Graph()
+    shown: dict[str, Person] = {}
+    key_of: dict[str, str] = {}
 
     def visit(value: object) -> None:
         if isinstance(value, dict) and "labels" in value and "properties" in value:
-            G.add_node(value["id"], label=value["properties"].get("name") or value["properties"].get("id"))
-        elif isinstance(value, dict) and "type" in value and "start" in value:
-            G.add_edge(value["start"], value["end"], strength=0.5, tie=None)
+            props = value["properties"]
+            key = str(props.get("id") or value["id"])
+            key_of[value["id"]] = key
+            label = str(props.get("name") or props.get("type") or key)
+            shown[key] = Person(key, label, "", props.get("title") or ", ".join(value["labels"]),
+                                str(props.get("role") or "other"))
+            G.add_node(key)
         elif isinstance(value, dict) and "nodes" in value and "relationships" in value:
             for v in value["nodes"] + value["relationships"]:
                 visit(v)
@@ -33,7 +40,23 @@ def _graph_of(rows: list[list[object]]) -> nx.Graph:
     for row in rows:
         for v in row:
             visit(v)
-    return G
+    for row in rows:  # relationships once every node is known
+        for v in row:
+            for rel in _relationships(v):
+                a, b = key_of.get(rel["start"]), key_of.get(rel["end"])
+                if a and b:
+                    G.add_edge(a, b, strength=0.5, tie=None)
+    return G, shown
+
+
+def _relationships(value: object) -> list[dict[str, str]]:
+    if isinstance(value, dict) and "type" in value and "start" in value:
+        return [value]
+    if isinstance(value, dict) and "relationships" in value:
+        return [r for r in value["relationships"]]
+    if isinstance(value, list):
+        return [r for v in value for r in _relationships(v)]
+    return []
 
 
 def render() -> None:
@@ -73,9 +96,9 @@ def render() -> None:
     st.success(f"{len(result.rows)} row(s)")
     st.dataframe([{c: (v if isinstance(v, (str, int, float)) or v is None else json.dumps(v, ensure_ascii=False))
                    for c, v in zip(result.columns, row)} for row in result.rows], hide_index=True, width="stretch")
-    G = _graph_of(result.rows)
+    G, shown = _graph_of(result.rows)
     if G.number_of_nodes():
-        st.iframe(network_html(G, {}, {}).html, height=420)
+        st.iframe(network_html(G, shown, {}).html, height=420)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,9 @@ def render() -> None:
         depth = st.slider("Depth (rings of ties)", 1, 3, 1 if scope == "The team's map" else 2, key="net_depth")
         min_strength = st.slider("Minimum tie strength", 0.0, 1.0, 0.05, 0.05, key="net_min")
         color_by = st.radio("Colour by", ["organisation", "stage"], horizontal=True, key="net_color")
+        stage_filter = st.multiselect("Accounts at stage", ["outsider", "friend", "supplier", "partner"],
+                                      key="net_stages", help="Keep only contacts at accounts in these stages "
+                                                             "(our team and non-account people always stay).")
     if scope == "The team's map":
         team = store.people_at(("own",))
         centres = tuple(sorted(p.id for p in team if p.role == "rep")) or tuple(sorted(p.id for p in team))
@@ -48,7 +51,13 @@ def render() -> None:
         title = subject[1]
     G = common.ego(spec, rev, when, centres, depth, min_strength)
     people, orgs = common.people_and_orgs(spec, rev, tuple(sorted(G.nodes)))
-    stage_of = {a["org_id"]: a["stage"] for a in common.stages(spec, rev, when)} if color_by == "stage" else None
+    stage_of = ({a["org_id"]: a["stage"] for a in common.stages(spec, rev, when)}
+                if color_by == "stage" or stage_filter else None)
+    if stage_filter and stage_of is not None:
+        drop = [n for n in G.nodes if n in people and stage_of.get(people[n].org_id, "") not in ("", *stage_filter)
+                and n not in centres]
+        G = G.copy()
+        G.remove_nodes_from(drop)
     drawing = network_html(G, people, orgs, color_by=color_by, stage_of=stage_of, focus=centres)
     with right:
         st.caption(f"Ties around {title} as of {when}: {G.number_of_nodes()} people, "

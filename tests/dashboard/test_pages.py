@@ -52,6 +52,15 @@ def test_network_page_around_an_account(demo: str) -> None:
     assert len(at.get("iframe")) == 1
 
 
+def test_network_stage_filter_keeps_only_those_accounts(demo: str) -> None:
+    at = app()
+    everyone = at.caption[0].value
+    at.multiselect(key="net_stages").set_value(["outsider"]).run()
+    assert not at.exception
+    assert at.caption[0].value != everyone
+    assert "Viktor Lindqvist" not in at.get("iframe")[0].proto.srcdoc  # Telco is no outsider
+
+
 def test_introductions_page_finds_the_planted_path(demo: str) -> None:
     at = app("introductions")
     at.text_input(key="intro_text").set_value("Viktor").run()
@@ -100,6 +109,10 @@ def test_cypher_page(demo: str, backend: str) -> None:
     assert not at.exception
     assert at.success[0].value.endswith("row(s)")
     assert len(at.dataframe[0].value) > 0
+    at.text_area(key="cypher_query").set_value("MATCH p = (:Person {id: 'P-003'})-[:KNOWS]-(:Person) RETURN p").run()
+    at.button(key="cypher_run").click().run()
+    frame = at.get("iframe")[0].proto.srcdoc
+    assert "Aisha Khan" in frame or "Aisha Khan".encode("ascii", "backslashreplace").decode() in frame
     at.text_area(key="cypher_query").set_value("CREATE (n:Person {id: 'X'}) RETURN n").run()
     at.button(key="cypher_run").click().run()
     assert at.error[0].value.startswith("Refused:")
