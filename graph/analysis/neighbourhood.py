@@ -20,7 +20,7 @@ from graph.analysis.ties import Tie, build_ties, tie_graph
 from graph.model import EventAggregate, Friendship
 from graph.store.base import Store
 
-__all__ = ["ties_of", "friend_sets", "path_graph", "team_ids", "ego_graph"]
+__all__ = ["ties_of", "friend_sets", "path_graph", "team_ids", "ego_graph", "expand_rings", "ties_from_evidence"]
 
 
 def friend_sets(friendships: Iterable[Friendship]) -> dict[str, set[str]]:
@@ -36,8 +36,9 @@ def friend_sets(friendships: Iterable[Friendship]) -> dict[str, set[str]]:
     return out
 
 
-def _ties(store: Store, friendships: list[Friendship], events: list[EventAggregate], as_of: date,
+def ties_from_evidence(store: Store, friendships: list[Friendship], events: list[EventAggregate], as_of: date,
           cfg: Config) -> dict[tuple[str, str], Tie]:
+    """Ties from friendship rows and event aggregates, with shared friends read for every end."""
     endpoints = {f.person_a for f in friendships} | {f.person_b for f in friendships}
     endpoints |= {e.person for e in events} | {e.other for e in events}
     friends = friend_sets(store.friendships_of(endpoints, as_of)) if endpoints else {}
@@ -62,7 +63,7 @@ def ties_of(store: Store, people: Collection[str], as_of: date, cfg: Config,
         org_kind = {o.id: o.kind for o in store.organisations(ids={p.org_id for p in persons})} if persons else {}
         at_kind = {p.id for p in persons if org_kind.get(p.org_id) in kinds}
         friendships = [f for f in friendships if (f.person_b if f.person_a in wanted else f.person_a) in at_kind]
-    return _ties(store, friendships, events, as_of, cfg)
+    return ties_from_evidence(store, friendships, events, as_of, cfg)
 
 
 def team_ids(store: Store) -> set[str]:
@@ -70,7 +71,7 @@ def team_ids(store: Store) -> set[str]:
     return {p.id for p in store.people_at(("own",))}
 
 
-def _expand(store: Store, start: Collection[str], depth: int, as_of: date, cfg: Config,
+def expand_rings(store: Store, start: Collection[str], depth: int, as_of: date, cfg: Config,
             friendships: dict[tuple[str, str], Friendship], events: list[EventAggregate]) -> dict[str, int]:
     """Breadth-first rings from ``start``: nodes at distance < ``depth`` are expanded.
 
@@ -114,12 +115,12 @@ def path_graph(store: Store, sources: Collection[str] | None, target: str, max_h
     events: list[EventAggregate] = []
     if sources:
         src = set(sources)
-        _expand(store, src, math.ceil(max_hops / 2), as_of, cfg, friendships, events)
-        _expand(store, {target}, max_hops // 2, as_of, cfg, friendships, events)
+        expand_rings(store, src, math.ceil(max_hops / 2), as_of, cfg, friendships, events)
+        expand_rings(store, {target}, max_hops // 2, as_of, cfg, friendships, events)
     else:
         team = {p.id: p for p in store.people_at(("own",))}
         src = {pid for pid, p in team.items() if p.role == "rep"}
-        dist = _expand(store, {target}, max_hops - 1, as_of, cfg, friendships, events)
+        dist = expand_rings(store, {target}, max_hops - 1, as_of, cfg, friendships, events)
         last_ring = {p for p, d in dist.items() if d == max_hops - 1}
         if last_ring:
             events.extend(e for e in store.events_of(last_ring, as_of, cfg.half_life_days, ("own",))
@@ -127,7 +128,7 @@ def path_graph(store: Store, sources: Collection[str] | None, target: str, max_h
             for f in store.friendships_of(last_ring, as_of):
                 if f.person_a in src or f.person_b in src:
                     friendships[(f.person_a, f.person_b)] = f
-    ties = _ties(store, list(friendships.values()), events, as_of, cfg)
+    ties = ties_from_evidence(store, list(friendships.values()), events, as_of, cfg)
     G = tie_graph(ties.values())
     G.add_node(target)
     return G, src
@@ -141,8 +142,8 @@ def ego_graph(store: Store, centres: Collection[str], depth: int, as_of: date, c
     """
     friendships: dict[tuple[str, str], Friendship] = {}
     events: list[EventAggregate] = []
-    _expand(store, set(centres), depth, as_of, cfg, friendships, events)
-    ties = _ties(store, list(friendships.values()), events, as_of, cfg)
+    expand_rings(store, set(centres), depth, as_of, cfg, friendships, events)
+    ties = ties_from_evidence(store, list(friendships.values()), events, as_of, cfg)
     G = tie_graph(t for t in ties.values() if t.strength >= min_strength)
     G.add_nodes_from(centres)
     return G
