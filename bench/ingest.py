@@ -53,8 +53,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# this file is named like relmap's ``ingest`` package: keep bench/ off the import path
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(ROOT))
 
 from graph.model import BUSINESS_TYPES, PERSONAL_TYPES, TABLES, Dataset  # noqa: E402
 from graph.store import cypher as q  # noqa: E402
@@ -99,9 +101,11 @@ class Clock:
         self.wall = time.perf_counter() - self._w
         self.cpu = time.process_time() - self._c
         self.server = (server_cpu(self.pid) - self._s) if self.pid else 0.0
+        self.load = os.getloadavg()[0]  # other work on the machine skews wall times: say how busy it was
 
     def as_dict(self) -> dict[str, float]:
-        d = {"seconds": round(self.wall, 3), "client_cpu_s": round(self.cpu, 3)}
+        d = {"seconds": round(self.wall, 3), "client_cpu_s": round(self.cpu, 3),
+             "loadavg_1m_at_end": round(self.load, 2)}
         if self.pid:
             d["server_cpu_s"] = round(self.server, 3)
         return d
@@ -222,6 +226,22 @@ def _neo4j_local() -> Any:
     return mod
 
 
+def stop_stale_servers(out: Path) -> None:
+    """Stop and remove servers an interrupted run left behind in ``out`` (homes ``neo4j-*``).
+
+    Killing this script while it waits on the server does not always unwind it (the signal may
+    reach another thread); the servers run in their own session, so they would stay up."""
+    nl = _neo4j_local()
+    for home in sorted(out.glob("neo4j-*")):
+        if not (home / "conf" / "neo4j.conf").exists():
+            continue
+        srv = nl.attach(home)
+        if srv is not None:
+            log(f"stopping a server left by an interrupted run (pid {srv.pid}, {home})")
+            srv.stop()
+        shutil.rmtree(home, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def fresh_server(out: Path, label: str, heap: str, pagecache: str, keep: bool) -> Iterator[Any]:
     """A fresh Neo4j server on a temp home under ``out``; stopped (and removed) on exit."""
@@ -241,7 +261,8 @@ def fresh_server(out: Path, label: str, heap: str, pagecache: str, keep: bool) -
 def driver_for(srv: Any) -> Any:
     import neo4j
 
-    return neo4j.GraphDatabase.driver(srv.uri, auth=(srv.user, srv.password), max_transaction_retry_time=30.0)
+    return neo4j.GraphDatabase.driver(srv.uri, auth=(srv.user, srv.password), max_transaction_retry_time=30.0,
+                                      notifications_min_severity="OFF")
 
 
 def create_schema(driver: Any) -> None:
@@ -316,33 +337,48 @@ def bench_relmap_neo4j(folder: Path, srv: Any, rows: int) -> dict[str, Any]:
 
 # -- 3. baseline A: row by row ---------------------------------------------------------------
 ROW_STATEMENTS = {
-    # one statement (and one transaction) per input row; the graph model of relmap. Endpoints
-    # that the sample itself does not create are MERGEd by id, so every sampled row writes all
-    # of its relationships, as in a full load.
+    # one statement, in one write transaction, per input row: relmap's statements with the
+    # row's values as parameters (an interaction row writes its node, its ATTENDED and its ABOUT)
     "organisations": "MERGE (o:Organisation {id: $id}) SET o = $props",
     "people": """
         MERGE (p:Person {id: $id}) SET p = $props
-        WITH p MERGE (o:Organisation {id: $org_id}) MERGE (p)-[:WORKS_AT]->(o)""",
+        WITH p MATCH (o:Organisation {id: $org_id}) MERGE (p)-[:WORKS_AT]->(o)""",
     "friendships": """
-        MERGE (a:Person {id: $a}) MERGE (b:Person {id: $b})
+        MATCH (a:Person {id: $a}) MATCH (b:Person {id: $b})
         MERGE (a)-[k:KNOWS]->(b) SET k.kind = $kind, k.since = $since""",
     "interactions": """
         MERGE (i:Interaction {id: $id}) SET i = $props
         WITH i
-        FOREACH (n IN range(0, size($participants) - 1) |
-            MERGE (p:Person {id: $participants[n]})
-            MERGE (p)-[a:ATTENDED]->(i) SET a.position = n)
-        WITH i WHERE $org_id IS NOT NULL
-        MERGE (o:Organisation {id: $org_id}) MERGE (i)-[:ABOUT]->(o)""",
+        CALL (i) {
+            UNWIND range(0, size($participants) - 1) AS n
+            MATCH (p:Person {id: $participants[n]})
+            MERGE (p)-[a:ATTENDED]->(i) SET a.position = n
+        }
+        WITH i OPTIONAL MATCH (o:Organisation {id: $org_id})
+        FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | MERGE (i)-[:ABOUT]->(o))""",
     "accounts": """
-        MERGE (rep:Person {id: $rep_id}) MERGE (o:Organisation {id: $org_id})
+        MATCH (rep:Person {id: $rep_id}) MATCH (o:Organisation {id: $org_id})
         MERGE (rep)-[c:COVERS]->(o) SET c.role = $role, c.since = $since""",
     "deals": """
         MERGE (d:Deal {id: $id}) SET d = $props
-        WITH d MERGE (o:Organisation {id: $org_id}) MERGE (d)-[:FOR]->(o)
-        WITH d WHERE $rep_id IS NOT NULL
-        MERGE (rep:Person {id: $rep_id}) MERGE (rep)-[:HANDLES]->(d)""",
+        WITH d MATCH (o:Organisation {id: $org_id}) MERGE (d)-[:FOR]->(o)
+        WITH d OPTIONAL MATCH (rep:Person {id: $rep_id})
+        FOREACH (_ IN CASE WHEN rep IS NULL THEN [] ELSE [1] END | MERGE (rep)-[:HANDLES]->(d))""",
 }
+
+
+def endpoints_to_seed(data: Dataset, picked: dict[str, list[Any]]) -> tuple[list[Any], list[Any]]:
+    """The organisations and people the sampled rows refer to but the sample does not hold.
+
+    They are written before the timed part (in batches, untimed), so that every sampled row
+    finds its endpoints, as it would in a full load where their files come first."""
+    orgs = {o.org_id for t in ("people", "interactions", "accounts", "deals") for o in picked[t]} - {None}
+    people = ({f.person_a for f in picked["friendships"]} | {f.person_b for f in picked["friendships"]}
+              | {p for i in picked["interactions"] for p in i.participants}
+              | {a.rep_id for a in picked["accounts"]} | {d.rep_id for d in picked["deals"]}) - {None}
+    orgs -= {o.id for o in picked["organisations"]}
+    people -= {p.id for p in picked["people"]}
+    return ([o for o in data.organisations if o.id in orgs], [p for p in data.people if p.id in people])
 
 
 def _row_params(table: str, row: Any) -> dict[str, Any]:
@@ -376,12 +412,19 @@ def sample_rows(data: Dataset, sample: int) -> dict[str, list[Any]]:
 def bench_row_by_row(folder: Path, srv: Any, rows: int, full: dict[str, int], sample: int) -> dict[str, Any]:
     data, _ = validate(folder)
     picked = sample_rows(data, sample)
+    seed_orgs, seed_people = endpoints_to_seed(data, picked)
     del data
     gc.collect()
     drv = driver_for(srv)
     per_table: dict[str, Any] = {}
     try:
         create_schema(drv)
+        log(f"row-by-row: seeding {len(seed_orgs):,} organisations and {len(seed_people):,} people the sample "
+            "refers to (untimed) ...")
+        run_batches(drv, "UNWIND $rows AS r MERGE (o:Organisation {id: r.id}) SET o = r",
+                    [o._asdict() for o in seed_orgs], 10_000)
+        run_batches(drv, "UNWIND $rows AS r MERGE (p:Person {id: r.id}) SET p = r",
+                    [_row_params("people", p)["props"] for p in seed_people], 10_000)
         n = sum(len(v) for v in picked.values())
         log(f"row-by-row: {n:,} sampled rows, one write transaction each ...")
         with drv.session(database="neo4j") as session, Clock(srv.pid) as total:
@@ -407,7 +450,8 @@ def bench_row_by_row(folder: Path, srv: Any, rows: int, full: dict[str, int], sa
         "extrapolated_seconds": round(extrapolated, 1),
         "rows_per_s": round(rate(rows, extrapolated)),
         "per_table": per_table,
-        "graph_counts_of_sample": counts,
+        "seeded": {"organisations": len(seed_orgs), "people": len(seed_people)},
+        "graph_counts_after": counts,
     }
 
 
@@ -538,6 +582,8 @@ def bench_load_csv(folder: Path, srv: Any, rows: int, full: dict[str, int]) -> d
 
 
 # -- optional: alternative statements for relmap's load (profiling) ---------------------------
+# Copies of the statements of graph/store/cypher.py, and alternatives to them, timed stage by
+# stage on fresh servers with the same rows relmap sends. Nothing here is used by relmap.
 def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(rows)
     while batch := list(islice(it, size)):
@@ -545,7 +591,8 @@ def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def relmap_streams(data: Dataset) -> dict[str, list[dict[str, Any]]]:
-    """The parameter rows relmap's Neo4j store sends (a copy of Neo4jStore.load's streams)."""
+    """The parameter rows relmap's Neo4j store sends (a copy of Neo4jStore.load's streams),
+    plus ``interactions+participants``: the interaction rows with their participant list."""
     iso = data.interactions
     return {
         "organisations": [o._asdict() for o in data.organisations],
@@ -557,6 +604,9 @@ def relmap_streams(data: Dataset) -> dict[str, list[dict[str, Any]]]:
                                     "notes": i.notes}, "id": i.id, "org_id": i.org_id} for i in iso],
         "participants": [{"interaction": i.id, "person": p, "position": n}
                          for i in iso for n, p in enumerate(i.participants)],
+        "interactions+participants": [
+            {"props": {"id": i.id, "date": i.date, "type": i.type, "nature": i.nature, "notes": i.notes},
+             "id": i.id, "org_id": i.org_id, "participants": list(i.participants)} for i in iso],
         "accounts": [a._asdict() for a in data.accounts],
         "deals": [{"props": {"id": d.id, "amount": d.amount, "status": d.status, "closed_on": d.closed_on,
                              "product": d.product}, "id": d.id, "org_id": d.org_id, "rep_id": d.rep_id}
@@ -564,46 +614,278 @@ def relmap_streams(data: Dataset) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def run_batches(driver: Any, statement: str, rows: list[Any], size: int, **params: Any) -> None:
+# ``SET n = r.props`` makes the planner add two Eager operators per statement (a read/set
+# conflict with the MERGE's id); naming the properties does not.
+_SET_ORG = "o.name = r.name, o.kind = r.kind, o.industry = r.industry, o.annual_revenue = r.annual_revenue"
+_SET_PERSON = "p.name = r.props.name, p.title = r.props.title, p.role = r.props.role, p.email = r.props.email"
+_SET_INTER = ("i.date = r.props.date, i.type = r.props.type, i.nature = r.props.nature, "
+              "i.notes = r.props.notes")
+_SET_DEAL = ("d.amount = r.props.amount, d.status = r.props.status, d.closed_on = r.props.closed_on, "
+             "d.product = r.props.product")
+
+EXPLICIT_SET = {
+    "organisations": f"UNWIND $rows AS r MERGE (o:Organisation {{id: r.id}}) SET {_SET_ORG}, o._run = $run",
+    "people": f"""
+        UNWIND $rows AS r
+        MERGE (p:Person {{id: r.id}}) SET {_SET_PERSON}, p._run = $run
+        WITH p, r
+        MATCH (o:Organisation {{id: r.org_id}})
+        MERGE (p)-[w:WORKS_AT]->(o) SET w._run = $run""",
+    "friendships": q.UPSERT["friendships"],
+    "interactions": f"""
+        UNWIND $rows AS r
+        MERGE (i:Interaction {{id: r.id}}) SET {_SET_INTER}, i._run = $run
+        WITH i, r
+        OPTIONAL MATCH (o:Organisation {{id: r.org_id}})
+        FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END |
+            MERGE (i)-[a:ABOUT]->(o) SET a._run = $run)""",
+    "participants": q.UPSERT["participants"],
+    "accounts": q.UPSERT["accounts"],
+    "deals": f"""
+        UNWIND $rows AS r
+        MERGE (d:Deal {{id: r.id}}) SET {_SET_DEAL}, d._run = $run
+        WITH d, r
+        MATCH (o:Organisation {{id: r.org_id}})
+        MERGE (d)-[f:FOR]->(o) SET f._run = $run
+        WITH d, r
+        OPTIONAL MATCH (rep:Person {{id: r.rep_id}})
+        FOREACH (_ IN CASE WHEN rep IS NULL THEN [] ELSE [1] END |
+            MERGE (rep)-[h:HANDLES]->(d) SET h._run = $run)""",
+}
+
+# the participants travel with their interaction: one pass, and the Interaction is already bound
+COMBINED_INTERACTIONS = f"""
+    UNWIND $rows AS r
+    MERGE (i:Interaction {{id: r.id}}) SET {_SET_INTER}, i._run = $run
+    WITH i, r
+    CALL (i, r) {{
+        UNWIND range(0, size(r.participants) - 1) AS n
+        MATCH (p:Person {{id: r.participants[n]}})
+        MERGE (p)-[a:ATTENDED]->(i)
+        SET a.position = n, a._run = $run
+    }}
+    CALL (i, r) {{
+        MATCH (o:Organisation {{id: r.org_id}})
+        MERGE (i)-[a:ABOUT]->(o)
+        SET a._run = $run
+    }}"""
+
+# When a label (or relationship type) has nothing in it when the load starts, nothing can match:
+# CREATE instead of MERGE (no locking merge, no Expand(Into) existence check). A load that
+# dies part-way leaves rows behind, so the next load sees a non-empty label and MERGEs.
+CREATE_WHEN_EMPTY = {
+    "organisations": f"UNWIND $rows AS r CREATE (o:Organisation {{id: r.id}}) SET {_SET_ORG}, o._run = $run",
+    "people": f"""
+        UNWIND $rows AS r
+        CREATE (p:Person {{id: r.id}}) SET {_SET_PERSON}, p._run = $run
+        WITH p, r
+        MATCH (o:Organisation {{id: r.org_id}})
+        CREATE (p)-[:WORKS_AT {{_run: $run}}]->(o)""",
+    "friendships": """
+        UNWIND $rows AS r
+        MATCH (a:Person {id: r.a})
+        MATCH (b:Person {id: r.b})
+        CREATE (a)-[:KNOWS {kind: r.kind, since: r.since, _run: $run}]->(b)""",
+    "interactions": f"""
+        UNWIND $rows AS r
+        CREATE (i:Interaction {{id: r.id}}) SET {_SET_INTER}, i._run = $run
+        WITH i, r
+        MATCH (o:Organisation {{id: r.org_id}})
+        CREATE (i)-[:ABOUT {{_run: $run}}]->(o)""",
+    "participants": """
+        UNWIND $rows AS r
+        MATCH (p:Person {id: r.person})
+        MATCH (i:Interaction {id: r.interaction})
+        CREATE (p)-[:ATTENDED {position: r.position, _run: $run}]->(i)""",
+    "accounts": """
+        UNWIND $rows AS r
+        MATCH (rep:Person {id: r.rep_id})
+        MATCH (o:Organisation {id: r.org_id})
+        CREATE (rep)-[:COVERS {role: r.role, since: r.since, _run: $run}]->(o)""",
+    "deals": f"""
+        UNWIND $rows AS r
+        CREATE (d:Deal {{id: r.id}}) SET {_SET_DEAL}, d._run = $run
+        WITH d, r
+        MATCH (o:Organisation {{id: r.org_id}})
+        CREATE (d)-[:FOR {{_run: $run}}]->(o)
+        WITH d, r
+        MATCH (rep:Person {{id: r.rep_id}})
+        CREATE (rep)-[:HANDLES {{_run: $run}}]->(d)""",
+}
+_EMPTY_CHECK = {  # what must be empty for a stage's CREATE statement to be safe
+    "organisations": ["n:Organisation"], "people": ["n:Person", "r:WORKS_AT"], "friendships": ["r:KNOWS"],
+    "interactions": ["n:Interaction", "r:ABOUT"], "participants": ["r:ATTENDED"], "accounts": ["r:COVERS"],
+    "deals": ["n:Deal", "r:FOR", "r:HANDLES"],
+}
+_STAGES = ("organisations", "people", "friendships", "interactions", "interactions+participants", "participants",
+           "accounts", "deals")
+
+#: name -> (statement per stage, writers per stage; a stage missing from the dict is skipped)
+VARIANTS: dict[str, tuple[dict[str, str], int]] = {
+    "relmap-copy": (dict(q.UPSERT), 1),
+    "create-when-empty": (CREATE_WHEN_EMPTY, 1),
+    "create-when-empty, 2 writers": (CREATE_WHEN_EMPTY, 2),
+    "explicit-set": (EXPLICIT_SET, 1),
+    "explicit-set+combined": ({**{k: v for k, v in EXPLICIT_SET.items() if k != "participants"},
+                               "interactions+participants": COMBINED_INTERACTIONS}, 1),
+}
+
+
+def run_batches(driver: Any, statement: str, rows: list[Any], size: int, workers: int = 1,
+                **params: Any) -> int:
+    """Write ``rows`` in batches of ``size``, one managed transaction each, from ``workers``
+    sessions in parallel; return how many transaction attempts were retried."""
+    attempts = [0]
+
     def work(tx: Any, batch: list[Any]) -> None:
+        attempts[0] += 1
         tx.run(statement, params | {"rows": batch}).consume()
 
-    with driver.session(database="neo4j") as session:
-        for batch in _batches(rows, size):
-            session.execute_write(work, batch)
+    batches = list(_batches(rows, size))
+
+    def writer(k: int) -> None:
+        with driver.session(database="neo4j") as session:
+            for batch in batches[k::workers]:
+                session.execute_write(work, batch)
+
+    if workers == 1:
+        writer(0)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(writer, range(workers)))
+    return attempts[0] - len(batches)
 
 
-def bench_variants(folder: Path, out: Path, args: argparse.Namespace, rows: int) -> dict[str, Any]:
-    """Time relmap's statements stage by stage, then alternatives, on fresh servers."""
-    from bench.variants import VARIANTS  # noqa: PLC0415 - optional, bench-only
+def _label_empty(driver: Any, what: str) -> bool:
+    pattern = f"({what})" if what.startswith("n:") else f"()-[{what}]->()"
+    with driver.session(database="neo4j") as s:
+        return s.run(f"MATCH {pattern} RETURN count(*) = 0 AS empty").single()["empty"]
 
+
+#: Interleaved A/B test of the interaction statements: (name, interactions statement or None when
+#: the participants travel with it, participants statement or None).
+AB_ARMS = {
+    "relmap": (q.UPSERT["interactions"], q.UPSERT["participants"]),
+    "explicit-set": (EXPLICIT_SET["interactions"], q.UPSERT["participants"]),
+    "explicit-set+combined": (COMBINED_INTERACTIONS, None),
+    "create-when-empty": (CREATE_WHEN_EMPTY["interactions"], CREATE_WHEN_EMPTY["participants"]),
+}
+
+
+def bench_ab(folder: Path, out: Path, args: argparse.Namespace, interactions: int) -> dict[str, Any]:
+    """Interleave the arms of :data:`AB_ARMS` batch by batch on one server, so that every arm
+    meets the same machine load and the same store size (a shared machine makes separate runs
+    hard to compare). Each arm writes its own copy of the first ``interactions`` interactions
+    (ids prefixed with the arm's letter) over the same people and organisations, loaded first
+    with relmap's statements; the arms take turns in a rotating order."""
+    data, _ = validate(folder)
+    streams = relmap_streams(data)
+    del data
+    gc.collect()
+    inter = streams["interactions"][:interactions]
+    keep = {r["id"] for r in inter}
+    parts = [r for r in streams["participants"] if r["interaction"] in keep]
+    combined = streams["interactions+participants"][:interactions]
+    arms = list(AB_ARMS)
+    prefix = {arm: f"{chr(65 + k)}:" for k, arm in enumerate(arms)}
+
+    def relabel(rows: list[dict[str, Any]], p: str, key: str) -> list[dict[str, Any]]:
+        out_rows = []
+        for r in rows:
+            r = dict(r, **{key: p + r[key]})
+            if "props" in r:
+                r["props"] = dict(r["props"], id=r["id"])
+            out_rows.append(r)
+        return out_rows
+
+    timings = {arm: {"interactions": 0.0, "participants": 0.0, "server_cpu_s": 0.0} for arm in arms}
+    with fresh_server(out, "ab", args.heap, args.pagecache, args.keep) as srv:
+        drv = driver_for(srv)
+        try:
+            create_schema(drv)
+            run = uuid.uuid4().hex
+            log("A/B: loading organisations, people, friendships with relmap's statements (untimed) ...")
+            for stage in ("organisations", "people", "friendships"):
+                run_batches(drv, q.UPSERT[stage], streams[stage], 10_000, run=run)
+            del streams
+            for phase in ("interactions", "participants"):
+                per_arm = {}
+                for arm in arms:
+                    inter_st, part_st = AB_ARMS[arm]
+                    if phase == "interactions":
+                        rows_ = relabel(combined if part_st is None else inter, prefix[arm], "id")
+                        per_arm[arm] = (inter_st, list(_batches(rows_, 10_000)))
+                    elif part_st is not None:
+                        per_arm[arm] = (part_st, list(_batches(relabel(parts, prefix[arm], "interaction"), 10_000)))
+                rounds = max(len(b) for _, b in per_arm.values())
+                log(f"A/B: {phase}: {rounds} rounds of {', '.join(per_arm)} ...")
+                for k in range(rounds):
+                    order = list(per_arm)[k % len(per_arm):] + list(per_arm)[:k % len(per_arm)]
+                    for arm in order:
+                        statement, batches = per_arm[arm]
+                        if k >= len(batches):
+                            continue
+                        with Clock(srv.pid) as c:
+                            run_batches(drv, statement, batches[k], len(batches[k]), run=run)
+                        timings[arm][phase] += c.wall
+                        timings[arm]["server_cpu_s"] += c.server
+            counts = graph_counts(drv)
+        finally:
+            drv.close()
+    res = {"interactions": len(inter), "participants": len(parts), "arms": {}, "graph_counts": counts}
+    for arm in arms:
+        t = timings[arm]
+        total = t["interactions"] + t["participants"]
+        res["arms"][arm] = {k: round(v, 2) for k, v in t.items()} | {
+            "seconds": round(total, 2), "interactions_per_s": round(rate(len(inter), total))}
+        log(f"A/B: {arm}: {total:.1f}s ({t['interactions']:.1f} + {t['participants']:.1f}), "
+            f"server CPU {t['server_cpu_s']:.1f}s")
+    return res
+
+
+def bench_variants(folder: Path, out: Path, args: argparse.Namespace, rows: int,
+                   names: list[str] | None = None) -> dict[str, Any]:
+    """Time relmap's statements (a copy) and alternatives, stage by stage, each on a fresh server."""
     data, _ = validate(folder)
     streams = relmap_streams(data)
     del data
     gc.collect()
     results: dict[str, Any] = {}
-    for name, variant in VARIANTS.items():
-        with fresh_server(out, f"variant-{name}", args.heap, args.pagecache, args.keep) as srv:
+    for name in names or list(VARIANTS):
+        statements, workers = VARIANTS[name]
+        with fresh_server(out, "variant", args.heap, args.pagecache, args.keep) as srv:
             drv = driver_for(srv)
             try:
                 create_schema(drv)
+                run = uuid.uuid4().hex
                 stages: dict[str, Any] = {}
                 with Clock(srv.pid) as total:
-                    for stage, (statement, make_rows, size) in variant.items():
-                        stage_rows = make_rows(streams)
+                    for stage in [s for s in _STAGES if s in statements]:
                         with Clock(srv.pid) as c:
-                            if callable(statement):
-                                statement(drv, stage_rows)
-                            else:
-                                run_batches(drv, statement, stage_rows, size, run=uuid.uuid4().hex)
-                        stages[stage] = c.as_dict() | {"rows": len(stage_rows) if isinstance(stage_rows, list) else 0}
-                        log(f"variant {name}: {stage}: {c.wall:.1f}s")
+                            if statements is CREATE_WHEN_EMPTY and not all(
+                                    _label_empty(drv, w) for w in _EMPTY_CHECK[stage]):
+                                raise RuntimeError(f"{stage}: not empty, CREATE would duplicate")
+                            retried = run_batches(drv, statements[stage], streams[stage], 10_000, workers, run=run)
+                        stages[stage] = c.as_dict() | {"rows": len(streams[stage]), "retried": retried}
+                        log(f"variant '{name}': {stage}: {c.wall:.1f}s"
+                            + (f" ({retried} retried transactions)" if retried else ""))
+                    with Clock(srv.pid) as c:  # relmap's cleanup and meta write, as in Neo4jStore.load
+                        with drv.session(database="neo4j") as s:
+                            for statement in list(q.STALE_RELATIONSHIPS.values()) + list(q.STALE_NODES.values()):
+                                while s.execute_write(lambda tx, st=statement: tx.run(
+                                        st, run=run, limit=10_000).single()["deleted"]):
+                                    pass
+                            s.execute_write(lambda tx: tx.run(q.META_SET, revision=run, schema_version=1).consume())
+                    stages["cleanup"] = c.as_dict() | {"rows": 0}
                 counts = graph_counts(drv)
             finally:
                 drv.close()
         results[name] = {"total": total.as_dict() | {"rows_per_s": round(rate(rows, total.wall))},
-                         "stages": stages, "graph_counts": counts}
-        log(f"variant {name}: {total.wall:.1f}s = {rate(rows, total.wall):,.0f} rows/s")
+                         "writers": workers, "stages": stages, "graph_counts": counts}
+        (out / "variants-partial.json").write_text(json.dumps(results, indent=2) + "\n")
+        log(f"variant '{name}': {total.wall:.1f}s = {rate(rows, total.wall):,.0f} rows/s")
     return results
 
 
@@ -619,10 +901,17 @@ def machine() -> dict[str, Any]:
             "loadavg_at_start": os.getloadavg()}
 
 
-def fmt_row(label: str, seconds: float | None, rows_per_s: float | None, note: str = "") -> str:
+def fmt_row(label: str, m: dict[str, Any] | None, seconds: float | None = None, rows_per_s: float | None = None,
+            note: str = "") -> str:
+    """One line of the main table: wall seconds, rows/s, server CPU seconds, load average, note."""
+    m = m or {}
+    seconds = m.get("seconds") if seconds is None else seconds
+    rows_per_s = m.get("rows_per_s") if rows_per_s is None else rows_per_s
     s = f"{seconds:10.1f}" if seconds is not None else f"{'-':>10}"
     r = f"{rows_per_s:12,.0f}" if rows_per_s is not None else f"{'-':>12}"
-    return f"{label:<52}{s}{r}  {note}"
+    cpu = f"{m['server_cpu_s']:12.1f}" if "server_cpu_s" in m else f"{'-':>12}"
+    load = f"{m['loadavg_1m_at_end']:7.1f}" if "loadavg_1m_at_end" in m else f"{'-':>7}"
+    return f"{label:<54}{s}{r}{cpu}{load}  {note}"
 
 
 def report(res: dict[str, Any]) -> str:
@@ -630,49 +919,77 @@ def report(res: dict[str, Any]) -> str:
     p, sizes, rows = res["params"], res["data_rows"], res["rows"]
     lines.append(f"relmap ingest benchmark: {p['people']:,} people, seed {p['seed']}, as of {p['as_of']}")
     lines.append("data rows: " + ", ".join(f"{k} {v:,}" for k, v in sizes.items()) + f"; total {rows:,}"
-                 + (f" (+ {res['neo4j']['participants']:,} participant links)" if "neo4j" in res else ""))
+                 + f" (+ {res['participants']:,} participant links)")
     lines.append("")
-    lines.append(f"{'measurement':<52}{'seconds':>10}{'rows/s':>12}")
+    lines.append(f"{'measurement':<54}{'seconds':>10}{'rows/s':>12}{'server CPU':>12}{'load':>7}")
     s = res.get("sqlite")
     if s:
-        lines.append(fmt_row("SQLite   end-to-end (validate + load)", s["end_to_end"]["seconds"],
-                             s["end_to_end"]["rows_per_s"]))
-        lines.append(fmt_row("SQLite   validate phase", s["validate"]["seconds"], s["validate"]["rows_per_s"]))
-        lines.append(fmt_row("SQLite   load phase", s["load"]["seconds"], s["load"]["rows_per_s"]))
+        lines.append(fmt_row("SQLite   end-to-end (validate + load)", s["end_to_end"]))
+        lines.append(fmt_row("SQLite   validate phase", s["validate"]))
+        lines.append(fmt_row("SQLite   load phase", s["load"]))
     n = res.get("neo4j")
     if n:
-        lines.append(fmt_row("Neo4j    relmap end-to-end, empty db", n["end_to_end"]["seconds"],
-                             n["end_to_end"]["rows_per_s"],
-                             f"validate {n['end_to_end']['validate_seconds']:.1f}s"))
-        lines.append(fmt_row("Neo4j    relmap load phase, empty db", n["load"]["seconds"], n["load"]["rows_per_s"]))
-        lines.append(fmt_row("Neo4j    relmap re-load, same data (MERGE existing)", n["reload"]["seconds"],
-                             n["reload"]["rows_per_s"]))
+        lines.append(fmt_row("Neo4j    relmap end-to-end, empty db", n["end_to_end"],
+                             note=f"validate {n['end_to_end']['validate_seconds']:.1f}s"))
+        lines.append(fmt_row("Neo4j    relmap load phase, empty db", n["load"]))
+        lines.append(fmt_row("Neo4j    relmap re-load, same data (MERGE existing)", n["reload"]))
     b = res.get("load_csv")
     if b:
-        lines.append(fmt_row("Neo4j    baseline B: LOAD CSV, empty db", b["total"]["seconds"],
-                             b["total"]["rows_per_s"]))
+        lines.append(fmt_row("Neo4j    baseline B: LOAD CSV, empty db", b["total"]))
     a = res.get("row_by_row")
     if a:
-        lines.append(fmt_row(f"Neo4j    baseline A: row by row, sample of {a['sample_rows']:,}",
-                             a["sample"]["seconds"], a["sample"]["rows_per_s"]))
-        lines.append(fmt_row("Neo4j    baseline A: extrapolated to all rows", a["extrapolated_seconds"],
+        lines.append(fmt_row(f"Neo4j    baseline A: row by row, sample of {a['sample_rows']:,}", a["sample"]))
+        lines.append(fmt_row("Neo4j    baseline A: extrapolated to all rows", None, a["extrapolated_seconds"],
                              a["rows_per_s"], "(estimate from the sample)"))
     for name, v in (res.get("variants") or {}).items():
-        lines.append(fmt_row(f"Neo4j    variant '{name}' (bench/variants.py)", v["total"]["seconds"],
-                             v["total"]["rows_per_s"]))
+        lines.append(fmt_row(f"Neo4j    variant: {name}", v["total"], note="(load phase, --variants)"))
     if n:
         lines.append("")
-        lines.append("relmap Neo4j load, by stage (empty db | re-load)    seconds   rows/s  client CPU  server CPU")
+        lines.append(f"{'relmap Neo4j load, by stage':<30}{'seconds':>9}{'rows/s':>10}{'client CPU':>12}"
+                     f"{'server CPU':>12}{'re-load s':>11}{'re-load srv CPU':>17}")
         for stage, st in n["load_stages"].items():
             r2 = n["reload_stages"].get(stage, {})
-            rps = f"{rate(st['rows'], st['seconds']):8,.0f}" if st["rows"] else f"{'':>8}"
-            lines.append(f"  {stage:<14}{st['seconds']:9.1f} | {r2.get('seconds', float('nan')):6.1f}s {' ':>12}"
-                         f"{rps}{st['client_cpu_s']:10.1f}s{st.get('server_cpu_s', 0):10.1f}s")
+            rps = f"{rate(st['rows'], st['seconds']):10,.0f}" if st["rows"] else f"{'':>10}"
+            lines.append(f"  {stage:<28}{st['seconds']:9.1f}{rps}{st['client_cpu_s']:12.1f}"
+                         f"{st.get('server_cpu_s', 0):12.1f}{r2.get('seconds', float('nan')):11.1f}"
+                         f"{r2.get('server_cpu_s', float('nan')):17.1f}")
     if b:
         lines.append("")
-        lines.append("LOAD CSV by file                   seconds    rows/s  server CPU")
+        lines.append(f"{'LOAD CSV, by file':<30}{'seconds':>9}{'rows/s':>10}{'server CPU':>24}")
         for table, st in b["per_file"].items():
-            lines.append(f"  {table:<30}{st['seconds']:9.1f}{st['rows_per_s']:10,.0f}{st['server_cpu_s']:10.1f}s")
+            lines.append(f"  {table:<28}{st['seconds']:9.1f}{st['rows_per_s']:10,}{st['server_cpu_s']:24.1f}")
+    v = res.get("variants")
+    if v:
+        names = list(v)
+        stages = list(dict.fromkeys(st for x in v.values() for st in x["stages"]))
+        lines.append("")
+        lines.append("variants of the load statements (bench/ingest.py, --variants): "
+                     "wall seconds and server CPU seconds per stage")
+        lines.append(f"  {'stage':<26}" + "".join(f"{k[:24]:>26}" for k in names))
+        for st in stages:
+            cells = []
+            for k in names:
+                x = v[k]["stages"].get(st)
+                cells.append(f"{x['seconds']:.1f} s, cpu {x.get('server_cpu_s', 0):.0f}"
+                             + (f", {x['retried']} retried" if x.get("retried") else "") if x else "-")
+            lines.append(f"  {st:<26}" + "".join(f"{c:>26}" for c in cells))
+        lines.append(f"  {'total':<26}" + "".join(f"{v[k]['total']['seconds']:>26.1f}" for k in names))
+        lines.append(f"  {'rows/s':<26}" + "".join(f"{v[k]['total']['rows_per_s']:>26,}" for k in names))
+        ref = (n or {}).get("graph_counts")
+        if ref:
+            same = ["yes" if v[k]["graph_counts"] == ref else "NO" for k in names]
+            lines.append(f"  {'same graph counts as relmap':<26}" + "".join(f"{c:>26}" for c in same))
+    ab = res.get("ab")
+    if ab:
+        lines.append("")
+        lines.append(f"interleaved A/B (--ab): {ab['interactions']:,} interactions with {ab['participants']:,} "
+                     "participant links per arm")
+        lines.append(f"  {'arm':<26}{'interactions s':>16}{'participants s':>16}{'total s':>10}{'server CPU s':>14}"
+                     f"{'vs relmap':>11}")
+        ref = ab["arms"]["relmap"]["seconds"]
+        for arm, t in ab["arms"].items():
+            lines.append(f"  {arm:<26}{t['interactions']:16.1f}{t['participants']:16.1f}{t['seconds']:10.1f}"
+                         f"{t['server_cpu_s']:14.1f}{ref / t['seconds']:10.2f}x")
     if n and b:
         lines.append("")
         lines.append(f"{'graph':<16}{'relmap':>12}{'LOAD CSV':>12}  same")
@@ -718,12 +1035,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--as-of", default="2026-11-26", help="generator --as-of (default 2026-11-26)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="work folder (default bench/out)")
     ap.add_argument("--skip-neo4j", action="store_true", help="only the SQLite measurements")
-    ap.add_argument("--skip-sqlite", action="store_true", help="only the Neo4j measurements")
+    ap.add_argument("--skip-sqlite", action="store_true", help="skip the SQLite measurements")
+    ap.add_argument("--skip-relmap-neo4j", action="store_true", help="skip relmap's own Neo4j load")
     ap.add_argument("--baseline-rows", type=int, default=20_000,
                     help="rows in the row-by-row sample (default 20000); 0 skips baseline A")
     ap.add_argument("--skip-load-csv", action="store_true", help="skip baseline B")
-    ap.add_argument("--variants", action="store_true",
-                    help="also time the alternative load statements of bench/variants.py")
+    ap.add_argument("--variants", nargs="*", metavar="NAME", choices=list(VARIANTS),
+                    help="also time alternative load statements (all, or the NAMEs given): "
+                         + ", ".join(VARIANTS))
+    ap.add_argument("--ab", type=int, metavar="N", default=0,
+                    help="interleaved A/B test of the interaction statements on the first N interactions")
     ap.add_argument("--heap", default="2g")
     ap.add_argument("--pagecache", default="1g")
     ap.add_argument("--keep", action="store_true", help="keep the Neo4j homes under --out")
@@ -735,6 +1056,8 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     started = datetime.now(timezone.utc)
+    if not args.skip_neo4j:
+        stop_stale_servers(out)
     folder = ensure_data(out, args.people, args.seed, args.as_of)
     sizes = data_rows(folder)
     rows = sum(sizes.values())
@@ -746,20 +1069,26 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(), "data": str(folder), "data_rows": sizes, "rows": rows,
         "csv_bytes": sum((folder / f).stat().st_size for f in FILES if (folder / f).exists()),
     }
+    with (folder / "interactions.csv").open(newline="", encoding="utf-8-sig") as fh:
+        res["participants"] = sum(len([p for p in r["participants"].split(";") if p.strip()])
+                                  for r in csv.DictReader(fh))
     log(f"data: {rows:,} rows in {res['csv_bytes'] / 2**20:.0f} MiB: {sizes}")
     if not args.skip_sqlite:
         res["sqlite"] = bench_sqlite(folder, out, rows)
     if not args.skip_neo4j:
-        with fresh_server(out, "relmap", args.heap, args.pagecache, args.keep) as srv:
-            res["neo4j"] = bench_relmap_neo4j(folder, srv, rows)
+        if not args.skip_relmap_neo4j:
+            with fresh_server(out, "relmap", args.heap, args.pagecache, args.keep) as srv:
+                res["neo4j"] = bench_relmap_neo4j(folder, srv, rows)
         if not args.skip_load_csv:
             with fresh_server(out, "loadcsv", args.heap, args.pagecache, args.keep) as srv:
                 res["load_csv"] = bench_load_csv(folder, srv, rows, sizes)
         if args.baseline_rows > 0:
             with fresh_server(out, "rowbyrow", args.heap, args.pagecache, args.keep) as srv:
                 res["row_by_row"] = bench_row_by_row(folder, srv, rows, sizes, args.baseline_rows)
-        if args.variants:
-            res["variants"] = bench_variants(folder, out, args, rows)
+        if args.variants is not None:
+            res["variants"] = bench_variants(folder, out, args, rows, args.variants or None)
+        if args.ab:
+            res["ab"] = bench_ab(folder, out, args, args.ab)
     res["ratios"] = ratios(res)
     res["seconds"] = round(time.perf_counter() - _T0, 1)
     text = report(res)

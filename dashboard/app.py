@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:
 
 from dashboard import common  # noqa: E402
 
-PAGES = Path(__file__).resolve().parent / "pages"
+PAGES = Path(__file__).resolve().parent / "views"  # not "pages/": Streamlit would serve those by name
 
 st.set_page_config(page_title="relmap", page_icon="🤝", layout="wide")
 

@@ -22,7 +22,7 @@ from graph.store import DEFAULT_STORE, Store, open_store
 
 __all__ = ["store_spec", "get_store", "get_cypher_store", "revision", "as_of", "config", "gate", "risk",
            "stages", "whatif", "paths", "mutual", "who_knows", "search", "ego", "people_and_orgs",
-           "show_error", "stop_without_store"]
+           "show_error", "stop_without_store", "md"]
 
 
 
@@ -57,7 +57,7 @@ def stop_without_store() -> Store:
     try:
         return get_store(store_spec())
     except RelmapError as exc:
-        st.error(f"The store cannot be opened: {exc}")
+        st.error(f"The store cannot be opened: {md(exc)}")
         st.info("Load data first: `relmap demo` loads the example story, `relmap ingest DIR` your own files.")
         st.stop()
         raise  # unreachable: st.stop() raises
@@ -97,9 +97,28 @@ def gate() -> bool:
     return False
 
 
+_MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def md(text: object) -> str:
+    r"""User-supplied text made inert for ``st.markdown`` and the message boxes (which render
+    Markdown): every Markdown character is backslash-escaped, so a name shows as typed, and
+    bare links are broken with a zero-width space.
+
+    >>> print(md("[x](y) *b*"))
+    \[x\]\(y\) \*b\*
+    """
+    escaped = "".join("\\" + ch if ch in _MARKDOWN else ch for ch in str(text))
+    # GitHub-flavoured Markdown still turns bare URLs, www. names and e-mail addresses into
+    # links after unescaping: an invisible zero-width space keeps them plain text
+    for token in ("://", "www", "@"):
+        escaped = escaped.replace(token, token[0] + "\u200b" + token[1:])
+    return escaped
+
+
 def show_error(exc: Exception) -> None:
     """Show a relmap error as a message, never a traceback."""
-    st.error(str(exc))
+    st.error(md(exc))
 
 
 # -- cached analyses: keyed on (store, revision, as-of, arguments) ---------------------------

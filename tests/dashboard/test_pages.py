@@ -27,7 +27,7 @@ def app(page: str | None = None) -> AppTest:
     at.session_state["as_of"] = __import__("datetime").date(2026, 11, 26)
     at.run()
     if page:
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"views/{page}.py")
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -48,7 +48,7 @@ def test_network_page_around_an_account(demo: str) -> None:
     at.text_input(key="net_text").set_value("Telco").run()
     assert not at.exception
     assert any("Telco" in str(o) for o in at.selectbox(key="net_choice").options)
-    assert any("the people of O-TELCO" in c.value for c in at.caption)
+    assert any("the people of O\\-TELCO" in c.value for c in at.caption)
     assert len(at.get("iframe")) == 1
 
 

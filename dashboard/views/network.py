@@ -15,7 +15,7 @@ def pick_subject(spec: str, rev: str, label: str, key: str) -> tuple[str, str] |
         return None
     found = common.search(spec, rev, text.strip())
     if not found:
-        st.warning(f"No person or organisation matches “{text}”.")
+        st.warning(f"No person or organisation matches “{common.md(text)}”.")
         return None
     choice = st.selectbox("Matches", found, key=f"{key}_choice",
                           format_func=lambda r: f"{r[2]} ({r[1]}) · {r[3]}")
@@ -60,7 +60,7 @@ def render() -> None:
         G.remove_nodes_from(drop)
     drawing = network_html(G, people, orgs, color_by=color_by, stage_of=stage_of, focus=centres)
     with right:
-        st.caption(f"Ties around {title} as of {when}: {G.number_of_nodes()} people, "
+        st.caption(f"Ties around {common.md(title)} as of {when}: {G.number_of_nodes()} people, "
                    f"{G.number_of_edges()} ties. {drawing.note}")
         st.iframe(drawing.html, height=660)
         shown = [n for n in drawing.node_ids if n in people]

@@ -83,15 +83,15 @@ def render() -> None:
         if not isinstance(params, dict):
             raise ValueError("parameters must be a JSON object")
     except ValueError as exc:
-        st.error(f"Parameters are not a JSON object: {exc}")
+        st.error(f"Parameters are not a JSON object: {common.md(exc)}")
         return
     try:
         result = common.get_cypher_store(spec).cypher(query, params)
     except QueryRefused as exc:
-        st.error(f"Refused: {exc}")
+        st.error(f"Refused: {common.md(exc)}")
         return
     except RelmapError as exc:
-        st.error(str(exc))
+        st.error(common.md(exc))
         return
     st.success(f"{len(result.rows)} row(s)")
     st.dataframe([{c: (v if isinstance(v, (str, int, float)) or v is None else json.dumps(v, ensure_ascii=False))

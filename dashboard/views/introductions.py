@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import common
 from dashboard.draw import network_html
-from dashboard.pages.network import pick_subject
+from dashboard.views.network import pick_subject
 
 
 def render() -> None:
@@ -56,10 +56,11 @@ def render() -> None:
                                    focus=targets)
             st.iframe(drawing.html, height=480)
             for n, p in enumerate(found, start=1):
-                st.markdown(f"**{n}. {' → '.join(p['names'])}** · strength {p['strength']:.3f}")
+                st.markdown(f"**{n}. {' → '.join(common.md(x) for x in p['names'])}** · "
+                            f"strength {p['strength']:.3f}")
                 for hop in p["hops"]:
-                    st.markdown(f"- {hop['from_name']} – {hop['to_name']} ({hop['strength']:.2f}): "
-                                + "; ".join(hop["evidence"]))
+                    st.markdown(f"- {common.md(hop['from_name'])} – {common.md(hop['to_name'])} "
+                                f"({hop['strength']:.2f}): " + common.md("; ".join(hop["evidence"])))
         if source and kind == "person":
             st.subheader("Mutual contacts")
             mutual = common.mutual(spec, rev, when, source, target)

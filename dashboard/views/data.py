@@ -38,16 +38,16 @@ def render() -> None:
             st.code("\n".join(str(p) for p in exc.problems), language=None)
             return
         except RelmapError as exc:
-            st.error(str(exc))
+            st.error(common.md(exc))
             return
     for w in report.warnings:
-        st.warning(w)
+        st.warning(common.md(w))
     st.success("Valid: " + ", ".join(f"{n:,} {k}" for k, n in report.ingested.items()))
     if st.button("Load into the store (replaces the graph)", type="primary", key="data_load"):
         try:
             store.load(data)
         except RelmapError as exc:
-            st.error(str(exc))
+            st.error(common.md(exc))
             return
         st.cache_data.clear()
         st.success("Loaded. Every page now shows the new data.")

@@ -41,9 +41,9 @@ def render() -> None:
     names = {a["org_id"]: a["name"] for a in accounts}
     pick = st.selectbox("Account", ids, format_func=lambda o: f"{names[o]} ({o})", key="stage_pick")
     chosen = next(a for a in accounts if a["org_id"] == pick)
-    st.markdown(f"**{chosen['name']}** is a **{chosen['stage']}** account · personal {chosen['personal']:.2f} · "
+    st.markdown(f"**{common.md(chosen['name'])}** is a **{chosen['stage']}** account · personal {chosen['personal']:.2f} · "
                 f"institutional {chosen['institutional']:.2f} · weak hand: **{chosen['weak_hand'] or 'none'}**")
-    st.info(f"Next step: {chosen['next_step']}")
+    st.info(f"Next step: {common.md(chosen['next_step'])}")
     if chosen.get("pairs"):
         st.dataframe(chosen["pairs"], hide_index=True, width="stretch")
     st.dataframe(data, hide_index=True, width="stretch")

@@ -49,12 +49,12 @@ def render() -> None:
         return
     doc, plan = common.whatif(spec, rev, when, rep)
     if not doc["accounts"]:
-        st.success(f"If {doc['rep_name']} left, no account contact would be orphaned.")
+        st.success(f"If {common.md(doc['rep_name'])} left, no account contact would be orphaned.")
         return
     orphans = [{"account": acc["name"], "contact": o["contact_name"], "title": o["title"],
                 "successor": o["successor_name"] or "—", "path strength": o["path_strength"],
                 "what to do": o["suggestion"]} for acc in doc["accounts"] for o in acc["orphaned"]]
-    st.warning(f"If {doc['rep_name']} left, {len(orphans)} contact(s) would have no strong tie left.")
+    st.warning(f"If {common.md(doc['rep_name'])} left, {len(orphans)} contact(s) would have no strong tie left.")
     st.dataframe(orphans, hide_index=True, width="stretch")
     st.download_button("Download the handover plan (CSV)", csv_text(PLAN_COLUMNS, plan),
                        file_name=f"handover-{rep}.csv", mime="text/csv")

@@ -1,0 +1,431 @@
+"""The dashboard in a real browser: every page, the drawings, the password, escaping.
+
+Headless system Chromium (see ``tests/dashboard/browser.py``) against real
+``relmap dashboard`` servers: one on the example story in an embedded store,
+one on the example story in Neo4j (Cypher console), one behind a password and
+one on a folder whose names are HTML. Screenshots of every page go to
+``tests/screenshots/`` (git-ignored).
+
+Skips without Chromium unless ``RELMAP_REQUIRE_BROWSER=1``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.dashboard.browser import (
+    AS_OF,
+    PAGES,
+    TIMEOUT_MS,
+    VIEWPORT,
+    Dashboard,
+    chromium_executable,
+    choose,
+    exceptions,
+    expect_title,
+    grid_rows,
+    launch_browser,
+    nav_titles,
+    open_page,
+    relmap,
+    screenshot,
+    selected,
+    set_as_of,
+    start_dashboard,
+    wait_drawn,
+    wait_for_app,
+)
+from tests.helpers import BASE, write_folder
+
+pytestmark = pytest.mark.browser
+
+PLANTED = "Aisha Khan → Jonas Becker → Viktor Lindqvist"
+XSS_PERSON = '<img src=x onerror="window.__xss=1">'
+XSS_ORG = "<script>window.__xss=2</script>"
+#: Names reach st.markdown too: neither link may become one.
+MD_LINK = "[Ivy](javascript:window.__xss=3) [site](https://example.invalid/phish)"
+
+
+# -- fixtures ----------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    return chromium_executable()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = launch_browser(pw, chromium)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context and page; JavaScript errors of the page and its frames are collected."""
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    p = context.new_page()
+    p.js_errors = []  # type: ignore[attr-defined]
+    p.on("pageerror", lambda exc: p.js_errors.append(str(exc)))  # type: ignore[attr-defined]
+    try:
+        yield p
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def demo_store(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    store = str(tmp_path_factory.mktemp("browser") / "demo-store")
+    relmap("demo", "--no-dashboard", "--store", store)
+    return store
+
+
+TITLES = [title for _, title in PAGES.values()]
+
+
+def warm(browser: Any, server: Dashboard) -> None:
+    """Run the app's entry page once, so that st.navigation has been called in this server.
+
+    Were the pages in ``dashboard/pages/``, Streamlit would serve them by file name until then, bypassing
+    ``app.py``: :func:`test_a_deep_link_on_a_fresh_server_runs_through_the_app`
+    checks that on its own server; warming keeps the other tests independent of order.
+    """
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        open_page(context.new_page(), server.url, "")
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def demo(demo_store: str, browser: Any) -> Iterator[Dashboard]:
+    """The dashboard on the example story (embedded store)."""
+    server = start_dashboard(demo_store)
+    try:
+        warm(browser, server)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def fresh(demo_store: str) -> Iterator[Dashboard]:
+    """A dashboard nobody has visited yet."""
+    server = start_dashboard(demo_store)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def neo4j_demo(browser: Any, neo4j_server: Any) -> Iterator[tuple[Dashboard, Any]]:
+    """The dashboard on the example story loaded into the test Neo4j."""
+    relmap("demo", "--no-dashboard", "--store", neo4j_server.uri, env=neo4j_server.env())
+    server = start_dashboard(neo4j_server.uri, neo4j_server.env())
+    try:
+        warm(browser, server)
+        yield server, neo4j_server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def locked(demo_store: str) -> Iterator[Dashboard]:
+    """The example story behind RELMAP_DASHBOARD_PASSWORD=s3cret."""
+    server = start_dashboard(demo_store, {"RELMAP_DASHBOARD_PASSWORD": "s3cret"})
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def hostile(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
+    """A store where a contact's and an account's names are HTML that would run script,
+    and another contact's name is Markdown links."""
+    files: dict[str, str | bytes | None] = dict(BASE)
+    quoted = '"' + XSS_PERSON.replace('"', '""') + '"'
+    files["people.csv"] = (BASE["people.csv"].replace("P4,Carl Chen,", f"P4,{quoted},")
+                           .replace("P5,Ivy User,", f"P5,{MD_LINK},"))
+    files["organisations.csv"] = BASE["organisations.csv"].replace("O-A,Acme Telecom,", f"O-A,{XSS_ORG},")
+    assert files["people.csv"] != BASE["people.csv"] and files["organisations.csv"] != BASE["organisations.csv"]
+    root = tmp_path_factory.mktemp("hostile")
+    folder = write_folder(root / "data", files)
+    store = str(root / "store")
+    relmap("ingest", str(folder), "--store", store)
+    server = start_dashboard(store)
+    try:
+        warm(browser, server)
+        yield server
+    finally:
+        server.stop()
+
+
+def visit(page: Any, server: Dashboard, name: str) -> None:
+    """Open a page of ``server`` at the story's as-of date and check it ran cleanly."""
+    path, title = PAGES[name]
+    open_page(page, server.url, path)
+    expect_title(page, title)
+    assert nav_titles(page) == TITLES, f"/{path} did not run through dashboard/app.py"
+    set_as_of(page, AS_OF)
+    assert not exceptions(page), f"{name}: {exceptions(page)}"
+
+
+# -- every page --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["network", "stages", "cypher", "data", "introductions", "risk"])
+def test_every_page_loads_by_url(page: Any, demo: Dashboard, name: str) -> None:
+    path, title = PAGES[name]
+    open_page(page, demo.url, path)
+    expect_title(page, title)
+    assert page.url.rstrip("/") == f"{demo.url}/{path}".rstrip("/")
+    assert not exceptions(page), exceptions(page)
+    assert nav_titles(page) == TITLES
+    if name == "network":
+        wait_drawn(page)
+    if name == "stages":
+        page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for()
+    if name in ("stages", "cypher", "data"):  # the others are taken with their results shown, below
+        screenshot(page, name)
+    assert not page.js_errors, page.js_errors
+
+
+def test_a_deep_link_on_a_fresh_server_runs_through_the_app(page: Any, fresh: Dashboard) -> None:
+    """The first visitor of a fresh server opens /risk: the page must still run inside app.py.
+
+    If app.py has not called st.navigation yet, Streamlit serves the files of
+    dashboard/pages/ by name (the old multipage mode): no sidebar date, no
+    navigation titles, and no password gate.
+    """
+    open_page(page, fresh.url, "risk")
+    expect_title(page, "Handover risk")
+    assert nav_titles(page) == TITLES, f"/risk ran outside app.py (sidebar: {nav_titles(page)})"
+    assert page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').count() == 1
+
+
+def test_sidebar_links_reach_every_page(page: Any, demo: Dashboard) -> None:
+    open_page(page, demo.url, "")
+    assert nav_titles(page) == TITLES
+    for name, (path, title) in PAGES.items():
+        page.locator('[data-testid="stSidebarNav"] a', has_text=title).click()
+        page.wait_for_url(f"{demo.url}/{path}")
+        expect_title(page, title)
+        wait_for_app(page)
+        assert not exceptions(page), f"{name}: {exceptions(page)}"
+
+
+# -- Network -----------------------------------------------------------------------------------------------
+def test_network_draws_the_team_map(page: Any, demo: Dashboard) -> None:
+    visit(page, demo, "network")
+    page.get_by_text("Ties around our reps and everyone they know").wait_for()
+    frame, nodes = wait_drawn(page)
+    assert nodes > 10
+    assert frame.evaluate("() => relmapNetwork.body.data.nodes.length") == nodes
+    assert frame.locator(".relmap-legend").inner_text().count("Northwind Systems") == 1
+    screenshot(page, "network")
+
+
+# -- Introductions -----------------------------------------------------------------------------------------
+def test_introductions_find_the_planted_path(page: Any, demo: Dashboard) -> None:
+    visit(page, demo, "introductions")
+    box = page.get_by_label("Who do you want to reach?")
+    box.fill("Viktor")
+    box.press("Enter")
+    wait_for_app(page)
+    assert selected(page, "Matches").startswith("Viktor Lindqvist (P-010)")
+    # from any rep, Daniel's own friendship comes first; the planted path is among the rest
+    page.get_by_text("1. Daniel Reyes → Viktor Lindqvist").wait_for()
+    assert page.get_by_text(PLANTED).count() >= 1
+    choose(page, "Starting from", "Aisha Khan")
+    page.get_by_text(f"1. {PLANTED}").wait_for()
+    assert not exceptions(page), exceptions(page)
+    _, nodes = wait_drawn(page)
+    assert nodes >= 3
+    page.get_by_text("Mutual contacts").wait_for()
+    screenshot(page, "introductions")
+    assert not page.js_errors, page.js_errors
+
+
+# -- Handover risk -----------------------------------------------------------------------------------------
+def test_handover_risk_and_the_what_if(page: Any, demo: Dashboard) -> None:
+    visit(page, demo, "risk")
+    rows = grid_rows(page, 0)
+    assert rows[0][:3] == ["high", "Telco Meridian", "O-TELCO"], rows[:2]
+    choose(page, "Rep", "Daniel Reyes")
+    warning = page.get_by_text(re.compile(r"If Daniel Reyes left, \d+ contact\(s\) would have no strong tie left"))
+    warning.wait_for()
+    orphans = int(re.search(r"(\d+) contact", warning.inner_text()).group(1))  # type: ignore[union-attr]
+    assert orphans >= 1
+    orphan_rows = grid_rows(page, 1, until=lambda rows: len(rows) == orphans)
+    assert len(orphan_rows) == orphans, orphan_rows
+    assert any("Viktor Lindqvist" in cell for row in orphan_rows for cell in row)
+    button = page.locator('[data-testid="stDownloadButton"]', has_text="Download the handover plan")
+    button.wait_for()
+    with page.expect_download() as info:
+        button.locator("button").click()
+    download = info.value
+    assert download.suggested_filename == "handover-P-002.csv"
+    text = Path(download.path()).read_text(encoding="utf-8")
+    assert "Viktor Lindqvist" in text or "P-010" in text
+    assert not exceptions(page), exceptions(page)
+    screenshot(page, "risk")
+
+
+# -- Relationship stages -----------------------------------------------------------------------------------
+def test_stages_chart_and_metrics(page: Any, demo: Dashboard) -> None:
+    visit(page, demo, "stages")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.locator("canvas, svg").first.wait_for()
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 200 and box["height"] > 200
+    metrics = {}
+    for m in page.locator('[data-testid="stMetric"]').all():
+        label = m.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        metrics[label] = int(m.locator('[data-testid="stMetricValue"]').inner_text().strip())
+    assert set(metrics) == {"Outsider", "Friend", "Supplier", "Partner"}, metrics
+    assert all(n >= 1 for n in metrics.values()), metrics  # the story has one account of each stage at least
+
+
+# -- Cypher ------------------------------------------------------------------------------------------------
+def test_cypher_on_the_embedded_store_explains_neo4j(page: Any, demo: Dashboard) -> None:
+    visit(page, demo, "cypher")
+    info = page.locator('[data-testid="stAlert"]', has_text="Cypher needs a Neo4j store")
+    info.wait_for()
+    assert "neo4j_local.py start" in info.inner_text()
+    assert page.get_by_role("button", name="Run").count() == 0
+
+
+def _run_query(page: Any, query: str) -> None:
+    area = page.get_by_label("Query")
+    area.fill(query)
+    area.press("Control+Enter")  # commit the text area
+    wait_for_app(page)
+    page.get_by_role("button", name="Run").click()
+    wait_for_app(page)
+
+
+@pytest.mark.neo4j
+def test_cypher_on_neo4j_runs_the_cookbook_and_refuses_writes(page: Any, neo4j_demo: tuple[Dashboard, Any]) -> None:
+    server, neo4j = neo4j_demo
+    visit(page, server, "cypher")
+    page.get_by_text("Read-only: queries that would change data are refused.").wait_for()
+    page.get_by_role("button", name="Accounts by number of covering reps (fewest first)").click()
+    wait_for_app(page)
+    assert "COVERS" in page.get_by_label("Query").input_value()
+    page.get_by_role("button", name="Run").click()
+    wait_for_app(page)
+    success = page.locator('[data-testid="stAlert"]', has_text="row(s)")
+    success.wait_for()
+    n = int(success.inner_text().split()[0])
+    assert n >= 5
+    rows = grid_rows(page, 0, until=lambda rows: len(rows) == n)
+    assert len(rows) == n
+    assert any("Quarry Point Mining" in cell for row in rows for cell in row)
+    screenshot(page, "cypher-neo4j")
+
+    _run_query(page, "CREATE (n:Person {id: 'X'}) RETURN n")
+    page.locator('[data-testid="stAlert"]', has_text="Refused").wait_for()
+    assert not exceptions(page), exceptions(page)
+
+    _run_query(page, "MATCH (p:Person {id: 'X'}) RETURN count(p) AS n")
+    page.locator('[data-testid="stAlert"]', has_text="1 row(s)").wait_for()
+    assert grid_rows(page, 0, until=lambda rows: rows == [["0"]]) == [["0"]]
+
+    from graph.store.neo4j import Neo4jStore
+
+    with Neo4jStore.connect(neo4j.uri, user=neo4j.user, password=neo4j.password) as store:
+        assert store.people(["X"]) == []
+        assert store.counts()["people"] == 50
+
+
+# -- the shared password -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", list(PAGES))
+def test_password_guards_every_page(page: Any, locked: Dashboard, name: str) -> None:
+    path, title = PAGES[name]
+    open_page(page, locked.url, path)
+    page.locator("h1").first.wait_for()
+    shown = page.locator("h1").all_inner_texts()
+    assert shown == ["relmap"], f"/{path} shows {shown} without the password"
+    page.locator('input[type="password"]').wait_for(timeout=10_000)
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    assert page.locator('iframe[title="st.iframe"], [data-testid="stDataFrame"], [data-testid="stMetric"]').count() == 0
+    if name == "network":
+        screenshot(page, "password")
+
+
+def test_password_wrong_then_right(page: Any, locked: Dashboard) -> None:
+    open_page(page, locked.url, "")
+    field = page.locator('input[type="password"]')
+    field.fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    wait_for_app(page)
+    page.get_by_text("Wrong password.").wait_for()
+    assert page.locator("h1").all_inner_texts() == ["relmap"]
+    field = page.locator('input[type="password"]')
+    field.fill("s3cret")
+    page.get_by_role("button", name="Sign in").click()
+    wait_for_app(page)
+    expect_title(page, "Network")
+    assert page.locator('input[type="password"]').count() == 0
+    assert not exceptions(page), exceptions(page)
+    wait_drawn(page)
+
+
+# -- escaping ----------------------------------------------------------------------------------------------
+def _no_script_ran(page: Any) -> None:
+    for frame in page.frames:
+        assert frame.evaluate("() => typeof window.__xss") == "undefined", f"script ran in {frame.url}"
+
+
+def test_html_in_names_is_shown_as_text(page: Any, hostile: Dashboard) -> None:
+    visit(page, hostile, "network")
+    frame, nodes = wait_drawn(page)
+    labels = frame.evaluate("() => relmapNetwork.body.data.nodes.get().map(n => n.label)")
+    assert XSS_PERSON in labels
+    assert XSS_ORG in frame.locator(".relmap-legend").inner_text()
+    choose(page, "Ties of", "P4")
+    assert XSS_PERSON in selected(page, "Ties of")
+    page.wait_for_timeout(500)
+    _no_script_ran(page)
+    assert not exceptions(page), exceptions(page)
+
+    visit(page, hostile, "introductions")
+    box = page.get_by_label("Who do you want to reach?")
+    box.fill("P4")
+    box.press("Enter")
+    wait_for_app(page)
+    assert XSS_PERSON in selected(page, "Matches")
+    assert XSS_ORG in selected(page, "Matches")
+    _, nodes = wait_drawn(page)
+    assert nodes >= 2
+    page.get_by_text("Who on the team knows them").wait_for()
+    assert page.get_by_text(f"1. Rita Rep → {XSS_PERSON}").count() == 1
+    for link in page.locator("a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
+        assert not link.strip().lower().startswith("javascript:"), link
+    page.wait_for_timeout(500)
+    _no_script_ran(page)
+    assert not exceptions(page), exceptions(page)
+    screenshot(page, "escaping")
+
+
+def test_markdown_in_names_is_shown_as_typed(page: Any, hostile: Dashboard) -> None:
+    """A contact named like a Markdown link shows that text, and no link to anywhere appears."""
+    visit(page, hostile, "introductions")
+    box = page.get_by_label("Who do you want to reach?")
+    box.fill("P4")
+    box.press("Enter")
+    wait_for_app(page)
+    page.get_by_text("Who on the team knows them").wait_for()
+    links = page.locator('[data-testid="stMain"] a[href*="example.invalid"]').count()
+    assert links == 0, f"a contact's name became {links} link(s) to example.invalid in the path text"
+    assert page.get_by_text(MD_LINK).count() >= 1, "the name is not shown as typed"
