@@ -94,7 +94,7 @@ class Tie:
             kind = {"friend": "friends", "family": "family", "alumni": "alumni", "club": "club friends",
                     "former_colleague": "former colleagues"}.get(self.friendship_kind, "acquainted")
             lines.append(f"{kind} since {self.friendship_since}" if self.friendship_since else kind)
-        for e in sorted(self.evidence, key=lambda e: (-e.mass, e.type)):
+        for e in sorted(self.evidence, key=lambda e: (-e.mass, e.type, e.nature)):
             lines.append(f"{e.times} {e.type.replace('_', ' ')}, last {e.last}")
         if self.shared_friends:
             lines.append(f"{self.shared_friends} shared friend{'s' if self.shared_friends != 1 else ''}")
@@ -109,7 +109,7 @@ class Tie:
                             "since": self.friendship_since.isoformat() if self.friendship_since else None}
                            if self.friendship_kind else None),
             "interactions": [{"type": e.type, "nature": e.nature, "count": e.times, "last": e.last.isoformat()}
-                             for e in sorted(self.evidence, key=lambda e: (-e.mass, e.type))],
+                             for e in sorted(self.evidence, key=lambda e: (-e.mass, e.type, e.nature))],
             "shared_friends": self.shared_friends,
             "explanation": self.explain(),
         }
@@ -119,7 +119,7 @@ def make_tie(a: str, b: str, friendship_kind: str | None, friendship_since: date
              evidence: Iterable[TypeEvidence], shared_friends: int, cfg: Config) -> Tie:
     """Compute one tie from its evidence (see the module docstring for the formula)."""
     a, b = (a, b) if a < b else (b, a)
-    ev = tuple(sorted(evidence, key=lambda e: e.type))
+    ev = tuple(sorted(evidence, key=lambda e: (e.type, e.nature)))
     p_evidence = sum(cfg.type_weight(e.type, e.nature) * e.mass for e in ev if e.nature == "personal")
     b_evidence = sum(cfg.type_weight(e.type, e.nature) * e.mass for e in ev if e.nature == "business")
     base = cfg.friendship.get(friendship_kind, cfg.friendship.get("other", 0.25)) if friendship_kind else 0.0
@@ -135,14 +135,15 @@ def build_ties(friendships: Iterable[Friendship], events: Iterable[EventAggregat
                friends_of: dict[str, set[str]], cfg: Config) -> dict[tuple[str, str], Tie]:
     """Every tie the evidence supports, keyed by the ordered pair ``(a, b)`` with ``a < b``.
 
-    ``events`` may report a pair from both ends; each (pair, type) is counted once.
+    ``events`` may report a pair from both ends; each (pair, type, nature) is counted once.
     ``friends_of`` gives each person's friends (for shared friends); people missing
     from it are taken to have no friends.
     """
-    by_pair: dict[tuple[str, str], dict[str, TypeEvidence]] = defaultdict(dict)
+    by_pair: dict[tuple[str, str], dict[tuple[str, str], TypeEvidence]] = defaultdict(dict)
     for e in events:
         pair = (e.person, e.other) if e.person < e.other else (e.other, e.person)
-        by_pair[pair][e.type] = TypeEvidence(e.type, e.nature, e.times, e.last, e.mass)
+        # keyed by type AND nature: a row's nature may override its type's (a business lunch)
+        by_pair[pair][(e.type, e.nature)] = TypeEvidence(e.type, e.nature, e.times, e.last, e.mass)
     declared: dict[tuple[str, str], Friendship] = {(f.person_a, f.person_b): f for f in friendships}
     ties: dict[tuple[str, str], Tie] = {}
     empty: set[str] = set()

@@ -203,9 +203,10 @@ def test_every_page_loads_by_url(page: Any, demo: Dashboard, name: str) -> None:
 def test_a_deep_link_on_a_fresh_server_runs_through_the_app(page: Any, fresh: Dashboard) -> None:
     """The first visitor of a fresh server opens /risk: the page must still run inside app.py.
 
-    If app.py has not called st.navigation yet, Streamlit serves the files of
-    dashboard/pages/ by name (the old multipage mode): no sidebar date, no
-    navigation titles, and no password gate.
+    Until app.py has called st.navigation, Streamlit serves the files of a
+    ``pages/`` folder next to it by name (the old multipage mode): no sidebar
+    date, no navigation titles, and no password gate. The pages live in
+    ``dashboard/views/`` for that reason; this keeps it so.
     """
     open_page(page, fresh.url, "risk")
     expect_title(page, "Handover risk")

@@ -207,3 +207,19 @@ def test_both_stores_give_identical_answers(neo4j_store_session: Store, tmp_path
         } for s in (lite, neo)]
     assert answers[0] == answers[1]
     neo.load(Dataset())
+
+
+def test_same_type_with_both_natures_counts_both(store: Store, tmp_path: Path) -> None:
+    """A business lunch and a personal lunch between the same two people are both evidence."""
+    files = dict(PLANTED)
+    files["interactions.csv"] = ("id,date,type,participants,org_id,nature\n"
+                                 "I1,2026-11-01,lunch,R1;S1,SOLO,business\nI2,2026-11-02,lunch,R1;S1,SOLO,personal\n")
+    data, _ = check_folder(write_folder(tmp_path / "lunch", files))
+    store.load(data)
+    ties = {t["id"]: t for t in who_knows(store, "S1", AS_OF, CFG)["known_by"]}
+    from graph.analysis.neighbourhood import ties_of
+
+    tie = ties_of(store, ["R1"], AS_OF, CFG)[("R1", "S1")]
+    assert sorted((e.type, e.nature, e.times) for e in tie.evidence) == [
+        ("lunch", "business", 1), ("lunch", "personal", 1)]
+    assert tie.business > 0 and "R1" in ties
