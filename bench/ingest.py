@@ -19,8 +19,10 @@ measures:
 
 Every Neo4j measurement runs on its own fresh server (same configuration, same
 schema: relmap's constraints and indexes), so each starts from an empty
-database and a cold JVM. Optionally (``--variants``) alternative load
-statements are timed too, to show what a change to relmap's Cypher would give.
+database and a cold JVM. Optionally alternative load statements are timed too,
+to show what a change to relmap's Cypher would give: ``--variants`` as whole
+loads, ``--ab N`` interleaved batch by batch on one server (fair on a busy
+machine).
 
 rows = the data rows of the six CSV files. A results table goes to stdout,
 progress to stderr; ``--json FILE`` also writes every number as JSON.
@@ -949,7 +951,8 @@ def report(res: dict[str, Any]) -> str:
                      f"{'server CPU':>12}{'re-load s':>11}{'re-load srv CPU':>17}")
         for stage, st in n["load_stages"].items():
             r2 = n["reload_stages"].get(stage, {})
-            rps = f"{rate(st['rows'], st['seconds']):10,.0f}" if st["rows"] else f"{'':>10}"
+            rps = (f"{rate(st['rows'], st['seconds']):10,.0f}" if st["rows"] and stage not in ("cleanup", "indexes")
+                   else f"{'':>10}")
             lines.append(f"  {stage:<28}{st['seconds']:9.1f}{rps}{st['client_cpu_s']:12.1f}"
                          f"{st.get('server_cpu_s', 0):12.1f}{r2.get('seconds', float('nan')):11.1f}"
                          f"{r2.get('server_cpu_s', float('nan')):17.1f}")
@@ -999,7 +1002,8 @@ def report(res: dict[str, Any]) -> str:
     lines.append("")
     lines.append("ratios vs targets")
     for r in res["ratios"]:
-        lines.append(f"  {r['name']:<58}{r['value']:10.2f}   target >= {r['target']:g}   "
+        value = f"{r['value']:10,.0f}" if r["value"] >= 1000 else f"{r['value']:10.2f}"
+        lines.append(f"  {r['name']:<58}{value}   target >= {r['target']:g}   "
                      f"{'met' if r['met'] else 'NOT met'}")
     return "\n".join(lines)
 
