@@ -64,6 +64,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchdata  # noqa: E402  (bench/benchdata.py)
 # bench/ holds a file named like relmap's ``ingest`` package: keep bench/ off the import path
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
@@ -142,12 +144,8 @@ def loadavg() -> list[float]:
 
 # -- data and stores ------------------------------------------------------------------------
 def ensure_data(out: Path, people: int, seed: int, as_of: str) -> Path:
-    """Generate (or reuse) the input files with ``relmap generate`` (same folder as bench/ingest.py)."""
-    folder = out / f"data-{people}-s{seed}-{as_of}"
-    marker = folder / ".bench-complete"
-    if marker.exists():
-        log(f"reusing generated data in {folder}")
-        return folder
+    """Generate (or reuse) the input files (shared with the other benchmarks: bench/benchdata.py)."""
+    return benchdata.ensure_data(out, people, seed, as_of, log=log)
     shutil.rmtree(folder, ignore_errors=True)
     log(f"generating {people:,} people into {folder} (relmap generate) ...")
     t = time.perf_counter()
