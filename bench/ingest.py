@@ -163,15 +163,6 @@ def data_rows(folder: Path) -> dict[str, int]:
 def ensure_data(out: Path, people: int, seed: int, as_of: str) -> Path:
     """Generate (or reuse) the input files (shared with the other benchmarks: bench/benchdata.py)."""
     return benchdata.ensure_data(out, people, seed, as_of, log=log)
-    shutil.rmtree(folder, ignore_errors=True)
-    log(f"generating {people:,} people into {folder} (relmap generate) ...")
-    t = time.perf_counter()
-    cmd = [sys.executable, "-m", "relmap", "generate", str(folder), "--people", str(people), "--seed", str(seed),
-           "--as-of", as_of, "--json"]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
-    marker.write_text(json.dumps({"people": people, "seed": seed, "as_of": as_of}) + "\n")
-    log(f"generated in {time.perf_counter() - t:.1f}s")
-    return folder
 
 
 def validate(folder: Path) -> tuple[Dataset, float]:
