@@ -46,7 +46,6 @@ import shutil
 import signal
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,8 +57,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# bench/ holds a file named like relmap's ``ingest`` package: keep bench/ off the import path
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
 
 APP = ROOT / "dashboard" / "app.py"
 SERVER_TARGET_S = 2.0
@@ -123,17 +123,14 @@ def _people_in(store: Path) -> int | None:
 
 
 def ensure_data(out: Path, people: int, seed: int, as_of: str) -> Path:
-    """Generated input files, shared with the other benchmarks (same folder and marker)."""
-    folder = out / f"data-{people}-s{seed}-{as_of}"
-    marker = folder / ".bench-complete"
-    if marker.exists():
-        log(f"reusing generated data in {folder}")
-        return folder
-    shutil.rmtree(folder, ignore_errors=True)
-    log(f"generating {people:,} people into {folder} (relmap generate) ...")
-    relmap("generate", str(folder), "--people", str(people), "--seed", str(seed), "--as-of", as_of, "--json")
-    marker.write_text(json.dumps({"people": people, "seed": seed, "as_of": as_of}) + "\n")
-    return folder
+    """Generated input files, shared with the other benchmarks (bench/benchdata.py)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("benchdata", ROOT / "bench" / "benchdata.py")
+    assert spec is not None and spec.loader is not None
+    benchdata = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchdata)
+    return benchdata.ensure_data(out, people, seed, as_of, log=log)
 
 
 def generated_store(out: Path, work: Path, people: int, seed: int, as_of: str) -> tuple[Path, str]:
@@ -329,7 +326,8 @@ def worker(args: argparse.Namespace) -> None:
         run = result["runs"][label]
         run.update(status="done", seconds=round(seconds, 3), loadavg_after=loadavg(),
                    exceptions=[str(e.value)[:500] for e in at.exception],
-                   errors=[str(e.value)[:300] for e in at.error], sampled=sampler.summary(label))
+                   errors=[str(e.value)[:300] for e in at.error], sampled=sampler.summary(label),
+                   captions=[str(c.value)[:200] for c in at.caption][:3])
         if prof is not None:
             path = Path(args.result).with_suffix(f".{label}.pstats")
             prof.dump_stats(str(path))
@@ -347,10 +345,13 @@ def worker(args: argparse.Namespace) -> None:
 
     if case == "network: team map":
         at.radio(key="net_scope").set_value("The team's map")
+        # the slider keeps the depth of the warm-up's scope (2): the team map's default is 1
+        at.slider(key="net_depth").set_value(1)
         timed("cold", at.run, prof)
         timed("warm", at.run, prof)
     elif case == "network: one rep, depth 2":
         at.text_input(key="net_text").set_value(args.rep)
+        at.slider(key="net_depth").set_value(2)
         timed("cold", at.run, prof)
         timed("warm", at.run, prof)
     elif case.startswith("introductions"):
@@ -504,6 +505,7 @@ def browser_network(store: Path, args: argparse.Namespace) -> dict[str, Any]:
                     handle = page.locator('iframe[title="st.iframe"]').first.element_handle(timeout=timeout_ms)
                     visit["iframe_s"] = round(time.perf_counter() - t0, 3)
                     frame = handle.content_frame()
+                    assert frame is not None, "the st.iframe has no frame"
                     frame.wait_for_function("() => window.relmapDrawn === true", timeout=timeout_ms, polling=50)
                     visit["drawn_s"] = round(time.perf_counter() - t0, 3)
                     visit["nodes"] = frame.evaluate("() => window.relmapNodeCount")

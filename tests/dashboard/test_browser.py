@@ -69,18 +69,27 @@ def browser(chromium: str) -> Iterator[Any]:
             b.close()
 
 
+@pytest.fixture(scope="module")
+def context(browser: Any) -> Iterator[Any]:
+    """One browser context for the module: its HTTP cache keeps Streamlit's scripts between tests."""
+    ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    ctx.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh browser context and page; JavaScript errors of the page and its frames are collected."""
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
-    context.set_default_timeout(TIMEOUT_MS)
+def page(context: Any) -> Iterator[Any]:
+    """A new page (so a new Streamlit session); JavaScript errors of the page and its frames are collected."""
     p = context.new_page()
-    p.js_errors = []  # type: ignore[attr-defined]
-    p.on("pageerror", lambda exc: p.js_errors.append(str(exc)))  # type: ignore[attr-defined]
+    p.js_errors = []
+    p.on("pageerror", lambda exc: p.js_errors.append(str(exc)))
     try:
         yield p
     finally:
-        context.close()
+        p.close()
 
 
 @pytest.fixture(scope="module")
