@@ -177,7 +177,8 @@ def ensure_sqlite(out: Path, folder: Path) -> tuple[Path, dict[str, Any]]:
     if marker.exists():
         info = json.loads(marker.read_text())
         with SQLiteStore(store_dir, create=False) as s:
-            if s.revision() == info.get("revision"):
+            # a store loaded before relmap kept pair evidence answers live: load it again
+            if s.revision() == info.get("revision") and s._evidence_factor(date(9999, 12, 31), None) is not None:
                 log(f"reusing the embedded store {store_dir} (loaded in {info['ingest']['seconds']}s)")
                 return store_dir, info
     shutil.rmtree(store_dir, ignore_errors=True)

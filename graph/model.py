@@ -43,8 +43,13 @@ __all__ = [
     "Deal",
     "Dataset",
     "EventAggregate",
+    "EVIDENCE_HALF_LIFE_DAYS",
     "default_nature",
 ]
+
+#: The half-life (days) of the interaction evidence stores keep ready at every load: the
+#: default of :class:`graph.analysis.config.Config`. Another half-life is computed live.
+EVIDENCE_HALF_LIFE_DAYS = 180.0
 
 ORG_KINDS = ("own", "customer", "prospect", "partner", "other")
 ROLES = ("rep", "manager", "decision_maker", "influencer", "user", "other")

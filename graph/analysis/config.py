@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from graph.errors import UsageError
+from graph.model import EVIDENCE_HALF_LIFE_DAYS
 
 __all__ = ["Config", "load_config"]
 
@@ -79,7 +80,7 @@ class Config:
         Recency-weighted won value at which the deal part of the institutional score reaches 63%.
     """
 
-    half_life_days: float = 180.0
+    half_life_days: float = EVIDENCE_HALF_LIFE_DAYS
     friendship: Mapping[str, float] = field(default_factory=lambda: _d(
         family=0.7, friend=0.55, club=0.45, alumni=0.35, former_colleague=0.35, other=0.25))
     personal_types: Mapping[str, float] = field(default_factory=lambda: _d(

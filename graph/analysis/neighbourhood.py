@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import date
 
 import networkx as nx
@@ -20,7 +20,8 @@ from graph.analysis.ties import Tie, build_ties, tie_graph
 from graph.model import EventAggregate, Friendship
 from graph.store.base import Store
 
-__all__ = ["ties_of", "friend_sets", "path_graph", "team_ids", "ego_graph", "expand_rings", "ties_from_evidence"]
+__all__ = ["ties_of", "friend_sets", "path_graph", "team_ids", "ego_graph", "expand_rings", "ties_from_evidence",
+           "id_rings", "hops_from", "ties_for_pairs"]
 
 
 def friend_sets(friendships: Iterable[Friendship]) -> dict[str, set[str]]:
@@ -100,36 +101,91 @@ def expand_rings(store: Store, start: Collection[str], depth: int, as_of: date, 
     return dist
 
 
+def id_rings(store: Store, start: Collection[str], depth: int, as_of: date,
+             adj: dict[str, set[str]], keep: Callable[[str], bool] | None = None) -> dict[str, int]:
+    """Breadth-first rings of ids only (:meth:`Store.neighbours`): nodes at distance
+    < ``depth`` are expanded and the edges met go into ``adj`` (both ways). ``keep``,
+    when given, filters the neighbours of the last expanded ring. Returns each reached
+    node's distance."""
+    dist = dict.fromkeys(start, 0)
+    frontier = set(start)
+    for ring in range(depth):
+        if not frontier:
+            break
+        last = ring == depth - 1
+        nxt: set[str] = set()
+        for a, b in store.neighbours(frontier, as_of):
+            if last and keep is not None and not keep(b):
+                continue
+            adj[a].add(b)
+            adj[b].add(a)
+            if b not in dist:
+                dist[b] = ring + 1
+                nxt.add(b)
+        frontier = nxt
+    return dist
+
+
+def hops_from(adj: dict[str, set[str]], start: Collection[str], limit: int) -> dict[str, int]:
+    """Hop distances (at most ``limit``) from the nearest of ``start`` over ``adj``.
+
+    >>> sorted(hops_from({"a": {"b"}, "b": {"a", "c"}, "c": {"b"}}, ["a"], 1).items())
+    [('a', 0), ('b', 1)]
+    """
+    d = {s: 0 for s in start if s in adj}
+    frontier = list(d)
+    for k in range(1, limit + 1):
+        nxt = []
+        for u in frontier:
+            for v in adj.get(u, ()):
+                if v not in d:
+                    d[v] = k
+                    nxt.append(v)
+        frontier = nxt
+    return d
+
+
+def ties_for_pairs(store: Store, pairs: Collection[tuple[str, str]], as_of: date,
+                   cfg: Config) -> dict[tuple[str, str], Tie]:
+    """The ties of exactly these pairs (``a < b``), with evidence and shared friends."""
+    if not pairs:
+        return {}
+    endpoints = {x for pair in pairs for x in pair}
+    friendships = store.friendships_of(endpoints, as_of)
+    wanted = set(pairs)
+    declared = [f for f in friendships if (f.person_a, f.person_b) in wanted]
+    events = store.pair_events(wanted, as_of, cfg.half_life_days)
+    return build_ties(declared, events, friend_sets(friendships), cfg)
+
+
 def path_graph(store: Store, sources: Collection[str] | None, target: str, max_hops: int, as_of: date,
                cfg: Config) -> tuple[nx.Graph, set[str]]:
     """The tie graph holding every path of at most ``max_hops`` from ``sources`` to ``target``.
 
-    With sources, it expands ``ceil(H/2)`` rings from the sources and ``floor(H/2)``
-    from the target (every edge of such a path touches a node expanded from one
-    side). Without sources, every rep is a source: it expands ``H - 1`` rings from
-    the target and then looks only for ties from the last ring to our team.
+    1. Map the neighbourhood by ids only (:meth:`Store.neighbours`). With sources:
+       ``ceil(H/2)`` rings from the sources and ``floor(H/2)`` from the target, so
+       every edge of such a path touches an expanded node. Without sources, every rep
+       is a source: ``H - 1`` rings from the target, then only the last ring's ties to reps.
+    2. Keep an edge ``u - v`` only if it can lie on such a path: the hops from the
+       sources to ``u``, plus one, plus the hops from ``v`` to the target, at most ``H``
+       (either way round). Every edge of every such path passes.
+    3. Read evidence, friendships and shared friends for the kept edges only, and build
+       their ties (:func:`ties_for_pairs`).
 
     Returns the graph and the set of source ids (the reps, without ``sources``).
     """
-    friendships: dict[tuple[str, str], Friendship] = {}
-    events: list[EventAggregate] = []
+    adj: dict[str, set[str]] = defaultdict(set)
     if sources:
         src = set(sources)
-        expand_rings(store, src, math.ceil(max_hops / 2), as_of, cfg, friendships, events)
-        expand_rings(store, {target}, max_hops // 2, as_of, cfg, friendships, events)
+        id_rings(store, src, math.ceil(max_hops / 2), as_of, adj)
+        id_rings(store, {target}, max_hops // 2, as_of, adj)
     else:
-        team = {p.id: p for p in store.people_at(("own",))}
-        src = {pid for pid, p in team.items() if p.role == "rep"}
-        dist = expand_rings(store, {target}, max_hops - 1, as_of, cfg, friendships, events)
-        last_ring = {p for p, d in dist.items() if d == max_hops - 1}
-        if last_ring:
-            events.extend(e for e in store.events_of(last_ring, as_of, cfg.half_life_days, ("own",))
-                          if e.other in src)
-            for f in store.friendships_of(last_ring, as_of):
-                if f.person_a in src or f.person_b in src:
-                    friendships[(f.person_a, f.person_b)] = f
-    ties = ties_from_evidence(store, list(friendships.values()), events, as_of, cfg)
-    G = tie_graph(ties.values())
+        src = {p.id for p in store.people_at(("own",), role="rep")}
+        id_rings(store, {target}, max_hops, as_of, adj, keep=src.__contains__)
+    ds, dt = hops_from(adj, src, max_hops), hops_from(adj, {target}, max_hops)
+    far = max_hops + 1
+    kept = {(u, v) if u < v else (v, u) for u in ds for v in adj[u] if ds[u] + 1 + dt.get(v, far) <= max_hops}
+    G = tie_graph(ties_for_pairs(store, kept, as_of, cfg).values())
     G.add_node(target)
     return G, src
 

@@ -108,6 +108,18 @@ class Store(Protocol):
         grouped by other person and type; the other may be limited to organisation kinds."""
         ...
 
+    def neighbours(self, people: Collection[str], as_of: date) -> list[tuple[str, str]]:
+        """``(person, other)`` for everyone each of ``people`` has a tie with as of the date: an
+        interaction both attended on or before it, or a friendship declared by then. Ids only,
+        so that a search can map a neighbourhood before it pays for evidence."""
+        ...
+
+    def pair_events(self, pairs: Collection[tuple[str, str]], as_of: date,
+                    half_life_days: float) -> list[EventAggregate]:
+        """The interaction aggregates (as :meth:`events_of`, reported from ``a``) of exactly
+        these pairs, each given as ``(a, b)`` with ``a < b``."""
+        ...
+
     def org_activity(self, as_of: date, half_life_days: float) -> list[tuple[str, str, int, date, float]]:
         """``(org_id, nature, count, last, mass)`` of the interactions about each organisation."""
         ...

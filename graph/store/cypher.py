@@ -14,7 +14,8 @@ __all__ = ["SCHEMA", "UPSERT", "STALE_NODES", "STALE_RELATIONSHIPS", "COUNTS", "
            "LABELS", "REL_TYPES"]
 
 LABELS = ("Organisation", "Person", "Interaction", "Deal")
-REL_TYPES = ("WORKS_AT", "KNOWS", "ATTENDED", "ABOUT", "COVERS", "FOR", "HANDLES")
+#: ``MET`` is derived (see :data:`EVIDENCE_BUILD`); the others hold the input.
+REL_TYPES = ("MET", "WORKS_AT", "KNOWS", "ATTENDED", "ABOUT", "COVERS", "FOR", "HANDLES")
 
 SCHEMA = [
     "CREATE CONSTRAINT organisation_id IF NOT EXISTS FOR (n:Organisation) REQUIRE n.id IS UNIQUE",
@@ -169,7 +170,36 @@ DUMP = {
 
 META_SET = """
     MERGE (m:RelmapMeta {key: 'store'})
-    SET m.revision = $revision, m.loaded_at = datetime(), m.schema_version = $schema_version
+    SET m.revision = $revision, m.loaded_at = datetime(), m.schema_version = $schema_version,
+        m.evidence_ref = $evidence_ref, m.evidence_half_life = $evidence_half_life,
+        m.evidence_revision = $revision
+"""
+
+#: What says whether the ``MET`` relationships answer: built by the current load.
+META_EVIDENCE = """
+    MATCH (m:RelmapMeta {key: 'store'})
+    RETURN m.revision AS revision, m.evidence_revision AS evidence_revision, m.evidence_ref AS ref,
+           m.evidence_half_life AS half_life
+"""
+
+# -- the materialised pair evidence ------------------------------------------------
+#: The newest interaction date: the reference date of the evidence masses.
+EVIDENCE_REF = "MATCH (i:Interaction) RETURN max(i.date) AS ref"
+
+#: One ``(a)-[:MET {type, nature, n, last, mass}]->(b)`` (``a.id < b.id``) per pair of
+#: people who attended an interaction together, type and nature; the mass is as of
+#: ``$ref`` (see graph/store/evidence.py). Run in its own implicit transaction (it
+#: commits every 500 people).
+EVIDENCE_BUILD = """
+    MATCH (a:Person)
+    CALL (a) {
+        MATCH (a)-[:ATTENDED]->(i:Interaction)<-[:ATTENDED]-(b:Person)
+        WHERE a.id < b.id
+        WITH a, b, i, 2.0 ^ (-toFloat(duration.inDays(i.date, $ref).days) / $half_life)
+                   / sqrt(toFloat(COUNT { (i)<-[:ATTENDED]-(:Person) } - 1)) AS w
+        WITH a, b, i.type AS type, i.nature AS nature, count(*) AS n, max(i.date) AS last, sum(w) AS mass
+        CREATE (a)-[:MET {type: type, nature: nature, n: n, last: last, mass: mass, _run: $run}]->(b)
+    } IN TRANSACTIONS OF 500 ROWS
 """
 META_GET = "MATCH (m:RelmapMeta {key: 'store'}) RETURN m.revision AS revision"
 
@@ -232,6 +262,57 @@ EVENTS_OF = """
       AND ($kinds IS NULL OR EXISTS { (other)-[:WORKS_AT]->(o:Organisation) WHERE o.kind IN $kinds })
     RETURN p.id AS person, other.id AS other, i.type AS type, i.nature AS nature,
            count(*) AS n, max(i.date) AS last, sum(w) AS mass
+"""
+
+#: Who each of the people has a tie with (ids only): a shared interaction on or before the
+#: date, or a friendship declared by then.
+NEIGHBOURS = """
+    UNWIND $ids AS pid
+    MATCH (p:Person {id: pid})-[:ATTENDED]->(i:Interaction)<-[:ATTENDED]-(o:Person)
+    WHERE i.date <= $as_of AND o <> p
+    RETURN DISTINCT pid AS a, o.id AS b
+    UNION
+    UNWIND $ids AS pid
+    MATCH (p:Person {id: pid})-[k:KNOWS]-(o:Person)
+    WHERE k.since IS NULL OR k.since <= $as_of
+    RETURN DISTINCT pid AS a, o.id AS b
+"""
+
+#: :data:`EVENTS_OF` from the ``MET`` relationships; ``$factor`` fades the masses from the
+#: reference date to the asked one.
+EVENTS_OF_MAT = """
+    UNWIND $ids AS pid
+    MATCH (p:Person {id: pid})-[m:MET]-(other:Person)
+    WHERE $kinds IS NULL OR EXISTS { (other)-[:WORKS_AT]->(o:Organisation) WHERE o.kind IN $kinds }
+    RETURN pid AS person, other.id AS other, m.type AS type, m.nature AS nature, m.n AS n, m.last AS last,
+           m.mass * $factor AS mass
+"""
+
+#: :data:`NEIGHBOURS` from the ``MET`` relationships (valid on or after their reference date).
+NEIGHBOURS_MAT = """
+    UNWIND $ids AS pid
+    MATCH (p:Person {id: pid})-[r:MET|KNOWS]-(o:Person)
+    WHERE r.since IS NULL OR r.since <= $as_of
+    RETURN DISTINCT pid AS a, o.id AS b
+"""
+
+#: :data:`PAIR_EVENTS` from the ``MET`` relationships.
+PAIR_EVENTS_MAT = """
+    UNWIND $pairs AS pr
+    MATCH (a:Person {id: pr[0]})-[m:MET]->(b:Person {id: pr[1]})
+    RETURN a.id AS a, b.id AS b, m.type AS type, m.nature AS nature, m.n AS n, m.last AS last,
+           m.mass * $factor AS mass
+"""
+
+#: The interaction evidence of exactly the given pairs (``[a, b]`` lists, a < b).
+PAIR_EVENTS = """
+    UNWIND $pairs AS pr
+    MATCH (a:Person {id: pr[0]})-[:ATTENDED]->(i:Interaction)<-[:ATTENDED]-(b:Person {id: pr[1]})
+    WHERE i.date <= $as_of
+    WITH a, b, i, 2.0 ^ (-toFloat(duration.inDays(i.date, $as_of).days) / $half_life)
+               / sqrt(toFloat(COUNT { (i)<-[:ATTENDED]-(:Person) } - 1)) AS w
+    RETURN a.id AS a, b.id AS b, i.type AS type, i.nature AS nature, count(*) AS n, max(i.date) AS last,
+           sum(w) AS mass
 """
 
 ORG_ACTIVITY = """

@@ -25,13 +25,15 @@ from neo4j import Driver, GraphDatabase, RoutingControl
 from neo4j import exceptions as nx
 
 from graph.errors import QueryRefused, StoreError, StoreUnavailable
-from graph.model import Account, Dataset, Deal, EventAggregate, Friendship, Interaction, Organisation, Person
+from graph.model import (EVIDENCE_HALF_LIFE_DAYS, Account, Dataset, Deal, EventAggregate, Friendship, Interaction,
+                         Organisation, Person)
 from graph.store import cypher as q
 from graph.store.base import Progress, QueryResult
+from graph.store.evidence import fade_factor
 
 __all__ = ["Neo4jStore", "to_json"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: MET relationships hold the pair evidence
 
 
 def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -162,6 +164,25 @@ class Neo4jStore:
         except nx.Neo4jError as exc:
             raise StoreError(f"Neo4j at {self.location} failed a write: {exc.message}") from exc
 
+    def _autocommit(self, query: str, **params: Any) -> None:
+        """Run a statement that commits as it goes (``CALL { ... } IN TRANSACTIONS``)."""
+        try:
+            with self.driver.session(database=self.database) as session:
+                session.run(query, params).consume()
+        except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
+            raise StoreUnavailable(f"lost Neo4j at {self.location} while writing: {exc}; "
+                                   "run the same ingest again once it is back") from exc
+        except nx.Neo4jError as exc:
+            raise StoreError(f"Neo4j at {self.location} failed a write: {exc.message}") from exc
+
+    def _factor(self, as_of: date, half_life_days: float | None) -> float | None:
+        """How much the ``MET`` masses have faded by ``as_of`` (see graph/store/evidence.py);
+        ``None`` when they cannot answer and the live queries must."""
+        rows = self._read(q.META_EVIDENCE)
+        if not rows or not rows[0]["revision"] or rows[0]["evidence_revision"] != rows[0]["revision"]:
+            return None
+        return fade_factor(_native(rows[0]["ref"]), float(rows[0]["half_life"]), as_of, half_life_days)
+
     def _read(self, query: str, **params: Any) -> list[neo4j.Record]:
         try:
             records, _, _ = self.driver.execute_query(query, params, database_=self.database,
@@ -220,9 +241,16 @@ class Neo4jStore:
         for statement in list(q.STALE_RELATIONSHIPS.values()) + list(q.STALE_NODES.values()):
             while self._write(statement, run=run, limit=self.batch_size)[0]["deleted"]:
                 pass
-        self._write(q.META_SET, revision=run, schema_version=SCHEMA_VERSION)
         if progress:
             progress("cleanup", 1, 1)
+            progress("evidence", 0, 1)
+        ref = _native(self._read(q.EVIDENCE_REF)[0]["ref"])
+        if ref is not None:
+            self._autocommit(q.EVIDENCE_BUILD, ref=ref, half_life=EVIDENCE_HALF_LIFE_DAYS, run=run)
+        self._write(q.META_SET, revision=run, schema_version=SCHEMA_VERSION, evidence_ref=ref,
+                    evidence_half_life=EVIDENCE_HALF_LIFE_DAYS)
+        if progress:
+            progress("evidence", 1, 1)
 
     def counts(self) -> dict[str, int]:
         """Rows of each kind the database holds."""
@@ -295,9 +323,33 @@ class Neo4jStore:
     def events_of(self, people: Collection[str], as_of: date, half_life_days: float,
                   other_kinds: Collection[str] | None = None) -> list[EventAggregate]:
         """Interactions each of ``people`` attended with anyone, grouped by (other, type)."""
-        rows = self._read(q.EVENTS_OF, ids=sorted(set(people)), as_of=as_of, half_life=float(half_life_days),
-                          kinds=sorted(set(other_kinds)) if other_kinds is not None else None)
+        kinds = sorted(set(other_kinds)) if other_kinds is not None else None
+        factor = self._factor(as_of, half_life_days)
+        if factor is not None:
+            rows = self._read(q.EVENTS_OF_MAT, ids=sorted(set(people)), factor=factor, kinds=kinds)
+        else:
+            rows = self._read(q.EVENTS_OF, ids=sorted(set(people)), as_of=as_of, half_life=float(half_life_days),
+                              kinds=kinds)
         return [EventAggregate(x["person"], x["other"], x["type"], x["nature"], x["n"], _native(x["last"]),
+                               round(x["mass"], 12)) for x in rows]
+
+    def neighbours(self, people: Collection[str], as_of: date) -> list[tuple[str, str]]:
+        """``(person, other)`` for everyone each of ``people`` has a tie with as of the date (ids only)."""
+        query = q.NEIGHBOURS_MAT if self._factor(as_of, None) is not None else q.NEIGHBOURS
+        return [(x["a"], x["b"]) for x in self._read(query, ids=sorted(set(people)), as_of=as_of)]
+
+    def pair_events(self, pairs: Collection[tuple[str, str]], as_of: date,
+                    half_life_days: float) -> list[EventAggregate]:
+        """The interaction aggregates of exactly these pairs (each ``(a, b)`` with ``a < b``)."""
+        if not pairs:
+            return []
+        asked = [list(p) for p in sorted(set(pairs))]
+        factor = self._factor(as_of, half_life_days)
+        if factor is not None:
+            rows = self._read(q.PAIR_EVENTS_MAT, pairs=asked, factor=factor)
+        else:
+            rows = self._read(q.PAIR_EVENTS, pairs=asked, as_of=as_of, half_life=float(half_life_days))
+        return [EventAggregate(x["a"], x["b"], x["type"], x["nature"], x["n"], _native(x["last"]),
                                round(x["mass"], 12)) for x in rows]
 
     def org_activity(self, as_of: date, half_life_days: float) -> list[tuple[str, str, int, date, float]]:
@@ -313,17 +365,31 @@ class Neo4jStore:
     def cypher(self, query: str, params: dict[str, Any] | None = None) -> QueryResult:
         """Run ``query`` read-only and return its columns and JSON-ready rows.
 
-        The query is first planned with ``EXPLAIN``: anything the planner does
-        not classify as read-only (``query_type`` other than ``'r'``), and any
-        ``LOAD CSV``, is refused; the query then runs in a READ transaction, so
-        the server itself also refuses writes.
+        The query is first planned with ``EXPLAIN`` (a ``PROFILE`` query too:
+        PROFILE would run it): anything the planner does not classify as
+        read-only (``query_type`` other than ``'r'``) is refused, and so is a
+        plan with a ``LoadCSV`` (however the words are spaced or commented) or
+        a ``TerminateTransactions`` operator (it would abort an ingest); the
+        query then runs in a READ transaction, so the server itself also
+        refuses writes.
         """
         params = params or {}
+        load_csv = QueryRefused("LOAD CSV is not allowed in relmap query (it reads server files); "
+                                "load data with `relmap ingest DIR` instead")
         if _LOAD_CSV.search(query):
-            raise QueryRefused("LOAD CSV is not allowed in relmap query (it reads server files); "
-                               "load data with `relmap ingest DIR` instead")
+            raise load_csv
         stripped = query.lstrip()
-        plan_query = query if stripped[:7].upper() in ("EXPLAIN", "PROFILE") else "EXPLAIN " + query
+        head = stripped[:7].upper()
+        plan_query = query if head == "EXPLAIN" else "EXPLAIN " + (stripped[7:] if head == "PROFILE" else query)
+
+        def operators(plan: Any) -> set[str]:
+            if not isinstance(plan, dict):
+                return set()
+            found = {str(plan.get("operatorType", "")).split("@")[0]}
+            for child in plan.get("children") or ():
+                found |= operators(child)
+            return found
+
         try:
             with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
                 summary = s.run(plan_query, params).consume()
@@ -332,6 +398,12 @@ class Neo4jStore:
                         "relmap query is read-only and this query would change data "
                         f"(Neo4j classifies it as '{summary.query_type}'); analysts query, `relmap ingest` writes"
                     )
+                planned = operators(summary.plan)
+                if "LoadCSV" in planned:
+                    raise load_csv
+                if "TerminateTransactions" in planned:
+                    raise QueryRefused("relmap query does not terminate transactions (that could abort an "
+                                       "ingest); stop queries from Neo4j's own tools")
 
                 def work(tx: neo4j.ManagedTransaction) -> QueryResult:
                     result = tx.run(query, params)

@@ -5,10 +5,11 @@ Values always travel as ``?`` parameters; nothing here is built from user input.
 
 from __future__ import annotations
 
-__all__ = ["SCHEMA_VERSION", "SCHEMA", "INDEXES", "INSERT", "COLUMNS", "SELECT_ALL", "COUNT", "CLEAR", "META_SET", "META_GET"]
+__all__ = ["SCHEMA_VERSION", "SCHEMA", "INDEXES", "INSERT", "COLUMNS", "SELECT_ALL", "COUNT", "CLEAR", "META_SET",
+           "META_GET", "EVIDENCE_BUILD", "EVIDENCE_INDEX"]
 
-#: Bumped whenever :data:`SCHEMA` changes shape.
-SCHEMA_VERSION = 1
+#: Bumped whenever :data:`SCHEMA` changes shape (2: the ``pair_evidence`` table).
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -69,6 +70,19 @@ CREATE TABLE IF NOT EXISTS deals (
     closed_on TEXT,
     product   TEXT
 );
+-- derived at every load from interactions and participants (see EVIDENCE_BUILD): per pair
+-- (a < b), type and nature, how often the two met, when last, and the recency- and
+-- size-weighted mass as of the meta key evidence_ref with half-life evidence_half_life
+CREATE TABLE IF NOT EXISTS pair_evidence (
+    a      TEXT NOT NULL,
+    b      TEXT NOT NULL,
+    type   TEXT NOT NULL,
+    nature TEXT NOT NULL,
+    n      INTEGER NOT NULL,
+    last   TEXT NOT NULL,
+    mass   REAL NOT NULL,
+    PRIMARY KEY (a, b, type, nature)
+) WITHOUT ROWID;
 """
 
 #: Secondary indexes: dropped before a bulk load and built again after it (faster than
@@ -114,10 +128,35 @@ COUNT = {table: f"SELECT count(*) FROM {table}" for table in COLUMNS}
 
 #: Empties every data table (children first), leaving the schema.
 CLEAR = [f"DELETE FROM {table}" for table in
-         ("participants", "interactions", "friendships", "accounts", "deals", "people", "organisations")]
+         ("pair_evidence", "participants", "interactions", "friendships", "accounts", "deals", "people", "organisations")]
 
 META_SET = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 META_GET = "SELECT value FROM meta WHERE key = ?"
+
+# -- the materialised pair evidence ------------------------------------------------
+#: The newest interaction date: the reference date of the evidence masses.
+EVIDENCE_REF = "SELECT max(date) FROM interactions"
+
+#: Every pair of people who attended an interaction together, per type and nature. The
+#: mass is as of :ref (the newest interaction); as of any later date every interaction
+#: has faded by the same factor ``2 ** (-(as_of - ref) / half_life)``, so it stays exact.
+EVIDENCE_BUILD = """
+    INSERT INTO pair_evidence (a, b, type, nature, n, last, mass)
+    SELECT p1.person_id, p2.person_id, i.type, i.nature, count(*), max(i.date),
+           sum(power(2.0, -(julianday(:ref) - julianday(i.date)) / :half_life) / sqrt(sz.n - 1))
+    FROM (SELECT interaction_id, count(*) AS n FROM participants GROUP BY interaction_id) sz
+    JOIN participants p1 ON p1.interaction_id = sz.interaction_id
+    JOIN participants p2 ON p2.interaction_id = sz.interaction_id AND p2.person_id > p1.person_id
+    JOIN interactions i ON i.id = sz.interaction_id
+    GROUP BY p1.person_id, p2.person_id, i.type, i.nature
+"""
+
+#: What says whether the table answers: it must have been built by the current load.
+META_EVIDENCE = """
+    SELECT key, value FROM meta WHERE key IN ('revision', 'evidence_ref', 'evidence_half_life', 'evidence_revision')
+"""
+
+EVIDENCE_INDEX = "CREATE INDEX IF NOT EXISTS pair_evidence_b ON pair_evidence(b, a)"
 
 # -- analysis reads -----------------------------------------------------------------
 # Sets of ids travel as one JSON array parameter, unpacked with json_each.
@@ -205,4 +244,84 @@ ORG_ACTIVITY = """
     FROM interactions i
     WHERE i.org_id IS NOT NULL AND i.date <= :as_of
     GROUP BY i.org_id, i.nature
+"""
+
+#: :data:`EVENTS_OF` from the materialised table; :factor fades the masses from the
+#: reference date to the asked one. Rows of both orientations, the other end optionally
+#: limited to organisations of some kinds (:data:`EVENTS_OF_KINDS_MAT`).
+EVENTS_OF_MAT = """
+    WITH src(person) AS (SELECT DISTINCT value FROM json_each(:people))
+    SELECT src.person, t.b, t.type, t.nature, t.n, t.last, t.mass * :factor
+    FROM src JOIN pair_evidence t ON t.a = src.person
+    UNION ALL
+    SELECT src.person, t.a, t.type, t.nature, t.n, t.last, t.mass * :factor
+    FROM src JOIN pair_evidence t ON t.b = src.person
+"""
+
+EVENTS_OF_KINDS_MAT = """
+    WITH src(person) AS (SELECT DISTINCT value FROM json_each(:people)),
+    kinds(kind) AS (SELECT value FROM json_each(:kinds)),
+    ends(person, other, type, nature, n, last, mass) AS (
+        SELECT src.person, t.b, t.type, t.nature, t.n, t.last, t.mass
+        FROM src JOIN pair_evidence t ON t.a = src.person
+        UNION ALL
+        SELECT src.person, t.a, t.type, t.nature, t.n, t.last, t.mass
+        FROM src JOIN pair_evidence t ON t.b = src.person)
+    SELECT e.person, e.other, e.type, e.nature, e.n, e.last, e.mass * :factor
+    FROM ends e JOIN people p ON p.id = e.other JOIN organisations o ON o.id = p.org_id
+    WHERE o.kind IN kinds
+"""
+
+#: Who each of the people has a tie with (ids only): a shared interaction (on or before
+#: the date) or a friendship declared by then.
+NEIGHBOURS = """
+    WITH src(person) AS (SELECT DISTINCT value FROM json_each(:people))
+    SELECT src.person, p2.person_id FROM src
+    JOIN participants p1 ON p1.person_id = src.person
+    JOIN interactions i ON i.id = p1.interaction_id
+    JOIN participants p2 ON p2.interaction_id = p1.interaction_id
+    WHERE p2.person_id <> src.person AND i.date <= :as_of
+    UNION
+    SELECT f.person_a, f.person_b FROM src JOIN friendships f ON f.person_a = src.person
+    WHERE f.since IS NULL OR f.since <= :as_of
+    UNION
+    SELECT f.person_b, f.person_a FROM src JOIN friendships f ON f.person_b = src.person
+    WHERE f.since IS NULL OR f.since <= :as_of
+"""
+
+#: :data:`NEIGHBOURS` from the materialised table (valid when the date is on or after
+#: its reference date, so every interaction counts).
+NEIGHBOURS_MAT = """
+    WITH src(person) AS (SELECT DISTINCT value FROM json_each(:people))
+    SELECT src.person, t.b FROM src JOIN pair_evidence t ON t.a = src.person
+    UNION
+    SELECT src.person, t.a FROM src JOIN pair_evidence t ON t.b = src.person
+    UNION
+    SELECT f.person_a, f.person_b FROM src JOIN friendships f ON f.person_a = src.person
+    WHERE f.since IS NULL OR f.since <= :as_of
+    UNION
+    SELECT f.person_b, f.person_a FROM src JOIN friendships f ON f.person_b = src.person
+    WHERE f.since IS NULL OR f.since <= :as_of
+"""
+
+#: The interaction evidence of exactly the given pairs (:pairs, a JSON array of
+#: ``[a, b]`` with a < b), reported as ``(a, b, ...)``. Each pair is scanned from its
+#: first end's interactions.
+PAIR_EVENTS = """
+    WITH pr(a, b) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:pairs))
+    SELECT pr.a, pr.b, i.type, i.nature, count(*), max(i.date),
+           sum(power(2.0, -(julianday(:as_of) - julianday(i.date)) / :half_life)
+               / sqrt((SELECT count(*) FROM participants c WHERE c.interaction_id = i.id) - 1))
+    FROM pr
+    JOIN participants p1 ON p1.person_id = pr.a
+    JOIN participants p2 ON p2.interaction_id = p1.interaction_id AND p2.person_id = pr.b
+    JOIN interactions i ON i.id = p1.interaction_id
+    WHERE i.date <= :as_of
+    GROUP BY pr.a, pr.b, i.type, i.nature
+"""
+
+PAIR_EVENTS_MAT = """
+    WITH pr(a, b) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:pairs))
+    SELECT t.a, t.b, t.type, t.nature, t.n, t.last, t.mass * :factor
+    FROM pr JOIN pair_evidence t ON t.a = pr.a AND t.b = pr.b
 """

@@ -31,10 +31,11 @@ from types import TracebackType
 from typing import Any, Callable, TypeVar
 
 from graph.errors import QueryRefused, StoreError, StoreUnavailable
-from graph.model import (TABLES, Account, Dataset, Deal, EventAggregate, Friendship, Interaction, Organisation,
-                         Person)
+from graph.model import (EVIDENCE_HALF_LIFE_DAYS, TABLES, Account, Dataset, Deal, EventAggregate, Friendship,
+                         Interaction, Organisation, Person)
 from graph.store import sql
 from graph.store.base import Progress, QueryResult
+from graph.store.evidence import fade_factor
 
 __all__ = ["SQLiteStore", "FILE_NAME"]
 
@@ -144,7 +145,7 @@ class SQLiteStore:
             conn.execute("BEGIN IMMEDIATE")
             for statement in sql.CLEAR:
                 conn.execute(statement)
-            for name in sql.INDEXES:
+            for name in (*sql.INDEXES, "pair_evidence_b"):
                 conn.execute(f"DROP INDEX IF EXISTS {name}")
             for table, (total, rows) in streams.items():
                 done = 0
@@ -161,7 +162,9 @@ class SQLiteStore:
                 conn.execute(statement)
                 if progress:
                     progress("indexes", n, len(sql.INDEXES))
-            conn.execute(sql.META_SET, ("revision", uuid.uuid4().hex))
+            revision = uuid.uuid4().hex
+            self._build_evidence(revision, progress)
+            conn.execute(sql.META_SET, ("revision", revision))
             conn.execute(sql.META_SET, ("loaded_at", datetime.now(timezone.utc).isoformat(timespec="seconds")))
             conn.execute("COMMIT")
         except BaseException as exc:
@@ -250,10 +253,39 @@ class SQLiteStore:
     def events_of(self, people: Collection[str], as_of: date, half_life_days: float,
                   other_kinds: Collection[str] | None = None) -> list[EventAggregate]:
         """Interactions each of ``people`` attended with anyone, grouped by (other, type)."""
-        params = {"people": _ids(people), "as_of": as_of.isoformat(), "half_life": float(half_life_days),
-                  "kinds": _ids(other_kinds) if other_kinds is not None else None}
+        kinds = _ids(other_kinds) if other_kinds is not None else None
+        factor = self._evidence_factor(as_of, half_life_days)
+        if factor is not None:
+            query = sql.EVENTS_OF_MAT if kinds is None else sql.EVENTS_OF_KINDS_MAT
+            rows = self.conn.execute(query, {"people": _ids(people), "factor": factor, "kinds": kinds})
+        else:
+            rows = self.conn.execute(sql.EVENTS_OF, {"people": _ids(people), "as_of": as_of.isoformat(),
+                                                     "half_life": float(half_life_days), "kinds": kinds})
         return [EventAggregate(p, o, t, n, c, date.fromisoformat(last), round(m, 12))
-                for p, o, t, n, c, last, m in self.conn.execute(sql.EVENTS_OF, params)]
+                for p, o, t, n, c, last, m in rows]
+
+    @_locked
+    def neighbours(self, people: Collection[str], as_of: date) -> list[tuple[str, str]]:
+        """``(person, other)`` for everyone each of ``people`` has a tie with as of the date (ids only)."""
+        query = sql.NEIGHBOURS_MAT if self._evidence_factor(as_of, None) is not None else sql.NEIGHBOURS
+        return self.conn.execute(query, {"people": _ids(people), "as_of": as_of.isoformat()}).fetchall()
+
+    @_locked
+    def pair_events(self, pairs: Collection[tuple[str, str]], as_of: date,
+                    half_life_days: float) -> list[EventAggregate]:
+        """The interaction aggregates of exactly these pairs (each ``(a, b)`` with ``a < b``)."""
+        if not pairs:
+            return []
+        params: dict[str, Any] = {"pairs": json.dumps(sorted(set(pairs)))}
+        factor = self._evidence_factor(as_of, half_life_days)
+        if factor is not None:
+            params["factor"] = factor
+            rows = self.conn.execute(sql.PAIR_EVENTS_MAT, params)
+        else:
+            params.update(as_of=as_of.isoformat(), half_life=float(half_life_days))
+            rows = self.conn.execute(sql.PAIR_EVENTS, params)
+        return [EventAggregate(a, b, t, n, c, date.fromisoformat(last), round(m, 12))
+                for a, b, t, n, c, last, m in rows]
 
     @_locked
     def org_activity(self, as_of: date, half_life_days: float) -> list[tuple[str, str, int, date, float]]:
@@ -291,6 +323,30 @@ class SQLiteStore:
     # -- helpers ---------------------------------------------------------------------
     def _snapshot(self) -> "_ReadTransaction":
         return _ReadTransaction(self.conn)
+
+    def _build_evidence(self, revision: str, progress: Progress | None) -> None:
+        """Fill ``pair_evidence`` from the interactions just loaded (inside the load's transaction)."""
+        conn = self.conn
+        (ref,) = conn.execute(sql.EVIDENCE_REF).fetchone()
+        if progress:
+            progress("evidence", 0, 1)
+        if ref is not None:
+            conn.execute(sql.EVIDENCE_BUILD, {"ref": ref, "half_life": EVIDENCE_HALF_LIFE_DAYS})
+            conn.execute(sql.EVIDENCE_INDEX)
+        for key, value in (("evidence_ref", ref or ""), ("evidence_half_life", repr(EVIDENCE_HALF_LIFE_DAYS)),
+                           ("evidence_revision", revision)):
+            conn.execute(sql.META_SET, (key, value))
+        if progress:
+            progress("evidence", 1, 1)
+
+    def _evidence_factor(self, as_of: date, half_life_days: float | None) -> float | None:
+        """:func:`~graph.store.evidence.fade_factor` for this store's table; also ``None`` for
+        a store loaded before the table existed (the live queries answer then)."""
+        meta = dict(self.conn.execute(sql.META_EVIDENCE).fetchall())
+        if not meta.get("revision") or meta.get("evidence_revision") != meta["revision"]:
+            return None
+        ref = date.fromisoformat(meta["evidence_ref"]) if meta["evidence_ref"] else None
+        return fade_factor(ref, float(meta["evidence_half_life"]), as_of, half_life_days)
 
 
 def _ensure_math(conn: sqlite3.Connection) -> None:

@@ -1,0 +1,167 @@
+"""The analysis reads of every store agree with the evidence computed by hand from the input.
+
+The embedded store answers from its materialised ``pair_evidence`` table when it can (a
+date on or after the newest interaction, the default half-life) and from live queries
+otherwise; Neo4j always answers live. Both must give what the definition says.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from graph.model import EVIDENCE_HALF_LIFE_DAYS, Dataset, EventAggregate
+from graph.store import SQLiteStore, Store
+from ingest import validate_folder
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "demo"
+
+#: After the newest interaction (the table answers), between interactions (live), another half-life (live).
+CASES = [(date(2026, 11, 26), EVIDENCE_HALF_LIFE_DAYS), (date(2027, 9, 1), EVIDENCE_HALF_LIFE_DAYS),
+         (date(2026, 6, 15), EVIDENCE_HALF_LIFE_DAYS), (date(2026, 11, 26), 45.0)]
+
+
+def _example() -> Dataset:
+    v = validate_folder(EXAMPLES)
+    assert v.ok
+    return v.dataset
+
+
+def expected_events(data: Dataset, as_of: date, half_life: float) -> dict[tuple[str, str, str, str], tuple[int, date, float]]:
+    """``(person, other, type, nature) -> (times, last, mass)`` straight from the definition."""
+    acc: dict[tuple[str, str, str, str], list] = defaultdict(lambda: [0, date.min, 0.0])
+    for i in data.interactions:
+        if i.date > as_of:
+            continue
+        w = 2.0 ** (-(as_of - i.date).days / half_life) / math.sqrt(len(i.participants) - 1)
+        for p in i.participants:
+            for o in i.participants:
+                if p != o:
+                    row = acc[(p, o, i.type, i.nature)]
+                    row[0] += 1
+                    row[1] = max(row[1], i.date)
+                    row[2] += w
+    return {k: (n, last, m) for k, (n, last, m) in acc.items()}
+
+
+def as_dict(rows: list[EventAggregate]) -> dict[tuple[str, str, str, str], tuple[int, date, float]]:
+    out = {(e.person, e.other, e.type, e.nature): (e.times, e.last, e.mass) for e in rows}
+    assert len(out) == len(rows), "a (person, other, type, nature) was reported twice"
+    return out
+
+
+def assert_same(got: dict, want: dict) -> None:
+    assert got.keys() == want.keys()
+    for key, (n, last, mass) in want.items():
+        assert got[key][:2] == (n, last), key
+        assert got[key][2] == pytest.approx(mass, rel=1e-9, abs=1e-12), key
+
+
+@pytest.mark.parametrize("as_of, half_life", CASES)
+def test_events_of_follow_the_definition(store: Store, as_of: date, half_life: float) -> None:
+    data = _example()
+    store.load(data)
+    everyone = [p.id for p in data.people]
+    assert_same(as_dict(store.events_of(everyone, as_of, half_life)), expected_events(data, as_of, half_life))
+
+
+@pytest.mark.parametrize("as_of, half_life", CASES[:3])
+def test_events_of_limited_to_organisation_kinds(store: Store, as_of: date, half_life: float) -> None:
+    data = _example()
+    store.load(data)
+    kind = {o.id: o.kind for o in data.organisations}
+    org = {p.id: p.org_id for p in data.people}
+    reps = [p.id for p in data.people if p.role == "rep"]
+    want = {k: v for k, v in expected_events(data, as_of, half_life).items()
+            if k[0] in reps and kind[org[k[1]]] in ("customer", "prospect")}
+    got = as_dict(store.events_of(reps, as_of, half_life, ("customer", "prospect")))
+    assert want and len(want) < len(expected_events(data, as_of, half_life))
+    assert_same(got, want)
+
+
+@pytest.mark.parametrize("as_of, half_life", CASES)
+def test_pair_events_report_exactly_the_pairs_asked(store: Store, as_of: date, half_life: float) -> None:
+    data = _example()
+    store.load(data)
+    every = expected_events(data, as_of, half_life)
+    pairs = sorted({(p, o) for p, o, _, _ in every if p < o})[::3]
+    want = {k: v for k, v in every.items() if (k[0], k[1]) in set(pairs)}
+    assert_same(as_dict(store.pair_events(pairs, as_of, half_life)), want)
+    assert store.pair_events([], as_of, half_life) == []
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 11, 26), date(2026, 6, 15), date(2020, 1, 1)])
+def test_neighbours_are_interactions_and_declared_friendships(store: Store, as_of: date) -> None:
+    data = _example()
+    store.load(data)
+    want: set[tuple[str, str]] = set()
+    for i in data.interactions:
+        if i.date <= as_of:
+            want |= {(p, o) for p in i.participants for o in i.participants if p != o}
+    for f in data.friendships:
+        if f.since is None or f.since <= as_of:
+            want |= {(f.person_a, f.person_b), (f.person_b, f.person_a)}
+    asked = sorted({p.id for p in data.people})[::2]
+    got = store.neighbours(asked, as_of)
+    assert len(got) == len(set(got))
+    assert set(got) == {(a, b) for a, b in want if a in asked}
+
+
+def test_evidence_follows_a_reload(store: Store) -> None:
+    """A reload with other interactions replaces the evidence, it does not add to it."""
+    data = _example()
+    store.load(data)
+    first = data.interactions[0]
+    changed = replace(data, interactions=[first._replace(type="tennis", nature="personal")] + data.interactions[1:])
+    store.load(changed)
+    as_of = date(2026, 11, 26)
+    everyone = [p.id for p in data.people]
+    assert_same(as_dict(store.events_of(everyone, as_of, EVIDENCE_HALF_LIFE_DAYS)),
+                expected_events(changed, as_of, EVIDENCE_HALF_LIFE_DAYS))
+    store.load(Dataset())
+    assert store.events_of(everyone, as_of, EVIDENCE_HALF_LIFE_DAYS) == []
+    assert store.neighbours(everyone, as_of) == []
+
+
+def test_embedded_store_answers_from_its_table_and_without_it(tmp_path: Path) -> None:
+    """The table answers when it can; a store loaded before it existed answers the same, live."""
+    data = _example()
+    as_of = date(2026, 11, 26)
+    everyone = [p.id for p in data.people]
+    with SQLiteStore(tmp_path / "s") as s:
+        s.load(data)
+        assert s._evidence_factor(as_of, EVIDENCE_HALF_LIFE_DAYS) is not None
+        assert s._evidence_factor(date(2026, 1, 1), EVIDENCE_HALF_LIFE_DAYS) is None
+        assert s._evidence_factor(as_of, 30.0) is None
+        fast = as_dict(s.events_of(everyone, as_of, EVIDENCE_HALF_LIFE_DAYS))
+        assert s.conn.execute("SELECT count(*) FROM pair_evidence").fetchone()[0] > 0
+        s.conn.execute("DELETE FROM meta WHERE key = 'evidence_revision'")  # as a schema-1 store
+        assert s._evidence_factor(as_of, EVIDENCE_HALF_LIFE_DAYS) is None
+        assert_same(as_dict(s.events_of(everyone, as_of, EVIDENCE_HALF_LIFE_DAYS)), fast)
+
+
+def test_neo4j_answers_from_met_relationships_and_without_them(neo4j_store_session: Store) -> None:
+    """Neo4j keeps the evidence as MET relationships; a store loaded before them answers the same, live."""
+    from graph.store.neo4j import Neo4jStore
+
+    store = neo4j_store_session
+    assert isinstance(store, Neo4jStore)
+    data = _example()
+    store.load(data)
+    as_of = date(2026, 11, 26)
+    everyone = [p.id for p in data.people]
+    assert store._factor(as_of, EVIDENCE_HALF_LIFE_DAYS) is not None
+    met = store.cypher("MATCH ()-[m:MET]->() RETURN count(m) AS n").rows[0][0]
+    assert met == len({(p, o, t, n) for p, o, t, n in expected_events(data, as_of, 180.0) if p < o})
+    fast = as_dict(store.events_of(everyone, as_of, EVIDENCE_HALF_LIFE_DAYS))
+    store._write("MATCH (m:RelmapMeta {key: 'store'}) REMOVE m.evidence_revision")
+    try:
+        assert store._factor(as_of, EVIDENCE_HALF_LIFE_DAYS) is None
+        assert_same(as_dict(store.events_of(everyone, as_of, EVIDENCE_HALF_LIFE_DAYS)), fast)
+    finally:
+        store.load(Dataset())
