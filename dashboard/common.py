@@ -97,13 +97,14 @@ def gate() -> bool:
     return False
 
 
-_MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:")
+_MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:&=")
 
 
 def md(text: object) -> str:
     r"""User-supplied text made inert for ``st.markdown`` and the message boxes (which render
-    Markdown): every Markdown character is backslash-escaped, so a name shows as typed, and
-    bare links are broken with a zero-width space.
+    Markdown): every Markdown character is backslash-escaped (``&`` too, or ``&lt;`` would show
+    as ``<``; ``=`` too, or a line of them would make the line above a heading), so a name
+    shows as typed, and bare links are broken with a zero-width space.
 
     >>> print(md("[x](y) *b*"))
     \[x\]\(y\) \*b\*

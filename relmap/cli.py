@@ -187,12 +187,16 @@ def query(cypher: str, params: tuple[str, ...], store: str, as_json: bool) -> No
         emit_json({"columns": result.columns, "rows": result.rows})
         return
     from rich.table import Table
+    from rich.text import Text
 
     from rich.console import Console
 
-    table = Table(*result.columns, show_lines=False)
+    # Text, not str: rich would read "[bold]" or "[link=...]" in the data as markup (and "[/]" crashes it)
+    table = Table(show_lines=False)
+    for column in result.columns:
+        table.add_column(Text(column))
     for row in result.rows:
-        table.add_row(*(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in row))
+        table.add_row(*(Text(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)) for v in row))
     Console(highlight=False).print(table)
     click.echo(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}")
 

@@ -470,3 +470,54 @@ def test_docker_compose_accepts_a_password(tmp_path: Path) -> None:
     text = ENV_EXAMPLE.read_text(encoding="utf-8").replace("\nNEO4J_PASSWORD=\n", "\nNEO4J_PASSWORD=not-a-real-pw-42\n")
     result = _compose_config(tmp_path, text)
     assert result.returncode == 0, result.stderr
+
+
+def test_every_password_reference_is_required() -> None:
+    """Also the unbraced form: ``$NEO4J_PASSWORD`` would interpolate to an empty password."""
+    text = COMPOSE_FILE.read_text(encoding="utf-8")
+    uses = 0
+    for value in strings(compose()):
+        value = value.replace("$$", "")
+        for braced, bare in _REFERENCE.findall(value):
+            if (braced or bare) == "NEO4J_PASSWORD":
+                uses += 1
+                assert braced, f"'{value}' uses $NEO4J_PASSWORD without ':?' (compose would start without it)"
+    assert uses >= 2  # the neo4j container's NEO4J_AUTH and the relmap services
+    assert "${NEO4J_PASSWORD:?" in text and "NEO4J_PASSWORD:-" not in text and "NEO4J_PASSWORD-" not in text
+
+
+def _compose_json(tmp_path: Path, env_file_text: str) -> subprocess.CompletedProcess[str]:
+    client = _docker_compose()
+    if client is None:
+        pytest.skip("no `docker compose` client on this machine")
+    env_file = tmp_path / "env"
+    env_file.write_text(env_file_text, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "DOCKER_CONFIG")}
+    return subprocess.run(client + ["--project-directory", str(ROOT), "-f", str(COMPOSE_FILE), "--env-file",
+                                    str(env_file), "--profile", "tools", "config", "--format", "json"],
+                          capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_docker_compose_refuses_a_missing_password(tmp_path: Path) -> None:
+    # No .env line at all and nothing in the environment (not just an empty value).
+    text = "\n".join(line for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines()
+                     if not line.startswith("NEO4J_PASSWORD="))
+    result = _compose_json(tmp_path, text)
+    assert result.returncode != 0
+    assert "NEO4J_PASSWORD" in result.stderr and "set NEO4J_PASSWORD in .env" in result.stderr, result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_docker_compose_passes_the_password_where_it_is_used(tmp_path: Path) -> None:
+    secret = "not-a-real-pw-" + os.urandom(4).hex()
+    text = ENV_EXAMPLE.read_text(encoding="utf-8").replace("\nNEO4J_PASSWORD=\n", f"\nNEO4J_PASSWORD={secret}\n")
+    result = _compose_json(tmp_path, text)
+    assert result.returncode == 0, result.stderr
+    resolved = json.loads(result.stdout)["services"]
+    assert resolved["neo4j"]["environment"]["NEO4J_AUTH"] == f"neo4j/{secret}"
+    assert "NEO4J_PASSWORD" not in resolved["neo4j"]["environment"]
+    for name in relmap_services():
+        assert resolved[name]["environment"]["NEO4J_PASSWORD"] == secret, name
+    # the health check reads the password inside the container, not from compose's environment
+    check = " ".join(resolved["neo4j"]["healthcheck"]["test"])
+    assert secret not in check and "NEO4J_AUTH#neo4j/" in check

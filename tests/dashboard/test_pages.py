@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
 from relmap.cli import cli
+from tests.test_query import LOAD_CSV_TRICKS, REFUSED, _Canary, canary_url, fingerprint  # noqa: F401 - a fixture
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
@@ -130,3 +134,103 @@ def test_password_protects_every_page(demo: str, monkeypatch: pytest.MonkeyPatch
     at.text_input[0].set_value("s3cret")
     at.button[0].click().run()
     assert at.title[0].value == "Network"
+
+
+# -- the password, in front of every page -------------------------------------------------------
+def navigation() -> list[tuple[str, str]]:
+    """Every page of the st.navigation in dashboard/app.py: (file stem, title)."""
+    text = Path(APP).read_text(encoding="utf-8")
+    found = re.findall(r'st\.Page\(\s*PAGES\s*/\s*"(\w+)\.py"\s*,\s*title="([^"]+)"', text)
+    assert len(found) == text.count("st.Page("), "a page of app.py is written in a way this test does not read"
+    return found
+
+
+PAGES = navigation()
+#: What the example story would show on any page: none of it may appear before the password.
+SECRETS = ("Telco", "Viktor", "Daniel Reyes", "Aisha", "Northwind", "O-TELCO", "P-002", "Kestrel", "relmap demo",
+           "Store", "revision", "bolt://", "cli-store", "Refused", "Cypher needs")
+#: What the login screen is made of, and nothing else.
+LOGIN_ELEMENTS = {"title", "text_input", "button", "error"}
+
+
+def assert_locked(at: AppTest) -> None:
+    """Only the login form: no table, chart, drawing, metric, picker or text of the page, no sidebar."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title] == ["relmap"]
+    assert len(at.text_input) == 1 and at.text_input[0].label == "Password"
+    assert not at.sidebar.children, "the sidebar shows before the password"
+
+    def walk(node: Any) -> Any:
+        yield node
+        children = getattr(node, "children", None)
+        for child in (children.values() if isinstance(children, dict) else ()):
+            yield from walk(child)
+
+    elements = [n for n in walk(at.main) if not isinstance(getattr(n, "children", None), dict)]  # not blocks
+    kinds = {getattr(n, "type", type(n).__name__) for n in elements}
+    assert kinds <= LOGIN_ELEMENTS, kinds
+    text = " ".join(str(getattr(n, "proto", "")) for n in elements)
+    leaked = [s for s in SECRETS if s in text]
+    assert not leaked, leaked
+
+
+@pytest.mark.parametrize("backend", [pytest.param("sqlite")])
+@pytest.mark.parametrize("page, title", PAGES, ids=[p for p, _ in PAGES])
+def test_password_protects_each_page(demo: str, monkeypatch: pytest.MonkeyPatch, page: str, title: str) -> None:
+    monkeypatch.setenv("RELMAP_DASHBOARD_PASSWORD", "s3cret-Pw")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["as_of"] = __import__("datetime").date(2026, 11, 26)
+    at.run()
+    at.switch_page(f"views/{page}.py").run()  # straight to the page, as a bookmark would
+    assert_locked(at)
+    for wrong in ("", "wrong", "s3cret-pw", "S3CRET-PW", "s3cret-P", "s3cret-Pw ", " s3cret-Pw", "s3cret-Pw\u200b"):
+        at.text_input[0].set_value(wrong)
+        at.button[0].click().run()
+        assert [e.value for e in at.error] == ["Wrong password."], wrong
+        assert_locked(at)
+        assert "authenticated" not in at.session_state
+    at.text_input[0].set_value("s3cret-Pw")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == title
+    assert "Password" not in [t.label for t in at.text_input]
+    assert at.sidebar.children  # the store and the as-of date
+    shown = {"network": lambda: at.get("iframe"), "introductions": lambda: at.text_input(key="intro_text"),
+             "risk": lambda: at.dataframe, "stages": lambda: at.metric, "cypher": lambda: at.info,
+             "data": lambda: at.metric}
+    assert shown[page](), f"{title} shows nothing after the right password"
+    # the session stays signed in on the other pages
+    for other, other_title in PAGES:
+        at.switch_page(f"views/{other}.py").run()
+        assert not at.exception and at.title[0].value == other_title
+
+
+def test_every_page_of_the_navigation_is_covered() -> None:
+    assert [p for p, _ in PAGES] == ["network", "introductions", "risk", "stages", "cypher", "data"]
+    views = sorted(p.stem for p in (Path(APP).parent / "views").glob("*.py") if p.stem != "__init__")
+    assert sorted(p for p, _ in PAGES) == views, "a page file is not in the navigation (or the other way round)"
+
+
+# -- the Cypher console cannot change data -------------------------------------------------------------
+@pytest.mark.parametrize("backend", [pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_cypher_console_refuses_every_write(demo: str, neo4j_server: Any, canary_url: str) -> None:
+    at = app("cypher")
+    at.text_input(key="cypher_params").set_value(json.dumps({"url": canary_url})).run()
+    cases = [(name, cypher.replace("{password}", neo4j_server.password), reason) for name, cypher, reason in REFUSED]
+    cases += [(f"load-csv-{n}", cypher, "LOAD CSV is not allowed") for n, cypher in enumerate(LOAD_CSV_TRICKS)]
+    before = fingerprint(neo4j_server)
+    for name, cypher, reason in cases:
+        at.text_area(key="cypher_query").set_value(cypher).run()
+        at.button(key="cypher_run").click().run()
+        assert not at.exception, (name, [e.value for e in at.exception])
+        errors = [e.value for e in at.error]
+        assert len(errors) == 1 and errors[0].startswith("Refused: "), (name, errors)
+        message = re.sub(r"\\(.)", r"\1", errors[0]).replace("\u200b", "")  # undo common.md
+        assert re.search(reason, message), (name, message)
+        assert not at.success and not at.dataframe and not at.get("iframe"), name
+        assert fingerprint(neo4j_server) == before, name
+    assert _Canary.hits == []
+    # and the console still answers reads
+    at.text_area(key="cypher_query").set_value("MATCH (p:Person {id: 'P-002'}) RETURN p.name AS name").run()
+    at.button(key="cypher_run").click().run()
+    assert at.dataframe[0].value["name"].tolist() == ["Daniel Reyes"]
