@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 
 import networkx as nx
@@ -21,7 +21,7 @@ from graph.model import EventAggregate, Friendship
 from graph.store.base import Store
 
 __all__ = ["ties_of", "friend_sets", "path_graph", "team_ids", "ego_graph", "expand_rings", "ties_from_evidence",
-           "id_rings", "hops_from", "ties_for_pairs"]
+           "id_rings", "hops_from", "ties_for_pairs", "rings_to_reps", "usable_edges"]
 
 
 def friend_sets(friendships: Iterable[Friendship]) -> dict[str, set[str]]:
@@ -102,21 +102,17 @@ def expand_rings(store: Store, start: Collection[str], depth: int, as_of: date, 
 
 
 def id_rings(store: Store, start: Collection[str], depth: int, as_of: date,
-             adj: dict[str, set[str]], keep: Callable[[str], bool] | None = None) -> dict[str, int]:
+             adj: dict[str, set[str]]) -> dict[str, int]:
     """Breadth-first rings of ids only (:meth:`Store.neighbours`): nodes at distance
-    < ``depth`` are expanded and the edges met go into ``adj`` (both ways). ``keep``,
-    when given, filters the neighbours of the last expanded ring. Returns each reached
-    node's distance."""
+    < ``depth`` are expanded and the edges met go into ``adj`` (both ways). Returns each
+    reached node's distance."""
     dist = dict.fromkeys(start, 0)
     frontier = set(start)
     for ring in range(depth):
         if not frontier:
             break
-        last = ring == depth - 1
         nxt: set[str] = set()
         for a, b in store.neighbours(frontier, as_of):
-            if last and keep is not None and not keep(b):
-                continue
             adj[a].add(b)
             adj[b].add(a)
             if b not in dist:
@@ -158,6 +154,11 @@ def ties_for_pairs(store: Store, pairs: Collection[tuple[str, str]], as_of: date
     return build_ties(declared, events, friend_sets(friendships), cfg)
 
 
+#: Without sources, the last ring's ties to reps are read from the reps' side when the ring
+#: holds more than this many people per rep (a rep has several times a contact's ties).
+REP_SIDE_RATIO = 5
+
+
 def path_graph(store: Store, sources: Collection[str] | None, target: str, max_hops: int, as_of: date,
                cfg: Config) -> tuple[nx.Graph, set[str]]:
     """The tie graph holding every path of at most ``max_hops`` from ``sources`` to ``target``.
@@ -165,7 +166,8 @@ def path_graph(store: Store, sources: Collection[str] | None, target: str, max_h
     1. Map the neighbourhood by ids only (:meth:`Store.neighbours`). With sources:
        ``ceil(H/2)`` rings from the sources and ``floor(H/2)`` from the target, so
        every edge of such a path touches an expanded node. Without sources, every rep
-       is a source: ``H - 1`` rings from the target, then only the last ring's ties to reps.
+       is a source: ``H - 1`` rings from the target, then only the last ring's ties to
+       reps (read from whichever side is smaller).
     2. Keep an edge ``u - v`` only if it can lie on such a path: the hops from the
        sources to ``u``, plus one, plus the hops from ``v`` to the target, at most ``H``
        (either way round). Every edge of every such path passes.
@@ -174,20 +176,50 @@ def path_graph(store: Store, sources: Collection[str] | None, target: str, max_h
 
     Returns the graph and the set of source ids (the reps, without ``sources``).
     """
-    adj: dict[str, set[str]] = defaultdict(set)
     if sources:
+        adj: dict[str, set[str]] = defaultdict(set)
         src = set(sources)
         id_rings(store, src, math.ceil(max_hops / 2), as_of, adj)
         id_rings(store, {target}, max_hops // 2, as_of, adj)
     else:
         src = {p.id for p in store.people_at(("own",), role="rep")}
-        id_rings(store, {target}, max_hops, as_of, adj, keep=src.__contains__)
-    ds, dt = hops_from(adj, src, max_hops), hops_from(adj, {target}, max_hops)
-    far = max_hops + 1
-    kept = {(u, v) if u < v else (v, u) for u in ds for v in adj[u] if ds[u] + 1 + dt.get(v, far) <= max_hops}
-    G = tie_graph(ties_for_pairs(store, kept, as_of, cfg).values())
+        adj = rings_to_reps(store, target, src, max_hops, as_of)
+    G = tie_graph(ties_for_pairs(store, usable_edges(adj, src, target, max_hops)[0], as_of, cfg).values())
     G.add_node(target)
     return G, src
+
+
+def rings_to_reps(store: Store, target: str, reps: set[str], max_hops: int, as_of: date) -> dict[str, set[str]]:
+    """The id map for paths from any of ``reps``: ``H - 1`` rings from the target, then the
+    last ring's ties to reps (read from whichever side is smaller)."""
+    adj: dict[str, set[str]] = defaultdict(set)
+    dist = id_rings(store, {target}, max_hops - 1, as_of, adj)
+    last = {v for v, d in dist.items() if d == max_hops - 1}
+    if len(last) > REP_SIDE_RATIO * len(reps):
+        # a wide last ring: its ties to reps are cheaper to read from the reps' side
+        found = [(x, r) for r, x in store.neighbours(reps, as_of) if x in last]
+    else:
+        found = [(x, r) for x, r in store.neighbours(last, as_of) if r in reps] if last else []
+    for x, r in found:
+        adj[x].add(r)
+        adj[r].add(x)
+    return adj
+
+
+def usable_edges(adj: dict[str, set[str]], sources: Collection[str], target: str,
+                 max_hops: int) -> tuple[set[tuple[str, str]], dict[str, int]]:
+    """The edges of ``adj`` that can lie on a path of at most ``max_hops`` from a source to
+    the target (hops from the sources to one end, plus one, plus hops from the other end to
+    the target), as ``(a, b)`` with ``a < b``; and every node's hops to the target.
+
+    >>> adj = {"s": {"x", "y"}, "x": {"s", "t"}, "y": {"s"}, "t": {"x"}}
+    >>> sorted(usable_edges(adj, ["s"], "t", 2)[0])
+    [('s', 'x'), ('t', 'x')]
+    """
+    ds, dt = hops_from(adj, sources, max_hops), hops_from(adj, {target}, max_hops)
+    far = max_hops + 1
+    kept = {(u, v) if u < v else (v, u) for u in ds for v in adj[u] if ds[u] + 1 + dt.get(v, far) <= max_hops}
+    return kept, dt
 
 
 def ego_graph(store: Store, centres: Collection[str], depth: int, as_of: date, cfg: Config,

@@ -7,6 +7,7 @@ of :mod:`graph.analysis.paths` on it.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +16,9 @@ from typing import Any
 import networkx as nx
 
 from graph.analysis.config import Config
-from graph.analysis.neighbourhood import path_graph, team_ids, ties_of
+from graph.analysis.neighbourhood import (path_graph, rings_to_reps, team_ids, ties_for_pairs, ties_of,
+                                          usable_edges)
+from graph.analysis.ties import tie_graph
 from graph.analysis.paths import best_paths
 from graph.analysis.ties import Tie
 from graph.errors import UsageError
@@ -45,7 +48,10 @@ class RapportPath:
 
 def _paths_in(G: nx.Graph, sources: Collection[str], target: str, k: int, max_hops: int,
               avoid: Collection[str]) -> list[RapportPath]:
-    found = best_paths(G, sources, target, k=k, max_hops=max_hops, avoid=avoid)
+    return _with_ties(G, best_paths(G, sources, target, k=k, max_hops=max_hops, avoid=avoid))
+
+
+def _with_ties(G: nx.Graph, found: list[tuple[list[str], float]]) -> list[RapportPath]:
     return [RapportPath(path, strength, [G[a][b]["tie"] for a, b in zip(path, path[1:])])
             for path, strength in found]
 
@@ -84,8 +90,80 @@ def rapport_paths(store: Store, target: str, as_of: date, cfg: Config, *, source
     if missing:
         raise UsageError(f"no person with id {', '.join(repr(m) for m in missing)} in the store "
                          "(ids are case-sensitive; `relmap query` or the dashboard can search by name)")
+    if not sources:
+        return _paths_from_any_rep(store, target, as_of, cfg, k, max_hops, set(avoid))
     G, src = path_graph(store, sources, target, max_hops, as_of, cfg)
     return _paths_in(G, src, target, k, max_hops, avoid)
+
+
+#: Outer edges whose ties are built per round of :func:`_paths_from_any_rep`.
+OUTER_BATCH = 4000
+
+
+def _paths_from_any_rep(store: Store, target: str, as_of: date, cfg: Config, k: int, max_hops: int,
+                        avoid: set[str]) -> list[RapportPath]:
+    """The ``k`` best paths from any rep, exact, building as few ties as the answer allows.
+
+    Reps are hubs, so the edges that could start a path to ``target`` are many
+    (100k+ at 100k people); most are ties from a rep to someone ``H - 1`` hops from
+    the target (an *outer* node), who can only be the first or second person of a
+    path. So:
+
+    1. Map the neighbourhood by ids (as :func:`path_graph` does for every rep) and
+       keep the edges that can lie on a path of at most ``H`` hops.
+    2. Build the ties among *inner* nodes (at most ``H - 2`` hops from the target)
+       and search them. From those ties, bound every outer node: no path through
+       it is stronger than the best walk of at most ``H - 1`` hops from one of its
+       inner neighbours to the target (a tie is at most 1).
+    3. Add the outer nodes' ties in order of that bound, searching again after
+       each batch, until the ``k``-th path found is stronger than every bound left.
+
+    The answer is the one the search over every kept edge would give.
+    """
+    if k <= 0:
+        return []
+    reps = {p.id for p in store.people_at(("own",), role="rep")} - avoid
+    adj = rings_to_reps(store, target, reps, max_hops, as_of)
+    for a in avoid:
+        for v in adj.pop(a, ()):
+            adj[v].discard(a)
+    kept, dt = usable_edges(adj, reps, target, max_hops)
+    inner = max_hops - 2
+    G = tie_graph(ties_for_pairs(store, [e for e in kept if dt[e[0]] <= inner and dt[e[1]] <= inner],
+                                 as_of, cfg).values())
+    G.add_node(target)
+    outer: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for e in kept:
+        for x in e:
+            if dt[x] > inner:
+                outer[x].append(e)
+    # best walk strength of at most H - 1 hops from each inner node to the target
+    reach = {target: 1.0}
+    for _ in range(max_hops - 1):
+        nxt = dict(reach)
+        for v, sv in reach.items():
+            for u, data in G.adj[v].items():
+                if sv * data["strength"] > nxt.get(u, 0.0):
+                    nxt[u] = sv * data["strength"]
+        reach = nxt
+    bound = {x: max((reach.get(y, 0.0) for e in es for y in e if dt[y] <= inner), default=0.0)
+             for x, es in outer.items()}
+    order = sorted(bound, key=lambda x: (-bound[x], x))
+    found = best_paths(G, reps, target, k=k, max_hops=max_hops, avoid=avoid)
+    done: set[tuple[str, str]] = set()
+    i = 0
+    while i < len(order):
+        if len(found) >= k and found[k - 1][1] > bound[order[i]]:
+            break
+        batch: set[tuple[str, str]] = set()
+        while i < len(order) and len(batch) < OUTER_BATCH:
+            batch.update(e for e in outer[order[i]] if e not in done)
+            i += 1
+        done |= batch
+        G.add_edges_from((t.a, t.b, {"strength": t.strength, "tie": t})
+                         for t in ties_for_pairs(store, batch, as_of, cfg).values())
+        found = best_paths(G, reps, target, k=k, max_hops=max_hops, avoid=avoid)
+    return _with_ties(G, found)
 
 
 def decision_makers(store: Store, org_id: str) -> list[Person]:
