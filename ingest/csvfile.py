@@ -34,6 +34,30 @@ MAX_FIELD = 1_000_000
 csv.field_size_limit(MAX_FIELD)
 
 
+def _csv_error(exc: csv.Error) -> str:
+    """The csv module's message, with the fix a person can make."""
+    text = str(exc)
+    if text.startswith("new-line character seen in unquoted field"):
+        return ("a carriage return inside an unquoted cell (quote the cell, or save the file with LF or CRLF "
+                "line endings: CR-only line endings are not read)")
+    if text.startswith("field larger than field limit"):
+        return f"a cell is longer than {MAX_FIELD:,} characters"
+    if text == "unexpected end of data":
+        return "unexpected end of data (a quoted cell is never closed: check the quotes are balanced)"
+    if text.endswith("expected after '\"'"):
+        return (f"{text} (a quoted cell must end at its closing quote; write a quote inside a quoted cell "
+                "as two quotes \"\")")
+    return text
+
+
+def _lenient(line: str) -> list[str]:
+    """One line's cells read without the strict rules (empty if even that fails)."""
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:
+        return []
+
+
 class _Lines:
     """The file's lines as text; lines that are not UTF-8 are noted, not fatal."""
 
@@ -42,6 +66,7 @@ class _Lines:
         self.bad: dict[int, str] = {}
         self.bytes_read = 0
         self.size = path.stat().st_size
+        self.last = ""  # the last line read, to name a row the csv module cannot read
 
     def __iter__(self) -> Iterator[str]:
         with self.path.open("rb") as fh:
@@ -49,14 +74,23 @@ class _Lines:
                 self.bytes_read += len(raw)
                 if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]
+                if number == 1 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                    self.bad[number] = ("not UTF-8 text: the file is UTF-16 (it starts with a UTF-16 byte-order "
+                                        "mark); save it as UTF-8")
+                nul = raw.find(b"\x00")
+                if nul >= 0 and number not in self.bad:
+                    # UTF-16 without a byte-order mark decodes as "UTF-8" full of NULs
+                    self.bad[number] = (f"not UTF-8 text (a NUL byte at column {nul + 1}: is the file UTF-16 or "
+                                        "binary?); save the file as UTF-8")
                 try:
                     text = raw.decode("utf-8")
                 except UnicodeDecodeError as exc:
-                    self.bad[number] = (
+                    self.bad.setdefault(number, (
                         f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
                         "save the file as UTF-8"
-                    )
+                    ))
                     text = raw.decode("utf-8", errors="replace")
+                self.last = text
                 yield text
 
 
@@ -87,14 +121,16 @@ class CsvFile:
         try:
             first = next(self._reader, None)
         except csv.Error as exc:
-            self.problems.append(Problem(self.name, 1, f"header row cannot be read: {exc}"))
+            self.problems.append(Problem(self.name, 1, f"header row cannot be read: {_csv_error(exc)}"))
             first = None
         if 1 in self._lines.bad:
             self.problems.append(Problem(self.name, 1, self._lines.bad[1]))
             return
         if first is None or not any(c.strip() for c in first):
             if not self.problems:
-                self.problems.append(Problem(self.name, 1, "file is empty: a header row is required"))
+                self.problems.append(Problem(self.name, 1, "file is empty: a header row is required"
+                                             if first is None or self._lines.bytes_read >= self._lines.size
+                                             else "line 1 is blank: the header row must be the first line"))
             return
         self.header = [c.strip() for c in first]
         seen: set[str] = set()
@@ -130,7 +166,13 @@ class CsvFile:
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield start, {}, f"row cannot be read as CSV: {exc}"
+                bad = [n for n in range(start, reader.line_num + 1) if n in self._lines.bad]
+                # a one-line row is read leniently, only to name it (so rows referring to it are not
+                # reported as dangling)
+                guess = _lenient(self._lines.last) if reader.line_num == start else []
+                named = {col: v for col, raw in zip(header, guess) if (v := raw.strip())}
+                yield (bad[0], named, self._lines.bad[bad[0]]) if bad else (
+                    start, named, f"row cannot be read as CSV: {_csv_error(exc)}")
                 continue
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue  # a blank line

@@ -22,7 +22,7 @@ a strict run only the root problem is reported, so the list stays readable.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +151,13 @@ class _Checker:
             self.unusable.add(name)
             return
         missing = [c for c in required_columns(model) if c not in csv_file.header]
+        delimiter = next((d for d in ";\t|" if d in csv_file.header[0]), None) if len(csv_file.header) == 1 else None
+        if missing and delimiter:
+            what = {";": "semicolons", "\t": "tabs", "|": "'|'"}[delimiter]
+            self.v.fatal.append(Problem(name, 1, f"the header is one column separated by {what}: relmap reads "
+                                                 "comma-separated files; save the file with commas"))
+            self.unusable.add(name)
+            return
         if missing:
             need = ", ".join(required_columns(model))
             for col in missing:
@@ -226,6 +233,19 @@ class _RowReport:
             return
         self.v.problems.extend(self.own)
         self.v.rejected.append(Rejected(self.file, self.line, self.own + self.dependent, self.cells))
+
+
+def _one_line(p: Problem) -> Problem:
+    r"""The problem with what a terminal would not show on one line escaped, as ``repr`` does.
+
+    Cells can hold newlines and control characters (quoted), and messages quote cells.
+
+    >>> str(_one_line(Problem("people.csv", 3, "org_id 'A\nB\x1b' is not in organisations.csv")))
+    "people.csv:3: org_id 'A\\nB\\x1b' is not in organisations.csv"
+    """
+    if p.message.isprintable():
+        return p
+    return replace(p, message="".join(c if c.isprintable() else repr(c)[1:-1] for c in p.message))
 
 
 def validate_folder(folder: Path, progress: Progress | None = None) -> Validation:
@@ -364,7 +384,8 @@ def validate_folder(folder: Path, progress: Progress | None = None) -> Validatio
             d.deals.append(Deal(row.id, row.org_id, row.amount, row.status, row.rep_id, row.closed_on,
                                 row.product))
 
-    v.problems = sorted(v.fatal + v.problems, key=lambda p: (list(ROW_MODELS).index(p.file)
-                                                             if p.file in ROW_MODELS else 99, p.line))
+    v.problems = sorted((_one_line(p) for p in v.fatal + v.problems),
+                        key=lambda p: (list(ROW_MODELS).index(p.file) if p.file in ROW_MODELS else 99, p.line))
+    v.warnings = [_one_line(w) for w in v.warnings]
     v.rejected.sort(key=lambda r: (list(ROW_MODELS).index(r.file), r.line))
     return v

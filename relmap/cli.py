@@ -62,7 +62,7 @@ def handle_errors(func: F) -> F:
             message = f"unexpected error: {exc.__class__.__name__}: {exc} (rerun with RELMAP_DEBUG=1 for details)"
             if as_json:
                 emit_json({"error": {"message": message, "exit_code": 1}})
-            stderr.print(message, markup=False)
+            stderr.print(message, markup=False, emoji=False)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -71,17 +71,17 @@ def handle_errors(func: F) -> F:
 def _report(exc: RelmapError, as_json: bool) -> None:
     if isinstance(exc, InputError):
         for p in exc.problems:
-            stderr.print(str(p), markup=False)
+            stderr.print(str(p), markup=False, emoji=False)
         n = len(exc.problems)
         summary = (f"{n} problem{'s' if n != 1 else ''} found; nothing was written. Fix the rows above, or pass "
                    "--skip-invalid REJECTS.csv to load the valid rows and set the others aside.")
-        stderr.print(summary, markup=False)
+        stderr.print(summary, markup=False, emoji=False)
         if as_json:
             emit_json({"error": {"message": summary, "exit_code": exc.exit_code,
                                  "problems": [{"file": p.file, "line": p.line, "column": p.column,
                                                "message": p.message} for p in exc.problems]}})
         return
-    stderr.print(f"Error: {exc}", markup=False)
+    stderr.print(f"Error: {exc}", markup=False, emoji=False)
     if as_json:
         emit_json({"error": {"message": str(exc), "exit_code": exc.exit_code}})
 
@@ -128,7 +128,7 @@ def ingest(folder: Path, dry_run: bool, rejects: Path | None, batch_size: int | 
             with open_store(store, **options) as target:
                 target.load(data, progress=progress)
     for w in report.warnings:
-        stderr.print(f"warning: {w}", markup=False)
+        stderr.print(f"warning: {w}", markup=False, emoji=False)
     seconds = time.perf_counter() - started
     if as_json:
         emit_json(report.to_json() | {"store": None if dry_run else store, "seconds": round(seconds, 3)})
@@ -275,7 +275,8 @@ def serve_dashboard(store: str, port: int, address: str) -> None:
                "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--global.developmentMode", "false"]
     host = "127.0.0.1" if address in ("0.0.0.0", "") else address
-    stderr.print(f"relmap dashboard for {store} on http://{host}:{port} (Ctrl-C stops it)", markup=False)
+    stderr.print(f"relmap dashboard for {store} on http://{host}:{port} (Ctrl-C stops it)", markup=False,
+                 emoji=False)
     try:
         code = subprocess.call(command, env=env)
     except KeyboardInterrupt:
@@ -463,7 +464,7 @@ def whatif(rep_id: str, csv_path: Path | None, max_hops: int | None, store: str,
         dep = departure_whatif(s, rep_id, when, cfg, max_hops=max_hops)
     if csv_path is not None:
         rows = write_handover_plan(dep, csv_path)
-        stderr.print(f"wrote the handover plan ({rows} rows) to {csv_path}", markup=False)
+        stderr.print(f"wrote the handover plan ({rows} rows) to {csv_path}", markup=False, emoji=False)
     if as_json:
         emit_json(dep.to_json() | {"as_of": when.isoformat()})
         return
