@@ -21,7 +21,7 @@ from graph.model import EventAggregate, Friendship
 from graph.store.base import Store
 
 __all__ = ["ties_of", "friend_sets", "path_graph", "team_ids", "ego_graph", "expand_rings", "ties_from_evidence",
-           "id_rings", "hops_from", "ties_for_pairs", "rings_to_reps", "usable_edges"]
+           "id_rings", "hops_from", "ties_for_pairs", "rings_to_reps", "usable_edges", "RepReach"]
 
 
 def friend_sets(friendships: Iterable[Friendship]) -> dict[str, set[str]]:
@@ -189,13 +189,41 @@ def path_graph(store: Store, sources: Collection[str] | None, target: str, max_h
     return G, src
 
 
-def rings_to_reps(store: Store, target: str, reps: set[str], max_hops: int, as_of: date) -> dict[str, set[str]]:
+class RepReach:
+    """Who each person has a tie with among the reps, read once (from the reps' side) for
+    many searches from any rep on the same date.
+
+    >>> reach = RepReach({"x": {"r1"}})
+    >>> sorted(reach.reps_tied_to("x")), sorted(reach.reps_tied_to("y"))
+    (['r1'], [])
+    """
+
+    def __init__(self, ties_to_reps: dict[str, set[str]]) -> None:
+        self.ties_to_reps = ties_to_reps
+
+    @classmethod
+    def read(cls, store: Store, reps: Collection[str], as_of: date) -> "RepReach":
+        """Read the ties of every one of ``reps``."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for r, x in store.neighbours(reps, as_of) if reps else []:
+            out[x].add(r)
+        return cls(out)
+
+    def reps_tied_to(self, person: str) -> set[str]:
+        return self.ties_to_reps.get(person, set())
+
+
+def rings_to_reps(store: Store, target: str, reps: set[str], max_hops: int, as_of: date,
+                  reach: RepReach | None = None) -> dict[str, set[str]]:
     """The id map for paths from any of ``reps``: ``H - 1`` rings from the target, then the
-    last ring's ties to reps (read from whichever side is smaller)."""
+    last ring's ties to reps (from ``reach`` when given, else read from whichever side is
+    smaller)."""
     adj: dict[str, set[str]] = defaultdict(set)
     dist = id_rings(store, {target}, max_hops - 1, as_of, adj)
     last = {v for v, d in dist.items() if d == max_hops - 1}
-    if len(last) > REP_SIDE_RATIO * len(reps):
+    if reach is not None:
+        found = [(x, r) for x in last for r in reach.reps_tied_to(x) if r in reps]
+    elif len(last) > REP_SIDE_RATIO * len(reps):
         # a wide last ring: its ties to reps are cheaper to read from the reps' side
         found = [(x, r) for r, x in store.neighbours(reps, as_of) if x in last]
     else:

@@ -16,7 +16,7 @@ from typing import Any
 import networkx as nx
 
 from graph.analysis.config import Config
-from graph.analysis.neighbourhood import (path_graph, rings_to_reps, team_ids, ties_for_pairs, ties_of,
+from graph.analysis.neighbourhood import (RepReach, path_graph, rings_to_reps, team_ids, ties_for_pairs, ties_of,
                                           usable_edges)
 from graph.analysis.ties import tie_graph
 from graph.analysis.paths import best_paths
@@ -57,7 +57,8 @@ def _with_ties(G: nx.Graph, found: list[tuple[list[str], float]]) -> list[Rappor
 
 
 def rapport_paths(store: Store, target: str, as_of: date, cfg: Config, *, sources: Collection[str] | None = None,
-                  k: int | None = None, max_hops: int | None = None, avoid: Collection[str] = ()) -> list[RapportPath]:
+                  k: int | None = None, max_hops: int | None = None, avoid: Collection[str] = (),
+                  reach: RepReach | None = None) -> list[RapportPath]:
     """The ``k`` strongest introduction chains to ``target``, strongest first.
 
     Parameters
@@ -76,6 +77,9 @@ def rapport_paths(store: Store, target: str, as_of: date, cfg: Config, *, source
         How many paths, and at most how many hops each (exact within that limit).
     avoid : collection of str
         People no chain may pass through (for example a departing rep).
+    reach : RepReach, optional
+        Every rep's ties, read once (:meth:`RepReach.read`) for many searches from any
+        rep on the same date (without ``sources``); read per search when absent.
 
     Raises
     ------
@@ -91,7 +95,7 @@ def rapport_paths(store: Store, target: str, as_of: date, cfg: Config, *, source
         raise UsageError(f"no person with id {', '.join(repr(m) for m in missing)} in the store "
                          "(ids are case-sensitive; `relmap query` or the dashboard can search by name)")
     if not sources:
-        return _paths_from_any_rep(store, target, as_of, cfg, k, max_hops, set(avoid))
+        return _paths_from_any_rep(store, target, as_of, cfg, k, max_hops, set(avoid), reach)
     G, src = path_graph(store, sources, target, max_hops, as_of, cfg)
     return _paths_in(G, src, target, k, max_hops, avoid)
 
@@ -101,7 +105,7 @@ OUTER_BATCH = 4000
 
 
 def _paths_from_any_rep(store: Store, target: str, as_of: date, cfg: Config, k: int, max_hops: int,
-                        avoid: set[str]) -> list[RapportPath]:
+                        avoid: set[str], reach: RepReach | None = None) -> list[RapportPath]:
     """The ``k`` best paths from any rep, exact, building as few ties as the answer allows.
 
     Reps are hubs, so the edges that could start a path to ``target`` are many
@@ -123,7 +127,7 @@ def _paths_from_any_rep(store: Store, target: str, as_of: date, cfg: Config, k: 
     if k <= 0:
         return []
     reps = {p.id for p in store.people_at(("own",), role="rep")} - avoid
-    adj = rings_to_reps(store, target, reps, max_hops, as_of)
+    adj = rings_to_reps(store, target, reps, max_hops, as_of, reach)
     for a in avoid:
         for v in adj.pop(a, ()):
             adj[v].discard(a)
@@ -138,15 +142,15 @@ def _paths_from_any_rep(store: Store, target: str, as_of: date, cfg: Config, k: 
             if dt[x] > inner:
                 outer[x].append(e)
     # best walk strength of at most H - 1 hops from each inner node to the target
-    reach = {target: 1.0}
+    walk = {target: 1.0}
     for _ in range(max_hops - 1):
-        nxt = dict(reach)
-        for v, sv in reach.items():
+        nxt = dict(walk)
+        for v, sv in walk.items():
             for u, data in G.adj[v].items():
                 if sv * data["strength"] > nxt.get(u, 0.0):
                     nxt[u] = sv * data["strength"]
-        reach = nxt
-    bound = {x: max((reach.get(y, 0.0) for e in es for y in e if dt[y] <= inner), default=0.0)
+        walk = nxt
+    bound = {x: max((walk.get(y, 0.0) for e in es for y in e if dt[y] <= inner), default=0.0)
              for x, es in outer.items()}
     order = sorted(bound, key=lambda x: (-bound[x], x))
     found = best_paths(G, reps, target, k=k, max_hops=max_hops, avoid=avoid)

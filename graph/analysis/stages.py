@@ -77,8 +77,7 @@ The moves:
   strongest of :func:`graph.analysis.paths.best_paths` within
   ``default_max_hops`` on the graph
   :func:`graph.analysis.neighbourhood.path_graph` would read (on equal
-  strength the owner's path wins; all accounts' paths are read from the store
-  in one go). The first hop is explained with its evidence
+  strength the owner's path wins). The first hop is explained with its evidence
   (:meth:`Tie.explain`). With no path: invite the decision maker to a
   personal occasion.
 - **friend**: turn the rapport with the rapport contact into value: bring a
@@ -108,14 +107,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import networkx as nx
 
 from graph.analysis.accounts import ACCOUNT_KINDS, accounts_of
 from graph.analysis.config import Config
-from graph.analysis.neighbourhood import expand_rings, ties_from_evidence, ties_of
-from graph.analysis.paths import PathSearchTooLarge, best_paths
-from graph.analysis.ties import Tie, tie_graph
-from graph.model import Account, Deal, EventAggregate, Friendship, Organisation, Person
+from graph.analysis.neighbourhood import RepReach, ties_of
+from graph.analysis.paths import PathSearchTooLarge
+from graph.analysis.rapport import rapport_paths
+from graph.analysis.ties import Tie
+from graph.model import Account, Deal, Organisation, Person
 from graph.store.base import Store
 
 __all__ = [
@@ -398,90 +397,23 @@ def _introduction_sentence(intro: Introduction, people: dict[str, Person], first
             f"to {dm}{via}")
 
 
-class _Introductions:
-    """Warm paths for many ``(sources, target)`` questions, read from the store in one go.
-
-    :func:`graph.analysis.neighbourhood.path_graph` reads the rings of one
-    question; asking it once per account would read the same rep
-    neighbourhoods again and again. Here ``ceil(H/2)`` rings are read once
-    around all the sources and ``floor(H/2)`` once around all the targets.
-    Each question is then answered on the part of that graph
-    ``path_graph(store, sources, target, H, ...)`` would have read: the edges
-    touching a node within ``ceil(H/2) - 1`` hops of its sources or within
-    ``floor(H/2) - 1`` hops of its target. Every path of at most ``H`` hops is
-    in it (each of its edges touches such a node), with the same ties, so
-    :func:`best_paths` gives the same answer as on ``path_graph``.
-    """
-
-    def __init__(self, store: Store, sources: Collection[str], targets: Collection[str], as_of: date,
-                 cfg: Config) -> None:
-        self.cfg = cfg
-        self.hops = cfg.default_max_hops
-        self.G = nx.Graph()
-        self._near: dict[tuple[frozenset[str], int], set[str]] = {}
-        if not sources or not targets:
-            return
-        friendships: dict[tuple[str, str], Friendship] = {}
-        events: list[EventAggregate] = []
-        expand_rings(store, set(sources), math.ceil(self.hops / 2), as_of, cfg, friendships, events)
-        expand_rings(store, set(targets), self.hops // 2, as_of, cfg, friendships, events)
-        self.G = tie_graph(ties_from_evidence(store, list(friendships.values()), events, as_of, cfg).values())
-
-    def _within(self, start: frozenset[str], depth: int) -> set[str]:
-        """Nodes of the graph within ``depth - 1`` hops of ``start`` (the ones a ``depth``-ring read expands)."""
-        key = (start, depth)
-        if key not in self._near:
-            seen = {s for s in start if s in self.G}
-            frontier = set(seen)
-            for _ in range(depth - 1):
-                frontier = {w for v in frontier for w in self.G.adj[v]} - seen
-                seen |= frontier
-            self._near[key] = seen
-        return self._near[key]
-
-    def _degrees(self, nodes: set[str]) -> int:
-        return sum(len(self.G.adj[v]) for v in nodes)
-
-    def _region(self, sources: Sequence[str], target: str) -> nx.Graph:
-        """The part of the graph that holds every path of at most ``H`` hops from ``sources`` to ``target``.
-
-        Two ways to cut it, whichever touches fewer edges: (a) the edges touching a
-        node within ``ceil(H/2) - 1`` hops of a source or ``floor(H/2) - 1`` of the
-        target (what ``path_graph`` reads with sources); (b) the edges touching a
-        node within ``H - 2`` hops of the target, plus the edges from nodes at
-        ``H - 1`` hops to a source (what ``path_graph`` reads for every rep).
-        """
-        src = frozenset(sources)
-        from_sources = self._within(src, math.ceil(self.hops / 2))
-        near_target = self._within(frozenset({target}), self.hops // 2)
-        inner = self._within(frozenset({target}), self.hops - 1) if self.hops >= 2 else {target}
-        sub = nx.Graph()
-        if self._degrees(from_sources | near_target) <= self._degrees(inner) + self._degrees(set(src)):
-            sub.add_edges_from(self.G.edges(from_sources | near_target, data=True))
-            return sub
-        sub.add_edges_from(self.G.edges(inner, data=True))
-        for s in src:
-            if s in self.G:
-                sub.add_edges_from((s, v, d) for v, d in self.G.adj[s].items() if v in sub)
-        return sub
-
-    def best(self, sources: Sequence[str], target: str) -> tuple[Introduction, Tie] | None:
-        """The strongest path from ``sources`` to ``target``; on equal strength, the earlier source."""
-        if target not in self.G:
-            return None
-        sub = self._region(sources, target)
-        try:
-            found = best_paths(sub, sources, target, k=max(self.cfg.default_k, 1), max_hops=self.hops)
-        except PathSearchTooLarge:
-            return None
-        if not found:
-            return None
-        best = found[0][1]
-        rank = {r: i for i, r in enumerate(sources)}
-        tied = [(p, s) for p, s in found if s >= best * (1.0 - _EQUAL)]
-        path, strength = min(tied, key=lambda ps: (rank.get(ps[0][0], len(rank)), ps[0]))
-        tie: Tie = sub[path[0]][path[1]]["tie"]
-        return Introduction(tuple(path), strength, tuple(tie.explain())), tie
+def _best_introduction(store: Store, sources: Sequence[str], reach: RepReach | None, target: str, as_of: date,
+                       cfg: Config) -> tuple[Introduction, Tie] | None:
+    """The strongest path from ``sources`` to ``target`` (:func:`rapport_paths`); on equal
+    strength, the earlier source. A ``reach`` says the sources are all the reps (the
+    search from any rep is used then: same paths, fewer ties built)."""
+    try:
+        found = rapport_paths(store, target, as_of, cfg, sources=None if reach else sources,
+                              k=max(cfg.default_k, 1), max_hops=cfg.default_max_hops, reach=reach)
+    except PathSearchTooLarge:
+        return None
+    if not found:
+        return None
+    best = found[0].strength
+    rank = {r: i for i, r in enumerate(sources)}
+    chosen = min((p for p in found if p.strength >= best * (1.0 - _EQUAL)),
+                 key=lambda p: (rank.get(p.people[0], len(rank)), p.people))
+    return Introduction(tuple(chosen.people), chosen.strength, tuple(chosen.ties[0].explain())), chosen.ties[0]
 
 
 def _won_note(deals: Sequence[Deal], as_of: date, cfg: Config) -> str:
@@ -546,13 +478,14 @@ class _Draft:
     sources: tuple[str, ...] = ()  # who a warm path to ``key`` may start from (none: no search)
 
 
-def account_stages(store: Store, as_of: date, cfg: Config) -> list[AccountStage]:
+def account_stages(store: Store, as_of: date, cfg: Config, *,
+                   introductions: Collection[str] | None = None) -> list[AccountStage]:
     """The relationship stage of every account as of ``as_of``, ordered by org id.
 
     See the module docstring for the accounts, the scores, the stages and the
-    next steps. The warm paths of all the next steps are read from the store
-    in one bounded read (rings around the reps asked from and the contacts
-    asked for), not account by account.
+    next steps. Each supplier or outsider account's warm introduction is one
+    path search (:func:`graph.analysis.rapport.rapport_paths`, which reads only
+    what the path can use).
 
     Parameters
     ----------
@@ -565,6 +498,11 @@ def account_stages(store: Store, as_of: date, cfg: Config) -> list[AccountStage]
         ``deal_saturation``, ``role_weights``, ``half_life_days``,
         ``business_saturation``, ``value_window_days``, ``strong_tie``,
         ``default_max_hops``, ``default_k``).
+
+    introductions : collection of str, optional
+        Work out the warm introductions of these accounts only (by org id; all when
+        ``None``). A supplier or outsider account left out has an empty ``next_step``:
+        a dashboard can show every account at once and one account's step on demand.
 
     Returns
     -------
@@ -621,10 +559,12 @@ def account_stages(store: Store, as_of: date, cfg: Config) -> list[AccountStage]
             draft.sources = tuple(reps or all_reps)
         drafts.append(draft)
 
-    asks = [d for d in drafts if d.sources and d.key is not None]
-    paths = _Introductions(store, {s for d in asks for s in d.sources}, {d.key.id for d in asks if d.key},
-                           as_of, cfg)
-    found = [paths.best(d.sources, d.key.id) if d.sources and d.key else None for d in drafts]
+    asked = {d.org.id for d in drafts if d.sources and d.key is not None
+             and (introductions is None or d.org.id in introductions)}
+    # the asks from every rep share one read of the reps' ties
+    reach = RepReach.read(store, all_reps, as_of) if any(not d.reps for d in drafts if d.org.id in asked) else None
+    found = [_best_introduction(store, d.sources, None if d.reps else reach, d.key.id, as_of, cfg)
+             if d.key is not None and d.org.id in asked else None for d in drafts]
     on_paths = {p for f in found if f for p in f[0].people}
     names = {p.id: p for p in store.people(on_paths - set(team))} if on_paths - set(team) else {}
     names.update(team)
@@ -632,7 +572,10 @@ def account_stages(store: Store, as_of: date, cfg: Config) -> list[AccountStage]
 
     out = []
     for d, f in zip(drafts, found):
-        intro, step = _next_step(d, f, names, team, as_of, cfg)
+        if d.sources and d.key is not None and d.org.id not in asked:
+            intro, step = None, ""  # its introduction was not asked for
+        else:
+            intro, step = _next_step(d, f, names, team, as_of, cfg)
         pairs = tuple(_pair_stage(member, contact, tie, d.deals, as_of, cfg)
                       for member, contact, tie in ties_at.get(d.org.id, [])
                       if team[member].role == "rep")

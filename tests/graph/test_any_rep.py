@@ -10,7 +10,7 @@ import pytest
 
 from graph.analysis import rapport
 from graph.analysis.config import Config
-from graph.analysis.neighbourhood import path_graph
+from graph.analysis.neighbourhood import RepReach, path_graph
 from graph.analysis.rapport import _paths_in, rapport_paths
 from graph.store import Store
 from ingest import validate_folder
@@ -41,6 +41,7 @@ def test_lazy_any_rep_search_equals_the_full_search(store: Store, generated_data
     reps = sorted(p.id for p in generated_data.people if p.role == "rep")
     contacts = sorted(p.id for p in generated_data.people if p.role in ("decision_maker", "influencer"))
     rng = random.Random(k * 10 + hops)
+    reach = RepReach.read(store, reps, AS_OF)
     compared = 0
     for target in rng.sample(contacts, 8):
         avoid = [rng.choice(reps)] if rng.random() < 0.5 else []
@@ -48,6 +49,8 @@ def test_lazy_any_rep_search_equals_the_full_search(store: Store, generated_data
         G, src = path_graph(store, None, target, hops, AS_OF, cfg)
         full = _paths_in(G, src, target, k, hops, avoid)
         assert _answers(lazy) == _answers(full), target
+        shared = rapport_paths(store, target, AS_OF, cfg, k=k, max_hops=hops, avoid=avoid, reach=reach)
+        assert _answers(shared) == _answers(full), target
         assert all(p.people[0] in reps and p.people[-1] == target and not set(p.people) & set(avoid) for p in lazy)
         compared += len(full)
     assert compared > 0, "no target had any path: the comparison proved nothing"
