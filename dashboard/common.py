@@ -132,9 +132,19 @@ def risk(spec: str, rev: str, when: date) -> list[dict[str, Any]]:
 
 @st.cache_data(show_spinner="Placing every account…", max_entries=16)
 def stages(spec: str, rev: str, when: date) -> list[dict[str, Any]]:
+    """Every account's stage; the warm introductions are left to :func:`stage_detail`."""
     from graph.analysis.stages import account_stages
 
-    return [a.to_json() for a in account_stages(get_store(spec), when, config())]
+    return [a.to_json() for a in account_stages(get_store(spec), when, config(), introductions=())]
+
+
+@st.cache_data(show_spinner="Working out the next step…", max_entries=64)
+def stage_detail(spec: str, rev: str, when: date, org_id: str) -> dict[str, Any]:
+    """One account's stage with its next step (and warm introduction) worked out."""
+    from graph.analysis.stages import account_stages
+
+    found = account_stages(get_store(spec), when, config(), introductions=[org_id])
+    return next(a.to_json() for a in found if a.org_id == org_id)
 
 
 @st.cache_data(show_spinner="Working out the handover…", max_entries=32)
@@ -184,6 +194,24 @@ def ego(spec: str, rev: str, when: date, centres: tuple[str, ...], depth: int, m
     from graph.analysis.neighbourhood import ego_graph
 
     return ego_graph(get_store(spec), centres, depth, when, config(), min_strength)
+
+
+@st.cache_data(show_spinner="Reading the team's map…", max_entries=16)
+def team_map(spec: str, rev: str, when: date, centres: tuple[str, ...], min_strength: float,
+             limit: int) -> tuple[nx.Graph, int]:
+    """The team's map for a large team: ties among the ``limit`` busiest people only
+    (:func:`graph.analysis.neighbourhood.busiest_ties`), and how many people the team knows."""
+    from graph.analysis.neighbourhood import busiest_ties
+
+    G, known = busiest_ties(get_store(spec), centres, when, config(), limit)
+    G.remove_edges_from([(a, b) for a, b, s in G.edges(data="strength") if s < min_strength])
+    return G, known
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def known_count(spec: str, rev: str, when: date, centres: tuple[str, ...]) -> int:
+    """How many people ``centres`` have ties with (ids only: cheap)."""
+    return len({x for _, x in get_store(spec).neighbours(centres, when)} | set(centres))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -7,6 +7,9 @@ import streamlit as st
 from dashboard import common
 from dashboard.draw import network_html
 
+#: Above twice this many people, the team's map is drawn from the best connected only.
+TEAM_MAP_LIMIT = 300
+
 
 def pick_subject(spec: str, rev: str, label: str, key: str) -> tuple[str, str] | None:
     """A search box and a select box of matching people and organisations: ``(kind, id)``."""
@@ -49,7 +52,13 @@ def render() -> None:
     else:
         centres = (subject[1],)
         title = subject[1]
-    G = common.ego(spec, rev, when, centres, depth, min_strength)
+    known = common.known_count(spec, rev, when, centres) if scope == "The team's map" else 0
+    if known > TEAM_MAP_LIMIT * 2:
+        G, known = common.team_map(spec, rev, when, centres, min_strength, TEAM_MAP_LIMIT)
+        title += (f" (the {G.number_of_nodes()} best connected of the {known:,} people the team has ties with; "
+                  "search for a rep or an account to see its own network)")
+    else:
+        G = common.ego(spec, rev, when, centres, depth, min_strength)
     people, orgs = common.people_and_orgs(spec, rev, tuple(sorted(G.nodes)))
     stage_of = ({a["org_id"]: a["stage"] for a in common.stages(spec, rev, when)}
                 if color_by == "stage" or stage_filter else None)

@@ -43,8 +43,9 @@ def render() -> None:
         st.altair_chart(chart, width="stretch")
     st.subheader("What if a rep leaves?")
     reps = sorted(store.people_at(("own",), role="rep"), key=lambda p: p.name)
-    rep = st.selectbox("Rep", [p.id for p in reps], key="risk_rep",
-                       format_func=lambda r: next(f"{p.name} ({p.id})" for p in reps if p.id == r))
+    names = {p.id: f"{p.name} ({p.id})" for p in reps}
+    rep = st.selectbox("Rep", list(names), key="risk_rep", index=None, format_func=names.__getitem__,
+                       placeholder="Pick a rep to see what their departure would orphan")
     if not rep:
         return
     doc, plan = common.whatif(spec, rev, when, rep)

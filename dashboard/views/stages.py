@@ -24,7 +24,8 @@ def render() -> None:
         col.metric(stage.capitalize(), n)
     data = [{"account": a["name"], "org_id": a["org_id"], "stage": a["stage"], "personal": a["personal"],
              "institutional": a["institutional"], "weak hand": a["weak_hand"] or "none",
-             "next step": a["next_step"]} for a in accounts]
+             "next step": a["next_step"] or "(pick the account below: a warm introduction to work out)"}
+            for a in accounts]
     points = alt.Chart(alt.Data(values=data)).mark_circle(size=160, opacity=0.85).encode(
         x=alt.X("institutional:Q", scale=alt.Scale(domain=[0, 1]), title="institutional value (the offer)"),
         y=alt.Y("personal:Q", scale=alt.Scale(domain=[0, 1]), title="personal rapport (the people)"),
@@ -41,6 +42,8 @@ def render() -> None:
     names = {a["org_id"]: a["name"] for a in accounts}
     pick = st.selectbox("Account", ids, format_func=lambda o: f"{names[o]} ({o})", key="stage_pick")
     chosen = next(a for a in accounts if a["org_id"] == pick)
+    if not chosen["next_step"]:  # a warm introduction to work out: only for the account shown
+        chosen = common.stage_detail(spec, rev, when, pick)
     st.markdown(f"**{common.md(chosen['name'])}** is a **{chosen['stage']}** account · personal {chosen['personal']:.2f} · "
                 f"institutional {chosen['institutional']:.2f} · weak hand: **{chosen['weak_hand'] or 'none'}**")
     st.info(f"Next step: {common.md(chosen['next_step'])}")

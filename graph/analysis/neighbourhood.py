@@ -21,7 +21,7 @@ from graph.model import EventAggregate, Friendship
 from graph.store.base import Store
 
 __all__ = ["ties_of", "friend_sets", "path_graph", "team_ids", "ego_graph", "expand_rings", "ties_from_evidence",
-           "id_rings", "hops_from", "ties_for_pairs", "rings_to_reps", "usable_edges", "RepReach"]
+           "id_rings", "hops_from", "ties_for_pairs", "rings_to_reps", "usable_edges", "RepReach", "busiest_ties"]
 
 
 def friend_sets(friendships: Iterable[Friendship]) -> dict[str, set[str]]:
@@ -263,3 +263,30 @@ def ego_graph(store: Store, centres: Collection[str], depth: int, as_of: date, c
     G = tie_graph(t for t in ties.values() if t.strength >= min_strength)
     G.add_nodes_from(centres)
     return G
+
+
+def busiest_ties(store: Store, centres: Collection[str], as_of: date, cfg: Config,
+                 limit: int) -> tuple[nx.Graph, int]:
+    """The ties among at most ``limit`` people around ``centres`` (one ring), chosen before
+    any tie is built: the centres with the most ties first (up to a third of ``limit``), then
+    the people tied to most of the chosen centres. For drawing a large team's map without
+    building every tie of everyone the team knows.
+
+    Returns the graph and how many people the centres have ties with in all.
+    """
+    pairs = store.neighbours(centres, as_of) if centres else []
+    degree: dict[str, int] = defaultdict(int)
+    for c, _ in pairs:
+        degree[c] += 1
+    picked = sorted(set(centres), key=lambda c: (-degree[c], c))[:max(1, limit // 3)]
+    chosen = set(picked)
+    reach: dict[str, int] = defaultdict(int)
+    for c, x in pairs:
+        if c in chosen and x not in chosen:
+            reach[x] += 1
+    for x in sorted(reach, key=lambda x: (-reach[x], x))[:max(0, limit - len(picked))]:
+        chosen.add(x)
+    kept = {(a, b) if a < b else (b, a) for a, b in store.neighbours(chosen, as_of) if b in chosen and a != b}
+    G = tie_graph(ties_for_pairs(store, kept, as_of, cfg).values())
+    G.add_nodes_from(picked)
+    return G, len({x for _, x in pairs} | set(centres))

@@ -34,7 +34,7 @@ from typing import Any
 
 from graph.analysis.accounts import ACCOUNT_KINDS, account_values, accounts_of
 from graph.analysis.config import Config
-from graph.analysis.neighbourhood import team_ids, ties_of
+from graph.analysis.neighbourhood import RepReach, team_ids, ties_of
 from graph.analysis.rapport import RapportPath, rapport_paths
 from graph.errors import UsageError
 from graph.export import write_csv
@@ -208,13 +208,15 @@ def departure_whatif(store: Store, rep_id: str, as_of: date, cfg: Config, *, max
     for a in sorted(store.accounts(), key=lambda a: (a.role != "owner", a.rep_id)):
         if a.rep_id != rep_id:
             covering[a.org_id].append(a.rep_id)
-    risk = {r.org_id: r for r in account_risk(store, as_of, cfg)} if orphaned else {}
+    values = account_values(store, as_of, cfg, orgs) if orphaned else {}
+    reach = RepReach.read(store, {p.id for p in store.people_at(("own",), role="rep")} - {rep_id}, as_of) \
+        if len(orphaned) > 1 else None
     names: dict[str, str] = {rep_id: rep[0].name}
     by_org: dict[str, list[Orphan]] = defaultdict(list)
     for cid in orphaned:
         c = contacts[cid]
         names[cid] = c.name
-        paths = rapport_paths(store, cid, as_of, cfg, k=1, max_hops=max_hops, avoid=[rep_id])
+        paths = rapport_paths(store, cid, as_of, cfg, k=1, max_hops=max_hops, avoid=[rep_id], reach=reach)
         if paths:
             path = paths[0]
             succ = path.people[0]
@@ -226,8 +228,7 @@ def departure_whatif(store: Store, rep_id: str, as_of: date, cfg: Config, *, max
                           f"; {rep[0].name} joins the first meeting")
             by_org[c.org_id].append(Orphan(cid, c.name, c.title, held[cid], succ, names[succ], path, suggestion))
         else:
-            fallback = covering.get(c.org_id) or [r.rep_id for r in risk[c.org_id].reps if r.rep_id != rep_id] \
-                if c.org_id in risk else covering.get(c.org_id, [])
+            fallback = covering.get(c.org_id, [])
             proposed = fallback[0] if fallback else None
             if proposed:
                 names[proposed] = store.people([proposed])[0].name
@@ -238,7 +239,7 @@ def departure_whatif(store: Store, rep_id: str, as_of: date, cfg: Config, *, max
                               f"successor now and have {rep[0].name} introduce them before leaving")
             by_org[c.org_id].append(Orphan(cid, c.name, c.title, held[cid], None, None, None, suggestion))
     dep = Departure(rep_id, rep[0].name, names=names)
-    for oid in sorted(by_org, key=lambda o: (-(risk[o].value if o in risk else 0.0), o)):
+    for oid in sorted(by_org, key=lambda o: (-values.get(o, 0.0), o)):
         dep.accounts.append((oid, orgs[oid].name, by_org[oid]))
     return dep
 
