@@ -19,6 +19,7 @@ from graph.analysis.config import Config, load_config
 from graph.errors import RelmapError
 from graph.model import Organisation, Person
 from graph.store import DEFAULT_STORE, Store, open_store
+from graph.store.consistency import consistent
 
 __all__ = ["store_spec", "get_store", "get_cypher_store", "revision", "as_of", "config", "gate", "risk",
            "stages", "whatif", "paths", "mutual", "who_knows", "search", "ego", "people_and_orgs",
@@ -65,7 +66,8 @@ def stop_without_store() -> Store:
 
 def revision() -> str:
     """The store's current revision (cache key for every analysis)."""
-    return stop_without_store().revision() or "empty"
+    store = stop_without_store()
+    return consistent(store, store.revision) or "empty"
 
 
 def as_of() -> date:
@@ -127,7 +129,8 @@ def show_error(exc: Exception) -> None:
 def risk(spec: str, rev: str, when: date) -> list[dict[str, Any]]:
     from graph.analysis.risk import account_risk
 
-    return [a.to_json() for a in account_risk(get_store(spec), when, config())]
+    store = get_store(spec)
+    return consistent(store, lambda: [a.to_json() for a in account_risk(store, when, config())])
 
 
 @st.cache_data(show_spinner="Placing every account…", max_entries=16)
@@ -135,7 +138,8 @@ def stages(spec: str, rev: str, when: date) -> list[dict[str, Any]]:
     """Every account's stage; the warm introductions are left to :func:`stage_detail`."""
     from graph.analysis.stages import account_stages
 
-    return [a.to_json() for a in account_stages(get_store(spec), when, config(), introductions=())]
+    store = get_store(spec)
+    return consistent(store, lambda: [a.to_json() for a in account_stages(store, when, config(), introductions=())])
 
 
 @st.cache_data(show_spinner="Working out the next step…", max_entries=64)
@@ -143,7 +147,8 @@ def stage_detail(spec: str, rev: str, when: date, org_id: str) -> dict[str, Any]
     """One account's stage with its next step (and warm introduction) worked out."""
     from graph.analysis.stages import account_stages
 
-    found = account_stages(get_store(spec), when, config(), introductions=[org_id])
+    store = get_store(spec)
+    found = consistent(store, lambda: account_stages(store, when, config(), introductions=[org_id]))
     return next(a.to_json() for a in found if a.org_id == org_id)
 
 
@@ -151,7 +156,8 @@ def stage_detail(spec: str, rev: str, when: date, org_id: str) -> dict[str, Any]
 def whatif(spec: str, rev: str, when: date, rep: str) -> tuple[dict[str, Any], list[list[Any]]]:
     from graph.analysis.risk import departure_whatif
 
-    dep = departure_whatif(get_store(spec), rep, when, config())
+    store = get_store(spec)
+    dep = consistent(store, lambda: departure_whatif(store, rep, when, config()))
     return dep.to_json(), dep.plan_rows()
 
 
@@ -161,27 +167,33 @@ def paths(spec: str, rev: str, when: date, targets: tuple[str, ...], sources: tu
     from graph.analysis.rapport import rapport_paths
 
     store = get_store(spec)
-    found = []
-    for t in targets:
-        found += rapport_paths(store, t, when, config(), sources=sources or None, k=k, max_hops=hops)
-    found.sort(key=lambda p: (-p.strength, len(p.people), p.people))
-    found = found[:k]
-    names = {p.id: p.name for p in store.people({x for p in found for x in p.people})}
-    return [p.to_json(names) for p in found]
+
+    def read() -> list[dict[str, Any]]:
+        found = []
+        for t in targets:
+            found += rapport_paths(store, t, when, config(), sources=sources or None, k=k, max_hops=hops)
+        found.sort(key=lambda p: (-p.strength, len(p.people), p.people))
+        found = found[:k]
+        names = {p.id: p.name for p in store.people({x for p in found for x in p.people})}
+        return [p.to_json(names) for p in found]
+
+    return consistent(store, read)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def mutual(spec: str, rev: str, when: date, a: str, b: str) -> list[dict[str, Any]]:
     from graph.analysis.rapport import mutual_contacts
 
-    return mutual_contacts(get_store(spec), a, b, when, config())
+    store = get_store(spec)
+    return consistent(store, lambda: mutual_contacts(store, a, b, when, config()))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def who_knows(spec: str, rev: str, when: date, subject: str) -> dict[str, Any]:
     from graph.analysis.rapport import who_knows as _who
 
-    return _who(get_store(spec), subject, when, config())
+    store = get_store(spec)
+    return consistent(store, lambda: _who(store, subject, when, config()))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -193,7 +205,8 @@ def search(spec: str, rev: str, text: str, limit: int = 20) -> list[tuple[str, s
 def ego(spec: str, rev: str, when: date, centres: tuple[str, ...], depth: int, min_strength: float) -> nx.Graph:
     from graph.analysis.neighbourhood import ego_graph
 
-    return ego_graph(get_store(spec), centres, depth, when, config(), min_strength)
+    store = get_store(spec)
+    return consistent(store, lambda: ego_graph(store, centres, depth, when, config(), min_strength))
 
 
 @st.cache_data(show_spinner="Reading the team's map…", max_entries=16)
@@ -203,7 +216,8 @@ def team_map(spec: str, rev: str, when: date, centres: tuple[str, ...], min_stre
     (:func:`graph.analysis.neighbourhood.busiest_ties`), and how many people the team knows."""
     from graph.analysis.neighbourhood import busiest_ties
 
-    G, known = busiest_ties(get_store(spec), centres, when, config(), limit)
+    store = get_store(spec)
+    G, known = consistent(store, lambda: busiest_ties(store, centres, when, config(), limit))
     G.remove_edges_from([(a, b) for a, b, s in G.edges(data="strength") if s < min_strength])
     return G, known
 

@@ -20,6 +20,7 @@ import click
 
 from graph.errors import InputError, RelmapError, UsageError
 from graph.store import DEFAULT_STORE, open_store
+from graph.store.consistency import consistent
 from relmap import __version__
 from relmap.output import emit_json, progress_bar, stderr
 
@@ -145,7 +146,7 @@ def ingest(folder: Path, dry_run: bool, rejects: Path | None, batch_size: int | 
 def stats(store: str, as_json: bool) -> None:
     """Count what the store holds."""
     with open_store(store, create=False) as s:
-        counts = s.counts()
+        counts = consistent(s, s.counts)
     if as_json:
         emit_json(counts)
         return
@@ -182,7 +183,7 @@ def query(cypher: str, params: tuple[str, ...], store: str, as_json: bool) -> No
     """
     values = _param(params)
     with open_store(store, create=False) as s:
-        result = s.cypher(cypher, values)
+        result = consistent(s, lambda: s.cypher(cypher, values))
     if as_json:
         emit_json({"columns": result.columns, "rows": result.rows})
         return
@@ -353,14 +354,17 @@ def paths(target: str | None, target_org: str | None, sources: tuple[str, ...], 
     if bool(target) == bool(target_org):
         raise UsageError("give exactly one of --to PERSON or --to-org ORG")
     s, when, cfg = _analysis(store, as_of, config_path)
-    with s:
+    def read() -> tuple[list[Any], list[str], dict[str, str]]:
         targets = [target] if target else [p.id for p in decision_makers(s, str(target_org))]
         found = []
         for t in targets:
             found += rapport_paths(s, t, when, cfg, sources=sources or None, k=k, max_hops=max_hops, avoid=avoid)
         found.sort(key=lambda p: (-p.strength, len(p.people), p.people))
         found = found[: k or cfg.default_k]
-        names = _names(s, {pid for p in found for pid in p.people} | set(targets))
+        return found, targets, _names(s, {pid for p in found for pid in p.people} | set(targets))
+
+    with s:
+        found, targets, names = consistent(s, read)
     if as_json:
         doc: dict[str, Any] = {"target": target or target_org, "as_of": when.isoformat(),
                                "paths": [p.to_json(names) for p in found]}
@@ -390,8 +394,7 @@ def mutual(a: str, b: str, store: str, as_json: bool, as_of: Any, config_path: P
 
     s, when, cfg = _analysis(store, as_of, config_path)
     with s:
-        found = mutual_contacts(s, a, b, when, cfg)
-        names = _names(s, {a, b})
+        found, names = consistent(s, lambda: (mutual_contacts(s, a, b, when, cfg), _names(s, {a, b})))
     if as_json:
         emit_json({"a": a, "b": b, "as_of": when.isoformat(), "mutual": found})
         return
@@ -414,7 +417,7 @@ def who_knows_cmd(subject: str, store: str, as_json: bool, as_of: Any, config_pa
 
     s, when, cfg = _analysis(store, as_of, config_path)
     with s:
-        doc = who_knows(s, subject, when, cfg)
+        doc = consistent(s, lambda: who_knows(s, subject, when, cfg))
     if as_json:
         emit_json(doc | {"as_of": when.isoformat()})
         return
@@ -437,7 +440,7 @@ def risk(limit: int | None, store: str, as_json: bool, as_of: Any, config_path: 
 
     s, when, cfg = _analysis(store, as_of, config_path)
     with s:
-        found = account_risk(s, when, cfg)[:limit]
+        found = consistent(s, lambda: account_risk(s, when, cfg))[:limit]
     if as_json:
         emit_json({"as_of": when.isoformat(), "accounts": [a.to_json() for a in found]})
         return
@@ -461,7 +464,7 @@ def whatif(rep_id: str, csv_path: Path | None, max_hops: int | None, store: str,
 
     s, when, cfg = _analysis(store, as_of, config_path)
     with s:
-        dep = departure_whatif(s, rep_id, when, cfg, max_hops=max_hops)
+        dep = consistent(s, lambda: departure_whatif(s, rep_id, when, cfg, max_hops=max_hops))
     if csv_path is not None:
         rows = write_handover_plan(dep, csv_path)
         stderr.print(f"wrote the handover plan ({rows} rows) to {csv_path}", markup=False, emoji=False)
@@ -487,7 +490,7 @@ def stages(store: str, as_json: bool, as_of: Any, config_path: Path | None) -> N
 
     s, when, cfg = _analysis(store, as_of, config_path)
     with s:
-        found = account_stages(s, when, cfg)
+        found = consistent(s, lambda: account_stages(s, when, cfg))
     if as_json:
         emit_json({"as_of": when.isoformat(), "accounts": [a.to_json() for a in found]})
         return
@@ -509,7 +512,7 @@ def cooling(days: int, store: str, as_json: bool, as_of: Any, config_path: Path 
 
     s, when, cfg = _analysis(store, as_of, config_path)
     with s:
-        found = cooling_ties(s, when, cfg, days=days)
+        found = consistent(s, lambda: cooling_ties(s, when, cfg, days=days))
     if as_json:
         emit_json({"as_of": when.isoformat(), "days": days, "ties": [t.to_json() for t in found]})
         return

@@ -22,7 +22,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from graph.model import Account, Dataset, Deal, EventAggregate, Friendship, Organisation, Person
 
-__all__ = ["Store", "Progress", "QueryResult"]
+__all__ = ["Store", "Progress", "QueryResult", "StoreState"]
 
 #: ``progress(stage, done, total)``: called now and then while long work goes on.
 Progress = Callable[[str, int, int], None]
@@ -34,6 +34,20 @@ class QueryResult:
 
     columns: list[str]
     rows: list[list[Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoreState:
+    """What a reader checks before and after reading (see :func:`graph.store.consistency.consistent`).
+
+    ``loading`` is the run id of a load in progress (``None`` when none is), ``since``
+    when it started, ``idle`` the seconds since its last heartbeat.
+    """
+
+    revision: str | None
+    loading: str | None = None
+    since: str | None = None
+    idle: float | None = None
 
 
 @runtime_checkable
@@ -62,6 +76,10 @@ class Store(Protocol):
 
     def revision(self) -> str | None:
         """An id that changes with every completed load; ``None`` before the first."""
+        ...
+
+    def state(self) -> StoreState:
+        """The revision and any load in progress (a load that readers could see half of)."""
         ...
 
     def cypher(self, query: str, params: dict[str, Any] | None = None) -> QueryResult:

@@ -173,6 +173,23 @@ META_SET = """
     SET m.revision = $revision, m.loaded_at = datetime(), m.schema_version = $schema_version,
         m.evidence_ref = $evidence_ref, m.evidence_half_life = $evidence_half_life,
         m.evidence_revision = $revision
+    REMOVE m.loading, m.loading_since, m.loading_beat
+"""
+
+#: Marks a load in progress (readers wait for it: they must not see half of it); the
+#: loader's heartbeat thread keeps ``loading_beat`` fresh, so a killed load shows as stale.
+LOADING_SET = """
+    MERGE (m:RelmapMeta {key: 'store'})
+    SET m.loading = $run, m.loading_since = datetime(), m.loading_beat = datetime()
+"""
+
+LOADING_BEAT = "MATCH (m:RelmapMeta {key: 'store'}) WHERE m.loading = $run SET m.loading_beat = datetime()"
+
+#: The revision, and any load in progress with the seconds since its last heartbeat.
+STATE = """
+    OPTIONAL MATCH (m:RelmapMeta {key: 'store'})
+    RETURN m.revision AS revision, m.loading AS loading, toString(m.loading_since) AS since,
+           duration.inSeconds(m.loading_beat, datetime()).seconds AS idle
 """
 
 #: What says whether the ``MET`` relationships answer: built by the current load.
@@ -189,7 +206,7 @@ EVIDENCE_REF = "MATCH (i:Interaction) RETURN max(i.date) AS ref"
 #: One ``(a)-[:MET {type, nature, n, last, mass}]->(b)`` (``a.id < b.id``) per pair of
 #: people who attended an interaction together, type and nature; the mass is as of
 #: ``$ref`` (see graph/store/evidence.py). Run in its own implicit transaction (it
-#: commits every 500 people).
+#: commits every 500 people); MERGE makes a re-run after a lost connection converge.
 EVIDENCE_BUILD = """
     MATCH (a:Person)
     CALL (a) {
@@ -198,7 +215,8 @@ EVIDENCE_BUILD = """
         WITH a, b, i, 2.0 ^ (-toFloat(duration.inDays(i.date, $ref).days) / $half_life)
                    / sqrt(toFloat(COUNT { (i)<-[:ATTENDED]-(:Person) } - 1)) AS w
         WITH a, b, i.type AS type, i.nature AS nature, count(*) AS n, max(i.date) AS last, sum(w) AS mass
-        CREATE (a)-[:MET {type: type, nature: nature, n: n, last: last, mass: mass, _run: $run}]->(b)
+        MERGE (a)-[m:MET {type: type, nature: nature}]->(b)
+        SET m.n = n, m.last = last, m.mass = mass, m._run = $run
     } IN TRANSACTIONS OF 500 ROWS
 """
 META_GET = "MATCH (m:RelmapMeta {key: 'store'}) RETURN m.revision AS revision"

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 import uuid
 from collections.abc import Collection, Iterable, Iterator
 from datetime import date
@@ -28,12 +30,16 @@ from graph.errors import QueryRefused, StoreError, StoreUnavailable
 from graph.model import (EVIDENCE_HALF_LIFE_DAYS, Account, Dataset, Deal, EventAggregate, Friendship, Interaction,
                          Organisation, Person)
 from graph.store import cypher as q
-from graph.store.base import Progress, QueryResult
+from graph.store.base import Progress, QueryResult, StoreState
 from graph.store.evidence import fade_factor
 
 __all__ = ["Neo4jStore", "to_json"]
 
 SCHEMA_VERSION = 2  # 2: MET relationships hold the pair evidence
+
+#: How long writes are retried after a lost connection or a transient error (the driver's
+#: managed transactions use the same budget, ``max_transaction_retry_time``).
+RETRY_SECONDS = 30.0
 
 
 def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -122,7 +128,7 @@ class Neo4jStore:
         try:
             driver = GraphDatabase.driver(
                 uri, auth=(user, password), connection_timeout=timeout,
-                connection_acquisition_timeout=timeout, max_transaction_retry_time=30.0,
+                connection_acquisition_timeout=timeout, max_transaction_retry_time=RETRY_SECONDS,
             )
         except (ValueError, nx.ConfigurationError) as exc:
             raise StoreUnavailable(f"'{uri}' is not a usable Neo4j URI: {exc}") from exc
@@ -164,16 +170,26 @@ class Neo4jStore:
         except nx.Neo4jError as exc:
             raise StoreError(f"Neo4j at {self.location} failed a write: {exc.message}") from exc
 
-    def _autocommit(self, query: str, **params: Any) -> None:
-        """Run a statement that commits as it goes (``CALL { ... } IN TRANSACTIONS``)."""
-        try:
-            with self.driver.session(database=self.database) as session:
-                session.run(query, params).consume()
-        except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
-            raise StoreUnavailable(f"lost Neo4j at {self.location} while writing: {exc}; "
-                                   "run the same ingest again once it is back") from exc
-        except nx.Neo4jError as exc:
-            raise StoreError(f"Neo4j at {self.location} failed a write: {exc.message}") from exc
+    def _autocommit(self, query: str, *, retry_for: float = RETRY_SECONDS, **params: Any) -> None:
+        """Run an idempotent statement that commits as it goes (``CALL { ... } IN TRANSACTIONS``).
+
+        The driver does not retry these; a lost connection or a transient error is retried
+        here, with backoff, for up to ``retry_for`` seconds (like the driver's own retries).
+        """
+        deadline, pause = time.monotonic() + retry_for, 0.5
+        while True:
+            try:
+                with self.driver.session(database=self.database) as session:
+                    session.run(query, params).consume()
+                return
+            except (nx.ServiceUnavailable, nx.SessionExpired, nx.TransientError) as exc:
+                if time.monotonic() + pause > deadline:
+                    raise StoreUnavailable(f"lost Neo4j at {self.location} while writing: {exc}; "
+                                           "run the same ingest again once it is back") from exc
+                time.sleep(pause)
+                pause = min(pause * 2, 8.0)
+            except nx.Neo4jError as exc:
+                raise StoreError(f"Neo4j at {self.location} failed a write: {exc.message}") from exc
 
     def _factor(self, as_of: date, half_life_days: float | None) -> float | None:
         """How much the ``MET`` masses have faded by ``as_of`` (see graph/store/evidence.py);
@@ -207,6 +223,11 @@ class Neo4jStore:
         """Make the database hold exactly ``data`` (see the module docstring)."""
         self.ensure_schema()
         run = uuid.uuid4().hex
+        self._write(q.LOADING_SET, run=run)
+        with _Heartbeat(lambda: self._write(q.LOADING_BEAT, run=run)):
+            self._load(data, run, progress)
+
+    def _load(self, data: Dataset, run: str, progress: Progress | None) -> None:
         iso = data.interactions
         streams: dict[str, tuple[int, Iterable[dict[str, Any]]]] = {
             "organisations": (len(data.organisations), (o._asdict() for o in data.organisations)),
@@ -251,6 +272,11 @@ class Neo4jStore:
                     evidence_half_life=EVIDENCE_HALF_LIFE_DAYS)
         if progress:
             progress("evidence", 1, 1)
+
+    def state(self) -> StoreState:
+        """The revision, and whether a load is writing (and how long since it last did)."""
+        row = self._read(q.STATE)[0]
+        return StoreState(row["revision"], row["loading"], row["since"], row["idle"])
 
     def counts(self) -> dict[str, int]:
         """Rows of each kind the database holds."""
@@ -435,3 +461,28 @@ class Neo4jStore:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+class _Heartbeat:
+    """Calls ``beat`` every ``every`` seconds in a thread while the block runs (errors ignored:
+    a missed beat only makes a long load look idle a little longer)."""
+
+    def __init__(self, beat: Any, every: float = 5.0) -> None:
+        self.beat, self.every = beat, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="relmap-load-heartbeat", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                self.beat()
+            except Exception:  # noqa: BLE001 - see the class docstring
+                pass
+
+    def __enter__(self) -> "_Heartbeat":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()

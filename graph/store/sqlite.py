@@ -34,7 +34,7 @@ from graph.errors import QueryRefused, StoreError, StoreUnavailable
 from graph.model import (EVIDENCE_HALF_LIFE_DAYS, TABLES, Account, Dataset, Deal, EventAggregate, Friendship,
                          Interaction, Organisation, Person)
 from graph.store import sql
-from graph.store.base import Progress, QueryResult
+from graph.store.base import Progress, QueryResult, StoreState
 from graph.store.evidence import fade_factor
 
 __all__ = ["SQLiteStore", "FILE_NAME"]
@@ -292,6 +292,10 @@ class SQLiteStore:
         """Per organisation and nature: ``(org_id, nature, count, last, mass)`` of interactions about it."""
         rows = self.conn.execute(sql.ORG_ACTIVITY, {"as_of": as_of.isoformat(), "half_life": float(half_life_days)})
         return [(o, n, c, date.fromisoformat(last), round(m, 12)) for o, n, c, last, m in rows]
+
+    def state(self) -> StoreState:
+        """The revision; a load is one transaction, so readers never see one in progress."""
+        return StoreState(self.revision())
 
     @_locked
     def revision(self) -> str | None:
