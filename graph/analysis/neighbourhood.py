@@ -8,7 +8,6 @@ and NetworkX graphs, never reading the whole graph.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import date
@@ -21,7 +20,7 @@ from graph.model import EventAggregate, Friendship
 from graph.store.base import Store
 
 __all__ = ["ties_of", "friend_sets", "path_graph", "team_ids", "ego_graph", "expand_rings", "ties_from_evidence",
-           "id_rings", "hops_from", "ties_for_pairs", "rings_to_reps", "usable_edges", "RepReach", "busiest_ties"]
+           "id_rings", "hops_from", "ties_for_pairs", "rings_to_reps", "usable_edges", "RepReach", "busiest_ties", "meet_in_the_middle"]
 
 
 def friend_sets(friendships: Iterable[Friendship]) -> dict[str, set[str]]:
@@ -122,6 +121,32 @@ def id_rings(store: Store, start: Collection[str], depth: int, as_of: date,
     return dist
 
 
+def meet_in_the_middle(store: Store, sources: Collection[str], target: str, max_hops: int, as_of: date,
+                       adj: dict[str, set[str]]) -> None:
+    """Rings of ids from both ends, ``max_hops`` rings in all, each time around the end whose
+    next ring is smaller (a rep's rings grow far faster than a contact's).
+
+    Any split works: with ``a`` rings expanded from the sources and ``b`` from the target,
+    ``a + b = H``, each edge of a path of at most ``H`` hops touches a node expanded from
+    one side (its ``i``-th edge from the sources' side when ``i < a``, else from the target's).
+    """
+    sides = [(dict.fromkeys(sources, 0), set(sources)), ({target: 0}, {target})]
+    for _ in range(max_hops):
+        dist, frontier = min(sides, key=lambda side: len(side[1]))
+        if not frontier:
+            return  # everything reachable from that end is expanded: no path needs more
+        nxt: set[str] = set()
+        depth = max(dist.values()) + 1
+        for a, b in store.neighbours(frontier, as_of):
+            adj[a].add(b)
+            adj[b].add(a)
+            if b not in dist:
+                dist[b] = depth
+                nxt.add(b)
+        frontier.clear()
+        frontier.update(nxt)
+
+
 def hops_from(adj: dict[str, set[str]], start: Collection[str], limit: int) -> dict[str, int]:
     """Hop distances (at most ``limit``) from the nearest of ``start`` over ``adj``.
 
@@ -164,8 +189,9 @@ def path_graph(store: Store, sources: Collection[str] | None, target: str, max_h
     """The tie graph holding every path of at most ``max_hops`` from ``sources`` to ``target``.
 
     1. Map the neighbourhood by ids only (:meth:`Store.neighbours`). With sources:
-       ``ceil(H/2)`` rings from the sources and ``floor(H/2)`` from the target, so
-       every edge of such a path touches an expanded node. Without sources, every rep
+       ``H`` rings in all from the two ends, each around the end with the smaller
+       frontier (:func:`meet_in_the_middle`), so every edge of such a path touches an
+       expanded node. Without sources, every rep
        is a source: ``H - 1`` rings from the target, then only the last ring's ties to
        reps (read from whichever side is smaller).
     2. Keep an edge ``u - v`` only if it can lie on such a path: the hops from the
@@ -179,8 +205,7 @@ def path_graph(store: Store, sources: Collection[str] | None, target: str, max_h
     if sources:
         adj: dict[str, set[str]] = defaultdict(set)
         src = set(sources)
-        id_rings(store, src, math.ceil(max_hops / 2), as_of, adj)
-        id_rings(store, {target}, max_hops // 2, as_of, adj)
+        meet_in_the_middle(store, src, target, max_hops, as_of, adj)
     else:
         src = {p.id for p in store.people_at(("own",), role="rep")}
         adj = rings_to_reps(store, target, src, max_hops, as_of)

@@ -54,3 +54,28 @@ def test_lazy_any_rep_search_equals_the_full_search(store: Store, generated_data
         assert all(p.people[0] in reps and p.people[-1] == target and not set(p.people) & set(avoid) for p in lazy)
         compared += len(full)
     assert compared > 0, "no target had any path: the comparison proved nothing"
+
+
+@pytest.mark.parametrize("hops", [2, 3, 4])
+def test_paths_from_one_rep_equal_the_search_over_the_whole_graph(store: Store, generated_data,  # type: ignore[no-untyped-def]
+                                                                   hops: int) -> None:
+    """The rings mapped from both ends and the pruning lose no path: same answer as the whole graph."""
+    from graph.analysis.neighbourhood import ties_of
+    from graph.analysis.paths import best_paths
+    from graph.analysis.ties import tie_graph
+
+    store.load(generated_data)
+    cfg = Config()
+    everyone = [p.id for p in generated_data.people]
+    whole = tie_graph(ties_of(store, everyone, AS_OF, cfg).values())
+    reps = sorted(p.id for p in generated_data.people if p.role == "rep")
+    contacts = sorted(p.id for p in generated_data.people if p.role in ("decision_maker", "influencer"))
+    rng = random.Random(hops)
+    compared = 0
+    for _ in range(10):
+        rep, target = rng.choice(reps), rng.choice(contacts)
+        got = rapport_paths(store, target, AS_OF, cfg, sources=[rep], k=3, max_hops=hops)
+        want = best_paths(whole, [rep], target, k=3, max_hops=hops) if target in whole else []
+        assert [(p.people, round(p.strength, 9)) for p in got] == [(p, round(s, 9)) for p, s in want], (rep, target)
+        compared += len(want)
+    assert compared > 0, "no pair had a path: the comparison proved nothing"
