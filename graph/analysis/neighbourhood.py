@@ -129,15 +129,22 @@ def meet_in_the_middle(store: Store, sources: Collection[str], target: str, max_
     Any split works: with ``a`` rings expanded from the sources and ``b`` from the target,
     ``a + b = H``, each edge of a path of at most ``H`` hops touches a node expanded from
     one side (its ``i``-th edge from the sources' side when ``i < a``, else from the target's).
+    In the last ring, an edge leading to someone the other end has not found is dropped:
+    the other end has by then found everyone within the hops a path would have left.
     """
     sides = [(dict.fromkeys(sources, 0), set(sources)), ({target: 0}, {target})]
-    for _ in range(max_hops):
+    for step in range(max_hops):
         dist, frontier = min(sides, key=lambda side: len(side[1]))
         if not frontier:
             return  # everything reachable from that end is expanded: no path needs more
+        other = sides[1][0] if dist is sides[0][0] else sides[0][0]
+        last = step == max_hops - 1
         nxt: set[str] = set()
         depth = max(dist.values()) + 1
         for a, b in store.neighbours(frontier, as_of):
+            if last and b not in other:
+                # the other end has found everyone within the hops a path has left: b is on none
+                continue
             adj[a].add(b)
             adj[b].add(a)
             if b not in dist:
