@@ -141,10 +141,9 @@ def meet_in_the_middle(store: Store, sources: Collection[str], target: str, max_
         last = step == max_hops - 1
         nxt: set[str] = set()
         depth = max(dist.values()) + 1
-        for a, b in store.neighbours(frontier, as_of):
-            if last and b not in other:
-                # the other end has found everyone within the hops a path has left: b is on none
-                continue
+        # in the last ring, only people the other end has found: it has found everyone within
+        # the hops a path would have left, so the others lie on no path
+        for a, b in store.neighbours(frontier, as_of, among=other if last else None):
             adj[a].add(b)
             adj[b].add(a)
             if b not in dist:

@@ -126,10 +126,12 @@ class Store(Protocol):
         grouped by other person and type; the other may be limited to organisation kinds."""
         ...
 
-    def neighbours(self, people: Collection[str], as_of: date) -> list[tuple[str, str]]:
+    def neighbours(self, people: Collection[str], as_of: date,
+                   among: Collection[str] | None = None) -> list[tuple[str, str]]:
         """``(person, other)`` for everyone each of ``people`` has a tie with as of the date: an
-        interaction both attended on or before it, or a friendship declared by then. Ids only,
-        so that a search can map a neighbourhood before it pays for evidence."""
+        interaction both attended on or before it, or a friendship declared by then; the others
+        limited to ``among`` when given. Ids only, so that a search can map a neighbourhood
+        before it pays for evidence."""
         ...
 
     def pair_events(self, pairs: Collection[tuple[str, str]], as_of: date,

@@ -339,3 +339,6 @@ ORG_ACTIVITY = """
     RETURN o.id AS org_id, i.nature AS nature, count(*) AS n, max(i.date) AS last,
            sum(2.0 ^ (-toFloat(duration.inDays(i.date, $as_of).days) / $half_life)) AS mass
 """
+
+#: :data:`NEIGHBOURS` / :data:`NEIGHBOURS_MAT` kept to others in ``$among``.
+NEIGHBOURS_AMONG = "CALL () {{ {query} }} WITH a, b WHERE b IN $among RETURN a, b"

@@ -359,10 +359,16 @@ class Neo4jStore:
         return [EventAggregate(x["person"], x["other"], x["type"], x["nature"], x["n"], _native(x["last"]),
                                round(x["mass"], 12)) for x in rows]
 
-    def neighbours(self, people: Collection[str], as_of: date) -> list[tuple[str, str]]:
-        """``(person, other)`` for everyone each of ``people`` has a tie with as of the date (ids only)."""
+    def neighbours(self, people: Collection[str], as_of: date,
+                   among: Collection[str] | None = None) -> list[tuple[str, str]]:
+        """``(person, other)`` for everyone each of ``people`` has a tie with as of the date (ids
+        only), the others limited to ``among`` when given."""
         query = q.NEIGHBOURS_MAT if self._factor(as_of, None) is not None else q.NEIGHBOURS
-        return [(x["a"], x["b"]) for x in self._read(query, ids=sorted(set(people)), as_of=as_of)]
+        params: dict[str, Any] = {"ids": sorted(set(people)), "as_of": as_of}
+        if among is not None:
+            query = q.NEIGHBOURS_AMONG.format(query=query)
+            params["among"] = sorted(set(among))
+        return [(x["a"], x["b"]) for x in self._read(query, **params)]
 
     def pair_events(self, pairs: Collection[tuple[str, str]], as_of: date,
                     half_life_days: float) -> list[EventAggregate]:

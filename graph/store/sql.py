@@ -276,7 +276,7 @@ EVENTS_OF_KINDS_MAT = """
 #: the date) or a friendship declared by then.
 NEIGHBOURS = """
     WITH src(person) AS (SELECT DISTINCT value FROM json_each(:people))
-    SELECT src.person, p2.person_id FROM src
+    SELECT src.person AS person, p2.person_id AS other FROM src
     JOIN participants p1 ON p1.person_id = src.person
     JOIN interactions i ON i.id = p1.interaction_id
     JOIN participants p2 ON p2.interaction_id = p1.interaction_id
@@ -293,7 +293,7 @@ NEIGHBOURS = """
 #: its reference date, so every interaction counts).
 NEIGHBOURS_MAT = """
     WITH src(person) AS (SELECT DISTINCT value FROM json_each(:people))
-    SELECT src.person, t.b FROM src JOIN pair_evidence t ON t.a = src.person
+    SELECT src.person AS person, t.b AS other FROM src JOIN pair_evidence t ON t.a = src.person
     UNION
     SELECT src.person, t.a FROM src JOIN pair_evidence t ON t.b = src.person
     UNION
@@ -325,3 +325,6 @@ PAIR_EVENTS_MAT = """
     SELECT t.a, t.b, t.type, t.nature, t.n, t.last, t.mass * :factor
     FROM pr JOIN pair_evidence t ON t.a = pr.a AND t.b = pr.b
 """
+
+#: :data:`NEIGHBOURS` / :data:`NEIGHBOURS_MAT` kept to others in :among (a JSON array).
+NEIGHBOURS_AMONG = "SELECT n.person, n.other FROM ({query}) AS n WHERE n.other IN (SELECT value FROM json_each(:among))"

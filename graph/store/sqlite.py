@@ -265,10 +265,16 @@ class SQLiteStore:
                 for p, o, t, n, c, last, m in rows]
 
     @_locked
-    def neighbours(self, people: Collection[str], as_of: date) -> list[tuple[str, str]]:
-        """``(person, other)`` for everyone each of ``people`` has a tie with as of the date (ids only)."""
+    def neighbours(self, people: Collection[str], as_of: date,
+                   among: Collection[str] | None = None) -> list[tuple[str, str]]:
+        """``(person, other)`` for everyone each of ``people`` has a tie with as of the date (ids
+        only), the others limited to ``among`` when given."""
         query = sql.NEIGHBOURS_MAT if self._evidence_factor(as_of, None) is not None else sql.NEIGHBOURS
-        return self.conn.execute(query, {"people": _ids(people), "as_of": as_of.isoformat()}).fetchall()
+        params = {"people": _ids(people), "as_of": as_of.isoformat()}
+        if among is not None:
+            query = sql.NEIGHBOURS_AMONG.format(query=query)
+            params["among"] = _ids(among)
+        return self.conn.execute(query, params).fetchall()
 
     @_locked
     def pair_events(self, pairs: Collection[tuple[str, str]], as_of: date,

@@ -110,6 +110,10 @@ def test_neighbours_are_interactions_and_declared_friendships(store: Store, as_o
     got = store.neighbours(asked, as_of)
     assert len(got) == len(set(got))
     assert set(got) == {(a, b) for a, b in want if a in asked}
+    among = sorted({p.id for p in data.people})[::3]
+    limited = store.neighbours(asked, as_of, among=among)
+    assert set(limited) == {(a, b) for a, b in want if a in asked and b in among} and len(limited) == len(set(limited))
+    assert store.neighbours(asked, as_of, among=[]) == []
 
 
 def test_evidence_follows_a_reload(store: Store) -> None:
