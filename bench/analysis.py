@@ -221,7 +221,8 @@ def neo4j_server(out: Path, folder: Path, heap: str, pagecache: str) -> Iterator
         info = json.loads(marker.read_text()) if marker.exists() else None
         if info is not None:
             with Neo4jStore.connect(srv.uri, user=srv.user, password=srv.password) as s:
-                if s.revision() != info.get("revision"):
+                # a store loaded before relmap kept pair evidence (MET) answers live: load it again
+                if s.revision() != info.get("revision") or s._factor(date(9999, 12, 31), None) is None:
                     info = None
         if info is None:
             log(f"loading {folder.name} into Neo4j (relmap ingest --store {srv.uri}) ...")
