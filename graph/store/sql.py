@@ -272,6 +272,16 @@ EVENTS_OF_KINDS_MAT = """
     WHERE o.kind IN kinds
 """
 
+#: The friendship half of :data:`NEIGHBOURS` and :data:`NEIGHBOURS_MAT` (both directions).
+_FRIEND_NEIGHBOURS = """
+    UNION
+    SELECT f.person_a, f.person_b FROM src JOIN friendships f ON f.person_a = src.person
+    WHERE f.since IS NULL OR f.since <= :as_of
+    UNION
+    SELECT f.person_b, f.person_a FROM src JOIN friendships f ON f.person_b = src.person
+    WHERE f.since IS NULL OR f.since <= :as_of
+"""
+
 #: Who each of the people has a tie with (ids only): a shared interaction (on or before
 #: the date) or a friendship declared by then.
 NEIGHBOURS = """
@@ -281,13 +291,7 @@ NEIGHBOURS = """
     JOIN interactions i ON i.id = p1.interaction_id
     JOIN participants p2 ON p2.interaction_id = p1.interaction_id
     WHERE p2.person_id <> src.person AND i.date <= :as_of
-    UNION
-    SELECT f.person_a, f.person_b FROM src JOIN friendships f ON f.person_a = src.person
-    WHERE f.since IS NULL OR f.since <= :as_of
-    UNION
-    SELECT f.person_b, f.person_a FROM src JOIN friendships f ON f.person_b = src.person
-    WHERE f.since IS NULL OR f.since <= :as_of
-"""
+""" + _FRIEND_NEIGHBOURS
 
 #: :data:`NEIGHBOURS` from the materialised table (valid when the date is on or after
 #: its reference date, so every interaction counts).
@@ -296,13 +300,7 @@ NEIGHBOURS_MAT = """
     SELECT src.person AS person, t.b AS other FROM src JOIN pair_evidence t ON t.a = src.person
     UNION
     SELECT src.person, t.a FROM src JOIN pair_evidence t ON t.b = src.person
-    UNION
-    SELECT f.person_a, f.person_b FROM src JOIN friendships f ON f.person_a = src.person
-    WHERE f.since IS NULL OR f.since <= :as_of
-    UNION
-    SELECT f.person_b, f.person_a FROM src JOIN friendships f ON f.person_b = src.person
-    WHERE f.since IS NULL OR f.since <= :as_of
-"""
+""" + _FRIEND_NEIGHBOURS
 
 #: The interaction evidence of exactly the given pairs (:pairs, a JSON array of
 #: ``[a, b]`` with a < b), reported as ``(a, b, ...)``. Each pair is scanned from its
