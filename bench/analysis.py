@@ -19,13 +19,7 @@ under ``<out>/analysis/`` and reused on reruns, then measures:
    ``nx.single_source_dijkstra(G, rep, target)`` for the same pairs; the
    unrestricted shortest path is checked against relmap's best path;
 3. **risk**: ``account_risk(store, as_of, cfg)`` over all accounts, per store;
-4. **prototypes** (``--prototype``), to show what a change to ``graph/`` would buy
-   (they live here and change nothing there), each checked to return exactly
-   relmap's paths: *pruned* (read neighbour ids only, then tie evidence only for
-   the edges that can lie on a path of at most ``max_hops``) and *materialised*
-   (the same over a per-(pair, type) evidence table built once after the ingest),
-   plus the floor of a store-side ``account_risk`` (one grouped SQL statement);
-5. ``--sqlite-cache-mb N``: the SQLite path queries again with a smaller page
+4. ``--sqlite-cache-mb N``: the SQLite path queries again with a smaller page
    cache, to split a path-query process's memory into SQLite cache and the rest.
 
 Every query's wall time and CPU time (the worker's, plus the Neo4j server's) is
@@ -34,8 +28,7 @@ A report goes to stdout, progress to stderr, every number to
 ``<out>/analysis/results-<people>.json``.
 
     python bench/analysis.py --people 100000
-    python bench/analysis.py --people 100000 --prototype
-    python bench/analysis.py --people 1000000 --skip-neo4j --prototype --baseline-max-people 100000
+    python bench/analysis.py --people 1000000 --skip-neo4j --baseline-max-people 100000
     python bench/analysis.py --report bench/out/analysis/results-100000.json
 """
 
@@ -341,28 +334,17 @@ def worker_paths(args: argparse.Namespace) -> dict[str, Any]:
         return wrapped
 
     path_graph = R.path_graph
-    proto = None
-    if args.variant in ("prototype", "materialised"):
-        proto = (PrunedNeighbourhood(store) if args.variant == "prototype"
-                 else MaterialisedNeighbourhood(store, args.tiecache, args.as_of))
-        proto.neighbours = probe._wrap("proto_neighbours", proto.neighbours)  # type: ignore[method-assign]
-        proto.pair_events = probe._wrap("proto_pair_events", proto.pair_events)  # type: ignore[method-assign]
-        path_graph = proto
 
     def sized_path_graph(*a: Any, **k: Any) -> Any:
         t = time.perf_counter()
         G, src = path_graph(*a, **k)
         stage["path_graph"] = stage.get("path_graph", 0.0) + time.perf_counter() - t
         sizes["nodes"], sizes["edges"] = G.number_of_nodes(), G.number_of_edges()
-        if proto is not None:
-            sizes["ring_edges"], sizes["kept_edges"] = proto.ring_edges, proto.kept_edges
         return G, src
 
     R.path_graph = sized_path_graph
     R.best_paths = timed("best_paths", R.best_paths)
     N.build_ties = timed("build_ties", N.build_ties)
-    if proto is not None:
-        proto.build_ties = timed("build_ties", proto.build_ties)
     rss_ready = current_rss_mb()
     queries = []
     for rep, target in pairs:
@@ -547,358 +529,14 @@ def worker_baseline(args: argparse.Namespace) -> dict[str, Any]:
             "rss_loaded_mb": rss_loaded, "peak_rss_mb": peak_rss_mb()}
 
 
-# -- prototype: a pruned neighbourhood read (bench only; graph/ is not changed) -------------------
-PROTO_SQL_NEIGHBOURS = """
-    WITH src(person) AS (SELECT DISTINCT value FROM json_each(:people))
-    SELECT src.person, p2.person_id FROM src
-    JOIN participants p1 ON p1.person_id = src.person
-    JOIN interactions i ON i.id = p1.interaction_id
-    JOIN participants p2 ON p2.interaction_id = p1.interaction_id
-    WHERE p2.person_id <> src.person AND i.date <= :as_of
-    UNION
-    SELECT f.person_a, f.person_b FROM src JOIN friendships f ON f.person_a = src.person
-    WHERE f.since IS NULL OR f.since <= :as_of
-    UNION
-    SELECT f.person_b, f.person_a FROM src JOIN friendships f ON f.person_b = src.person
-    WHERE f.since IS NULL OR f.since <= :as_of
-"""
-
-#: Evidence of given pairs only (the interactions both people attended). Pairs are grouped
-#: by one endpoint (:people), whose interactions are scanned once; :pairs holds "a b" keys.
-PROTO_SQL_PAIR_EVENTS = """
-    WITH src(person) AS (SELECT DISTINCT value FROM json_each(:people))
-    SELECT src.person, p2.person_id, i.type, i.nature, count(*), max(i.date),
-           sum(power(2.0, -(julianday(:as_of) - julianday(i.date)) / :half_life)
-               / sqrt((SELECT count(*) FROM participants c WHERE c.interaction_id = i.id) - 1))
-    FROM src
-    CROSS JOIN participants p1 ON p1.person_id = src.person
-    CROSS JOIN participants p2 ON p2.interaction_id = p1.interaction_id
-    CROSS JOIN interactions i ON i.id = p1.interaction_id
-    WHERE p2.person_id <> src.person AND src.person || ' ' || p2.person_id IN (SELECT value FROM json_each(:pairs))
-      AND i.date <= :as_of
-    GROUP BY src.person, p2.person_id, i.type, i.nature
-    ORDER BY src.person, p2.person_id, i.type, i.nature
-"""
-
-PROTO_CYPHER_NEIGHBOURS = """
-    UNWIND $ids AS pid
-    MATCH (p:Person {id: pid})-[:ATTENDED]->(i:Interaction)<-[:ATTENDED]-(o:Person)
-    WHERE i.date <= $as_of AND o <> p
-    RETURN DISTINCT pid AS a, o.id AS b
-    UNION
-    UNWIND $ids AS pid
-    MATCH (p:Person {id: pid})-[k:KNOWS]-(o:Person)
-    WHERE k.since IS NULL OR k.since <= $as_of
-    RETURN DISTINCT pid AS a, o.id AS b
-"""
-
-PROTO_CYPHER_PAIR_EVENTS = """
-    UNWIND $groups AS g
-    MATCH (a:Person {id: g.a})-[:ATTENDED]->(i:Interaction)<-[:ATTENDED]-(b:Person)
-    WHERE i.date <= $as_of AND b.id IN g.bs
-    WITH g, b, i, 2.0 ^ (-toFloat(duration.inDays(i.date, $as_of).days) / $half_life)
-               / sqrt(toFloat(COUNT { (i)<-[:ATTENDED]-(:Person) } - 1)) AS w
-    RETURN g.a AS a, b.id AS b, i.type AS type, i.nature AS nature, count(*) AS n, max(i.date) AS last,
-           sum(w) AS mass
-"""
-
-
-class PrunedNeighbourhood:
-    """A drop-in ``path_graph`` that reads ids first and evidence only where a path can go.
-
-    1. The same rings as relmap (``ceil(H/2)`` around the sources, ``floor(H/2)``
-       around the target), but reading only neighbour *ids* (no aggregates).
-    2. On that id graph, hop distances ``ds`` from the sources and ``dt`` from the
-       target; an edge ``u-v`` can lie on a path of at most ``H`` hops only if
-       ``ds(u) + 1 + dt(v) <= H`` (either way round). Every edge of such a path
-       passes, since the rings hold all of them.
-    3. Tie evidence (interactions of exactly those pairs, friendships and shared
-       friends of their endpoints) only for the edges kept, then relmap's own
-       ``build_ties`` and ``tie_graph``: the same ties, so the same paths.
-    """
-
-    def __init__(self, store: Any) -> None:
-        from graph.analysis.ties import build_ties
-
-        self.store = store
-        self.build_ties = build_ties
-        self.neo4j = not hasattr(store, "conn")
-        self.kept_edges = 0
-        self.ring_edges = 0
-
-    def neighbours(self, ids: set[str], as_of: date) -> list[tuple[str, str]]:
-        if self.neo4j:
-            rows = self.store._read(PROTO_CYPHER_NEIGHBOURS, ids=sorted(ids), as_of=as_of)
-            return [(r["a"], r["b"]) for r in rows]
-        return self.store.conn.execute(PROTO_SQL_NEIGHBOURS, {"people": json.dumps(sorted(ids)),
-                                                              "as_of": as_of.isoformat()}).fetchall()
-
-    def pair_events(self, pairs: list[tuple[str, str]], as_of: date, half_life: float) -> list[Any]:
-        """Interaction aggregates of exactly these pairs, each scanned from its busier end."""
-        from graph.model import EventAggregate
-
-        if not pairs:
-            return []
-        load: dict[str, int] = defaultdict(int)
-        for a, b in pairs:
-            load[a] += 1
-            load[b] += 1
-        groups: dict[str, list[str]] = defaultdict(list)
-        for a, b in pairs:
-            if (load[b], b) > (load[a], a):
-                a, b = b, a
-            groups[a].append(b)
-        if self.neo4j:
-            rows = self.store._read(PROTO_CYPHER_PAIR_EVENTS, groups=[{"a": a, "bs": bs} for a, bs in groups.items()],
-                                    as_of=as_of, half_life=float(half_life))
-            return [EventAggregate(r["a"], r["b"], r["type"], r["nature"], r["n"], r["last"].to_native(),
-                                   round(r["mass"], 12)) for r in rows]
-        keys = [f"{a} {b}" for a, bs in groups.items() for b in bs]
-        rows = self.store.conn.execute(PROTO_SQL_PAIR_EVENTS, {
-            "people": json.dumps(sorted(groups)), "pairs": json.dumps(keys), "as_of": as_of.isoformat(),
-            "half_life": float(half_life)})
-        return [EventAggregate(a, b, t, n, c, date.fromisoformat(last), round(m, 12))
-                for a, b, t, n, c, last, m in rows]
-
-    def _rings(self, start: set[str], depth: int, as_of: date, adj: dict[str, set[str]]) -> None:
-        seen, frontier = set(start), set(start)
-        for _ in range(depth):
-            if not frontier:
-                break
-            nxt: set[str] = set()
-            for a, b in self.neighbours(frontier, as_of):
-                adj[a].add(b)
-                adj[b].add(a)
-                if b not in seen:
-                    seen.add(b)
-                    nxt.add(b)
-            frontier = nxt
-
-    @staticmethod
-    def _hops(adj: dict[str, set[str]], start: set[str], limit: int) -> dict[str, int]:
-        d = dict.fromkeys(start, 0)
-        frontier = list(start)
-        for k in range(1, limit + 1):
-            nxt = []
-            for u in frontier:
-                for v in adj.get(u, ()):
-                    if v not in d:
-                        d[v] = k
-                        nxt.append(v)
-            frontier = nxt
-        return d
-
-    def __call__(self, store: Any, sources: Any, target: str, max_hops: int, as_of: date, cfg: Any) -> Any:
-        from graph.analysis.neighbourhood import friend_sets
-        from graph.analysis.ties import tie_graph
-
-        if not sources:
-            raise SystemExit("the prototype only covers explicit sources")
-        src = set(sources)
-        adj: dict[str, set[str]] = defaultdict(set)
-        self._rings(src, math.ceil(max_hops / 2), as_of, adj)
-        self._rings({target}, max_hops // 2, as_of, adj)
-        ds, dt = self._hops(adj, src, max_hops), self._hops(adj, {target}, max_hops)
-        inf = max_hops + 1
-        kept = sorted({(u, v) if u < v else (v, u) for u in adj for v in adj[u]
-                       if ds.get(u, inf) + 1 + dt.get(v, inf) <= max_hops})
-        self.ring_edges = sum(len(v) for v in adj.values()) // 2
-        self.kept_edges = len(kept)
-        endpoints = {x for e in kept for x in e}
-        friendships = store.friendships_of(endpoints, as_of) if endpoints else []
-        wanted = set(kept)
-        declared = [f for f in friendships if (f.person_a, f.person_b) in wanted]
-        events = self.pair_events(kept, as_of, cfg.half_life_days)
-        ties = self.build_ties(declared, events, friend_sets(friendships), cfg)
-        G = tie_graph(ties.values())
-        G.add_node(target)
-        return G, src
-
-
-
-#: The materialised evidence table of the second prototype: one row per (pair, type), a < b,
-#: with the recency-weighted mass as of ``ref``, built once after an ingest.
-TIECACHE_SCHEMA = """
-    CREATE TABLE tie_type (a TEXT NOT NULL, b TEXT NOT NULL, type TEXT NOT NULL, nature TEXT NOT NULL,
-                           n INTEGER NOT NULL, last TEXT NOT NULL, mass REAL NOT NULL,
-                           PRIMARY KEY (a, b, type, nature)) WITHOUT ROWID;
-    CREATE TABLE tc_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-
-TIECACHE_BUILD = """
-    INSERT INTO tie_type
-    SELECT p1.person_id, p2.person_id, i.type, i.nature, count(*), max(i.date),
-           sum(power(2.0, -(julianday(:ref) - julianday(i.date)) / :half_life) / sqrt(sz.n - 1))
-    FROM s.participants p1
-    JOIN s.participants p2 ON p2.interaction_id = p1.interaction_id AND p2.person_id > p1.person_id
-    JOIN s.interactions i ON i.id = p1.interaction_id
-    JOIN (SELECT interaction_id, count(*) AS n FROM s.participants GROUP BY interaction_id) sz
-      ON sz.interaction_id = p1.interaction_id
-    WHERE i.date <= :ref
-    GROUP BY p1.person_id, p2.person_id, i.type, i.nature
-"""
-
-TC_SQL_NEIGHBOURS = """
-    WITH src(person) AS (SELECT DISTINCT value FROM json_each(:people))
-    SELECT src.person, t.b FROM src JOIN tc.tie_type t ON t.a = src.person
-    UNION
-    SELECT src.person, t.a FROM src JOIN tc.tie_type t ON t.b = src.person
-    UNION
-    SELECT f.person_a, f.person_b FROM src JOIN friendships f ON f.person_a = src.person
-    WHERE f.since IS NULL OR f.since <= :as_of
-    UNION
-    SELECT f.person_b, f.person_a FROM src JOIN friendships f ON f.person_b = src.person
-    WHERE f.since IS NULL OR f.since <= :as_of
-"""
-
-TC_SQL_PAIR_EVENTS = """
-    SELECT t.a, t.b, t.type, t.nature, t.n, t.last,
-           t.mass * power(2.0, -(julianday(:as_of) - julianday(:ref)) / :half_life)
-    FROM json_each(:pairs) j
-    JOIN tc.tie_type t ON t.a = json_extract(j.value, '$[0]') AND t.b = json_extract(j.value, '$[1]')
-    ORDER BY t.a, t.b, t.type, t.nature
-"""
-
-
-def ensure_tiecache(work: Path, store_dir: Path, tag: str, ref: str, half_life: float) -> dict[str, Any]:
-    """Build (or reuse) the second prototype's evidence table next to the store; time the build."""
-    from graph.store import SQLiteStore
-
-    path = work / f"tiecache-{tag}.sqlite3"
-    with SQLiteStore(store_dir, create=False) as st:
-        revision = st.revision()
-    if path.exists():
-        c = sqlite3.connect(path)
-        meta = dict(c.execute("SELECT key, value FROM tc_meta").fetchall()) if c.execute(
-            "SELECT 1 FROM sqlite_master WHERE name = 'tc_meta'").fetchone() else {}
-        c.close()
-        if meta.get("revision") == revision and meta.get("ref") == ref:
-            log(f"reusing the prototype evidence table {path}")
-            return json.loads(meta["info"])
-        path.unlink()
-    log(f"building the prototype evidence table {path} ...")
-    t = time.perf_counter()
-    c = sqlite3.connect(path, isolation_level=None)
-    c.execute("PRAGMA journal_mode=OFF")
-    c.execute("PRAGMA synchronous=OFF")
-    c.execute("PRAGMA cache_size=-262144")
-    c.execute("ATTACH DATABASE ? AS s", (f"file:{store_dir / 'relmap.sqlite3'}?mode=ro",))
-    c.executescript(TIECACHE_SCHEMA)
-    c.execute("BEGIN")
-    c.execute(TIECACHE_BUILD, {"ref": ref, "half_life": half_life})
-    t_rows = time.perf_counter() - t
-    c.execute("CREATE INDEX tie_type_b ON tie_type(b, a)")
-    rows = c.execute("SELECT count(*) FROM tie_type").fetchone()[0]
-    info = {"rows": rows, "seconds": round(time.perf_counter() - t, 1), "insert_seconds": round(t_rows, 1),
-            "bytes": 0, "ref": ref}
-    c.execute("COMMIT")
-    c.execute("DETACH DATABASE s")
-    info["bytes"] = path.stat().st_size
-    c.executemany("INSERT INTO tc_meta VALUES (?, ?)", [("revision", revision), ("ref", ref),
-                                                        ("info", json.dumps(info))])
-    c.close()
-    log(f"prototype evidence table: {rows:,} rows, {info['bytes'] / 2**20:,.0f} MiB, built in {info['seconds']}s")
-    return info
-
-
-class MaterialisedNeighbourhood(PrunedNeighbourhood):
-    """The pruned read of :class:`PrunedNeighbourhood` over a materialised (pair, type) table.
-
-    Exact for ``as_of`` on or after the table's reference date (every interaction then
-    fades by the same factor ``2 ** (-(as_of - ref) / half_life)``); the prototype refuses
-    an earlier ``as_of``.
-    """
-
-    def __init__(self, store: Any, tiecache: str, ref: str) -> None:
-        super().__init__(store)
-        if self.neo4j:
-            raise SystemExit("the materialised prototype is for the embedded store")
-        store.conn.execute("ATTACH DATABASE ? AS tc", (f"file:{tiecache}?mode=ro",))
-        self.ref = ref
-
-    def neighbours(self, ids: set[str], as_of: date) -> list[tuple[str, str]]:
-        if as_of.isoformat() < self.ref:
-            raise SystemExit("as_of before the table's reference date")
-        return self.store.conn.execute(TC_SQL_NEIGHBOURS, {"people": json.dumps(sorted(ids)),
-                                                           "as_of": as_of.isoformat()}).fetchall()
-
-    def pair_events(self, pairs: list[tuple[str, str]], as_of: date, half_life: float) -> list[Any]:
-        from graph.model import EventAggregate
-
-        rows = self.store.conn.execute(TC_SQL_PAIR_EVENTS, {"pairs": json.dumps(pairs), "as_of": as_of.isoformat(),
-                                                            "ref": self.ref, "half_life": float(half_life)})
-        return [EventAggregate(a, b, t, n, c, date.fromisoformat(last), round(m, 12))
-                for a, b, t, n, c, last, m in rows]
-
-
-#: The floor of a store-side risk computation: per (account, rep), the role-weighted sum of
-#: tie strengths and the number of strong ties, in one statement over the materialised
-#: (pair, type) table. It leaves out shared friends (their counts would need a
-#: materialised friend-of-friend count too), so it is a lower bound, not a drop-in.
-RISK_FLOOR_SQL = """
-    WITH reps(id) AS (
-        SELECT p.id FROM people p JOIN organisations o ON o.id = p.org_id WHERE o.kind = 'own' AND p.role = 'rep'),
-    w(type, nature, weight) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
-                                       json_extract(value, '$[2]') FROM json_each(:weights)),
-    rt(rep, c, type, nature, mass) AS (
-        SELECT t.a, t.b, t.type, t.nature, t.mass FROM reps JOIN tc.tie_type t ON t.a = reps.id
-        UNION ALL
-        SELECT t.b, t.a, t.type, t.nature, t.mass FROM reps JOIN tc.tie_type t ON t.b = reps.id),
-    ev(rep, c, pe, be) AS (
-        SELECT rt.rep, rt.c,
-               sum(CASE WHEN rt.nature = 'personal' THEN coalesce(w.weight, :dp) * rt.mass ELSE 0 END),
-               sum(CASE WHEN rt.nature = 'business' THEN coalesce(w.weight, :db) * rt.mass ELSE 0 END)
-        FROM rt LEFT JOIN w ON w.type = rt.type AND w.nature = rt.nature
-        GROUP BY rt.rep, rt.c),
-    st(org, rep, role, strength) AS (
-        SELECT c.org_id, ev.rep, c.role,
-               1.0 - (1.0 - (1.0 - (1.0 - coalesce(fb.base, 0.0)) * exp(-ev.pe / :ps)))
-                   * (1.0 - :bshare * (1.0 - exp(-ev.be / :bs)))
-        FROM ev
-        JOIN people c ON c.id = ev.c
-        JOIN organisations o ON o.id = c.org_id AND o.kind IN ('customer', 'prospect', 'partner')
-        LEFT JOIN friendships f ON f.person_a = min(ev.rep, ev.c) AND f.person_b = max(ev.rep, ev.c)
-                               AND (f.since IS NULL OR f.since <= :as_of)
-        LEFT JOIN (SELECT json_extract(value, '$[0]') AS kind, json_extract(value, '$[1]') AS base
-                   FROM json_each(:bases)) fb ON fb.kind = f.kind)
-    SELECT org, rep, sum(coalesce(rw.weight, 1.0) * strength), sum(strength >= :strong)
-    FROM st LEFT JOIN (SELECT json_extract(value, '$[0]') AS role, json_extract(value, '$[1]') AS weight
-                       FROM json_each(:roles)) rw ON rw.role = st.role
-    GROUP BY org, rep
-"""
-
-
-def risk_floor(store_dir: Path, tiecache: Path, as_of: str) -> dict[str, Any]:
-    """Time :data:`RISK_FLOOR_SQL` (ties from the reps' interactions and friendships, no shared friends)."""
-    from graph.analysis.config import Config
-
-    cfg = Config()
-    c = sqlite3.connect(f"file:{store_dir / 'relmap.sqlite3'}?mode=ro", uri=True)
-    c.execute("PRAGMA cache_size=-262144")
-    c.execute("ATTACH DATABASE ? AS tc", (f"file:{tiecache}?mode=ro",))
-    weights = [[t, "personal", v] for t, v in cfg.personal_types.items()] + \
-              [[t, "business", v] for t, v in cfg.business_types.items()]
-    params = {"weights": json.dumps(weights), "dp": cfg.default_personal, "db": cfg.default_business,
-              "ps": cfg.personal_saturation, "bs": cfg.business_saturation, "bshare": cfg.business_share,
-              "as_of": as_of, "bases": json.dumps([[k, v] for k, v in cfg.friendship.items()]),
-              "roles": json.dumps([[k, v] for k, v in cfg.role_weights.items()]), "strong": cfg.strong_tie}
-    t = time.perf_counter()
-    rows = c.execute(RISK_FLOOR_SQL, params).fetchall()
-    wall = time.perf_counter() - t
-    c.close()
-    log(f"risk floor (store-side aggregate, no shared friends): {wall:.2f}s, {len(rows):,} (account, rep) rows")
-    return {"seconds": wall, "rows": len(rows), "accounts": len({r[0] for r in rows})}
-
-
-def count_ties(store_dir: Path, tiecache: Path, as_of: str) -> dict[str, Any]:
+def count_ties(store_dir: Path, as_of: str) -> dict[str, Any]:
     """Ties (distinct pairs with interaction or friendship evidence) and the tie degree of everyone,
-    from the materialised table (used where the baseline does not run)."""
+    from the store's pair evidence (used where the baseline does not run)."""
     c = sqlite3.connect(f"file:{store_dir / 'relmap.sqlite3'}?mode=ro", uri=True)
     c.execute("PRAGMA cache_size=-262144")
-    c.execute("ATTACH DATABASE ? AS tc", (f"file:{tiecache}?mode=ro",))
     t = time.perf_counter()
     degrees = [n for (n,) in c.execute("""
-        WITH pairs(a, b) AS (SELECT a, b FROM tc.tie_type
+        WITH pairs(a, b) AS (SELECT a, b FROM pair_evidence
                              UNION SELECT person_a, person_b FROM friendships WHERE since IS NULL OR since <= ?)
         SELECT count(*) FROM (SELECT a AS x FROM pairs UNION ALL SELECT b FROM pairs) GROUP BY x""", (as_of,))]
     c.close()
@@ -1113,8 +751,8 @@ def bench_scale(people: int, args: argparse.Namespace, out: Path) -> dict[str, A
     pf = ["--pairs-file", str(pairs_file)]
     tag = f"{people}-s{args.seed}"
 
-    def paths(label: str, key: str, spec: str, env: dict[str, str] | None = None, variant: str = "relmap") -> None:
-        r = run_worker("paths", label, spec, work / f"{key}-{tag}.json", args, env, pf + ["--variant", variant])
+    def paths(label: str, key: str, spec: str, env: dict[str, str] | None = None) -> None:
+        r = run_worker("paths", label, spec, work / f"{key}-{tag}.json", args, env, pf)
         if r and not r.get("failed"):
             r["summary"] = summarise_paths(r)
             m = r["summary"]
@@ -1134,22 +772,8 @@ def bench_scale(people: int, args: argparse.Namespace, out: Path) -> dict[str, A
             if r and not r.get("failed"):
                 r["summary"] = summarise_paths(r)
             res["paths_sqlite_smallcache"] = r
-        if args.prototype:
-            paths("SQLite prototype", "proto_sqlite", str(store_dir), variant="prototype")
-            from graph.analysis.config import Config
-
-            res["tiecache"] = ensure_tiecache(work, store_dir, tag, args.as_of, Config().half_life_days)
-            pf_tc = ["--tiecache", str(work / f"tiecache-{tag}.sqlite3")]
-            r = run_worker("paths", "SQLite materialised", str(store_dir), work / f"mat_sqlite-{tag}.json", args,
-                           None, pf + ["--variant", "materialised"] + pf_tc)
-            if r and not r.get("failed"):
-                r["summary"] = summarise_paths(r)
-                log(f"SQLite materialised: p50 {r['summary']['p50_ms']:.1f} ms, p95 {r['summary']['p95_ms']:.1f} ms")
-            res["mat_sqlite"] = r
-    if args.prototype and "risk" in args.only:
-        res["risk_floor"] = risk_floor(store_dir, work / f"tiecache-{tag}.sqlite3", args.as_of)
-    if args.prototype and args.baseline_max_people and people > args.baseline_max_people:
-        res["ties"] = count_ties(store_dir, work / f"tiecache-{tag}.sqlite3", args.as_of)
+    if args.baseline_max_people and people > args.baseline_max_people:
+        res["ties"] = count_ties(store_dir, args.as_of)
     if "risk" in args.only:
         risk("SQLite", "risk_sqlite", str(store_dir))
     if "baseline" in args.only:
@@ -1169,8 +793,6 @@ def bench_scale(people: int, args: argparse.Namespace, out: Path) -> dict[str, A
             env = {"NEO4J_USER": srv.user, "NEO4J_PASSWORD": srv.password, "BENCH_SERVER_PID": str(srv.pid)}
             if "paths" in args.only:
                 paths("Neo4j", "paths_neo4j", srv.uri, env)
-                if args.prototype:
-                    paths("Neo4j prototype", "proto_neo4j", srv.uri, env, variant="prototype")
             if "risk" in args.only:
                 risk("Neo4j", "risk_neo4j", srv.uri, env)
     if res.get("paths_sqlite") and res.get("paths_neo4j") and not res["paths_neo4j"].get("failed"):
@@ -1197,7 +819,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--heap", default="2g", help="Neo4j heap (default 2g)")
     ap.add_argument("--pagecache", default="2g", help="Neo4j page cache (default 2g)")
     ap.add_argument("--only", nargs="+", default=["paths", "risk", "baseline"], choices=["paths", "risk", "baseline"])
-    ap.add_argument("--prototype", action="store_true", help="also time the pruned-neighbourhood prototype")
     ap.add_argument("--risk-repeats", type=int, default=2)
     ap.add_argument("--baseline-max-people", type=int, default=0, help="skip the baseline above this scale")
     ap.add_argument("--baseline-mem-gb", type=float, default=16.0, help="address-space cap of the baseline process")
@@ -1209,9 +830,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--store", help=argparse.SUPPRESS)
     ap.add_argument("--pairs-file", help=argparse.SUPPRESS)
     ap.add_argument("--result", help=argparse.SUPPRESS)
-    ap.add_argument("--variant", default="relmap", choices=["relmap", "prototype", "materialised"],
-                    help=argparse.SUPPRESS)
-    ap.add_argument("--tiecache", help=argparse.SUPPRESS)
     ap.add_argument("--sqlite-cache-mb", type=float, default=0.0,
                     help="also time the SQLite path queries with this page cache (relmap opens with 256 MiB)")
     ap.add_argument("--repeats", type=int, default=2, help=argparse.SUPPRESS)
