@@ -7,6 +7,8 @@ True
 from __future__ import annotations
 
 import json
+import math
+import os
 import shutil
 import subprocess
 import sys
@@ -40,3 +42,47 @@ def ensure_data(out: Path, people: int, seed: int, as_of: str, log: Callable[[st
     marker.write_text(json.dumps({"people": people, "seed": seed, "as_of": as_of}) + "\n")
     log(f"generated in {time.perf_counter() - t:.1f}s")
     return folder
+
+
+# -- measuring helpers shared by the load benchmarks ---------------------------------------------
+def loadavg() -> list[float]:
+    """The 1, 5 and 15-minute load averages (empty where the system has none)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return []
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, idle) CPU seconds of the whole machine so far, from /proc/stat (every process, ours and others')."""
+    try:
+        f = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError):
+        return (float("nan"), float("nan"))
+    tick = os.sysconf("SC_CLK_TCK")
+    idle = f[3] + (f[4] if len(f) > 4 else 0)  # idle + iowait
+    busy = sum(f[:8]) - idle  # user nice system idle iowait irq softirq steal
+    return (busy / tick, idle / tick)
+
+
+def pct(values: list[float], p: float) -> float | None:
+    """The ``p``-th percentile (nearest rank) of ``values``; ``None`` for none.
+
+    >>> pct([1.0, 2.0, 3.0, 4.0], 50), pct([], 99)
+    (2.0, None)
+    """
+    if not values:
+        return None
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, math.ceil(p / 100 * len(s)) - 1))]
+
+
+def process_cpu(pid: int | None) -> float:
+    """CPU seconds used so far by process ``pid`` (0 without one, NaN when it is gone)."""
+    if not pid:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

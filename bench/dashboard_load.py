@@ -43,7 +43,6 @@ import argparse
 import asyncio
 import importlib.util
 import json
-import math
 import os
 import platform
 import shutil
@@ -77,30 +76,17 @@ def log(msg: str) -> None:
     print(f"[dashboard-load {time.perf_counter() - _T0:6.1f}s] {msg}", file=sys.stderr, flush=True)
 
 
-def loadavg() -> list[float]:
-    try:
-        return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        return []
+def _shared() -> Any:
+    """bench/benchdata.py (the helpers the bench scripts share), imported from its file."""
+    spec = importlib.util.spec_from_file_location("benchdata", ROOT / "bench" / "benchdata.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
-def machine_cpu() -> tuple[float, float]:
-    """(busy, idle) CPU seconds of the whole machine so far, from /proc/stat (every process, ours and others')."""
-    try:
-        f = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    except (OSError, ValueError):
-        return (float("nan"), float("nan"))
-    tick = os.sysconf("SC_CLK_TCK")
-    idle = f[3] + (f[4] if len(f) > 4 else 0)  # idle + iowait
-    busy = sum(f[:8]) - idle  # user nice system idle iowait irq softirq steal
-    return (busy / tick, idle / tick)
-
-
-def pct(values: list[float], p: float) -> float | None:
-    if not values:
-        return None
-    s = sorted(values)
-    return s[min(len(s) - 1, max(0, math.ceil(p / 100 * len(s)) - 1))]
+_BENCHDATA = _shared()
+loadavg, machine_cpu, pct = _BENCHDATA.loadavg, _BENCHDATA.machine_cpu, _BENCHDATA.pct
 
 
 def bench_module(name: str) -> Any:

@@ -45,7 +45,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import math
 import multiprocessing as mp
 import os
 import platform
@@ -75,31 +74,17 @@ def log(msg: str) -> None:
     print(f"[load {time.perf_counter() - _T0:7.1f}s] {msg}", file=sys.stderr, flush=True)
 
 
-def loadavg() -> list[float]:
-    try:
-        return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        return []
+def _shared() -> Any:
+    """bench/benchdata.py (the helpers the bench scripts share), imported from its file."""
+    spec = importlib.util.spec_from_file_location("benchdata", ROOT / "bench" / "benchdata.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
-def machine_cpu() -> tuple[float, float]:
-    """(busy, idle) CPU seconds of the whole machine so far, from /proc/stat (every process, ours and others')."""
-    try:
-        f = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    except (OSError, ValueError):
-        return (float("nan"), float("nan"))
-    tick = os.sysconf("SC_CLK_TCK")
-    idle = f[3] + (f[4] if len(f) > 4 else 0)  # idle + iowait
-    busy = sum(f[:8]) - idle  # user nice system idle iowait irq softirq steal
-    return (busy / tick, idle / tick)
-
-
-def pct(values: list[float], p: float) -> float | None:
-    """The ``p``-th percentile (nearest rank) of ``values``."""
-    if not values:
-        return None
-    s = sorted(values)
-    return s[min(len(s) - 1, max(0, math.ceil(p / 100 * len(s)) - 1))]
+_BENCHDATA = _shared()
+loadavg, machine_cpu, pct = _BENCHDATA.loadavg, _BENCHDATA.machine_cpu, _BENCHDATA.pct
 
 
 def quiet_driver() -> None:
@@ -306,14 +291,7 @@ def run(spec: str, args: argparse.Namespace, mix: dict[str, float], subj: dict[s
     return res
 
 
-def server_cpu(pid: int | None) -> float:
-    if not pid:
-        return 0.0
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+server_cpu = _BENCHDATA.process_cpu
 
 
 def summarise(res: dict[str, Any], mix: dict[str, float], duration: float) -> dict[str, Any]:
