@@ -114,6 +114,14 @@ class Config:
                           else (self.business_types, self.default_business))
         return table.get(interaction_type, default)
 
+    def weights(self) -> dict[tuple[str, str], float]:
+        """Every type weight by ``(type, nature)``, and each nature's default under ``("*", nature)``
+        (the form :meth:`graph.store.base.Store.weighted_evidence` takes)."""
+        out = {(t, "personal"): w for t, w in self.personal_types.items()}
+        out.update({(t, "business"): w for t, w in self.business_types.items()})
+        out[("*", "personal")], out[("*", "business")] = self.default_personal, self.default_business
+        return out
+
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], source: str = "configuration") -> "Config":
         """Defaults overridden by ``values``; unknown names and wrong types are refused."""

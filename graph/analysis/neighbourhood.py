@@ -11,16 +11,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import date
+from typing import NamedTuple
 
 import networkx as nx
 
 from graph.analysis.config import Config
-from graph.analysis.ties import Tie, build_ties, tie_graph
+from graph.analysis.ties import Tie, build_ties, tie_graph, tie_strength
 from graph.model import EventAggregate, Friendship
 from graph.store.base import Store
 
 __all__ = ["ties_of", "friend_sets", "path_graph", "team_ids", "ego_graph", "expand_rings", "ties_from_evidence",
-           "id_rings", "hops_from", "ties_for_pairs", "rings_to_reps", "usable_edges", "RepReach", "busiest_ties", "meet_in_the_middle"]
+           "id_rings", "hops_from", "ties_for_pairs", "rings_to_reps", "usable_edges", "RepReach", "busiest_ties", "meet_in_the_middle",
+           "TieStrength", "tie_strengths"]
 
 
 def friend_sets(friendships: Iterable[Friendship]) -> dict[str, set[str]]:
@@ -55,6 +57,12 @@ def ties_of(store: Store, people: Collection[str], as_of: date, cfg: Config,
     if not people:
         return {}
     events = store.events_of(people, as_of, cfg.half_life_days, other_kinds)
+    return ties_from_evidence(store, _friendships_of(store, people, as_of, other_kinds), events, as_of, cfg)
+
+
+def _friendships_of(store: Store, people: Collection[str], as_of: date,
+                    other_kinds: Collection[str] | None) -> list[Friendship]:
+    """The friendships of ``people``, the other end limited to organisations of ``other_kinds``."""
     friendships = store.friendships_of(people, as_of)
     if other_kinds is not None:
         wanted, kinds = set(people), set(other_kinds)
@@ -63,7 +71,45 @@ def ties_of(store: Store, people: Collection[str], as_of: date, cfg: Config,
         org_kind = {o.id: o.kind for o in store.organisations(ids={p.org_id for p in persons})} if persons else {}
         at_kind = {p.id for p in persons if org_kind.get(p.org_id) in kinds}
         friendships = [f for f in friendships if (f.person_b if f.person_a in wanted else f.person_a) in at_kind]
-    return ties_from_evidence(store, friendships, events, as_of, cfg)
+    return friendships
+
+
+class TieStrength(NamedTuple):
+    """A tie's numbers without its evidence (see :func:`tie_strengths`)."""
+
+    a: str
+    b: str
+    strength: float
+    personal: float
+    business: float
+
+    def other(self, person: str) -> str:
+        """The other end of the tie."""
+        return self.b if person == self.a else self.a
+
+
+def tie_strengths(store: Store, people: Collection[str], as_of: date, cfg: Config,
+                  other_kinds: Collection[str] | None = None) -> dict[tuple[str, str], TieStrength]:
+    """The strength of every tie touching ``people``, as :func:`ties_of` computes it, without
+    the evidence: one row per tie from the store (:meth:`Store.weighted_evidence`) instead of
+    one per interaction type, and no :class:`Tie` objects. For analyses over many ties
+    (every rep's ties to every account contact) that only need the numbers.
+    """
+    if not people:
+        return {}
+    weighted = {(a, b) if a < b else (b, a): (p, q) for a, b, p, q in
+                store.weighted_evidence(people, as_of, cfg.half_life_days, cfg.weights(), other_kinds)}
+    declared = {(f.person_a, f.person_b): f.kind for f in _friendships_of(store, people, as_of, other_kinds)}
+    pairs = weighted.keys() | declared.keys()
+    endpoints = {x for pair in pairs for x in pair}
+    friends = friend_sets(store.friendships_of(endpoints, as_of)) if endpoints else {}
+    empty: set[str] = set()
+    out = {}
+    for a, b in pairs:
+        p, q = weighted.get((a, b), (0.0, 0.0))
+        shared = len(friends.get(a, empty) & friends.get(b, empty))
+        out[(a, b)] = TieStrength(a, b, *tie_strength(p, q, declared.get((a, b)), shared, cfg))
+    return out
 
 
 def team_ids(store: Store) -> set[str]:

@@ -34,7 +34,7 @@ from typing import Any
 
 from graph.analysis.accounts import ACCOUNT_KINDS, account_values, accounts_of
 from graph.analysis.config import Config
-from graph.analysis.neighbourhood import RepReach, team_ids, ties_of
+from graph.analysis.neighbourhood import RepReach, team_ids, tie_strengths, ties_of
 from graph.analysis.rapport import RapportPath, rapport_paths
 from graph.errors import UsageError
 from graph.export import write_csv
@@ -101,7 +101,7 @@ def account_risk(store: Store, as_of: date, cfg: Config) -> list[AccountRisk]:
     reps = {p.id: p for p in store.people_at(("own",), role="rep")}
     orgs = accounts_of(store)
     values = account_values(store, as_of, cfg, orgs)
-    ties = ties_of(store, set(reps), as_of, cfg, other_kinds=ACCOUNT_KINDS) if reps else {}
+    ties = tie_strengths(store, set(reps), as_of, cfg, other_kinds=ACCOUNT_KINDS) if reps else {}
     contacts = {t.other(r): None for t in ties.values() for r in (t.a, t.b) if r in reps}
     people = {p.id: p for p in store.people(set(contacts))} if contacts else {}
     weighted: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))

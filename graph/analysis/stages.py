@@ -105,12 +105,12 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 
 from graph.analysis.accounts import ACCOUNT_KINDS, accounts_of
 from graph.analysis.config import Config
-from graph.analysis.neighbourhood import RepReach, ties_of
+from graph.analysis.neighbourhood import RepReach, TieStrength, tie_strengths, ties_of
 from graph.analysis.paths import PathSearchTooLarge
 from graph.analysis.rapport import rapport_paths
 from graph.analysis.ties import Tie
@@ -126,6 +126,7 @@ __all__ = [
     "account_organisations",
     "account_stages",
     "account_ties",
+    "account_strengths",
     "deal_score",
     "institutional_score",
     "personal_score",
@@ -323,19 +324,41 @@ def account_ties(store: Store, accounts: Collection[Organisation], as_of: date, 
     Returns ``(team, contacts, ties)``: team members and contacts by id, and
     ``(team_member_id, contact_id, tie)`` for every tie between them, sorted by ids.
     """
+    team, contacts, kinds = _team_and_contacts(store, accounts)
+    found = ties_of(store, set(team), as_of, cfg, other_kinds=kinds) if kinds else {}
+    return team, contacts, _between(found, team, contacts)
+
+
+def account_strengths(store: Store, accounts: Collection[Organisation], as_of: date, cfg: Config,
+                      ) -> tuple[dict[str, Person], dict[str, Person], list[tuple[str, str, TieStrength]]]:
+    """:func:`account_ties` with the ties' numbers only (:func:`tie_strengths`: no evidence)."""
+    team, contacts, kinds = _team_and_contacts(store, accounts)
+    found = tie_strengths(store, set(team), as_of, cfg, other_kinds=kinds) if kinds else {}
+    return team, contacts, _between(found, team, contacts)
+
+
+def _team_and_contacts(store: Store, accounts: Collection[Organisation],
+                       ) -> tuple[dict[str, Person], dict[str, Person], tuple[str, ...]]:
+    """The team, the accounts' people, and the organisation kinds to read ties to (none: no ties)."""
     team = {p.id: p for p in store.people_at(("own",))}
     org_ids = {o.id for o in accounts}
     contacts = {p.id: p for p in store.members(org_ids)} if org_ids else {}
     if not team or not contacts:
-        return team, contacts, []
-    kinds = set(ACCOUNT_KINDS) | {o.kind for o in accounts}
-    found = ties_of(store, set(team), as_of, cfg, other_kinds=tuple(sorted(kinds)))
+        return team, contacts, ()
+    return team, contacts, tuple(sorted(set(ACCOUNT_KINDS) | {o.kind for o in accounts}))
+
+
+T = TypeVar("T")
+
+
+def _between(found: dict[tuple[str, str], T], team: dict[str, Person],
+             contacts: dict[str, Person]) -> list[tuple[str, str, T]]:
     out = []
     for (a, b), tie in sorted(found.items()):
         for member, contact in ((a, b), (b, a)):
             if member in team and contact in contacts:
                 out.append((member, contact, tie))
-    return team, contacts, out
+    return out
 
 
 def _role_factor(person: Person, cfg: Config) -> float:
@@ -512,7 +535,7 @@ def account_stages(store: Store, as_of: date, cfg: Config, *,
     accounts = account_organisations(store)
     if not accounts:
         return []
-    team, contacts, ties = account_ties(store, accounts, as_of, cfg)
+    team, contacts, ties = account_strengths(store, accounts, as_of, cfg)
     all_reps = sorted(pid for pid, p in team.items() if p.role == "rep")
     by_org: dict[str, list[Person]] = defaultdict(list)
     for c in sorted(contacts.values(), key=lambda p: p.id):
@@ -529,7 +552,7 @@ def account_stages(store: Store, as_of: date, cfg: Config, *,
     best_personal: dict[str, float] = {}
     best_strength: dict[str, float] = {}
     strong: dict[str, set[str]] = defaultdict(set)
-    ties_at: dict[str, list[tuple[str, str, Tie]]] = defaultdict(list)
+    ties_at: dict[str, list[tuple[str, str, TieStrength]]] = defaultdict(list)
     for member, contact, tie in ties:
         ties_at[contacts[contact].org_id].append((member, contact, tie))
         best_personal[contact] = max(best_personal.get(contact, 0.0), tie.personal)
@@ -584,7 +607,7 @@ def account_stages(store: Store, as_of: date, cfg: Config, *,
     return out
 
 
-def _pair_stage(rep: str, contact: str, tie: Tie, deals: Sequence[Deal], as_of: date, cfg: Config) -> PairStage:
+def _pair_stage(rep: str, contact: str, tie: Tie | TieStrength, deals: Sequence[Deal], as_of: date, cfg: Config) -> PairStage:
     d_rep = deal_score(won_weight([d for d in deals if d.rep_id == rep], as_of, cfg), cfg)
     institutional = institutional_score(d_rep, tie.business)
     return PairStage(rep, contact, stage_of(tie.personal, institutional, cfg), tie.personal, institutional)

@@ -41,7 +41,8 @@ import networkx as nx
 from graph.analysis.config import Config
 from graph.model import EventAggregate, Friendship
 
-__all__ = ["TypeEvidence", "EventAggregate", "Tie", "make_tie", "build_ties", "tie_graph", "MIN_STRENGTH"]
+__all__ = ["TypeEvidence", "EventAggregate", "Tie", "make_tie", "tie_strength", "build_ties", "tie_graph",
+           "MIN_STRENGTH"]
 
 #: The floor of a tie's strength: evidence decayed to nothing still is a (very weak) tie.
 MIN_STRENGTH = 1e-9
@@ -122,13 +123,24 @@ def make_tie(a: str, b: str, friendship_kind: str | None, friendship_since: date
     ev = tuple(sorted(evidence, key=lambda e: (e.type, e.nature)))
     p_evidence = sum(cfg.type_weight(e.type, e.nature) * e.mass for e in ev if e.nature == "personal")
     b_evidence = sum(cfg.type_weight(e.type, e.nature) * e.mass for e in ev if e.nature == "business")
+    strength, personal, business = tie_strength(p_evidence, b_evidence, friendship_kind, shared_friends, cfg)
+    return Tie(a, b, strength, personal, business, friendship_kind, friendship_since, shared_friends, ev)
+
+
+def tie_strength(p_evidence: float, b_evidence: float, friendship_kind: str | None, shared_friends: int,
+                 cfg: Config) -> tuple[float, float, float]:
+    """``(strength, personal, business)`` from the weighted personal and business evidence,
+    the friendship kind and the shared friends (the formula of the module docstring).
+
+    >>> [round(x, 3) for x in tie_strength(0.0, 0.0, "friend", 0, Config())]
+    [0.55, 0.55, 0.0]
+    """
     base = cfg.friendship.get(friendship_kind, cfg.friendship.get("other", 0.25)) if friendship_kind else 0.0
     personal = 1.0 - (1.0 - base) * math.exp(-p_evidence / cfg.personal_saturation)
     business = 1.0 - math.exp(-b_evidence / cfg.business_saturation)
     shared = cfg.shared_friend_bonus * (1.0 - math.exp(-shared_friends / cfg.shared_friend_saturation))
     strength = 1.0 - (1.0 - personal) * (1.0 - cfg.business_share * business) * (1.0 - shared)
-    return Tie(a, b, max(MIN_STRENGTH, min(1.0, strength)), personal, business, friendship_kind,
-               friendship_since, shared_friends, ev)
+    return max(MIN_STRENGTH, min(1.0, strength)), personal, business
 
 
 def build_ties(friendships: Iterable[Friendship], events: Iterable[EventAggregate],

@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
 
 from graph.model import Account, Dataset, Deal, EventAggregate, Friendship, Organisation, Person
+from graph.store.evidence import Weights
 
 __all__ = ["Store", "Progress", "QueryResult", "StoreState"]
 
@@ -138,6 +139,13 @@ class Store(Protocol):
                     half_life_days: float) -> list[EventAggregate]:
         """The interaction aggregates (as :meth:`events_of`, reported from ``a``) of exactly
         these pairs, each given as ``(a, b)`` with ``a < b``."""
+        ...
+
+    def weighted_evidence(self, people: Collection[str], as_of: date, half_life_days: float, weights: Weights,
+                          other_kinds: Collection[str] | None = None) -> list[tuple[str, str, float, float]]:
+        """``(person, other, personal, business)``: what :meth:`events_of` returns, summed per
+        (person, other) with the type ``weights`` (:data:`graph.store.evidence.Weights`), so an
+        analysis of many ties reads one row per tie instead of one per interaction type."""
         ...
 
     def org_activity(self, as_of: date, half_life_days: float) -> list[tuple[str, str, int, date, float]]:

@@ -342,3 +342,16 @@ ORG_ACTIVITY = """
 
 #: :data:`NEIGHBOURS` / :data:`NEIGHBOURS_MAT` kept to others in ``$among``.
 NEIGHBOURS_AMONG = "CALL () {{ {query} }} WITH a, b WHERE b IN $among RETURN a, b"
+
+#: :data:`EVENTS_OF_MAT` summed per (person, other) with the type weights (``$weights``: a map
+#: from ``"nature|type"``; ``$dp``, ``$db`` for types not in it).
+WEIGHTED_MAT = """
+    UNWIND $ids AS pid
+    MATCH (p:Person {id: pid})-[m:MET]-(other:Person)
+    WHERE $kinds IS NULL OR EXISTS { (other)-[:WORKS_AT]->(o:Organisation) WHERE o.kind IN $kinds }
+    WITH pid, other, m,
+         coalesce($weights[m.nature + '|' + m.type], CASE m.nature WHEN 'personal' THEN $dp ELSE $db END) * m.mass AS wm
+    RETURN pid AS person, other.id AS other,
+           sum(CASE WHEN m.nature = 'personal' THEN wm ELSE 0.0 END) * $factor AS p,
+           sum(CASE WHEN m.nature = 'business' THEN wm ELSE 0.0 END) * $factor AS b
+"""

@@ -18,9 +18,11 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
-__all__ = ["fade_factor"]
+__all__ = ["fade_factor", "Weights", "weigh"]
 
 
 def fade_factor(ref: date | None, stored_half_life: float, as_of: date, half_life: float | None) -> float | None:
@@ -36,3 +38,26 @@ def fade_factor(ref: date | None, stored_half_life: float, as_of: date, half_lif
     if age < 0:
         return None
     return float(2.0 ** (-age / float(stored_half_life)))
+
+
+#: Type weights for :meth:`Store.weighted_evidence`: ``{(type, nature): weight}``, plus the
+#: default weight of each nature under the keys ``("*", "personal")`` and ``("*", "business")``.
+Weights = Mapping[tuple[str, str], float]
+
+
+def weigh(events: Iterable[Any], weights: Weights) -> list[tuple[str, str, float, float]]:
+    """``(person, other, personal, business)``: the type-weighted masses of event aggregates
+    (:class:`graph.model.EventAggregate`), summed per (person, other).
+
+    >>> from graph.model import EventAggregate
+    >>> w = {("tennis", "personal"): 1.0, ("*", "personal"): 0.5, ("*", "business"): 0.3}
+    >>> weigh([EventAggregate("a", "b", "tennis", "personal", 3, date(2026, 1, 1), 2.0),
+    ...        EventAggregate("a", "b", "call", "business", 1, date(2026, 1, 1), 1.0)], w)
+    [('a', 'b', 2.0, 0.3)]
+    """
+    out: dict[tuple[str, str], list[float]] = {}
+    for e in events:
+        w = weights.get((e.type, e.nature), weights[("*", e.nature)])
+        row = out.setdefault((e.person, e.other), [0.0, 0.0])
+        row[0 if e.nature == "personal" else 1] += w * e.mass
+    return [(a, b, p, q) for (a, b), (p, q) in out.items()]

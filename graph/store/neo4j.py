@@ -31,7 +31,7 @@ from graph.model import (EVIDENCE_HALF_LIFE_DAYS, Account, Dataset, Deal, EventA
                          Organisation, Person)
 from graph.store import cypher as q
 from graph.store.base import Progress, QueryResult, StoreState
-from graph.store.evidence import fade_factor
+from graph.store.evidence import Weights, fade_factor, weigh
 
 __all__ = ["Neo4jStore", "to_json"]
 
@@ -383,6 +383,18 @@ class Neo4jStore:
             rows = self._read(q.PAIR_EVENTS, pairs=asked, as_of=as_of, half_life=float(half_life_days))
         return [EventAggregate(x["a"], x["b"], x["type"], x["nature"], x["n"], _native(x["last"]),
                                round(x["mass"], 12)) for x in rows]
+
+    def weighted_evidence(self, people: Collection[str], as_of: date, half_life_days: float, weights: Weights,
+                          other_kinds: Collection[str] | None = None) -> list[tuple[str, str, float, float]]:
+        """``(person, other, personal, business)``: :meth:`events_of` summed per tie with ``weights``."""
+        factor = self._factor(as_of, half_life_days)
+        if factor is None:
+            return weigh(self.events_of(people, as_of, half_life_days, other_kinds), weights)
+        rows = self._read(q.WEIGHTED_MAT, ids=sorted(set(people)), factor=factor,
+                          kinds=sorted(set(other_kinds)) if other_kinds is not None else None,
+                          weights={f"{n}|{t}": w for (t, n), w in weights.items() if t != "*"},
+                          dp=weights[("*", "personal")], db=weights[("*", "business")])
+        return [(x["person"], x["other"], x["p"], x["b"]) for x in rows]
 
     def org_activity(self, as_of: date, half_life_days: float) -> list[tuple[str, str, int, date, float]]:
         """Per organisation and nature: ``(org_id, nature, count, last, mass)`` of interactions about it."""

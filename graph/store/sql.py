@@ -326,3 +326,30 @@ PAIR_EVENTS_MAT = """
 
 #: :data:`NEIGHBOURS` / :data:`NEIGHBOURS_MAT` kept to others in :among (a JSON array).
 NEIGHBOURS_AMONG = "SELECT n.person, n.other FROM ({query}) AS n WHERE n.other IN (SELECT value FROM json_each(:among))"
+
+#: One side of :data:`WEIGHTED_MAT`: the rows where the person is the pair's ``{side}`` end,
+#: grouped in the index's order (no sort). A type's weight is looked up in :weights, a JSON
+#: object keyed ``"nature|type"`` (types are single words), else :dp / :db.
+_WEIGHTED_SIDE = """
+    SELECT src.person AS person, t.{other} AS other,
+           sum(CASE WHEN t.nature = 'personal'
+                    THEN coalesce(json_extract(:weights, '$."personal|' || t.type || '"'), :dp) * t.mass END) AS p,
+           sum(CASE WHEN t.nature = 'business'
+                    THEN coalesce(json_extract(:weights, '$."business|' || t.type || '"'), :db) * t.mass END) AS b
+    FROM src JOIN pair_evidence t ON t.{side} = src.person
+    GROUP BY src.person, t.{other}
+"""
+
+#: :data:`EVENTS_OF_MAT` summed per (person, other) with the type weights: the personal and
+#: business evidence of each tie, one row per tie instead of one per type. ``{kinds}`` is
+#: empty or :data:`_OTHER_KINDS`.
+WEIGHTED_MAT = ("""
+    WITH src(person) AS (SELECT DISTINCT value FROM json_each(:people))
+    SELECT g.person, g.other, coalesce(g.p, 0.0) * :factor, coalesce(g.b, 0.0) * :factor FROM (
+""" + _WEIGHTED_SIDE.format(side="a", other="b") + "    UNION ALL" + _WEIGHTED_SIDE.format(side="b", other="a")
+                + """    ) AS g
+    {kinds}
+""")
+
+_OTHER_KINDS = """JOIN people pe ON pe.id = g.other JOIN organisations o ON o.id = pe.org_id
+    WHERE o.kind IN (SELECT value FROM json_each(:kinds))"""

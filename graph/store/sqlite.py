@@ -35,7 +35,7 @@ from graph.model import (EVIDENCE_HALF_LIFE_DAYS, TABLES, Account, Dataset, Deal
                          Interaction, Organisation, Person)
 from graph.store import sql
 from graph.store.base import Progress, QueryResult, StoreState
-from graph.store.evidence import fade_factor
+from graph.store.evidence import Weights, fade_factor, weigh
 
 __all__ = ["SQLiteStore", "FILE_NAME"]
 
@@ -292,6 +292,19 @@ class SQLiteStore:
             rows = self.conn.execute(sql.PAIR_EVENTS, params)
         return [EventAggregate(a, b, t, n, c, date.fromisoformat(last), round(m, 12))
                 for a, b, t, n, c, last, m in rows]
+
+    @_locked
+    def weighted_evidence(self, people: Collection[str], as_of: date, half_life_days: float, weights: Weights,
+                          other_kinds: Collection[str] | None = None) -> list[tuple[str, str, float, float]]:
+        """``(person, other, personal, business)``: :meth:`events_of` summed per tie with ``weights``."""
+        factor = self._evidence_factor(as_of, half_life_days)
+        if factor is None:
+            return weigh(self.events_of(people, as_of, half_life_days, other_kinds), weights)
+        query = sql.WEIGHTED_MAT.format(kinds=sql._OTHER_KINDS if other_kinds is not None else "")
+        params = {"people": _ids(people), "factor": factor, "dp": weights[("*", "personal")],
+                  "db": weights[("*", "business")], "kinds": _ids(other_kinds) if other_kinds is not None else None,
+                  "weights": json.dumps({f"{n}|{t}": w for (t, n), w in sorted(weights.items()) if t != "*"})}
+        return self.conn.execute(query, params).fetchall()
 
     @_locked
     def org_activity(self, as_of: date, half_life_days: float) -> list[tuple[str, str, int, date, float]]:

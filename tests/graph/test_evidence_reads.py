@@ -169,3 +169,27 @@ def test_neo4j_answers_from_met_relationships_and_without_them(neo4j_store_sessi
         assert_same(as_dict(store.events_of(everyone, as_of, EVIDENCE_HALF_LIFE_DAYS)), fast)
     finally:
         store.load(Dataset())
+
+
+@pytest.mark.parametrize("as_of, half_life", CASES)
+def test_tie_strengths_equal_the_ties_built_with_evidence(store: Store, as_of: date, half_life: float) -> None:
+    """The one-row-per-tie read (weighted in the store) gives the numbers the full ties give."""
+    from dataclasses import replace as dc_replace
+
+    from graph.analysis.config import Config
+    from graph.analysis.neighbourhood import tie_strengths, ties_of
+
+    data = _example()
+    store.load(data)
+    cfg = dc_replace(Config(), half_life_days=half_life)
+    reps = [p.id for p in data.people if p.role == "rep"]
+    for kinds in (None, ("customer", "prospect", "partner")):
+        full = ties_of(store, reps, as_of, cfg, other_kinds=kinds)
+        light = tie_strengths(store, reps, as_of, cfg, other_kinds=kinds)
+        assert full and light.keys() == full.keys()
+        for pair, t in full.items():
+            got = light[pair]
+            assert (got.a, got.b) == pair
+            assert got.strength == pytest.approx(t.strength, rel=1e-9, abs=1e-12)
+            assert got.personal == pytest.approx(t.personal, rel=1e-9, abs=1e-12)
+            assert got.business == pytest.approx(t.business, rel=1e-9, abs=1e-12)
