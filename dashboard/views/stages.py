@@ -7,6 +7,9 @@ import streamlit as st
 
 from dashboard import common
 
+#: Above this many accounts the chart names none of them (hover for names).
+MAX_LABELS = 60
+
 STAGE_COLOURS = {"outsider": "#9e9e9e", "friend": "#1f77b4", "supplier": "#ff7f0e", "partner": "#2ca02c"}
 
 
@@ -32,10 +35,13 @@ def render() -> None:
         color=alt.Color("stage:N", scale=alt.Scale(domain=list(STAGE_COLOURS), range=list(STAGE_COLOURS.values()))),
         tooltip=["account:N", "stage:N", alt.Tooltip("personal:Q", format=".2f"),
                  alt.Tooltip("institutional:Q", format=".2f"), "next step:N"])
-    labels = points.mark_text(align="left", dx=9, fontSize=11).encode(text="account:N")
+    # names next to the points while they stay readable; above that, the tooltips name them
+    labels = (points.mark_text(align="left", dx=9, fontSize=11).encode(text="account:N")
+              if len(data) <= MAX_LABELS else None)
     vline = alt.Chart(alt.Data(values=[{"x": cfg.institutional_stage}])).mark_rule(strokeDash=[4, 4]).encode(x="x:Q")
     hline = alt.Chart(alt.Data(values=[{"y": cfg.personal_stage}])).mark_rule(strokeDash=[4, 4]).encode(y="y:Q")
-    st.altair_chart((points + labels + vline + hline).properties(height=460), width="stretch")
+    layers = [points, labels, vline, hline] if labels is not None else [points, vline, hline]
+    st.altair_chart(alt.layer(*layers).properties(height=460), width="stretch")
     st.caption("Top right: partner (both hands). Top left: friend (rapport, no value yet). Bottom right: supplier "
                "(value, no rapport). Bottom left: outsider.")
     ids = [a["org_id"] for a in accounts]
