@@ -135,11 +135,12 @@ def risk(spec: str, rev: str, when: date) -> list[dict[str, Any]]:
 
 @st.cache_data(show_spinner="Placing every account…", max_entries=16)
 def stages(spec: str, rev: str, when: date) -> list[dict[str, Any]]:
-    """Every account's stage; the warm introductions are left to :func:`stage_detail`."""
+    """Every account's stage; the warm introductions and rep-contact pairs are left to :func:`stage_detail`."""
     from graph.analysis.stages import account_stages
 
     store = get_store(spec)
-    return consistent(store, lambda: [a.to_json() for a in account_stages(store, when, config(), introductions=())])
+    return consistent(store, lambda: [a.to_json() for a in account_stages(store, when, config(), introductions=(),
+                                                                          pairs=False)])
 
 
 @st.cache_data(show_spinner="Working out the next step…", max_entries=64)
@@ -148,7 +149,7 @@ def stage_detail(spec: str, rev: str, when: date, org_id: str) -> dict[str, Any]
     from graph.analysis.stages import account_stages
 
     store = get_store(spec)
-    found = consistent(store, lambda: account_stages(store, when, config(), introductions=[org_id]))
+    found = consistent(store, lambda: account_stages(store, when, config(), introductions=[org_id], only=[org_id]))
     return next(a.to_json() for a in found if a.org_id == org_id)
 
 

@@ -47,9 +47,8 @@ def render() -> None:
     ids = [a["org_id"] for a in accounts]
     names = {a["org_id"]: a["name"] for a in accounts}
     pick = st.selectbox("Account", ids, format_func=lambda o: f"{names[o]} ({o})", key="stage_pick")
-    chosen = next(a for a in accounts if a["org_id"] == pick)
-    if not chosen["next_step"]:  # a warm introduction to work out: only for the account shown
-        chosen = common.stage_detail(spec, rev, when, pick)
+    # the account shown, with its warm introduction and rep-contact pairs worked out
+    chosen = common.stage_detail(spec, rev, when, pick)
     st.markdown(f"**{common.md(chosen['name'])}** is a **{chosen['stage']}** account · personal {chosen['personal']:.2f} · "
                 f"institutional {chosen['institutional']:.2f} · weak hand: **{chosen['weak_hand'] or 'none'}**")
     st.info(f"Next step: {common.md(chosen['next_step'])}")

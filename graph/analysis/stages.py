@@ -102,7 +102,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -325,16 +325,29 @@ def account_ties(store: Store, accounts: Collection[Organisation], as_of: date, 
     ``(team_member_id, contact_id, tie)`` for every tie between them, sorted by ids.
     """
     team, contacts, kinds = _team_and_contacts(store, accounts)
-    found = ties_of(store, set(team), as_of, cfg, other_kinds=kinds) if kinds else {}
-    return team, contacts, _between(found, team, contacts)
+    return team, contacts, _between(_read_ties(ties_of, store, team, contacts, kinds, as_of, cfg), team, contacts)
+
+
+T = TypeVar("T")
 
 
 def account_strengths(store: Store, accounts: Collection[Organisation], as_of: date, cfg: Config,
                       ) -> tuple[dict[str, Person], dict[str, Person], list[tuple[str, str, TieStrength]]]:
     """:func:`account_ties` with the ties' numbers only (:func:`tie_strengths`: no evidence)."""
     team, contacts, kinds = _team_and_contacts(store, accounts)
-    found = tie_strengths(store, set(team), as_of, cfg, other_kinds=kinds) if kinds else {}
-    return team, contacts, _between(found, team, contacts)
+    return team, contacts, _between(_read_ties(tie_strengths, store, team, contacts, kinds, as_of, cfg), team,
+                                     contacts)
+
+
+def _read_ties(read: Callable[..., dict[tuple[str, str], T]], store: Store, team: dict[str, Person],
+               contacts: dict[str, Person], kinds: tuple[str, ...], as_of: date, cfg: Config,
+               ) -> dict[tuple[str, str], T]:
+    """The team-contact ties, read from the smaller side (a few accounts: from their people)."""
+    if not kinds:
+        return {}
+    if len(contacts) < len(team):
+        return read(store, set(contacts), as_of, cfg, other_kinds=("own",))
+    return read(store, set(team), as_of, cfg, other_kinds=kinds)
 
 
 def _team_and_contacts(store: Store, accounts: Collection[Organisation],
@@ -346,9 +359,6 @@ def _team_and_contacts(store: Store, accounts: Collection[Organisation],
     if not team or not contacts:
         return team, contacts, ()
     return team, contacts, tuple(sorted(set(ACCOUNT_KINDS) | {o.kind for o in accounts}))
-
-
-T = TypeVar("T")
 
 
 def _between(found: dict[tuple[str, str], T], team: dict[str, Person],
@@ -502,7 +512,8 @@ class _Draft:
 
 
 def account_stages(store: Store, as_of: date, cfg: Config, *,
-                   introductions: Collection[str] | None = None) -> list[AccountStage]:
+                   introductions: Collection[str] | None = None, pairs: bool = True,
+                   only: Collection[str] | None = None) -> list[AccountStage]:
     """The relationship stage of every account as of ``as_of``, ordered by org id.
 
     See the module docstring for the accounts, the scores, the stages and the
@@ -526,6 +537,10 @@ def account_stages(store: Store, as_of: date, cfg: Config, *,
         Work out the warm introductions of these accounts only (by org id; all when
         ``None``). A supplier or outsider account left out has an empty ``next_step``:
         a dashboard can show every account at once and one account's step on demand.
+    pairs : bool, default True
+        Also place every rep-contact pair (``AccountStage.pairs``); an overview can skip them.
+    only : collection of str, optional
+        Only these accounts (by org id): one account's drill-down reads only its people's ties.
 
     Returns
     -------
@@ -533,6 +548,8 @@ def account_stages(store: Store, as_of: date, cfg: Config, *,
         One per account, each with its rep-contact pairs.
     """
     accounts = account_organisations(store)
+    if only is not None:
+        accounts = [o for o in accounts if o.id in set(only)]
     if not accounts:
         return []
     team, contacts, ties = account_strengths(store, accounts, as_of, cfg)
@@ -599,11 +616,11 @@ def account_stages(store: Store, as_of: date, cfg: Config, *,
             intro, step = None, ""  # its introduction was not asked for
         else:
             intro, step = _next_step(d, f, names, team, as_of, cfg)
-        pairs = tuple(_pair_stage(member, contact, tie, d.deals, as_of, cfg)
-                      for member, contact, tie in ties_at.get(d.org.id, [])
-                      if team[member].role == "rep")
+        rep_pairs = tuple(_pair_stage(member, contact, tie, d.deals, as_of, cfg)
+                          for member, contact, tie in ties_at.get(d.org.id, [])
+                          if team[member].role == "rep") if pairs else ()
         out.append(AccountStage(d.org.id, d.org.name, d.org.kind, d.stage, d.personal, d.institutional, step,
-                                d.key, intro, d.won_weighted, d.deal, d.business_mass, d.business, pairs))
+                                d.key, intro, d.won_weighted, d.deal, d.business_mass, d.business, rep_pairs))
     return out
 
 

@@ -236,3 +236,21 @@ def test_both_stores_give_identical_stages_and_cooling(neo4j_store_session: Stor
         assert answers[0] == answers[1]
     finally:
         neo.load(Dataset())
+
+
+def test_one_account_alone_equals_its_place_among_all(store: Store) -> None:
+    """The dashboard's drill-down (``only=[org]``, ties read from the account's people) gives
+    the same account as the overview (ties read from the team); the overview may skip pairs
+    and introductions."""
+    data, _ = check_folder(EXAMPLES)
+    store.load(data)
+    cfg = Config()
+    every = {a.org_id: a.to_json() for a in account_stages(store, AS_OF, cfg)}
+    overview = {a.org_id: a for a in account_stages(store, AS_OF, cfg, introductions=(), pairs=False)}
+    assert every.keys() == overview.keys() and len(every) >= 4
+    for org, full in every.items():
+        (alone,) = account_stages(store, AS_OF, cfg, introductions=[org], only=[org])
+        assert alone.to_json() == full, org
+        light = overview[org].to_json()
+        assert light["pairs"] == [] and light["stage"] == full["stage"] and light["personal"] == full["personal"]
+        assert light["next_step"] in ("", full["next_step"])
