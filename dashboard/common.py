@@ -16,6 +16,7 @@ import networkx as nx
 import streamlit as st
 
 from graph.analysis.config import Config, load_config
+from graph.analysis.neighbourhood import RepReach
 from graph.errors import RelmapError
 from graph.model import Organisation, Person
 from graph.store import DEFAULT_STORE, Store, open_store
@@ -162,6 +163,14 @@ def whatif(spec: str, rev: str, when: date, rep: str) -> tuple[dict[str, Any], l
     return dep.to_json(), dep.plan_rows()
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def rep_reach(spec: str, rev: str, when: date) -> RepReach:
+    """Every rep's ties, read once per store revision and date and shared by every search
+    "from any rep" (:class:`graph.analysis.neighbourhood.RepReach`)."""
+    store = get_store(spec)
+    return RepReach.read(store, [p.id for p in store.people_at(("own",), role="rep")], when)
+
+
 @st.cache_data(show_spinner="Finding introductions…", max_entries=64)
 def paths(spec: str, rev: str, when: date, targets: tuple[str, ...], sources: tuple[str, ...], k: int,
           hops: int) -> list[dict[str, Any]]:
@@ -170,9 +179,12 @@ def paths(spec: str, rev: str, when: date, targets: tuple[str, ...], sources: tu
     store = get_store(spec)
 
     def read() -> list[dict[str, Any]]:
+        # keyed on the revision read here, inside the guard: never one load's reps with another's data
+        reach = None if sources else rep_reach(spec, store.revision() or "empty", when)
         found = []
         for t in targets:
-            found += rapport_paths(store, t, when, config(), sources=sources or None, k=k, max_hops=hops)
+            found += rapport_paths(store, t, when, config(), sources=sources or None, k=k, max_hops=hops,
+                                   reach=reach)
         found.sort(key=lambda p: (-p.strength, len(p.people), p.people))
         found = found[:k]
         names = {p.id: p.name for p in store.people({x for p in found for x in p.people})}
