@@ -86,13 +86,7 @@ def peak_rss_mb() -> float:
 def server_cpu() -> float:
     """CPU seconds used so far by the Neo4j server named in ``BENCH_SERVER_PID`` (0 without one)."""
     pid = os.environ.get("BENCH_SERVER_PID")
-    if not pid:
-        return 0.0
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return benchdata.process_cpu(int(pid) if pid else None)
 
 
 def current_rss_mb(field: str = "VmRSS") -> float:

@@ -74,16 +74,16 @@ def log(msg: str) -> None:
     print(f"[load {time.perf_counter() - _T0:7.1f}s] {msg}", file=sys.stderr, flush=True)
 
 
-def _shared() -> Any:
-    """bench/benchdata.py (the helpers the bench scripts share), imported from its file."""
-    spec = importlib.util.spec_from_file_location("benchdata", ROOT / "bench" / "benchdata.py")
+def bench_module(name: str) -> Any:
+    """One of the other bench scripts, imported from its file (bench/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
 
 
-_BENCHDATA = _shared()
+_BENCHDATA = bench_module("benchdata")  # the helpers the bench scripts share
 loadavg, machine_cpu, pct = _BENCHDATA.loadavg, _BENCHDATA.machine_cpu, _BENCHDATA.pct
 
 
@@ -92,15 +92,6 @@ def quiet_driver() -> None:
     import logging
 
     logging.getLogger("neo4j").setLevel(logging.ERROR)
-
-
-def bench_module(name: str) -> Any:
-    """One of the other bench scripts, imported from its file (bench/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def parse_mix(text: str) -> dict[str, float]:
