@@ -489,8 +489,8 @@ def stages(store: str, as_json: bool, as_of: Any, config_path: Path | None) -> N
     from graph.analysis.stages import account_stages
 
     s, when, cfg = _analysis(store, as_of, config_path)
-    with s:
-        found = consistent(s, lambda: account_stages(s, when, cfg))
+    with s, progress_bar() as bar:
+        found = consistent(s, lambda: account_stages(s, when, cfg, progress=bar))
     if as_json:
         emit_json({"as_of": when.isoformat(), "accounts": [a.to_json() for a in found]})
         return

@@ -115,7 +115,7 @@ from graph.analysis.paths import PathSearchTooLarge
 from graph.analysis.rapport import rapport_paths
 from graph.analysis.ties import Tie
 from graph.model import Account, Deal, Organisation, Person
-from graph.store.base import Store
+from graph.store.base import Progress, Store
 
 __all__ = [
     "BUSINESS_WEIGHT",
@@ -513,7 +513,7 @@ class _Draft:
 
 def account_stages(store: Store, as_of: date, cfg: Config, *,
                    introductions: Collection[str] | None = None, pairs: bool = True,
-                   only: Collection[str] | None = None) -> list[AccountStage]:
+                   only: Collection[str] | None = None, progress: Progress | None = None) -> list[AccountStage]:
     """The relationship stage of every account as of ``as_of``, ordered by org id.
 
     See the module docstring for the accounts, the scores, the stages and the
@@ -541,6 +541,8 @@ def account_stages(store: Store, as_of: date, cfg: Config, *,
         Also place every rep-contact pair (``AccountStage.pairs``); an overview can skip them.
     only : collection of str, optional
         Only these accounts (by org id): one account's drill-down reads only its people's ties.
+    progress : callable, optional
+        ``progress("introductions", done, total)`` as the warm introductions are worked out.
 
     Returns
     -------
@@ -603,8 +605,16 @@ def account_stages(store: Store, as_of: date, cfg: Config, *,
              and (introductions is None or d.org.id in introductions)}
     # the asks from every rep share one read of the reps' ties
     reach = RepReach.read(store, all_reps, as_of) if any(not d.reps for d in drafts if d.org.id in asked) else None
-    found = [_best_introduction(store, d.sources, None if d.reps else reach, d.key.id, as_of, cfg)
-             if d.key is not None and d.org.id in asked else None for d in drafts]
+    found: list[tuple[Introduction, Tie] | None] = []
+    done = 0
+    for d in drafts:
+        if d.key is None or d.org.id not in asked:
+            found.append(None)
+            continue
+        found.append(_best_introduction(store, d.sources, None if d.reps else reach, d.key.id, as_of, cfg))
+        done += 1
+        if progress:
+            progress("introductions", done, len(asked))
     on_paths = {p for f in found if f for p in f[0].people}
     names = {p.id: p for p in store.people(on_paths - set(team))} if on_paths - set(team) else {}
     names.update(team)

@@ -254,3 +254,12 @@ def test_one_account_alone_equals_its_place_among_all(store: Store) -> None:
         light = overview[org].to_json()
         assert light["pairs"] == [] and light["stage"] == full["stage"] and light["personal"] == full["personal"]
         assert light["next_step"] in ("", full["next_step"])
+
+
+def test_progress_counts_the_introductions(store: Store) -> None:
+    data, _ = check_folder(EXAMPLES)
+    store.load(data)
+    calls: list[tuple[str, int, int]] = []
+    found = account_stages(store, AS_OF, CFG, progress=lambda *a: calls.append(a))
+    asked = [a for a in found if a.stage in ("supplier", "outsider") and a.key_contact is not None]
+    assert asked and calls == [("introductions", n, len(asked)) for n in range(1, len(asked) + 1)]
