@@ -27,8 +27,10 @@ T = TypeVar("T")
 
 #: How long a reader waits for a load to finish before giving up (exit 3).
 WAIT_SECONDS = 600.0
-#: A load whose heartbeat is older than this has died part-way (its writer was killed).
-STALE_SECONDS = 60.0
+#: A load whose heartbeat is older than this has died part-way (its writer was killed). Generous:
+#: a live load beats every 5 s, but a beat can wait out the driver's 30 s of retries while the
+#: server is unreachable or busy, more than once in a row.
+STALE_SECONDS = 180.0
 
 
 def consistent(store: Any, read: Callable[[], T], *, wait: float = WAIT_SECONDS, poll: float = 0.2,

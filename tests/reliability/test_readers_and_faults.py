@@ -157,6 +157,12 @@ def test_ingest_and_reads_survive_lost_connections(neo4j_server: Any, datasets: 
         uri = f"bolt://127.0.0.1:{proxy.port}"
         proc = ingest_proc(new_dir, uri, batch=50)
         with open_store(uri, create=False) as reader:
+            # cut only once the ingest has connected and is writing: a server unreachable when the
+            # ingest starts is refused at once with exit 3, by design (the test above checks that)
+            deadline = time.monotonic() + 120
+            while reader.state().loading is None and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert proc.poll() is None, "the ingest ended before any fault was injected"
             for _ in range(3):
                 time.sleep(2.5)
                 if proc.poll() is not None:
