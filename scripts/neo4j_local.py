@@ -315,9 +315,12 @@ def _set_initial_password(java: str, lib: Path, home: Path, password: str) -> No
     env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
     cmd = [java, "-cp", f"{lib}/*", "-Dfile.encoding=UTF-8", ADMIN_CLASS,
            "dbms", "set-initial-password", password]
-    res = subprocess.run(cmd, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    if res.returncode != 0:
-        raise RuntimeError(f"set-initial-password failed:\n{res.stdout}{res.stderr}")
+    for attempt in range(3):  # the admin tool has failed once in a while on a busy machine: try again
+        res = subprocess.run(cmd, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        if res.returncode == 0:
+            return
+        time.sleep(1 + attempt)
+    raise RuntimeError(f"set-initial-password failed (3 attempts):\n{res.stdout}{res.stderr}")
 
 
 def attach(home: Path) -> Server | None:
