@@ -23,6 +23,23 @@ def _stderr(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+def ensure_derived(store_dir: Path, log: Callable[[str], None] = _stderr) -> dict[str, float] | None:
+    """Build the kept team ties of an embedded store loaded before relmap kept them
+    (``SQLiteStore.rebuild_derived``, what a load does); ``{"seconds": ...}`` when it had to."""
+    sys.path.insert(0, str(ROOT)) if str(ROOT) not in sys.path else None
+    from graph.store import SQLiteStore
+
+    with SQLiteStore(store_dir, create=False) as s:
+        if s.conn.execute("SELECT value FROM meta WHERE key = 'team_revision'").fetchone() == (s.revision(),):
+            return None
+        log(f"building the kept team ties {store_dir} lacks (rebuild_derived, as a load would) ...")
+        started = time.perf_counter()
+        s.rebuild_derived()
+        seconds = round(time.perf_counter() - started, 1)
+    log(f"rebuilt in {seconds}s")
+    return {"seconds": seconds, "loadavg_after": loadavg()}
+
+
 def ensure_data(out: Path, people: int, seed: int, as_of: str, log: Callable[[str], None] = _stderr) -> Path:
     """Generate (or reuse) ``relmap generate`` input files for these parameters under ``out``.
 

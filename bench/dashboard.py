@@ -122,15 +122,20 @@ def _people_in(store: Path) -> int | None:
         return None
 
 
-def ensure_data(out: Path, people: int, seed: int, as_of: str) -> Path:
-    """Generated input files, shared with the other benchmarks (bench/benchdata.py)."""
+def _benchdata() -> Any:
+    """bench/benchdata.py (bench/ is kept off the import path)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("benchdata", ROOT / "bench" / "benchdata.py")
     assert spec is not None and spec.loader is not None
     benchdata = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(benchdata)
-    return benchdata.ensure_data(out, people, seed, as_of, log=log)
+    return benchdata
+
+
+def ensure_data(out: Path, people: int, seed: int, as_of: str) -> Path:
+    """Generated input files, shared with the other benchmarks (bench/benchdata.py)."""
+    return _benchdata().ensure_data(out, people, seed, as_of, log=log)
 
 
 def generated_store(out: Path, work: Path, people: int, seed: int, as_of: str) -> tuple[Path, str]:
@@ -139,6 +144,7 @@ def generated_store(out: Path, work: Path, people: int, seed: int, as_of: str) -
     marker = store / ".bench-dashboard"
     if marker.exists() and _people_in(store) == people:
         log(f"reusing the store {store}")
+        _benchdata().ensure_derived(store, log=log)
         return store, json.loads(marker.read_text())["source"]
     shutil.rmtree(store, ignore_errors=True)
     store.mkdir(parents=True)

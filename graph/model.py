@@ -44,12 +44,26 @@ __all__ = [
     "Dataset",
     "EventAggregate",
     "EVIDENCE_HALF_LIFE_DAYS",
+    "PERSONAL_TYPE_WEIGHTS",
+    "BUSINESS_TYPE_WEIGHTS",
+    "DEFAULT_TYPE_WEIGHT",
     "default_nature",
 ]
 
 #: The half-life (days) of the interaction evidence stores keep ready at every load: the
 #: default of :class:`graph.analysis.config.Config`. Another half-life is computed live.
 EVIDENCE_HALF_LIFE_DAYS = 180.0
+
+#: The weight of one interaction of each type: the defaults of
+#: :class:`graph.analysis.config.Config` (``personal_types``, ``business_types``), which
+#: are also the weights a load keeps the team's ties with when it is given none.
+PERSONAL_TYPE_WEIGHTS = {"tennis": 1.0, "go": 1.0, "golf": 1.0, "sport": 0.9, "dinner": 1.0, "festival": 0.8,
+                         "party": 0.7, "game": 0.7, "lunch": 0.6, "gift": 0.5, "personal_call": 0.5}
+BUSINESS_TYPE_WEIGHTS = {"contract": 0.8, "negotiation": 0.7, "meeting": 0.6, "visit": 0.6, "demo": 0.5,
+                         "proposal": 0.5, "training": 0.4, "call": 0.3, "support": 0.3, "conference": 0.2,
+                         "email": 0.15}
+#: The weight of an interaction type listed in neither table, by nature.
+DEFAULT_TYPE_WEIGHT = {"personal": 0.6, "business": 0.3}
 
 ORG_KINDS = ("own", "customer", "prospect", "partner", "other")
 ROLES = ("rep", "manager", "decision_maker", "influencer", "user", "other")

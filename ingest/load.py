@@ -19,6 +19,7 @@ from typing import Any
 from graph.errors import InputError
 from graph.model import Dataset
 from graph.store.base import Progress, Store
+from graph.store.evidence import Weights
 from ingest.rejects import write_rejects
 from ingest.validate import validate_folder
 
@@ -66,7 +67,7 @@ def check_folder(folder: Path, *, rejects: Path | None = None, dry_run: bool = F
 
 
 def ingest_folder(folder: Path, store: Store, *, rejects: Path | None = None,
-                  progress: Progress | None = None) -> IngestReport:
+                  progress: Progress | None = None, weights: Weights | None = None) -> IngestReport:
     """Validate ``folder``, then make ``store`` hold exactly its rows.
 
     Parameters
@@ -80,6 +81,9 @@ def ingest_folder(folder: Path, store: Store, *, rejects: Path | None = None,
         Without it, any invalid row stops the ingest before anything is written.
     progress : callable, optional
         ``progress(stage, done, total)`` while reading and writing.
+    weights : Weights, optional
+        The type weights the store keeps the team's ties with (default: the
+        configuration's defaults); see :meth:`graph.store.base.Store.load`.
 
     Raises
     ------
@@ -87,5 +91,5 @@ def ingest_folder(folder: Path, store: Store, *, rejects: Path | None = None,
         With every problem found; nothing has been written.
     """
     data, report = check_folder(folder, rejects=rejects, progress=progress)
-    store.load(data, progress=progress)
+    store.load(data, progress=progress, weights=weights)
     return report

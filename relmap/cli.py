@@ -30,6 +30,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "demo"
 
 
+def config_option(func: F) -> F:
+    """``--config FILE`` (env ``RELMAP_CONFIG``): the TOML file overriding weights and thresholds."""
+    return click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+                        envvar="RELMAP_CONFIG", default=None, metavar="FILE",
+                        help="A TOML file overriding weights and thresholds. Env: RELMAP_CONFIG.")(func)
+
+
+def _load_weights(config_path: Path | None) -> Any:
+    """The type weights a load keeps the team's ties with: the configuration's."""
+    from graph.analysis.config import load_config
+
+    return load_config(config_path).weights()
+
+
 def store_options(func: F) -> F:
     """The options every command shares: ``--store`` and ``--json``."""
     func = click.option("--json", "as_json", is_flag=True,
@@ -109,25 +123,29 @@ def cli() -> None:
               help="Load the valid rows; write the rejected ones, with their reasons, to REJECTS.csv.")
 @click.option("--batch-size", type=click.IntRange(1, 1_000_000), default=None,
               help="Rows per write batch (default: 50000 embedded, 10000 Neo4j).")
+@config_option
 @store_options
 @handle_errors
-def ingest(folder: Path, dry_run: bool, rejects: Path | None, batch_size: int | None, store: str,
-           as_json: bool) -> None:
+def ingest(folder: Path, dry_run: bool, rejects: Path | None, batch_size: int | None, config_path: Path | None,
+           store: str, as_json: bool) -> None:
     """Validate the CSV files in FOLDER and load them into the store.
 
     Every problem is reported as file:line: message, in one pass; with any
     problem nothing is written (exit 2), unless --skip-invalid is given. The
     store ends up holding exactly the folder's rows, so re-running converges.
+    The store keeps its team's ties ready with the type weights of --config; analyses
+    run with other weights compute them live (the same answers, slower).
     """
     from ingest import check_folder
 
+    weights = _load_weights(config_path)
     started = time.perf_counter()
     options: dict[str, Any] = {"batch_size": batch_size} if batch_size else {}
     with progress_bar() as progress:
         data, report = check_folder(folder, rejects=rejects, dry_run=dry_run, progress=progress)
         if not dry_run:
             with open_store(store, **options) as target:
-                target.load(data, progress=progress)
+                target.load(data, progress=progress, weights=weights)
     for w in report.warnings:
         stderr.print(f"warning: {w}", markup=False, emoji=False)
     seconds = time.perf_counter() - started
@@ -232,9 +250,11 @@ def generate(out: Path, people: int, seed: int, as_of: Any, as_json: bool) -> No
 @click.option("--no-dashboard", is_flag=True, help="Only load and summarise; do not start the dashboard.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="The dashboard's port.")
 @click.option("--address", default="127.0.0.1", show_default=True, help="The dashboard's address.")
+@config_option
 @store_options
 @handle_errors
-def demo(data: Path, no_dashboard: bool, port: int, address: str, store: str, as_json: bool) -> None:
+def demo(data: Path, no_dashboard: bool, port: int, address: str, config_path: Path | None, store: str,
+         as_json: bool) -> None:
     """Load the example story into the store, print what it holds, then serve the dashboard.
 
     With --json or --no-dashboard it stops after the summary.
@@ -246,7 +266,7 @@ def demo(data: Path, no_dashboard: bool, port: int, address: str, store: str, as
                          "(pip install -e .), or pass --data DIR")
     with open_store(store) as s:
         with progress_bar() as progress:
-            report = ingest_folder(data, s, progress=progress)
+            report = ingest_folder(data, s, progress=progress, weights=_load_weights(config_path))
         counts = s.counts()
     if as_json:
         emit_json(report.to_json() | {"store": store, "counts": counts})
@@ -305,9 +325,7 @@ def dashboard(port: int, address: str, store: str, as_json: bool) -> None:
 
 def analysis_options(func: F) -> F:
     """The options every analysis command shares: ``--as-of`` and ``--config``, plus the store ones."""
-    func = click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-                        envvar="RELMAP_CONFIG", default=None, metavar="FILE",
-                        help="A TOML file overriding weights and thresholds. Env: RELMAP_CONFIG.")(func)
+    func = config_option(func)
     func = click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
                         metavar="DATE", help="Analyse as of this date (YYYY-MM-DD; default today): evidence "
                                              "after it is ignored, recency is measured from it.")(func)

@@ -46,7 +46,7 @@ def render() -> None:
     st.success("Valid: " + ", ".join(f"{n:,} {k}" for k, n in report.ingested.items()))
     if st.button("Load into the store (replaces the graph)", type="primary", key="data_load"):
         try:
-            store.load(data)
+            store.load(data, weights=common.config().weights())
         except RelmapError as exc:
             st.error(common.md(exc))
             return

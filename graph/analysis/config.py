@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from graph.errors import UsageError
-from graph.model import EVIDENCE_HALF_LIFE_DAYS
+from graph.model import BUSINESS_TYPE_WEIGHTS, DEFAULT_TYPE_WEIGHT, EVIDENCE_HALF_LIFE_DAYS, PERSONAL_TYPE_WEIGHTS
+from graph.store.evidence import TieFormula, weights_of
 
 __all__ = ["Config", "load_config"]
 
@@ -83,14 +84,10 @@ class Config:
     half_life_days: float = EVIDENCE_HALF_LIFE_DAYS
     friendship: Mapping[str, float] = field(default_factory=lambda: _d(
         family=0.7, friend=0.55, club=0.45, alumni=0.35, former_colleague=0.35, other=0.25))
-    personal_types: Mapping[str, float] = field(default_factory=lambda: _d(
-        tennis=1.0, go=1.0, golf=1.0, sport=0.9, dinner=1.0, festival=0.8, party=0.7, game=0.7,
-        lunch=0.6, gift=0.5, personal_call=0.5))
-    business_types: Mapping[str, float] = field(default_factory=lambda: _d(
-        contract=0.8, negotiation=0.7, meeting=0.6, visit=0.6, demo=0.5, proposal=0.5, training=0.4,
-        call=0.3, support=0.3, conference=0.2, email=0.15))
-    default_personal: float = 0.6
-    default_business: float = 0.3
+    personal_types: Mapping[str, float] = field(default_factory=lambda: dict(PERSONAL_TYPE_WEIGHTS))
+    business_types: Mapping[str, float] = field(default_factory=lambda: dict(BUSINESS_TYPE_WEIGHTS))
+    default_personal: float = DEFAULT_TYPE_WEIGHT["personal"]
+    default_business: float = DEFAULT_TYPE_WEIGHT["business"]
     personal_saturation: float = 3.0
     business_saturation: float = 4.0
     business_share: float = 0.8
@@ -117,10 +114,14 @@ class Config:
     def weights(self) -> dict[tuple[str, str], float]:
         """Every type weight by ``(type, nature)``, and each nature's default under ``("*", nature)``
         (the form :meth:`graph.store.base.Store.weighted_evidence` takes)."""
-        out = {(t, "personal"): w for t, w in self.personal_types.items()}
-        out.update({(t, "business"): w for t, w in self.business_types.items()})
-        out[("*", "personal")], out[("*", "business")] = self.default_personal, self.default_business
-        return out
+        return weights_of(self.personal_types, self.business_types, self.default_personal, self.default_business)
+
+    def formula(self) -> TieFormula:
+        """The tie-strength parameters, for stores that compute strengths themselves
+        (:meth:`graph.store.base.Store.team_ties`)."""
+        return TieFormula(self.half_life_days, self.weights(), dict(self.friendship),
+                          self.friendship.get("other", 0.25), self.personal_saturation, self.business_saturation,
+                          self.business_share, self.shared_friend_bonus, self.shared_friend_saturation)
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], source: str = "configuration") -> "Config":

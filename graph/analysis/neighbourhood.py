@@ -94,9 +94,15 @@ def tie_strengths(store: Store, people: Collection[str], as_of: date, cfg: Confi
     the evidence: one row per tie from the store (:meth:`Store.weighted_evidence`) instead of
     one per interaction type, and no :class:`Tie` objects. For analyses over many ties
     (every rep's ties to every account contact) that only need the numbers.
+
+    Where the store keeps the team's ties ready (:meth:`Store.team_ties`: ties with a team
+    end, for the configuration's type weights), the store computes the strengths itself.
     """
     if not people:
         return {}
+    kept = store.team_ties(people, as_of, cfg.formula(), other_kinds)
+    if kept is not None:
+        return {(a, b) if a < b else (b, a): TieStrength(min(a, b), max(a, b), s, p, q) for a, b, s, p, q in kept}
     weighted = {(a, b) if a < b else (b, a): (p, q) for a, b, p, q in
                 store.weighted_evidence(people, as_of, cfg.half_life_days, cfg.weights(), other_kinds)}
     declared = {(f.person_a, f.person_b): f.kind for f in _friendships_of(store, people, as_of, other_kinds)}

@@ -94,13 +94,53 @@ def _level(top_share: float, bus_factor: int, cfg: Config) -> str:
 def account_risk(store: Store, as_of: date, cfg: Config) -> list[AccountRisk]:
     """The single-rep dependency risk of every account, highest risk first.
 
-    Reads the reps' ties to account contacts as aggregates from the store (one
-    grouped query over their interactions, one over their friendships), never
-    the whole graph.
+    The store sums the reps' ties per account and rep itself where it keeps the
+    team's ties ready (:meth:`Store.account_shares`: SQL over ``team_ties`` on the
+    embedded store); otherwise the reps' ties are read one row per tie
+    (:func:`~graph.analysis.neighbourhood.tie_strengths`) and summed here. Never
+    the whole graph; both give the same result.
     """
     reps = {p.id: p for p in store.people_at(("own",), role="rep")}
     orgs = accounts_of(store)
     values = account_values(store, as_of, cfg, orgs)
+    summed = store.account_shares(as_of, cfg.formula(), cfg.role_weights, cfg.strong_tie, ACCOUNT_KINDS)
+    weighted, strong, tied = _sums(store, reps, orgs, as_of, cfg) if summed is None else _from_store(summed, orgs)
+    assigned: dict[str, list[str]] = defaultdict(list)
+    for a in sorted(store.accounts(), key=lambda a: (a.role != "owner", a.rep_id)):
+        assigned[a.org_id].append(a.rep_id)
+    out = []
+    for oid, org in orgs.items():
+        total = sum(weighted[oid].values())
+        shares = sorted(((rep, w / total) for rep, w in weighted[oid].items()), key=lambda x: (-x[1], x[0])) \
+            if total > 0 else []
+        bus = sum(1 for n in strong[oid].values() if n > 0)
+        top_rep, top_share = (shares[0] if shares else (None, 0.0))
+        out.append(AccountRisk(
+            oid, org.name, values.get(oid, 0.0),
+            [RepShare(r, reps[r].name, s, strong[oid].get(r, 0)) for r, s in shares],
+            top_rep, top_share, bus, _level(top_share, bus, cfg) if shares else "low",
+            assigned.get(oid, []), tied.get(oid, 0)))
+    out.sort(key=lambda a: (LEVELS.index(a.level), -round(a.value_at_risk, 6), a.org_id))
+    return out
+
+
+_Sums = tuple[dict[str, dict[str, float]], dict[str, dict[str, int]], dict[str, int]]
+
+
+def _from_store(summed: tuple[list[tuple[str, str, float, int]], dict[str, int]], orgs: dict[str, Any]) -> _Sums:
+    """Per account and rep, the weighted strength and strong ties the store summed."""
+    weighted: dict[str, dict[str, float]] = defaultdict(dict)
+    strong: dict[str, dict[str, int]] = defaultdict(dict)
+    rows, tied = summed
+    for oid, rep, w, n in rows:
+        if oid in orgs:
+            weighted[oid][rep] = w
+            strong[oid][rep] = n
+    return weighted, strong, tied
+
+
+def _sums(store: Store, reps: dict[str, Any], orgs: dict[str, Any], as_of: date, cfg: Config) -> _Sums:
+    """:func:`_from_store`'s sums, from the reps' ties (when the store keeps none ready)."""
     ties = tie_strengths(store, set(reps), as_of, cfg, other_kinds=ACCOUNT_KINDS) if reps else {}
     contacts = {t.other(r): None for t in ties.values() for r in (t.a, t.b) if r in reps}
     people = {p.id: p for p in store.people(set(contacts))} if contacts else {}
@@ -116,23 +156,7 @@ def account_risk(store: Store, as_of: date, cfg: Config) -> list[AccountRisk]:
         tied[contact.org_id].add(contact.id)
         if t.strength >= cfg.strong_tie:
             strong[contact.org_id][rep] += 1
-    assigned: dict[str, list[str]] = defaultdict(list)
-    for a in sorted(store.accounts(), key=lambda a: (a.role != "owner", a.rep_id)):
-        assigned[a.org_id].append(a.rep_id)
-    out = []
-    for oid, org in orgs.items():
-        total = sum(weighted[oid].values())
-        shares = sorted(((rep, w / total) for rep, w in weighted[oid].items()), key=lambda x: (-x[1], x[0])) \
-            if total > 0 else []
-        bus = sum(1 for n in strong[oid].values() if n > 0)
-        top_rep, top_share = (shares[0] if shares else (None, 0.0))
-        out.append(AccountRisk(
-            oid, org.name, values.get(oid, 0.0),
-            [RepShare(r, reps[r].name, s, strong[oid].get(r, 0)) for r, s in shares],
-            top_rep, top_share, bus, _level(top_share, bus, cfg) if shares else "low",
-            assigned.get(oid, []), len(tied[oid])))
-    out.sort(key=lambda a: (LEVELS.index(a.level), -round(a.value_at_risk, 6), a.org_id))
-    return out
+    return weighted, strong, {oid: len(contacts) for oid, contacts in tied.items()}
 
 
 @dataclass(frozen=True)

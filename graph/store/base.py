@@ -14,14 +14,14 @@ Every store is a context manager; leaving the block closes it::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
 
 from graph.model import Account, Dataset, Deal, EventAggregate, Friendship, Organisation, Person
-from graph.store.evidence import Weights
+from graph.store.evidence import TieFormula, Weights
 
 __all__ = ["Store", "Progress", "QueryResult", "StoreState"]
 
@@ -63,8 +63,12 @@ class Store(Protocol):
 
     location: str
 
-    def load(self, data: Dataset, *, progress: Progress | None = None) -> None:
-        """Make the store hold exactly ``data``; re-running converges to the same state."""
+    def load(self, data: Dataset, *, progress: Progress | None = None, weights: Weights | None = None) -> None:
+        """Make the store hold exactly ``data``; re-running converges to the same state.
+
+        The store may keep derived data ready with the load (pair evidence, and the team's ties
+        with the type ``weights``, default :data:`graph.store.evidence.DEFAULT_WEIGHTS`); it
+        is rebuilt by every load and used only where it gives the same answers."""
         ...
 
     def counts(self) -> dict[str, int]:
@@ -146,6 +150,32 @@ class Store(Protocol):
         """``(person, other, personal, business)``: what :meth:`events_of` returns, summed per
         (person, other) with the type ``weights`` (:data:`graph.store.evidence.Weights`), so an
         analysis of many ties reads one row per tie instead of one per interaction type."""
+        ...
+
+    def team_ties(self, people: Collection[str], as_of: date, formula: TieFormula,
+                  other_kinds: Collection[str] | None = None) -> list[tuple[str, str, float, float, float]] | None:
+        """``(person, other, strength, personal, business)`` for every tie touching ``people``
+        whose other end works at an organisation of ``other_kinds`` (any kind when ``None``),
+        computed inside the store with ``formula``, or ``None`` when the ties the store keeps
+        cannot answer exactly (the caller then builds them from :meth:`weighted_evidence`).
+
+        A store keeps the ties with a team end (anyone at an ``own`` organisation), so it can
+        answer when every one of ``people`` is on the team, or when ``other_kinds`` is
+        ``("own",)``; and only as :func:`graph.store.evidence.team_factor` allows."""
+        ...
+
+    def account_shares(self, as_of: date, formula: TieFormula, role_weights: Mapping[str, float],
+                       strong_tie: float, kinds: Collection[str]
+                       ) -> tuple[list[tuple[str, str, float, int]], dict[str, int]] | None:
+        """The risk aggregates, summed inside the store over the reps' ties (:meth:`team_ties` of
+        everyone with role ``rep`` on the team) to people at organisations of ``kinds``:
+
+        - ``(org_id, rep_id, weighted, strong)``: the sum over the rep's contacts there of
+          ``role_weights[contact role] (default 1.0) * strength``, and how many of those ties
+          are at least ``strong_tie``;
+        - ``{org_id: contacts}``: how many of the organisation's people any rep has a tie to.
+
+        ``None`` when :meth:`team_ties` could not answer."""
         ...
 
     def org_activity(self, as_of: date, half_life_days: float) -> list[tuple[str, str, int, date, float]]:

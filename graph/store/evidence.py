@@ -18,11 +18,15 @@ True
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
-__all__ = ["fade_factor", "Weights", "weigh"]
+from graph.model import BUSINESS_TYPE_WEIGHTS, DEFAULT_TYPE_WEIGHT, EVIDENCE_HALF_LIFE_DAYS, PERSONAL_TYPE_WEIGHTS
+
+__all__ = ["fade_factor", "Weights", "weigh", "weights_of", "weights_key", "DEFAULT_WEIGHTS", "TieFormula",
+           "team_factor"]
 
 
 def fade_factor(ref: date | None, stored_half_life: float, as_of: date, half_life: float | None) -> float | None:
@@ -43,6 +47,80 @@ def fade_factor(ref: date | None, stored_half_life: float, as_of: date, half_lif
 #: Type weights for :meth:`Store.weighted_evidence`: ``{(type, nature): weight}``, plus the
 #: default weight of each nature under the keys ``("*", "personal")`` and ``("*", "business")``.
 Weights = Mapping[tuple[str, str], float]
+
+
+def weights_of(personal_types: Mapping[str, float], business_types: Mapping[str, float],
+               default_personal: float, default_business: float) -> dict[tuple[str, str], float]:
+    """The :data:`Weights` of two type tables and the two natures' defaults.
+
+    >>> weights_of({"tennis": 1.0}, {}, 0.6, 0.3)
+    {('tennis', 'personal'): 1.0, ('*', 'personal'): 0.6, ('*', 'business'): 0.3}
+    """
+    out = {(t, "personal"): float(w) for t, w in personal_types.items()}
+    out.update({(t, "business"): float(w) for t, w in business_types.items()})
+    out[("*", "personal")], out[("*", "business")] = float(default_personal), float(default_business)
+    return out
+
+
+#: The weights a load keeps the team's ties with when it is given none (the configuration's defaults).
+DEFAULT_WEIGHTS: Weights = weights_of(PERSONAL_TYPE_WEIGHTS, BUSINESS_TYPE_WEIGHTS, DEFAULT_TYPE_WEIGHT["personal"],
+                                      DEFAULT_TYPE_WEIGHT["business"])
+
+
+def weights_key(weights: Weights) -> str:
+    """A canonical text of ``weights``: equal weights give equal keys (stored with the team ties).
+
+    >>> weights_key({("b", "business"): 0.5, ("a", "personal"): 1})
+    '[["a", "personal", 1.0], ["b", "business", 0.5]]'
+    """
+    return json.dumps(sorted([t, n, float(w)] for (t, n), w in weights.items()))
+
+
+class TieFormula(NamedTuple):
+    """The parameters of the tie-strength formula (:mod:`graph.analysis.ties`), for a store that
+    computes strengths itself. :meth:`graph.analysis.config.Config.formula` makes one."""
+
+    half_life_days: float
+    weights: Weights
+    friendship: Mapping[str, float]
+    friendship_other: float
+    personal_saturation: float
+    business_saturation: float
+    business_share: float
+    shared_friend_bonus: float
+    shared_friend_saturation: float
+
+
+def team_factor(meta: Mapping[str, str], as_of: date, formula: TieFormula) -> float | None:
+    """The fade factor for a store's kept team ties (see :meth:`graph.store.base.Store.team_ties`),
+    or ``None`` when they cannot answer exactly: kept by another load (or none), with other
+    type weights, another half-life, or ``as_of`` before the newest interaction or the
+    newest dated friendship.
+
+    ``meta`` holds the store's ``revision``, ``team_revision``, ``team_weights`` (see
+    :func:`weights_key`), ``evidence_ref``, ``evidence_half_life`` and ``friend_ref``
+    (ISO dates, or empty).
+
+    >>> meta = {"revision": "r1", "team_revision": "r1", "team_weights": weights_key(DEFAULT_WEIGHTS),
+    ...         "evidence_ref": "2026-11-20", "evidence_half_life": "180.0", "friend_ref": "2026-01-01"}
+    >>> f = TieFormula(180.0, DEFAULT_WEIGHTS, {}, 0.25, 3.0, 4.0, 0.8, 0.3, 2.0)
+    >>> team_factor(meta, date(2026, 11, 20), f)
+    1.0
+    >>> team_factor(meta | {"team_revision": "r0"}, date(2026, 11, 20), f) is None  # kept by an older load
+    True
+    >>> team_factor(meta, date(2026, 11, 20), f._replace(weights={("*", "personal"): 1.0})) is None
+    True
+    """
+    if not meta.get("revision") or meta.get("team_revision") != meta["revision"]:
+        return None
+    if meta.get("team_weights") != weights_key(formula.weights):
+        return None
+    friend_ref = meta.get("friend_ref")
+    if friend_ref and as_of < date.fromisoformat(friend_ref):
+        return None
+    ref = meta.get("evidence_ref")
+    return fade_factor(date.fromisoformat(ref) if ref else None,
+                       float(meta.get("evidence_half_life") or EVIDENCE_HALF_LIFE_DAYS), as_of, formula.half_life_days)
 
 
 def weigh(events: Iterable[Any], weights: Weights) -> list[tuple[str, str, float, float]]:

@@ -16,7 +16,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date
 from itertools import islice
 from types import TracebackType
@@ -31,7 +31,7 @@ from graph.model import (EVIDENCE_HALF_LIFE_DAYS, Account, Dataset, Deal, EventA
                          Organisation, Person)
 from graph.store import cypher as q
 from graph.store.base import Progress, QueryResult, StoreState
-from graph.store.evidence import Weights, fade_factor, weigh
+from graph.store.evidence import TieFormula, Weights, fade_factor, weigh
 
 __all__ = ["Neo4jStore", "to_json"]
 
@@ -219,8 +219,9 @@ class Neo4jStore:
         self._schema_ready = True
 
     # -- Store interface -----------------------------------------------------------
-    def load(self, data: Dataset, *, progress: Progress | None = None) -> None:
-        """Make the database hold exactly ``data`` (see the module docstring)."""
+    def load(self, data: Dataset, *, progress: Progress | None = None, weights: Weights | None = None) -> None:
+        """Make the database hold exactly ``data`` (see the module docstring). ``weights`` is
+        accepted for the interface; this store keeps no team ties (see :meth:`team_ties`)."""
         self.ensure_schema()
         run = uuid.uuid4().hex
         self._write(q.LOADING_SET, run=run)
@@ -395,6 +396,17 @@ class Neo4jStore:
                           weights={f"{n}|{t}": w for (t, n), w in weights.items() if t != "*"},
                           dp=weights[("*", "personal")], db=weights[("*", "business")])
         return [(x["person"], x["other"], x["p"], x["b"]) for x in rows]
+
+    def team_ties(self, people: Collection[str], as_of: date, formula: TieFormula,
+                  other_kinds: Collection[str] | None = None) -> list[tuple[str, str, float, float, float]] | None:
+        """``None``: this store keeps no team ties; callers read :meth:`weighted_evidence`."""
+        return None
+
+    def account_shares(self, as_of: date, formula: TieFormula, role_weights: Mapping[str, float],
+                       strong_tie: float, kinds: Collection[str]
+                       ) -> tuple[list[tuple[str, str, float, int]], dict[str, int]] | None:
+        """``None``: this store keeps no team ties; risk sums the ties in Python."""
+        return None
 
     def org_activity(self, as_of: date, half_life_days: float) -> list[tuple[str, str, int, date, float]]:
         """Per organisation and nature: ``(org_id, nature, count, last, mass)`` of interactions about it."""

@@ -6,10 +6,11 @@ Values always travel as ``?`` parameters; nothing here is built from user input.
 from __future__ import annotations
 
 __all__ = ["SCHEMA_VERSION", "SCHEMA", "INDEXES", "INSERT", "COLUMNS", "SELECT_ALL", "COUNT", "CLEAR", "META_SET",
-           "META_GET", "EVIDENCE_BUILD", "EVIDENCE_INDEX"]
+           "META_GET", "EVIDENCE_BUILD", "EVIDENCE_INDEX", "TEAM_BUILD", "TEAM_INDEXES", "TEAM_TIES_OF_MEMBERS",
+           "TEAM_TIES_OF_OTHERS", "ACCOUNT_SHARES", "ACCOUNT_TIED"]
 
-#: Bumped whenever :data:`SCHEMA` changes shape (2: the ``pair_evidence`` table).
-SCHEMA_VERSION = 2
+#: Bumped whenever :data:`SCHEMA` changes shape (2: the ``pair_evidence`` table; 3: ``team_ties``).
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -83,6 +84,23 @@ CREATE TABLE IF NOT EXISTS pair_evidence (
     mass   REAL NOT NULL,
     PRIMARY KEY (a, b, type, nature)
 ) WITHOUT ROWID;
+-- derived at every load (see TEAM_BUILD): every tie with a team end (member, at an 'own'
+-- organisation), once per team end, with what its strength needs: the other end's
+-- organisation, its kind and the other's role; the type-weighted personal and business
+-- masses (p, b: as of evidence_ref, with the weights of the meta key team_weights); the
+-- declared friendship's kind; the number of common friends (all friendships)
+CREATE TABLE IF NOT EXISTS team_ties (
+    org_id   TEXT NOT NULL,
+    member   TEXT NOT NULL,
+    other    TEXT NOT NULL,
+    org_kind TEXT NOT NULL,
+    role     TEXT NOT NULL,
+    p        REAL NOT NULL,
+    b        REAL NOT NULL,
+    kind     TEXT,
+    shared   INTEGER NOT NULL,
+    PRIMARY KEY (org_id, member, other)
+) WITHOUT ROWID;
 """
 
 #: Secondary indexes: dropped before a bulk load and built again after it (faster than
@@ -128,7 +146,7 @@ COUNT = {table: f"SELECT count(*) FROM {table}" for table in COLUMNS}
 
 #: Empties every data table (children first), leaving the schema.
 CLEAR = [f"DELETE FROM {table}" for table in
-         ("pair_evidence", "participants", "interactions", "friendships", "accounts", "deals", "people", "organisations")]
+         ("team_ties", "pair_evidence", "participants", "interactions", "friendships", "accounts", "deals", "people", "organisations")]
 
 META_SET = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 META_GET = "SELECT value FROM meta WHERE key = ?"
@@ -157,6 +175,113 @@ META_EVIDENCE = """
 """
 
 EVIDENCE_INDEX = "CREATE INDEX IF NOT EXISTS pair_evidence_b ON pair_evidence(b, a)"
+
+# -- the team's ties, kept ready -----------------------------------------------------
+#: The newest dated friendship: the kept friendship kinds and common-friend counts hold
+#: from that date on.
+FRIEND_REF = "SELECT max(since) FROM friendships"
+
+#: Fills ``team_ties`` (after ``pair_evidence``). :weights is a JSON array of
+#: ``[type, nature, weight]`` with each nature's default under type ``*``.
+TEAM_BUILD = """
+    INSERT INTO team_ties (org_id, member, other, org_kind, role, p, b, kind, shared)
+    WITH team(id) AS (SELECT p.id FROM people p JOIN organisations o ON o.id = p.org_id WHERE o.kind = 'own'),
+    w(type, nature, w) AS (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(:weights)),
+    wd(nature, w) AS (SELECT nature, w FROM w WHERE type = '*'),
+    ev(member, other, p, b) AS (
+        SELECT e.member, e.other,
+               sum(CASE WHEN e.nature = 'personal' THEN coalesce(w.w, wd.w) * e.mass ELSE 0.0 END),
+               sum(CASE WHEN e.nature = 'business' THEN coalesce(w.w, wd.w) * e.mass ELSE 0.0 END)
+        FROM (SELECT t.id AS member, pe.b AS other, pe.type, pe.nature, pe.mass
+              FROM team t JOIN pair_evidence pe ON pe.a = t.id
+              UNION ALL
+              SELECT t.id, pe.a, pe.type, pe.nature, pe.mass FROM team t JOIN pair_evidence pe ON pe.b = t.id) e
+        LEFT JOIN w ON w.type = e.type AND w.nature = e.nature
+        JOIN wd ON wd.nature = e.nature
+        GROUP BY e.member, e.other),
+    fr(member, other, kind) AS (
+        SELECT t.id, f.person_b, f.kind FROM team t JOIN friendships f ON f.person_a = t.id
+        UNION ALL
+        SELECT t.id, f.person_a, f.kind FROM team t JOIN friendships f ON f.person_b = t.id),
+    adj(x, y) AS (SELECT person_a, person_b FROM friendships UNION ALL SELECT person_b, person_a FROM friendships),
+    two(member, other, n) AS (
+        SELECT f.member, a.y, count(*) FROM fr f JOIN adj a ON a.x = f.other
+        WHERE a.y <> f.member GROUP BY f.member, a.y),
+    pairs(member, other) AS (SELECT member, other FROM ev UNION SELECT member, other FROM fr)
+    SELECT pe.org_id, pr.member, pr.other, o.kind, pe.role, coalesce(ev.p, 0.0), coalesce(ev.b, 0.0), fr.kind,
+           coalesce(two.n, 0)
+    FROM pairs pr JOIN people pe ON pe.id = pr.other JOIN organisations o ON o.id = pe.org_id
+    LEFT JOIN ev ON ev.member = pr.member AND ev.other = pr.other
+    LEFT JOIN fr ON fr.member = pr.member AND fr.other = pr.other
+    LEFT JOIN two ON two.member = pr.member AND two.other = pr.other
+"""
+
+TEAM_INDEXES = ("CREATE INDEX IF NOT EXISTS team_ties_member ON team_ties(member)",
+                "CREATE INDEX IF NOT EXISTS team_ties_other ON team_ties(other)")
+
+META_TEAM = """
+    SELECT key, value FROM meta WHERE key IN ('revision', 'team_revision', 'team_weights', 'evidence_ref',
+                                               'evidence_half_life', 'friend_ref')
+"""
+
+#: A kept tie's strength, personal and business components, as
+#: :func:`graph.analysis.ties.tie_strength` computes them (the same operations in the
+#: same order, so the same numbers), from ``team_ties t`` and the formula's parameters.
+#: :friendship is a JSON object of kind -> base strength, :fother the base of a kind not in it;
+#: callers append their WHERE clause.
+_COMPONENTS = """
+    SELECT t.*, 1.0 - (1.0 - CASE WHEN t.kind IS NULL THEN 0.0 ELSE coalesce(fk.base, :fother) END)
+                      * exp(-(t.p * :factor) / :ps) AS personal,
+           1.0 - exp(-(t.b * :factor) / :bs) AS business,
+           :bonus * (1.0 - exp(-t.shared / :ss)) AS sh
+    FROM team_ties t LEFT JOIN (SELECT key AS kind, value AS base FROM json_each(:friendship)) AS fk
+                     ON fk.kind = t.kind
+"""
+
+_STRENGTH = "max(1e-9, min(1.0, 1.0 - (1.0 - c.personal) * (1.0 - :bshare * c.business) * (1.0 - c.sh)))"
+
+#: Kept ties of team members (:people) to organisations of :kinds (a JSON array, or NULL for any).
+TEAM_TIES_OF_MEMBERS = f"""
+    SELECT c.member, c.other, {_STRENGTH}, c.personal, c.business FROM (
+        {_COMPONENTS}
+        WHERE t.member IN (SELECT value FROM json_each(:people))
+          AND (:kinds IS NULL OR t.org_kind IN (SELECT value FROM json_each(:kinds)))) AS c
+"""
+
+#: Kept ties of :people (anyone) to the team.
+TEAM_TIES_OF_OTHERS = f"""
+    SELECT c.other, c.member, {_STRENGTH}, c.personal, c.business FROM (
+        {_COMPONENTS}
+        WHERE t.other IN (SELECT value FROM json_each(:people))) AS c
+"""
+
+#: How many of :people are on the team.
+TEAM_COUNT = """
+    SELECT count(*) FROM people p JOIN organisations o ON o.id = p.org_id
+    WHERE o.kind = 'own' AND p.id IN (SELECT value FROM json_each(:people))
+"""
+
+#: Per (organisation of :kinds, rep): the role-weighted sum of the reps' kept tie strengths
+#: and how many are at least :strong. :role_weights is a JSON object of role -> weight.
+ACCOUNT_SHARES = f"""
+    WITH reps(id) AS (SELECT p.id FROM people p JOIN organisations o ON o.id = p.org_id
+                      WHERE o.kind = 'own' AND p.role = 'rep')
+    SELECT s.org_id, s.member, sum(coalesce(rw.w, 1.0) * s.strength), sum(s.strength >= :strong)
+    FROM (SELECT c.org_id, c.member, c.role, {_STRENGTH} AS strength FROM (
+            {_COMPONENTS}
+            WHERE t.member IN reps AND t.org_kind IN (SELECT value FROM json_each(:kinds))) AS c) AS s
+    LEFT JOIN (SELECT key AS role, value AS w FROM json_each(:role_weights)) AS rw ON rw.role = s.role
+    GROUP BY s.org_id, s.member
+"""
+
+#: Per organisation of :kinds: how many of its people any rep has a kept tie to.
+ACCOUNT_TIED = """
+    SELECT t.org_id, count(DISTINCT t.other) FROM team_ties t
+    WHERE t.member IN (SELECT p.id FROM people p JOIN organisations o ON o.id = p.org_id
+                       WHERE o.kind = 'own' AND p.role = 'rep')
+      AND t.org_kind IN (SELECT value FROM json_each(:kinds))
+    GROUP BY t.org_id
+"""
 
 # -- analysis reads -----------------------------------------------------------------
 # Sets of ids travel as one JSON array parameter, unpacked with json_each.

@@ -22,8 +22,7 @@ import math
 import sqlite3
 import threading
 import uuid
-from collections.abc import Collection
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date, datetime, timezone
 from itertools import islice
 from pathlib import Path
@@ -35,7 +34,7 @@ from graph.model import (EVIDENCE_HALF_LIFE_DAYS, TABLES, Account, Dataset, Deal
                          Interaction, Organisation, Person)
 from graph.store import sql
 from graph.store.base import Progress, QueryResult, StoreState
-from graph.store.evidence import Weights, fade_factor, weigh
+from graph.store.evidence import DEFAULT_WEIGHTS, TieFormula, Weights, fade_factor, team_factor, weigh, weights_key
 
 __all__ = ["SQLiteStore", "FILE_NAME"]
 
@@ -125,8 +124,9 @@ class SQLiteStore:
 
     # -- Store interface -----------------------------------------------------------
     @_locked
-    def load(self, data: Dataset, *, progress: Progress | None = None) -> None:
-        """Replace the graph with ``data`` in one transaction."""
+    def load(self, data: Dataset, *, progress: Progress | None = None, weights: Weights | None = None) -> None:
+        """Replace the graph with ``data`` in one transaction, with the pair evidence and the
+        team's ties (kept with ``weights``, default :data:`DEFAULT_WEIGHTS`) built inside it."""
         streams: dict[str, tuple[int, Iterable[tuple[Any, ...]]]] = {
             "organisations": (len(data.organisations), data.organisations),
             "people": (len(data.people), data.people),
@@ -145,7 +145,7 @@ class SQLiteStore:
             conn.execute("BEGIN IMMEDIATE")
             for statement in sql.CLEAR:
                 conn.execute(statement)
-            for name in (*sql.INDEXES, "pair_evidence_b"):
+            for name in (*sql.INDEXES, "pair_evidence_b", "team_ties_member", "team_ties_other"):
                 conn.execute(f"DROP INDEX IF EXISTS {name}")
             for table, (total, rows) in streams.items():
                 done = 0
@@ -164,6 +164,7 @@ class SQLiteStore:
                     progress("indexes", n, len(sql.INDEXES))
             revision = uuid.uuid4().hex
             self._build_evidence(revision, progress)
+            self._build_team(revision, DEFAULT_WEIGHTS if weights is None else weights, progress)
             conn.execute(sql.META_SET, ("revision", revision))
             conn.execute(sql.META_SET, ("loaded_at", datetime.now(timezone.utc).isoformat(timespec="seconds")))
             conn.execute("COMMIT")
@@ -307,6 +308,41 @@ class SQLiteStore:
         return self.conn.execute(query, params).fetchall()
 
     @_locked
+    def team_ties(self, people: Collection[str], as_of: date, formula: TieFormula,
+                  other_kinds: Collection[str] | None = None) -> list[tuple[str, str, float, float, float]] | None:
+        """``(person, other, strength, personal, business)`` from the kept ``team_ties``, or ``None``
+        when they cannot answer (see :meth:`graph.store.base.Store.team_ties`)."""
+        ids = _ids(people)
+        with self._snapshot():
+            params = self._team_params(as_of, formula)
+            if params is None:
+                return None
+            if other_kinds is not None and set(other_kinds) == {"own"}:
+                return self.conn.execute(sql.TEAM_TIES_OF_OTHERS, params | {"people": ids}).fetchall()
+            (on_team,) = self.conn.execute(sql.TEAM_COUNT, {"people": ids}).fetchone()
+            if on_team != len(set(people)):
+                return None
+            kinds = _ids(other_kinds) if other_kinds is not None else None
+            return self.conn.execute(sql.TEAM_TIES_OF_MEMBERS, params | {"people": ids, "kinds": kinds}).fetchall()
+
+    @_locked
+    def account_shares(self, as_of: date, formula: TieFormula, role_weights: Mapping[str, float],
+                       strong_tie: float, kinds: Collection[str]
+                       ) -> tuple[list[tuple[str, str, float, int]], dict[str, int]] | None:
+        """The risk aggregates summed in SQL over the kept ``team_ties`` (see
+        :meth:`graph.store.base.Store.account_shares`)."""
+        with self._snapshot():
+            params = self._team_params(as_of, formula)
+            if params is None:
+                return None
+            kinds_json = _ids(kinds)
+            shares = self.conn.execute(sql.ACCOUNT_SHARES, params | {
+                "role_weights": json.dumps(dict(role_weights)), "strong": float(strong_tie), "kinds": kinds_json,
+            }).fetchall()
+            tied = dict(self.conn.execute(sql.ACCOUNT_TIED, {"kinds": kinds_json}).fetchall())
+        return shares, tied
+
+    @_locked
     def org_activity(self, as_of: date, half_life_days: float) -> list[tuple[str, str, int, date, float]]:
         """Per organisation and nature: ``(org_id, nature, count, last, mass)`` of interactions about it."""
         rows = self.conn.execute(sql.ORG_ACTIVITY, {"as_of": as_of.isoformat(), "half_life": float(half_life_days)})
@@ -361,6 +397,57 @@ class SQLiteStore:
             conn.execute(sql.META_SET, (key, value))
         if progress:
             progress("evidence", 1, 1)
+
+    @_locked
+    def rebuild_derived(self, *, progress: Progress | None = None, weights: Weights | None = None) -> None:
+        """Build the pair evidence and the team's ties again for the rows the store holds, in
+        one transaction: for a store loaded by an older relmap (which answers live, slower,
+        until then), or to keep the team's ties with other type ``weights``. The answers
+        do not change, so neither does the revision."""
+        conn = self.conn
+        revision = self.revision()
+        if revision is None:
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for table in ("team_ties", "pair_evidence"):
+                conn.execute(f"DELETE FROM {table}")
+            for name in ("pair_evidence_b", "team_ties_member", "team_ties_other"):
+                conn.execute(f"DROP INDEX IF EXISTS {name}")
+            self._build_evidence(revision, progress)
+            self._build_team(revision, DEFAULT_WEIGHTS if weights is None else weights, progress)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    def _build_team(self, revision: str, weights: Weights, progress: Progress | None) -> None:
+        """Fill ``team_ties`` from the pair evidence and friendships just loaded (inside the load's
+        transaction), with the type ``weights``."""
+        conn = self.conn
+        if progress:
+            progress("team ties", 0, 1)
+        conn.execute(sql.TEAM_BUILD, {"weights": json.dumps([[t, n, w] for (t, n), w in weights.items()])})
+        for statement in sql.TEAM_INDEXES:
+            conn.execute(statement)
+        (friend_ref,) = conn.execute(sql.FRIEND_REF).fetchone()
+        for key, value in (("team_revision", revision), ("team_weights", weights_key(weights)),
+                           ("friend_ref", friend_ref or "")):
+            conn.execute(sql.META_SET, (key, value))
+        if progress:
+            progress("team ties", 1, 1)
+
+    def _team_params(self, as_of: date, formula: TieFormula) -> dict[str, Any] | None:
+        """The parameters of the kept-ties queries, or ``None`` when they cannot answer
+        (:func:`~graph.store.evidence.team_factor`)."""
+        factor = team_factor(dict(self.conn.execute(sql.META_TEAM).fetchall()), as_of, formula)
+        if factor is None:
+            return None
+        return {"factor": factor, "friendship": json.dumps(dict(formula.friendship)),
+                "fother": formula.friendship_other, "ps": formula.personal_saturation,
+                "bs": formula.business_saturation, "bshare": formula.business_share,
+                "bonus": formula.shared_friend_bonus, "ss": formula.shared_friend_saturation}
 
     def _evidence_factor(self, as_of: date, half_life_days: float | None) -> float | None:
         """:func:`~graph.store.evidence.fade_factor` for this store's table; also ``None`` for
