@@ -14,8 +14,9 @@ __all__ = ["SCHEMA", "UPSERT", "STALE_NODES", "STALE_RELATIONSHIPS", "COUNTS", "
            "LABELS", "REL_TYPES"]
 
 LABELS = ("Organisation", "Person", "Interaction", "Deal")
-#: ``MET`` is derived (see :data:`EVIDENCE_BUILD`); the others hold the input.
-REL_TYPES = ("MET", "WORKS_AT", "KNOWS", "ATTENDED", "ABOUT", "COVERS", "FOR", "HANDLES")
+#: ``MET`` and ``TEAM_TIE`` are derived (see :data:`EVIDENCE_BUILD`, :data:`TEAM_BUILD`); the
+#: others hold the input.
+REL_TYPES = ("TEAM_TIE", "MET", "WORKS_AT", "KNOWS", "ATTENDED", "ABOUT", "COVERS", "FOR", "HANDLES")
 
 SCHEMA = [
     "CREATE CONSTRAINT organisation_id IF NOT EXISTS FOR (n:Organisation) REQUIRE n.id IS UNIQUE",
@@ -172,7 +173,8 @@ META_SET = """
     MERGE (m:RelmapMeta {key: 'store'})
     SET m.revision = $revision, m.loaded_at = datetime(), m.schema_version = $schema_version,
         m.evidence_ref = $evidence_ref, m.evidence_half_life = $evidence_half_life,
-        m.evidence_revision = $revision
+        m.evidence_revision = $revision, m.team_revision = $revision, m.team_weights = $team_weights,
+        m.friend_ref = $friend_ref
     REMOVE m.loading, m.loading_since, m.loading_beat
 """
 
@@ -220,6 +222,114 @@ EVIDENCE_BUILD = """
     } IN TRANSACTIONS OF 500 ROWS
 """
 META_GET = "MATCH (m:RelmapMeta {key: 'store'}) RETURN m.revision AS revision"
+
+# -- the team's ties, kept ready (see graph/store/evidence.py: team_factor) ---------------
+#: The newest dated friendship.
+FRIEND_REF = "MATCH ()-[k:KNOWS]->() RETURN max(k.since) AS ref"
+
+#: One ``(member)-[:TEAM_TIE {org_id, org_kind, role, p, b, kind, shared}]->(other)`` per tie
+#: of each team member (at an ``own`` organisation), as the embedded store's ``team_ties``:
+#: the other's organisation, its kind and the other's role, the type-weighted personal and
+#: business ``MET`` masses (``$weights``: ``"nature|type"`` -> weight, ``$dp`` / ``$db`` for
+#: types not in it), the friendship kind; ``shared`` is filled by :data:`TEAM_SHARED`.
+#: Idempotent (MERGE), committed as it goes.
+TEAM_BUILD = """
+    MATCH (m:Person)-[:WORKS_AT]->(:Organisation {kind: 'own'})
+    CALL (m) {
+        MATCH (m)-[r:MET|KNOWS]-(x:Person)
+        WITH m, x,
+             sum(CASE WHEN type(r) = 'MET' AND r.nature = 'personal'
+                      THEN coalesce($weights['personal|' + r.type], $dp) * r.mass ELSE 0.0 END) AS p,
+             sum(CASE WHEN type(r) = 'MET' AND r.nature = 'business'
+                      THEN coalesce($weights['business|' + r.type], $db) * r.mass ELSE 0.0 END) AS b,
+             collect(CASE WHEN type(r) = 'KNOWS' THEN r.kind END)[0] AS kind
+        MATCH (x)-[:WORKS_AT]->(o:Organisation)
+        MERGE (m)-[t:TEAM_TIE]->(x)
+        SET t.org_id = o.id, t.org_kind = o.kind, t.role = x.role, t.p = p, t.b = b, t.kind = kind,
+            t.shared = 0, t._run = $run
+    } IN TRANSACTIONS OF 200 ROWS
+"""
+
+#: The common friends of each kept tie: two-step friendship walks from the member.
+TEAM_SHARED = """
+    MATCH (m:Person)-[:WORKS_AT]->(:Organisation {kind: 'own'})
+    CALL (m) {
+        MATCH (m)-[:KNOWS]-(:Person)-[:KNOWS]-(y:Person)
+        WHERE y <> m
+        WITH m, y, count(*) AS n
+        MATCH (m)-[t:TEAM_TIE]->(y)
+        SET t.shared = n
+    } IN TRANSACTIONS OF 200 ROWS
+"""
+
+#: Readers stop using the kept team ties (while :data:`TEAM_BUILD` runs again) ...
+TEAM_FORGET = "MATCH (m:RelmapMeta {key: 'store'}) REMOVE m.team_revision"
+#: ... and use them again once it is done.
+TEAM_REMEMBER = """
+    MATCH (m:RelmapMeta {key: 'store'})
+    SET m.team_revision = $revision, m.team_weights = $team_weights, m.friend_ref = $friend_ref
+"""
+
+META_TEAM = """
+    MATCH (m:RelmapMeta {key: 'store'})
+    RETURN m.revision AS revision, m.team_revision AS team_revision, m.team_weights AS team_weights,
+           toString(m.evidence_ref) AS evidence_ref, m.evidence_half_life AS evidence_half_life,
+           toString(m.friend_ref) AS friend_ref
+"""
+
+#: How many of ``$ids`` are on the team.
+TEAM_COUNT = """
+    UNWIND $ids AS pid
+    MATCH (:Person {id: pid})-[:WORKS_AT]->(:Organisation {kind: 'own'})
+    RETURN count(*) AS n
+"""
+
+#: A kept tie ``t``'s strength, personal and business components, as
+#: graph/analysis/ties.py computes them (``$friendship``: kind -> base, ``$fother`` else).
+_COMPONENTS = """
+    WITH {keep}, t, CASE WHEN t.kind IS NULL THEN 0.0 ELSE coalesce($friendship[t.kind], $fother) END AS base
+    WITH {keep}, t, 1.0 - (1.0 - base) * exp(-(t.p * $factor) / $ps) AS personal,
+         1.0 - exp(-(t.b * $factor) / $bs) AS business,
+         $bonus * (1.0 - exp(-toFloat(t.shared) / $ss)) AS sh
+    WITH {keep}, t, personal, business, 1.0 - (1.0 - personal) * (1.0 - $bshare * business) * (1.0 - sh) AS s
+    WITH {keep}, t, personal, business, CASE WHEN s > 1.0 THEN 1.0 WHEN s < 1e-9 THEN 1e-9 ELSE s END AS strength
+"""
+
+#: Kept ties of team members (``$ids``) to organisations of ``$kinds`` (``null``: any).
+TEAM_TIES_OF_MEMBERS = """
+    UNWIND $ids AS pid
+    MATCH (:Person {id: pid})-[t:TEAM_TIE]->(x:Person)
+    WHERE $kinds IS NULL OR t.org_kind IN $kinds
+""" + _COMPONENTS.format(keep="pid, x") + """
+    RETURN pid AS person, x.id AS other, strength, personal, business
+"""
+
+#: Kept ties of ``$ids`` (anyone) to the team.
+TEAM_TIES_OF_OTHERS = """
+    UNWIND $ids AS pid
+    MATCH (:Person {id: pid})<-[t:TEAM_TIE]-(m:Person)
+""" + _COMPONENTS.format(keep="pid, m") + """
+    RETURN pid AS person, m.id AS other, strength, personal, business
+"""
+
+#: Per (organisation of ``$kinds``, rep): the role-weighted sum of the reps' kept tie strengths
+#: and how many are at least ``$strong`` (``$role_weights``: role -> weight, else 1.0).
+ACCOUNT_SHARES = """
+    MATCH (r:Person {role: 'rep'})-[:WORKS_AT]->(:Organisation {kind: 'own'})
+    MATCH (r)-[t:TEAM_TIE]->()
+    WHERE t.org_kind IN $kinds
+""" + _COMPONENTS.format(keep="r") + """
+    RETURN t.org_id AS org_id, r.id AS rep, sum(coalesce($role_weights[t.role], 1.0) * strength) AS weighted,
+           sum(CASE WHEN strength >= $strong THEN 1 ELSE 0 END) AS strong
+"""
+
+#: Per organisation of ``$kinds``: how many of its people any rep has a kept tie to.
+ACCOUNT_TIED = """
+    MATCH (r:Person {role: 'rep'})-[:WORKS_AT]->(:Organisation {kind: 'own'})
+    MATCH (r)-[t:TEAM_TIE]->(x)
+    WHERE t.org_kind IN $kinds
+    RETURN t.org_id AS org_id, count(DISTINCT x) AS n
+"""
 
 # -- analysis reads -----------------------------------------------------------------
 

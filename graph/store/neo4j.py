@@ -31,11 +31,11 @@ from graph.model import (EVIDENCE_HALF_LIFE_DAYS, Account, Dataset, Deal, EventA
                          Organisation, Person)
 from graph.store import cypher as q
 from graph.store.base import Progress, QueryResult, StoreState
-from graph.store.evidence import TieFormula, Weights, fade_factor, weigh
+from graph.store.evidence import DEFAULT_WEIGHTS, TieFormula, Weights, fade_factor, team_factor, weigh, weights_key
 
 __all__ = ["Neo4jStore", "to_json"]
 
-SCHEMA_VERSION = 2  # 2: MET relationships hold the pair evidence
+SCHEMA_VERSION = 3  # 2: MET relationships hold the pair evidence; 3: TEAM_TIE the team's ties
 
 #: How long writes are retried after a lost connection or a transient error (the driver's
 #: managed transactions use the same budget, ``max_transaction_retry_time``).
@@ -220,15 +220,15 @@ class Neo4jStore:
 
     # -- Store interface -----------------------------------------------------------
     def load(self, data: Dataset, *, progress: Progress | None = None, weights: Weights | None = None) -> None:
-        """Make the database hold exactly ``data`` (see the module docstring). ``weights`` is
-        accepted for the interface; this store keeps no team ties (see :meth:`team_ties`)."""
+        """Make the database hold exactly ``data`` (see the module docstring), with the ``MET``
+        evidence and the team's ``TEAM_TIE`` ties (kept with the type ``weights``) built after it."""
         self.ensure_schema()
         run = uuid.uuid4().hex
         self._write(q.LOADING_SET, run=run)
         with _Heartbeat(lambda: self._write(q.LOADING_BEAT, run=run)):
-            self._load(data, run, progress)
+            self._load(data, run, progress, weights)
 
-    def _load(self, data: Dataset, run: str, progress: Progress | None) -> None:
+    def _load(self, data: Dataset, run: str, progress: Progress | None, weights: Weights | None) -> None:
         iso = data.interactions
         streams: dict[str, tuple[int, Iterable[dict[str, Any]]]] = {
             "organisations": (len(data.organisations), (o._asdict() for o in data.organisations)),
@@ -269,10 +269,56 @@ class Neo4jStore:
         ref = _native(self._read(q.EVIDENCE_REF)[0]["ref"])
         if ref is not None:
             self._autocommit(q.EVIDENCE_BUILD, ref=ref, half_life=EVIDENCE_HALF_LIFE_DAYS, run=run)
-        self._write(q.META_SET, revision=run, schema_version=SCHEMA_VERSION, evidence_ref=ref,
-                    evidence_half_life=EVIDENCE_HALF_LIFE_DAYS)
         if progress:
             progress("evidence", 1, 1)
+        weights = DEFAULT_WEIGHTS if weights is None else weights
+        self._build_team(run, weights, progress)
+        self._write(q.META_SET, revision=run, schema_version=SCHEMA_VERSION, evidence_ref=ref,
+                    evidence_half_life=EVIDENCE_HALF_LIFE_DAYS, team_weights=weights_key(weights),
+                    friend_ref=_native(self._read(q.FRIEND_REF)[0]["ref"]))
+
+    def rebuild_derived(self, *, progress: Progress | None = None, weights: Weights | None = None) -> None:
+        """Build the ``TEAM_TIE`` relationships again for the data held: for a store loaded by an
+        older relmap (which answers live, slower, until then), or to keep them with other
+        type ``weights``. Readers answer live while it runs; the revision does not change.
+        A store whose ``MET`` evidence is missing is loaded again instead."""
+        meta = self._read(q.META_EVIDENCE)
+        if not meta or not meta[0]["revision"]:
+            return
+        if meta[0]["evidence_revision"] != meta[0]["revision"]:
+            raise StoreError(f"the Neo4j store at {self.location} was loaded by a relmap without MET evidence: "
+                             "run the ingest again")
+        revision = meta[0]["revision"]
+        weights = DEFAULT_WEIGHTS if weights is None else weights
+        self._write(q.TEAM_FORGET)
+        while self._write(q.STALE_RELATIONSHIPS["TEAM_TIE"], run="", limit=self.batch_size)[0]["deleted"]:
+            pass
+        self._build_team(revision, weights, progress)
+        self._write(q.TEAM_REMEMBER, revision=revision, team_weights=weights_key(weights),
+                    friend_ref=_native(self._read(q.FRIEND_REF)[0]["ref"]))
+
+    def _build_team(self, run: str, weights: Weights, progress: Progress | None) -> None:
+        """The ``TEAM_TIE`` relationships of every team member, from ``MET`` and ``KNOWS``."""
+        if progress:
+            progress("team ties", 0, 1)
+        self._autocommit(q.TEAM_BUILD, run=run, weights={f"{n}|{t}": w for (t, n), w in weights.items() if t != "*"},
+                         dp=weights[("*", "personal")], db=weights[("*", "business")])
+        self._autocommit(q.TEAM_SHARED)
+        if progress:
+            progress("team ties", 1, 1)
+
+    def _team_params(self, as_of: date, formula: TieFormula) -> dict[str, Any] | None:
+        """The parameters of the kept-ties queries, or ``None`` when they cannot answer
+        (:func:`~graph.store.evidence.team_factor`)."""
+        rows = self._read(q.META_TEAM)
+        meta = {k: (str(v) if v is not None else "") for k, v in rows[0].items()} if rows else {}
+        factor = team_factor(meta, as_of, formula)
+        if factor is None:
+            return None
+        return {"factor": factor, "friendship": dict(formula.friendship), "fother": formula.friendship_other,
+                "ps": formula.personal_saturation, "bs": formula.business_saturation,
+                "bshare": formula.business_share, "bonus": formula.shared_friend_bonus,
+                "ss": formula.shared_friend_saturation}
 
     def state(self) -> StoreState:
         """The revision, and whether a load is writing (and how long since it last did)."""
@@ -399,14 +445,34 @@ class Neo4jStore:
 
     def team_ties(self, people: Collection[str], as_of: date, formula: TieFormula,
                   other_kinds: Collection[str] | None = None) -> list[tuple[str, str, float, float, float]] | None:
-        """``None``: this store keeps no team ties; callers read :meth:`weighted_evidence`."""
-        return None
+        """``(person, other, strength, personal, business)`` from the ``TEAM_TIE`` relationships,
+        or ``None`` when they cannot answer (see :meth:`graph.store.base.Store.team_ties`)."""
+        params = self._team_params(as_of, formula)
+        if params is None:
+            return None
+        ids = sorted(set(people))
+        if other_kinds is not None and set(other_kinds) == {"own"}:
+            rows = self._read(q.TEAM_TIES_OF_OTHERS, ids=ids, **params)
+        else:
+            if self._read(q.TEAM_COUNT, ids=ids)[0]["n"] != len(ids):
+                return None
+            rows = self._read(q.TEAM_TIES_OF_MEMBERS, ids=ids, **params,
+                              kinds=sorted(set(other_kinds)) if other_kinds is not None else None)
+        return [(x["person"], x["other"], x["strength"], x["personal"], x["business"]) for x in rows]
 
     def account_shares(self, as_of: date, formula: TieFormula, role_weights: Mapping[str, float],
                        strong_tie: float, kinds: Collection[str]
                        ) -> tuple[list[tuple[str, str, float, int]], dict[str, int]] | None:
-        """``None``: this store keeps no team ties; risk sums the ties in Python."""
-        return None
+        """The risk aggregates summed in Cypher over the ``TEAM_TIE`` relationships (see
+        :meth:`graph.store.base.Store.account_shares`)."""
+        params = self._team_params(as_of, formula)
+        if params is None:
+            return None
+        kinds_list = sorted(set(kinds))
+        rows = self._read(q.ACCOUNT_SHARES, **params, kinds=kinds_list, role_weights=dict(role_weights),
+                          strong=float(strong_tie))
+        tied = {x["org_id"]: x["n"] for x in self._read(q.ACCOUNT_TIED, kinds=kinds_list)}
+        return [(x["org_id"], x["rep"], x["weighted"], x["strong"]) for x in rows], tied
 
     def org_activity(self, as_of: date, half_life_days: float) -> list[tuple[str, str, int, date, float]]:
         """Per organisation and nature: ``(org_id, nature, count, last, mass)`` of interactions about it."""

@@ -49,6 +49,20 @@ def _team(data: Dataset) -> list[str]:
     return [p.id for p in data.people if p.org_id in own]
 
 
+def _forget(store: Store) -> None:
+    """Make ``store`` look loaded by a relmap that kept no team ties."""
+    if isinstance(store, SQLiteStore):
+        store.conn.execute("DELETE FROM meta WHERE key = 'team_revision'")
+    else:
+        store._write("MATCH (m:RelmapMeta {key: 'store'}) REMOVE m.team_revision")  # type: ignore[attr-defined]
+
+
+def _kept_count(store: Store) -> int:
+    if isinstance(store, SQLiteStore):
+        return store.conn.execute("SELECT count(*) FROM team_ties").fetchone()[0]
+    return store.cypher("MATCH ()-[t:TEAM_TIE]->() RETURN count(t) AS n").rows[0][0]
+
+
 def _assert_equal_ties(light: dict, full: dict) -> None:
     assert full and light.keys() == full.keys()
     for pair, t in full.items():
@@ -61,51 +75,51 @@ def _assert_equal_ties(light: dict, full: dict) -> None:
 
 @pytest.mark.parametrize("which", ["example", "generated"])
 @pytest.mark.parametrize("as_of", [AS_OF, date(2027, 6, 1)])
-def test_kept_ties_equal_the_ties_built_from_evidence(tmp_path: Path, generated: Dataset, which: str,
+def test_kept_ties_equal_the_ties_built_from_evidence(store: Store, generated: Dataset, which: str,
                                                        as_of: date) -> None:
     data = _example() if which == "example" else generated
     cfg = Config()
     team = _team(data)
     contacts = [p.id for p in data.people if p.id not in set(team)][:400]
-    with SQLiteStore(tmp_path / "s") as s:
-        s.load(data)
-        assert s.team_ties(team, as_of, cfg.formula()) is not None, "the kept ties should answer"
-        for kinds in (None, ACCOUNT_KINDS):
-            _assert_equal_ties(tie_strengths(s, team, as_of, cfg, other_kinds=kinds),
-                               ties_of(s, team, as_of, cfg, other_kinds=kinds))
-        # read from the contacts' side: their ties to the team
-        _assert_equal_ties(tie_strengths(s, contacts, as_of, cfg, other_kinds=("own",)),
-                           ties_of(s, contacts, as_of, cfg, other_kinds=("own",)))
-        if which == "generated":
-            full = ties_of(s, team, as_of, cfg)
-            assert sum(1 for t in full.values() if t.shared_friends >= 2) > 20, "the network should test shared friends"
-            assert sum(1 for t in full.values() if t.friendship_kind) > 20
+    s = store
+    s.load(data)
+    assert s.team_ties(team, as_of, cfg.formula()) is not None, "the kept ties should answer"
+    for kinds in (None, ACCOUNT_KINDS):
+        _assert_equal_ties(tie_strengths(s, team, as_of, cfg, other_kinds=kinds),
+                           ties_of(s, team, as_of, cfg, other_kinds=kinds))
+    # read from the contacts' side: their ties to the team
+    _assert_equal_ties(tie_strengths(s, contacts, as_of, cfg, other_kinds=("own",)),
+                       ties_of(s, contacts, as_of, cfg, other_kinds=("own",)))
+    if which == "generated":
+        full = ties_of(s, team, as_of, cfg)
+        assert sum(1 for t in full.values() if t.shared_friends >= 2) > 20, "the network should test shared friends"
+        assert sum(1 for t in full.values() if t.friendship_kind) > 20
 
 
-def test_risk_sums_in_the_store_equal_the_sums_of_the_ties(tmp_path: Path, generated: Dataset) -> None:
+def test_risk_sums_in_the_store_equal_the_sums_of_the_ties(store: Store, generated: Dataset) -> None:
     cfg = Config()
-    with SQLiteStore(tmp_path / "s") as s:
-        s.load(generated)
-        reps = {p.id: p for p in s.people_at(("own",), role="rep")}
-        orgs = accounts_of(s)
-        summed = s.account_shares(AS_OF, cfg.formula(), cfg.role_weights, cfg.strong_tie, ACCOUNT_KINDS)
-        assert summed is not None
-        in_store, in_python = _from_store(summed, orgs), _sums(s, reps, orgs, AS_OF, cfg)
-        weighted, strong, tied = in_store
-        want_weighted, want_strong, want_tied = in_python
-        assert {o for o in weighted if weighted[o]} == {o for o in want_weighted if want_weighted[o]}
-        for oid, per_rep in want_weighted.items():
-            assert weighted[oid].keys() == per_rep.keys()
-            for rep, w in per_rep.items():
-                assert weighted[oid][rep] == pytest.approx(w, rel=1e-12), (oid, rep)
-                assert strong[oid][rep] == want_strong[oid].get(rep, 0), (oid, rep)
-        assert {o: n for o, n in tied.items() if o in orgs} == want_tied
-        assert sum(want_tied.values()) > 100 and any(n > 0 for per in want_strong.values() for n in per.values())
+    s = store
+    s.load(generated)
+    reps = {p.id: p for p in s.people_at(("own",), role="rep")}
+    orgs = accounts_of(s)
+    summed = s.account_shares(AS_OF, cfg.formula(), cfg.role_weights, cfg.strong_tie, ACCOUNT_KINDS)
+    assert summed is not None
+    in_store, in_python = _from_store(summed, orgs), _sums(s, reps, orgs, AS_OF, cfg)
+    weighted, strong, tied = in_store
+    want_weighted, want_strong, want_tied = in_python
+    assert {o for o in weighted if weighted[o]} == {o for o in want_weighted if want_weighted[o]}
+    for oid, per_rep in want_weighted.items():
+        assert weighted[oid].keys() == per_rep.keys()
+        for rep, w in per_rep.items():
+            assert weighted[oid][rep] == pytest.approx(w, rel=1e-12), (oid, rep)
+            assert strong[oid][rep] == want_strong[oid].get(rep, 0), (oid, rep)
+    assert {o: n for o, n in tied.items() if o in orgs} == want_tied
+    assert sum(want_tied.values()) > 100 and any(n > 0 for per in want_strong.values() for n in per.values())
 
 
 def test_risk_is_the_same_on_both_stores_for_generated_data(store: Store, generated: Dataset,
                                                             tmp_path: Path) -> None:
-    """Summed in SQL over the kept ties, or in Python over the ties read (Neo4j keeps none):
+    """Summed in the store over its kept ties (SQL, Cypher) or in Python over the ties read:
     the same risk table."""
     cfg = Config()
     store.load(generated)
@@ -119,34 +133,34 @@ def test_risk_is_the_same_on_both_stores_for_generated_data(store: Store, genera
     assert any(a["level"] == "high" for a in got) and any(a["bus_factor"] >= 2 for a in got)
 
 
-def test_kept_ties_step_aside_when_they_would_not_be_exact(tmp_path: Path) -> None:
+def test_kept_ties_step_aside_when_they_would_not_be_exact(store: Store) -> None:
     data = _example()
     newest = max(i.date for i in data.interactions)
     cfg = Config()
     team = _team(data)
-    with SQLiteStore(tmp_path / "s") as s:
-        s.load(data)
-        f = cfg.formula()
-        assert s.team_ties(team, AS_OF, f) is not None
-        assert s.team_ties(team, date(newest.year - 1, 1, 1), f) is None, "before the newest interaction"
-        assert s.team_ties(team, AS_OF, replace(cfg, half_life_days=90.0).formula()) is None, "another half-life"
-        other_weights = replace(cfg, personal_types={**cfg.personal_types, "tennis": 0.2})
-        assert s.team_ties(team, AS_OF, other_weights.formula()) is None, "other type weights"
-        assert s.account_shares(AS_OF, other_weights.formula(), cfg.role_weights, 0.5, ACCOUNT_KINDS) is None
-        not_team = [p.id for p in data.people if p.id not in set(team)][:1]
-        assert s.team_ties(team + not_team, AS_OF, f) is None, "someone off the team"
-        # other formula parameters (not weights) are applied at query time: still exact
-        sharper = replace(cfg, personal_saturation=1.5, shared_friend_bonus=0.5, friendship={"friend": 0.9})
-        assert s.team_ties(team, AS_OF, sharper.formula()) is not None
-        _assert_equal_ties(tie_strengths(s, team, AS_OF, sharper), ties_of(s, team, AS_OF, sharper))
-        # a store loaded before the table existed answers live, with the same numbers
-        kept = tie_strengths(s, team, AS_OF, cfg)
-        s.conn.execute("DELETE FROM meta WHERE key = 'team_revision'")
-        assert s.team_ties(team, AS_OF, f) is None
-        _assert_equal_ties(kept, tie_strengths(s, team, AS_OF, cfg))
+    s = store
+    s.load(data)
+    f = cfg.formula()
+    assert s.team_ties(team, AS_OF, f) is not None
+    assert s.team_ties(team, date(newest.year - 1, 1, 1), f) is None, "before the newest interaction"
+    assert s.team_ties(team, AS_OF, replace(cfg, half_life_days=90.0).formula()) is None, "another half-life"
+    other_weights = replace(cfg, personal_types={**cfg.personal_types, "tennis": 0.2})
+    assert s.team_ties(team, AS_OF, other_weights.formula()) is None, "other type weights"
+    assert s.account_shares(AS_OF, other_weights.formula(), cfg.role_weights, 0.5, ACCOUNT_KINDS) is None
+    not_team = [p.id for p in data.people if p.id not in set(team)][:1]
+    assert s.team_ties(team + not_team, AS_OF, f) is None, "someone off the team"
+    # other formula parameters (not weights) are applied at query time: still exact
+    sharper = replace(cfg, personal_saturation=1.5, shared_friend_bonus=0.5, friendship={"friend": 0.9})
+    assert s.team_ties(team, AS_OF, sharper.formula()) is not None
+    _assert_equal_ties(tie_strengths(s, team, AS_OF, sharper), ties_of(s, team, AS_OF, sharper))
+    # a store loaded before the table existed answers live, with the same numbers
+    kept = tie_strengths(s, team, AS_OF, cfg)
+    _forget(s)
+    assert s.team_ties(team, AS_OF, f) is None
+    _assert_equal_ties(kept, tie_strengths(s, team, AS_OF, cfg))
 
 
-def test_a_friendship_dated_after_the_day_asked_sends_reads_live(tmp_path: Path) -> None:
+def test_a_friendship_dated_after_the_day_asked_sends_reads_live(store: Store) -> None:
     data = _example()
     team = _team(data)
     newest = max(i.date for i in data.interactions)
@@ -156,53 +170,53 @@ def test_a_friendship_dated_after_the_day_asked_sends_reads_live(tmp_path: Path)
     data = replace(data, friendships=[f for f in data.friendships if (f.person_a, f.person_b) != (a, b)]
                    + [Friendship(a, b, "club", later)])
     cfg = Config()
-    with SQLiteStore(tmp_path / "s") as s:
-        s.load(data)
-        assert s.team_ties(team, AS_OF, cfg.formula()) is None
-        assert s.team_ties(team, later, cfg.formula()) is not None
-        for when in (AS_OF, later):
-            _assert_equal_ties(tie_strengths(s, team, when, cfg), ties_of(s, team, when, cfg))
+    s = store
+    s.load(data)
+    assert s.team_ties(team, AS_OF, cfg.formula()) is None
+    assert s.team_ties(team, later, cfg.formula()) is not None
+    for when in (AS_OF, later):
+        _assert_equal_ties(tie_strengths(s, team, when, cfg), ties_of(s, team, when, cfg))
 
 
-def test_a_load_keeps_the_ties_with_its_configurations_weights(tmp_path: Path) -> None:
+def test_a_load_keeps_the_ties_with_its_configurations_weights(store: Store) -> None:
     data = _example()
     team = _team(data)
     custom = replace(Config(), business_types={**Config().business_types, "demo": 2.0}, default_personal=0.9)
-    with SQLiteStore(tmp_path / "s") as s:
-        s.load(data, weights=custom.weights())
-        assert s.team_ties(team, AS_OF, custom.formula()) is not None
-        assert s.team_ties(team, AS_OF, Config().formula()) is None
-        _assert_equal_ties(tie_strengths(s, team, AS_OF, custom), ties_of(s, team, AS_OF, custom))
+    s = store
+    s.load(data, weights=custom.weights())
+    assert s.team_ties(team, AS_OF, custom.formula()) is not None
+    assert s.team_ties(team, AS_OF, Config().formula()) is None
+    _assert_equal_ties(tie_strengths(s, team, AS_OF, custom), ties_of(s, team, AS_OF, custom))
 
 
-def test_a_reload_replaces_the_kept_ties(tmp_path: Path) -> None:
+def test_a_reload_replaces_the_kept_ties(store: Store) -> None:
     data = _example()
     team = _team(data)
     cfg = Config()
-    with SQLiteStore(tmp_path / "s") as s:
-        s.load(data)
-        fewer = replace(data, friendships=data.friendships[: len(data.friendships) // 2],
-                        interactions=data.interactions[: len(data.interactions) // 2])
-        s.load(fewer)
-        _assert_equal_ties(tie_strengths(s, team, AS_OF, cfg), ties_of(s, team, AS_OF, cfg))
-        s.load(Dataset())
-        assert s.conn.execute("SELECT count(*) FROM team_ties").fetchone()[0] == 0
-        assert tie_strengths(s, ["nobody"], AS_OF, cfg) == {}
+    s = store
+    s.load(data)
+    fewer = replace(data, friendships=data.friendships[: len(data.friendships) // 2],
+                    interactions=data.interactions[: len(data.interactions) // 2])
+    s.load(fewer)
+    _assert_equal_ties(tie_strengths(s, team, AS_OF, cfg), ties_of(s, team, AS_OF, cfg))
+    assert _kept_count(s) > 0
+    s.load(Dataset())
+    assert _kept_count(s) == 0
+    assert tie_strengths(s, ["nobody"], AS_OF, cfg) == {}
 
 
-def test_rebuilding_the_derived_tables_of_an_older_store(tmp_path: Path) -> None:
+def test_rebuilding_the_derived_data_of_an_older_store(store: Store) -> None:
     """A store loaded before the kept ties existed gets them with ``rebuild_derived``, same answers."""
     data = _example()
     team = _team(data)
     cfg = Config()
-    with SQLiteStore(tmp_path / "s") as s:
-        s.load(data)
-        revision = s.revision()
-        want = tie_strengths(s, team, AS_OF, cfg)
-        s.conn.execute("DELETE FROM team_ties")
-        s.conn.execute("DELETE FROM meta WHERE key IN ('team_revision', 'team_weights')")
-        assert s.team_ties(team, AS_OF, cfg.formula()) is None
-        s.rebuild_derived()
-        assert s.revision() == revision
-        assert s.team_ties(team, AS_OF, cfg.formula()) is not None
-        _assert_equal_ties(tie_strengths(s, team, AS_OF, cfg), want)
+    s = store
+    s.load(data)
+    revision = s.revision()
+    want = tie_strengths(s, team, AS_OF, cfg)
+    _forget(s)
+    assert s.team_ties(team, AS_OF, cfg.formula()) is None
+    s.rebuild_derived()  # type: ignore[attr-defined]
+    assert s.revision() == revision
+    assert s.team_ties(team, AS_OF, cfg.formula()) is not None
+    _assert_equal_ties(tie_strengths(s, team, AS_OF, cfg), want)
