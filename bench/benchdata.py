@@ -30,7 +30,8 @@ def ensure_derived(store_dir: Path, log: Callable[[str], None] = _stderr) -> dic
     from graph.store import SQLiteStore
 
     with SQLiteStore(store_dir, create=False) as s:
-        if s.conn.execute("SELECT value FROM meta WHERE key = 'team_revision'").fetchone() == (s.revision(),):
+        kept = dict(s.conn.execute("SELECT key, value FROM meta WHERE key IN ('team_revision', 'org_revision')"))
+        if kept.get("team_revision") == kept.get("org_revision") == s.revision():
             return None
         log(f"building the kept team ties {store_dir} lacks (rebuild_derived, as a load would) ...")
         started = time.perf_counter()

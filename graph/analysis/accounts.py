@@ -8,10 +8,11 @@ such deals, its ``annual_revenue``; else 0.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from graph.analysis.config import Config
-from graph.model import Organisation
+from graph.model import Account, Organisation
 from graph.store.base import Store
 
 __all__ = ["ACCOUNT_KINDS", "accounts_of", "account_values"]
@@ -20,10 +21,10 @@ __all__ = ["ACCOUNT_KINDS", "accounts_of", "account_values"]
 ACCOUNT_KINDS = ("customer", "prospect", "partner")
 
 
-def accounts_of(store: Store) -> dict[str, Organisation]:
-    """Every account, by id."""
+def accounts_of(store: Store, assignments: Iterable[Account] | None = None) -> dict[str, Organisation]:
+    """Every account, by id (``assignments``: :meth:`Store.accounts`, when the caller has read them)."""
     orgs = {o.id: o for o in store.organisations(kinds=ACCOUNT_KINDS)}
-    assigned = {a.org_id for a in store.accounts()} - set(orgs)
+    assigned = {a.org_id for a in (store.accounts() if assignments is None else assignments)} - set(orgs)
     if assigned:
         orgs |= {o.id: o for o in store.organisations(ids=assigned)}
     return dict(sorted(orgs.items()))

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import networkx as nx
 
+from graph.analysis.bulk import gc_paused
 from graph.analysis.config import Config
 from graph.analysis.ties import Tie, build_ties, tie_graph, tie_strength
 from graph.model import EventAggregate, Friendship
@@ -88,6 +89,7 @@ class TieStrength(NamedTuple):
         return self.b if person == self.a else self.a
 
 
+@gc_paused()
 def tie_strengths(store: Store, people: Collection[str], as_of: date, cfg: Config,
                   other_kinds: Collection[str] | None = None) -> dict[tuple[str, str], TieStrength]:
     """The strength of every tie touching ``people``, as :func:`ties_of` computes it, without

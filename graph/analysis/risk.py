@@ -32,6 +32,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from graph.analysis.bulk import gc_paused
 from graph.analysis.accounts import ACCOUNT_KINDS, account_values, accounts_of
 from graph.analysis.config import Config
 from graph.analysis.neighbourhood import RepReach, team_ids, tie_strengths, ties_of
@@ -91,6 +92,7 @@ def _level(top_share: float, bus_factor: int, cfg: Config) -> str:
     return "low"
 
 
+@gc_paused()
 def account_risk(store: Store, as_of: date, cfg: Config) -> list[AccountRisk]:
     """The single-rep dependency risk of every account, highest risk first.
 
@@ -101,27 +103,39 @@ def account_risk(store: Store, as_of: date, cfg: Config) -> list[AccountRisk]:
     the whole graph; both give the same result.
     """
     reps = {p.id: p for p in store.people_at(("own",), role="rep")}
-    orgs = accounts_of(store)
+    assignments = store.accounts()
+    orgs = accounts_of(store, assignments)
     values = account_values(store, as_of, cfg, orgs)
     summed = store.account_shares(as_of, cfg.formula(), cfg.role_weights, cfg.strong_tie, ACCOUNT_KINDS)
     weighted, strong, tied = _sums(store, reps, orgs, as_of, cfg) if summed is None else _from_store(summed, orgs)
     assigned: dict[str, list[str]] = defaultdict(list)
-    for a in sorted(store.accounts(), key=lambda a: (a.role != "owner", a.rep_id)):
+    for a in sorted(assignments, key=lambda a: (a.role != "owner", a.rep_id)):
         assigned[a.org_id].append(a.rep_id)
     out = []
+    nothing: dict[str, Any] = {}
     for oid, org in orgs.items():
-        total = sum(weighted[oid].values())
-        shares = sorted(((rep, w / total) for rep, w in weighted[oid].items()), key=lambda x: (-x[1], x[0])) \
-            if total > 0 else []
-        bus = sum(1 for n in strong[oid].values() if n > 0)
+        per_rep, held = weighted.get(oid, nothing), strong.get(oid, nothing)
+        total = sum(per_rep.values())
+        if total <= 0:
+            shares: list[tuple[str, float]] = []
+        elif len(per_rep) == 1:
+            shares = [(rep, w / total) for rep, w in per_rep.items()]
+        else:
+            shares = sorted(((rep, w / total) for rep, w in per_rep.items()), key=_by_share)
+        bus = sum(1 for n in held.values() if n > 0)
         top_rep, top_share = (shares[0] if shares else (None, 0.0))
         out.append(AccountRisk(
             oid, org.name, values.get(oid, 0.0),
-            [RepShare(r, reps[r].name, s, strong[oid].get(r, 0)) for r, s in shares],
+            [RepShare(r, reps[r].name, s, held.get(r, 0)) for r, s in shares],
             top_rep, top_share, bus, _level(top_share, bus, cfg) if shares else "low",
             assigned.get(oid, []), tied.get(oid, 0)))
     out.sort(key=lambda a: (LEVELS.index(a.level), -round(a.value_at_risk, 6), a.org_id))
     return out
+
+
+def _by_share(rep_share: tuple[str, float]) -> tuple[float, str]:
+    """Largest share first, then by rep id."""
+    return -rep_share[1], rep_share[0]
 
 
 _Sums = tuple[dict[str, dict[str, float]], dict[str, dict[str, int]], dict[str, int]]

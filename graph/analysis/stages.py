@@ -109,12 +109,13 @@ from typing import Any, TypeVar
 
 
 from graph.analysis.accounts import ACCOUNT_KINDS, accounts_of
+from graph.analysis.bulk import gc_paused
 from graph.analysis.config import Config
 from graph.analysis.neighbourhood import RepReach, TieStrength, tie_strengths, ties_of
 from graph.analysis.paths import PathSearchTooLarge
 from graph.analysis.rapport import rapport_paths
 from graph.analysis.ties import Tie
-from graph.model import Account, Deal, Organisation, Person
+from graph.model import ROLES, Account, Deal, Organisation, Person
 from graph.store.base import Progress, Store
 
 __all__ = [
@@ -331,10 +332,23 @@ def account_ties(store: Store, accounts: Collection[Organisation], as_of: date, 
 T = TypeVar("T")
 
 
-def account_strengths(store: Store, accounts: Collection[Organisation], as_of: date, cfg: Config,
+def account_strengths(store: Store, accounts: Collection[Organisation], as_of: date, cfg: Config, *,
+                      ordered: bool = True,
                       ) -> tuple[dict[str, Person], dict[str, Person], list[tuple[str, str, TieStrength]]]:
-    """:func:`account_ties` with the ties' numbers only (:func:`tie_strengths`: no evidence)."""
+    """:func:`account_ties` with the ties' numbers only (:func:`tie_strengths`: no evidence).
+
+    Where the store keeps the team's ties (:meth:`Store.team_ties`) and the accounts' people
+    outnumber the team, the rows come straight from it, in the same order (in the store's
+    order when not ``ordered``)."""
     team, contacts, kinds = _team_and_contacts(store, accounts)
+    if kinds and len(contacts) >= len(team):
+        kept = store.team_ties(set(team), as_of, cfg.formula(), other_kinds=kinds)
+        if kept is not None:
+            if not ordered:
+                return team, contacts, [(m, c, TieStrength(m, c, s, p, q) if m < c else TieStrength(c, m, s, p, q))
+                                        for m, c, s, p, q in kept if c in contacts]
+            rows = sorted((min(m, c), max(m, c), m, c, s, p, q) for m, c, s, p, q in kept if c in contacts)
+            return team, contacts, [(m, c, TieStrength(a, b, s, p, q)) for a, b, m, c, s, p, q in rows]
     return team, contacts, _between(_read_ties(tie_strengths, store, team, contacts, kinds, as_of, cfg), team,
                                      contacts)
 
@@ -371,9 +385,16 @@ def _between(found: dict[tuple[str, str], T], team: dict[str, Person],
     return out
 
 
-def _role_factor(person: Person, cfg: Config) -> float:
+def _role_factors(cfg: Config) -> dict[str, float]:
+    """``rf`` of every role (see the module docstring); a role not listed counts as ``other``."""
     top = max(cfg.role_weights.values(), default=1.0) or 1.0
-    return cfg.role_weights.get(person.role, cfg.role_weights.get("other", 1.0)) / top
+    other = cfg.role_weights.get("other", 1.0)
+    return {role: cfg.role_weights.get(role, other) / top for role in (*ROLES, *cfg.role_weights)}
+
+
+def _role_factor(person: Person, cfg: Config, factors: dict[str, float] | None = None) -> float:
+    factors = factors if factors is not None else _role_factors(cfg)
+    return factors.get(person.role, factors["other"])
 
 
 def _label(p: Person) -> str:
@@ -480,11 +501,13 @@ def _key_decision_maker(contacts: Sequence[Person], personal: dict[str, float],
     return None
 
 
-def _rapport_contact(contacts: Sequence[Person], personal: dict[str, float], cfg: Config) -> Person | None:
+def _rapport_contact(contacts: Sequence[Person], personal: dict[str, float], cfg: Config,
+                     factors: dict[str, float] | None = None) -> Person | None:
     """The contact whose role-weighted personal tie counts most."""
     if not contacts:
         return None
-    return min(contacts, key=lambda c: (-_role_factor(c, cfg) * personal.get(c.id, 0.0),
+    factors = factors if factors is not None else _role_factors(cfg)
+    return min(contacts, key=lambda c: (-_role_factor(c, cfg, factors) * personal.get(c.id, 0.0),
                                         -personal.get(c.id, 0.0), c.id))
 
 
@@ -511,6 +534,7 @@ class _Draft:
     sources: tuple[str, ...] = ()  # who a warm path to ``key`` may start from (none: no search)
 
 
+@gc_paused()
 def account_stages(store: Store, as_of: date, cfg: Config, *,
                    introductions: Collection[str] | None = None, pairs: bool = True,
                    only: Collection[str] | None = None, progress: Progress | None = None) -> list[AccountStage]:
@@ -554,7 +578,7 @@ def account_stages(store: Store, as_of: date, cfg: Config, *,
         accounts = [o for o in accounts if o.id in set(only)]
     if not accounts:
         return []
-    team, contacts, ties = account_strengths(store, accounts, as_of, cfg)
+    team, contacts, ties = account_strengths(store, accounts, as_of, cfg, ordered=pairs)
     all_reps = sorted(pid for pid, p in team.items() if p.role == "rep")
     by_org: dict[str, list[Person]] = defaultdict(list)
     for c in sorted(contacts.values(), key=lambda p: p.id):
@@ -572,17 +596,24 @@ def account_stages(store: Store, as_of: date, cfg: Config, *,
     best_strength: dict[str, float] = {}
     strong: dict[str, set[str]] = defaultdict(set)
     ties_at: dict[str, list[tuple[str, str, TieStrength]]] = defaultdict(list)
+    threshold = cfg.strong_tie
     for member, contact, tie in ties:
-        ties_at[contacts[contact].org_id].append((member, contact, tie))
-        best_personal[contact] = max(best_personal.get(contact, 0.0), tie.personal)
-        best_strength[contact] = max(best_strength.get(contact, 0.0), tie.strength)
-        if tie.strength >= cfg.strong_tie:
-            strong[contacts[contact].org_id].add(member)
+        org_id = contacts[contact].org_id
+        if pairs:
+            ties_at[org_id].append((member, contact, tie))
+        if tie.personal > best_personal.get(contact, 0.0):
+            best_personal[contact] = tie.personal
+        if tie.strength > best_strength.get(contact, 0.0):
+            best_strength[contact] = tie.strength
+        if tie.strength >= threshold:
+            strong[org_id].add(member)
 
+    factors = _role_factors(cfg)
     drafts = []
     for org in accounts:
         people = by_org.get(org.id, [])
-        personal = personal_score(_role_factor(c, cfg) * best_personal.get(c.id, 0.0) for c in people)
+        personal = personal_score(factors.get(c.role, factors["other"]) * best_personal.get(c.id, 0.0)
+                                  for c in people)
         w = won_weight(deals.get(org.id, []), as_of, cfg)
         deal_part = deal_score(w, cfg)
         m = mass.get(org.id, 0.0)
@@ -594,7 +625,7 @@ def account_stages(store: Store, as_of: date, cfg: Config, *,
         draft = _Draft(org, people, deals.get(org.id, []), reps, strong.get(org.id, set()), personal,
                        institutional, w, deal_part, m, b, stage, None)
         if people and stage in ("friend", "partner"):
-            draft.key = _rapport_contact(people, best_personal, cfg)
+            draft.key = _rapport_contact(people, best_personal, cfg, factors)
         elif people:
             draft.key = _key_decision_maker(people, best_personal, best_strength)
         if draft.key is not None and stage in ("supplier", "outsider"):

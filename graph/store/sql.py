@@ -5,12 +5,15 @@ Values always travel as ``?`` parameters; nothing here is built from user input.
 
 from __future__ import annotations
 
+from graph.model import FRIEND_KINDS, ROLES
+
 __all__ = ["SCHEMA_VERSION", "SCHEMA", "INDEXES", "INSERT", "COLUMNS", "SELECT_ALL", "COUNT", "CLEAR", "META_SET",
            "META_GET", "EVIDENCE_BUILD", "EVIDENCE_INDEX", "TEAM_BUILD", "TEAM_INDEXES", "TEAM_TIES_OF_MEMBERS",
            "TEAM_TIES_OF_OTHERS", "ACCOUNT_SHARES", "ACCOUNT_TIED"]
 
-#: Bumped whenever :data:`SCHEMA` changes shape (2: the ``pair_evidence`` table; 3: ``team_ties``).
-SCHEMA_VERSION = 3
+#: Bumped whenever :data:`SCHEMA` changes shape (2: the ``pair_evidence`` table; 3: ``team_ties``
+#: and ``team_reach``; 4: ``org_evidence``).
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -84,28 +87,46 @@ CREATE TABLE IF NOT EXISTS pair_evidence (
     mass   REAL NOT NULL,
     PRIMARY KEY (a, b, type, nature)
 ) WITHOUT ROWID;
+-- derived at every load from interactions (see ORG_EVIDENCE_BUILD): per organisation an
+-- interaction is about and nature, how many, when last, and the recency-weighted mass as
+-- of evidence_ref with half-life evidence_half_life
+CREATE TABLE IF NOT EXISTS org_evidence (
+    org_id TEXT NOT NULL,
+    nature TEXT NOT NULL,
+    n      INTEGER NOT NULL,
+    last   TEXT NOT NULL,
+    mass   REAL NOT NULL,
+    PRIMARY KEY (org_id, nature)
+) WITHOUT ROWID;
 -- derived at every load (see TEAM_BUILD): every tie with a team end (member, at an 'own'
 -- organisation), once per team end, with what its strength needs: the other end's
 -- organisation, its kind and the other's role; the type-weighted personal and business
 -- masses (p, b: as of evidence_ref, with the weights of the meta key team_weights); the
 -- declared friendship's kind; the number of common friends (all friendships)
 CREATE TABLE IF NOT EXISTS team_ties (
+    org_kind TEXT NOT NULL,
     org_id   TEXT NOT NULL,
     member   TEXT NOT NULL,
     other    TEXT NOT NULL,
-    org_kind TEXT NOT NULL,
     role     TEXT NOT NULL,
     p        REAL NOT NULL,
     b        REAL NOT NULL,
     kind     TEXT,
     shared   INTEGER NOT NULL,
-    PRIMARY KEY (org_id, member, other)
+    PRIMARY KEY (org_kind, org_id, member, other)
+) WITHOUT ROWID;
+-- derived with team_ties (see TEAM_REACH_BUILD): per organisation, how many of its people
+-- any rep (a team member with role 'rep') has a tie to
+CREATE TABLE IF NOT EXISTS team_reach (
+    org_id   TEXT PRIMARY KEY,
+    contacts INTEGER NOT NULL
 ) WITHOUT ROWID;
 """
 
 #: Secondary indexes: dropped before a bulk load and built again after it (faster than
 #: maintaining them row by row).
 INDEXES = {
+    "organisations_kind": "CREATE INDEX IF NOT EXISTS organisations_kind ON organisations(kind)",
     "people_org": "CREATE INDEX IF NOT EXISTS people_org ON people(org_id)",
     "people_role": "CREATE INDEX IF NOT EXISTS people_role ON people(role)",
     "friendships_b": "CREATE INDEX IF NOT EXISTS friendships_b ON friendships(person_b)",
@@ -146,7 +167,7 @@ COUNT = {table: f"SELECT count(*) FROM {table}" for table in COLUMNS}
 
 #: Empties every data table (children first), leaving the schema.
 CLEAR = [f"DELETE FROM {table}" for table in
-         ("team_ties", "pair_evidence", "participants", "interactions", "friendships", "accounts", "deals", "people", "organisations")]
+         ("team_reach", "team_ties", "org_evidence", "pair_evidence", "participants", "interactions", "friendships", "accounts", "deals", "people", "organisations")]
 
 META_SET = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 META_GET = "SELECT value FROM meta WHERE key = ?"
@@ -169,9 +190,20 @@ EVIDENCE_BUILD = """
     GROUP BY p1.person_id, p2.person_id, i.type, i.nature
 """
 
-#: What says whether the table answers: it must have been built by the current load.
+#: :data:`ORG_ACTIVITY` as of :ref, kept in ``org_evidence`` (exact after one factor, as the pairs).
+ORG_EVIDENCE_BUILD = """
+    INSERT INTO org_evidence (org_id, nature, n, last, mass)
+    SELECT i.org_id, i.nature, count(*), max(i.date), sum(power(2.0, -(julianday(:ref) - julianday(i.date)) / :half_life))
+    FROM interactions i
+    WHERE i.org_id IS NOT NULL
+    GROUP BY i.org_id, i.nature
+"""
+
+#: What says whether the tables answer: they must have been built by the current load
+#: (``evidence_revision`` for ``pair_evidence``, ``org_revision`` for ``org_evidence``).
 META_EVIDENCE = """
-    SELECT key, value FROM meta WHERE key IN ('revision', 'evidence_ref', 'evidence_half_life', 'evidence_revision')
+    SELECT key, value FROM meta
+    WHERE key IN ('revision', 'evidence_ref', 'evidence_half_life', 'evidence_revision', 'org_revision')
 """
 
 EVIDENCE_INDEX = "CREATE INDEX IF NOT EXISTS pair_evidence_b ON pair_evidence(b, a)"
@@ -184,7 +216,7 @@ FRIEND_REF = "SELECT max(since) FROM friendships"
 #: Fills ``team_ties`` (after ``pair_evidence``). :weights is a JSON array of
 #: ``[type, nature, weight]`` with each nature's default under type ``*``.
 TEAM_BUILD = """
-    INSERT INTO team_ties (org_id, member, other, org_kind, role, p, b, kind, shared)
+    INSERT INTO team_ties (org_kind, org_id, member, other, role, p, b, kind, shared)
     WITH team(id) AS (SELECT p.id FROM people p JOIN organisations o ON o.id = p.org_id WHERE o.kind = 'own'),
     w(type, nature, w) AS (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(:weights)),
     wd(nature, w) AS (SELECT nature, w FROM w WHERE type = '*'),
@@ -208,12 +240,21 @@ TEAM_BUILD = """
         SELECT f.member, a.y, count(*) FROM fr f JOIN adj a ON a.x = f.other
         WHERE a.y <> f.member GROUP BY f.member, a.y),
     pairs(member, other) AS (SELECT member, other FROM ev UNION SELECT member, other FROM fr)
-    SELECT pe.org_id, pr.member, pr.other, o.kind, pe.role, coalesce(ev.p, 0.0), coalesce(ev.b, 0.0), fr.kind,
+    SELECT o.kind, pe.org_id, pr.member, pr.other, pe.role, coalesce(ev.p, 0.0), coalesce(ev.b, 0.0), fr.kind,
            coalesce(two.n, 0)
     FROM pairs pr JOIN people pe ON pe.id = pr.other JOIN organisations o ON o.id = pe.org_id
     LEFT JOIN ev ON ev.member = pr.member AND ev.other = pr.other
     LEFT JOIN fr ON fr.member = pr.member AND fr.other = pr.other
     LEFT JOIN two ON two.member = pr.member AND two.other = pr.other
+"""
+
+#: Fills ``team_reach`` from ``team_ties``.
+TEAM_REACH_BUILD = """
+    INSERT INTO team_reach (org_id, contacts)
+    SELECT t.org_id, count(DISTINCT t.other) FROM team_ties t
+    WHERE t.member IN (SELECT p.id FROM people p JOIN organisations o ON o.id = p.org_id
+                       WHERE o.kind = 'own' AND p.role = 'rep')
+    GROUP BY t.org_id
 """
 
 TEAM_INDEXES = ("CREATE INDEX IF NOT EXISTS team_ties_member ON team_ties(member)",
@@ -227,15 +268,25 @@ META_TEAM = """
 #: A kept tie's strength, personal and business components, as
 #: :func:`graph.analysis.ties.tie_strength` computes them (the same operations in the
 #: same order, so the same numbers), from ``team_ties t`` and the formula's parameters.
-#: :friendship is a JSON object of kind -> base strength, :fother the base of a kind not in it;
-#: callers append their WHERE clause.
-_COMPONENTS = """
-    SELECT t.*, 1.0 - (1.0 - CASE WHEN t.kind IS NULL THEN 0.0 ELSE coalesce(fk.base, :fother) END)
+#: :friendship is a JSON object of kind -> base strength (and :fk_<kind> each known kind's),
+#: :fother the base of a kind not in it; callers append their WHERE clause.
+def _lookup(column: str, names: tuple[str, ...], prefix: str, table: str, default: str) -> str:
+    """A ``CASE`` giving ``column``'s value in the JSON object parameter ``:table``: the known
+    ``names`` (model constants) from one parameter each (``:<prefix><name>``, set by the
+    caller), any other name from the object itself, else ``default``. Cheaper per row than a
+    join; no value is ever pasted in."""
+    whens = " ".join(f"WHEN '{n}' THEN :{prefix}{n}" for n in names)
+    return (f"CASE {column} {whens} ELSE coalesce((SELECT j.value FROM json_each(:{table}) AS j "
+            f"WHERE j.key = {column}), {default}) END")
+
+
+_COMPONENTS = f"""
+    SELECT t.*, 1.0 - (1.0 - CASE WHEN t.kind IS NULL THEN 0.0
+                                  ELSE {_lookup("t.kind", FRIEND_KINDS, "fk_", "friendship", ":fother")} END)
                       * exp(-(t.p * :factor) / :ps) AS personal,
            1.0 - exp(-(t.b * :factor) / :bs) AS business,
            :bonus * (1.0 - exp(-t.shared / :ss)) AS sh
-    FROM team_ties t LEFT JOIN (SELECT key AS kind, value AS base FROM json_each(:friendship)) AS fk
-                     ON fk.kind = t.kind
+    FROM team_ties t
 """
 
 _STRENGTH = "max(1e-9, min(1.0, 1.0 - (1.0 - c.personal) * (1.0 - :bshare * c.business) * (1.0 - c.sh)))"
@@ -262,25 +313,25 @@ TEAM_COUNT = """
 """
 
 #: Per (organisation of :kinds, rep): the role-weighted sum of the reps' kept tie strengths
-#: and how many are at least :strong. :role_weights is a JSON object of role -> weight.
+#: and how many are at least :strong. :role_weights is a JSON object of role -> weight (and
+#: :rw_<role> each known role's).
+#: ``+t.member`` keeps SQLite off the member index: a range of the key (org kind, org,
+#: member) per kind groups as it goes, where a lookup per rep would have to sort.
 ACCOUNT_SHARES = f"""
     WITH reps(id) AS (SELECT p.id FROM people p JOIN organisations o ON o.id = p.org_id
                       WHERE o.kind = 'own' AND p.role = 'rep')
-    SELECT s.org_id, s.member, sum(coalesce(rw.w, 1.0) * s.strength), sum(s.strength >= :strong)
-    FROM (SELECT c.org_id, c.member, c.role, {_STRENGTH} AS strength FROM (
+    SELECT s.org_id, s.member, sum({_lookup("s.role", ROLES, "rw_", "role_weights", "1.0")} * s.strength),
+           sum(s.strength >= :strong)
+    FROM (SELECT c.org_kind, c.org_id, c.member, c.role, {_STRENGTH} AS strength FROM (
             {_COMPONENTS}
-            WHERE t.member IN reps AND t.org_kind IN (SELECT value FROM json_each(:kinds))) AS c) AS s
-    LEFT JOIN (SELECT key AS role, value AS w FROM json_each(:role_weights)) AS rw ON rw.role = s.role
-    GROUP BY s.org_id, s.member
+            WHERE +t.member IN reps AND t.org_kind IN (SELECT value FROM json_each(:kinds))) AS c) AS s
+    GROUP BY s.org_kind, s.org_id, s.member
 """
 
 #: Per organisation of :kinds: how many of its people any rep has a kept tie to.
 ACCOUNT_TIED = """
-    SELECT t.org_id, count(DISTINCT t.other) FROM team_ties t
-    WHERE t.member IN (SELECT p.id FROM people p JOIN organisations o ON o.id = p.org_id
-                       WHERE o.kind = 'own' AND p.role = 'rep')
-      AND t.org_kind IN (SELECT value FROM json_each(:kinds))
-    GROUP BY t.org_id
+    SELECT r.org_id, r.contacts FROM team_reach r JOIN organisations o ON o.id = r.org_id
+    WHERE o.kind IN (SELECT value FROM json_each(:kinds))
 """
 
 # -- analysis reads -----------------------------------------------------------------
@@ -293,9 +344,11 @@ PEOPLE_BY_ID = """
 """
 
 #: People at organisations of the given kinds (JSON array), optionally one role.
+#: ``CROSS JOIN`` keeps the join order: the organisations of the kinds first (by index),
+#: then their people, rather than every person in id order.
 PEOPLE_AT_KINDS = """
     SELECT p.id, p.name, p.org_id, p.title, p.role, p.email
-    FROM organisations o JOIN people p ON p.org_id = o.id
+    FROM organisations o CROSS JOIN people p ON p.org_id = o.id
     WHERE o.kind IN (SELECT value FROM json_each(?)) AND (? IS NULL OR p.role = ?)
     ORDER BY p.id
 """
@@ -363,6 +416,9 @@ EVENTS_OF = """
 """
 
 #: Interactions about each organisation, on or before the date, by nature.
+#: :data:`ORG_ACTIVITY` from ``org_evidence``, faded by :factor.
+ORG_ACTIVITY_MAT = "SELECT org_id, nature, n, last, mass * :factor FROM org_evidence"
+
 ORG_ACTIVITY = """
     SELECT i.org_id, i.nature, count(*), max(i.date),
            sum(power(2.0, -(julianday(:as_of) - julianday(i.date)) / :half_life))

@@ -30,8 +30,8 @@ from types import TracebackType
 from typing import Any, Callable, TypeVar
 
 from graph.errors import QueryRefused, StoreError, StoreUnavailable
-from graph.model import (EVIDENCE_HALF_LIFE_DAYS, TABLES, Account, Dataset, Deal, EventAggregate, Friendship,
-                         Interaction, Organisation, Person)
+from graph.model import (EVIDENCE_HALF_LIFE_DAYS, FRIEND_KINDS, ROLES, TABLES, Account, Dataset, Deal,
+                         EventAggregate, Friendship, Interaction, Organisation, Person)
 from graph.store import sql
 from graph.store.base import Progress, QueryResult, StoreState
 from graph.store.evidence import DEFAULT_WEIGHTS, TieFormula, Weights, fade_factor, team_factor, weigh, weights_key
@@ -338,6 +338,7 @@ class SQLiteStore:
             kinds_json = _ids(kinds)
             shares = self.conn.execute(sql.ACCOUNT_SHARES, params | {
                 "role_weights": json.dumps(dict(role_weights)), "strong": float(strong_tie), "kinds": kinds_json,
+                **{f"rw_{r}": float(role_weights.get(r, 1.0)) for r in ROLES},
             }).fetchall()
             tied = dict(self.conn.execute(sql.ACCOUNT_TIED, {"kinds": kinds_json}).fetchall())
         return shares, tied
@@ -345,7 +346,12 @@ class SQLiteStore:
     @_locked
     def org_activity(self, as_of: date, half_life_days: float) -> list[tuple[str, str, int, date, float]]:
         """Per organisation and nature: ``(org_id, nature, count, last, mass)`` of interactions about it."""
-        rows = self.conn.execute(sql.ORG_ACTIVITY, {"as_of": as_of.isoformat(), "half_life": float(half_life_days)})
+        factor = self._evidence_factor(as_of, half_life_days, table="org")
+        if factor is not None:
+            rows = self.conn.execute(sql.ORG_ACTIVITY_MAT, {"factor": factor})
+        else:
+            rows = self.conn.execute(sql.ORG_ACTIVITY, {"as_of": as_of.isoformat(),
+                                                        "half_life": float(half_life_days)})
         return [(o, n, c, date.fromisoformat(last), round(m, 12)) for o, n, c, last, m in rows]
 
     def state(self) -> StoreState:
@@ -392,8 +398,9 @@ class SQLiteStore:
         if ref is not None:
             conn.execute(sql.EVIDENCE_BUILD, {"ref": ref, "half_life": EVIDENCE_HALF_LIFE_DAYS})
             conn.execute(sql.EVIDENCE_INDEX)
+            conn.execute(sql.ORG_EVIDENCE_BUILD, {"ref": ref, "half_life": EVIDENCE_HALF_LIFE_DAYS})
         for key, value in (("evidence_ref", ref or ""), ("evidence_half_life", repr(EVIDENCE_HALF_LIFE_DAYS)),
-                           ("evidence_revision", revision)):
+                           ("evidence_revision", revision), ("org_revision", revision)):
             conn.execute(sql.META_SET, (key, value))
         if progress:
             progress("evidence", 1, 1)
@@ -410,7 +417,7 @@ class SQLiteStore:
             return
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for table in ("team_ties", "pair_evidence"):
+            for table in ("team_reach", "team_ties", "org_evidence", "pair_evidence"):
                 conn.execute(f"DELETE FROM {table}")
             for name in ("pair_evidence_b", "team_ties_member", "team_ties_other"):
                 conn.execute(f"DROP INDEX IF EXISTS {name}")
@@ -431,6 +438,7 @@ class SQLiteStore:
         conn.execute(sql.TEAM_BUILD, {"weights": json.dumps([[t, n, w] for (t, n), w in weights.items()])})
         for statement in sql.TEAM_INDEXES:
             conn.execute(statement)
+        conn.execute(sql.TEAM_REACH_BUILD)
         (friend_ref,) = conn.execute(sql.FRIEND_REF).fetchone()
         for key, value in (("team_revision", revision), ("team_weights", weights_key(weights)),
                            ("friend_ref", friend_ref or "")):
@@ -446,14 +454,16 @@ class SQLiteStore:
             return None
         return {"factor": factor, "friendship": json.dumps(dict(formula.friendship)),
                 "fother": formula.friendship_other, "ps": formula.personal_saturation,
+                **{f"fk_{k}": formula.friendship.get(k, formula.friendship_other) for k in FRIEND_KINDS},
                 "bs": formula.business_saturation, "bshare": formula.business_share,
                 "bonus": formula.shared_friend_bonus, "ss": formula.shared_friend_saturation}
 
-    def _evidence_factor(self, as_of: date, half_life_days: float | None) -> float | None:
-        """:func:`~graph.store.evidence.fade_factor` for this store's table; also ``None`` for
-        a store loaded before the table existed (the live queries answer then)."""
+    def _evidence_factor(self, as_of: date, half_life_days: float | None, table: str = "evidence") -> float | None:
+        """:func:`~graph.store.evidence.fade_factor` for this store's ``pair_evidence`` (or, with
+        ``table="org"``, ``org_evidence``); also ``None`` for a store loaded before the table
+        existed (the live queries answer then)."""
         meta = dict(self.conn.execute(sql.META_EVIDENCE).fetchall())
-        if not meta.get("revision") or meta.get("evidence_revision") != meta["revision"]:
+        if not meta.get("revision") or meta.get(f"{table}_revision") != meta["revision"]:
             return None
         ref = date.fromisoformat(meta["evidence_ref"]) if meta["evidence_ref"] else None
         return fade_factor(ref, float(meta["evidence_half_life"]), as_of, half_life_days)

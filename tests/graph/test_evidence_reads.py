@@ -193,3 +193,38 @@ def test_tie_strengths_equal_the_ties_built_with_evidence(store: Store, as_of: d
             assert got.strength == pytest.approx(t.strength, rel=1e-9, abs=1e-12)
             assert got.personal == pytest.approx(t.personal, rel=1e-9, abs=1e-12)
             assert got.business == pytest.approx(t.business, rel=1e-9, abs=1e-12)
+
+
+def expected_org_activity(data: Dataset, as_of: date, half_life: float) -> dict[tuple[str, str], tuple[int, date, float]]:
+    """``(org_id, nature) -> (count, last, mass)`` of the interactions about each organisation."""
+    acc: dict[tuple[str, str], list] = defaultdict(lambda: [0, date.min, 0.0])
+    for i in data.interactions:
+        if i.org_id is None or i.date > as_of:
+            continue
+        row = acc[(i.org_id, i.nature)]
+        row[0] += 1
+        row[1] = max(row[1], i.date)
+        row[2] += 2.0 ** (-(as_of - i.date).days / half_life)
+    return {k: (n, last, m) for k, (n, last, m) in acc.items()}
+
+
+@pytest.mark.parametrize("as_of, half_life", CASES)
+def test_org_activity_follows_the_definition(store: Store, as_of: date, half_life: float) -> None:
+    data = _example()
+    store.load(data)
+    got = {(o, n): (c, last, m) for o, n, c, last, m in store.org_activity(as_of, half_life)}
+    assert_same(got, expected_org_activity(data, as_of, half_life))
+
+
+def test_embedded_org_activity_from_its_table_and_without_it(tmp_path: Path) -> None:
+    data = _example()
+    as_of = date(2027, 2, 1)
+    with SQLiteStore(tmp_path / "s") as s:
+        s.load(data)
+        assert s._evidence_factor(as_of, EVIDENCE_HALF_LIFE_DAYS, table="org") is not None
+        kept = {(o, n): (c, last, m) for o, n, c, last, m in s.org_activity(as_of, EVIDENCE_HALF_LIFE_DAYS)}
+        s.conn.execute("DELETE FROM meta WHERE key = 'org_revision'")  # as a store loaded before the table
+        assert s._evidence_factor(as_of, EVIDENCE_HALF_LIFE_DAYS, table="org") is None
+        assert_same({(o, n): (c, last, m) for o, n, c, last, m in s.org_activity(as_of, EVIDENCE_HALF_LIFE_DAYS)},
+                    kept)
+        assert_same(kept, expected_org_activity(data, as_of, EVIDENCE_HALF_LIFE_DAYS))

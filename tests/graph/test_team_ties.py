@@ -220,3 +220,16 @@ def test_rebuilding_the_derived_data_of_an_older_store(store: Store) -> None:
     assert s.revision() == revision
     assert s.team_ties(team, AS_OF, cfg.formula()) is not None
     _assert_equal_ties(tie_strengths(s, team, AS_OF, cfg), want)
+
+
+def test_stages_are_the_same_from_kept_ties_and_from_evidence(store: Store, generated: Dataset) -> None:
+    from graph.analysis.stages import account_stages
+
+    cfg = Config()
+    store.load(generated)
+    kept = [a.to_json() for a in account_stages(store, AS_OF, cfg, introductions=())]
+    _forget(store)
+    assert store.team_ties(_team(generated), AS_OF, cfg.formula()) is None
+    live = [a.to_json() for a in account_stages(store, AS_OF, cfg, introductions=())]
+    assert kept == live
+    assert {a["stage"] for a in kept} >= {"outsider", "friend"} and sum(len(a["pairs"]) for a in kept) > 100
