@@ -226,6 +226,17 @@ def neo4j_server(out: Path, folder: Path, heap: str, pagecache: str) -> Iterator
             log(f"Neo4j loaded in {ingest['seconds']}s (client peak RSS {ingest['peak_rss_mb']} MB)")
         else:
             log(f"reusing the Neo4j store in {home} (loaded in {info['ingest']['seconds']}s)")
+            with Neo4jStore.connect(srv.uri, user=srv.user, password=srv.password) as s:
+                kept = s._read("MATCH (m:RelmapMeta {key: 'store'}) RETURN m.team_revision AS t")
+                if not kept or kept[0]["t"] != s.revision():
+                    # loaded before relmap kept the team's ties: build them in place, as a load would
+                    log("building the TEAM_TIE relationships the store lacks (rebuild_derived) ...")
+                    started = time.perf_counter()
+                    s.rebuild_derived()
+                    info["rebuild_derived"] = {"seconds": round(time.perf_counter() - started, 1),
+                                               "loadavg_after": loadavg()}
+                    marker.write_text(json.dumps(info) + "\n")
+                    log(f"rebuilt in {info['rebuild_derived']['seconds']}s")
         info = dict(info, version=nl.neo4j_version(), server_pid=srv.pid,
                     store_bytes=sum(p.stat().st_size for p in (home / "data").rglob("*") if p.is_file()))
         yield srv, info

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from dashboard import common
@@ -29,7 +30,10 @@ def render() -> None:
              "institutional": a["institutional"], "weak hand": a["weak_hand"] or "none",
              "next step": a["next_step"] or "(pick the account below: a warm introduction to work out)"}
             for a in accounts]
-    points = alt.Chart(alt.Data(values=data)).mark_circle(size=160, opacity=0.85).encode(
+    # a DataFrame travels to the browser as Arrow; inline values would be schema-checked row
+    # by row (seconds for thousands of accounts)
+    frame = pd.DataFrame(data)
+    points = alt.Chart(frame).mark_circle(size=160, opacity=0.85).encode(
         x=alt.X("institutional:Q", scale=alt.Scale(domain=[0, 1]), title="institutional value (the offer)"),
         y=alt.Y("personal:Q", scale=alt.Scale(domain=[0, 1]), title="personal rapport (the people)"),
         color=alt.Color("stage:N", scale=alt.Scale(domain=list(STAGE_COLOURS), range=list(STAGE_COLOURS.values()))),
@@ -54,7 +58,7 @@ def render() -> None:
     st.info(f"Next step: {common.md(chosen['next_step'])}")
     if chosen.get("pairs"):
         st.dataframe(chosen["pairs"], hide_index=True, width="stretch")
-    st.dataframe(data, hide_index=True, width="stretch")
+    st.dataframe(frame, hide_index=True, width="stretch")
 
 
 if __name__ == "__main__":
