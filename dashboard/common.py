@@ -235,12 +235,6 @@ def team_map(spec: str, rev: str, when: date, centres: tuple[str, ...], min_stre
     return G, known
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def known_count(spec: str, rev: str, when: date, centres: tuple[str, ...]) -> int:
-    """How many people ``centres`` have ties with (ids only: cheap)."""
-    return len({x for _, x in get_store(spec).neighbours(centres, when)} | set(centres))
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def people_and_orgs(spec: str, rev: str, ids: tuple[str, ...]) -> tuple[dict[str, Person], dict[str, Organisation]]:
     store = get_store(spec)

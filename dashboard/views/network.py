@@ -52,9 +52,11 @@ def render() -> None:
     else:
         centres = (subject[1],)
         title = subject[1]
-    known = common.known_count(spec, rev, when, centres) if scope == "The team's map" else 0
-    if known > TEAM_MAP_LIMIT * 2:
-        G, known = common.team_map(spec, rev, when, centres, min_strength, TEAM_MAP_LIMIT)
+    # the team's map reads the reps' ties once: it says how many people the team knows, and a
+    # small team is drawn whole instead
+    G, known = (common.team_map(spec, rev, when, centres, min_strength, TEAM_MAP_LIMIT)
+                if scope == "The team's map" else (None, 0))
+    if G is not None and known > TEAM_MAP_LIMIT * 2:
         title += (f" (the {G.number_of_nodes()} best connected of the {known:,} people the team has ties with; "
                   "search for a rep or an account to see its own network)")
     else:

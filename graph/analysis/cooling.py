@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from graph.analysis.bulk import gc_paused
 from graph.analysis.accounts import account_values
 from graph.analysis.config import Config
 from graph.analysis.stages import account_organisations, account_ties
@@ -117,6 +118,7 @@ def _suggestion(tie: Tie, name: str, days_since: int | None) -> str:
     return f"{action}: {_span(days_since)} {tail}."
 
 
+@gc_paused()
 def cooling_ties(store: Store, as_of: date, cfg: Config, days: int = 90) -> list[CoolingTie]:
     """Strong team-contact ties whose last interaction is more than ``days`` before ``as_of``.
 

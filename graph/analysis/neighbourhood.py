@@ -48,6 +48,7 @@ def ties_from_evidence(store: Store, friendships: list[Friendship], events: list
     return build_ties(friendships, events, friends, cfg)
 
 
+@gc_paused()
 def ties_of(store: Store, people: Collection[str], as_of: date, cfg: Config,
             other_kinds: Collection[str] | None = None) -> dict[tuple[str, str], Tie]:
     """Every tie touching ``people``, with full evidence and shared friends.
@@ -287,6 +288,7 @@ class RepReach:
         self.ties_to_reps = ties_to_reps
 
     @classmethod
+    @gc_paused()
     def read(cls, store: Store, reps: Collection[str], as_of: date) -> "RepReach":
         """Read the ties of every one of ``reps``."""
         out: dict[str, set[str]] = defaultdict(set)
@@ -335,6 +337,7 @@ def usable_edges(adj: dict[str, set[str]], sources: Collection[str], target: str
     return kept, dt
 
 
+@gc_paused()
 def ego_graph(store: Store, centres: Collection[str], depth: int, as_of: date, cfg: Config,
               min_strength: float = 0.0) -> nx.Graph:
     """The ties within ``depth`` rings of ``centres`` (for drawing a network around them).
@@ -350,6 +353,7 @@ def ego_graph(store: Store, centres: Collection[str], depth: int, as_of: date, c
     return G
 
 
+@gc_paused()
 def busiest_ties(store: Store, centres: Collection[str], as_of: date, cfg: Config,
                  limit: int) -> tuple[nx.Graph, int]:
     """The ties among at most ``limit`` people around ``centres`` (one ring), chosen before

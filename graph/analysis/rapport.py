@@ -15,6 +15,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.analysis.bulk import gc_paused
 from graph.analysis.config import Config
 from graph.analysis.neighbourhood import (RepReach, path_graph, rings_to_reps, team_ids, ties_for_pairs, ties_of,
                                           usable_edges)
@@ -56,6 +57,7 @@ def _with_ties(G: nx.Graph, found: list[tuple[list[str], float]]) -> list[Rappor
             for path, strength in found]
 
 
+@gc_paused()
 def rapport_paths(store: Store, target: str, as_of: date, cfg: Config, *, sources: Collection[str] | None = None,
                   k: int | None = None, max_hops: int | None = None, avoid: Collection[str] = (),
                   reach: RepReach | None = None) -> list[RapportPath]:

@@ -224,6 +224,7 @@ PLAN_COLUMNS = ("org_id", "account", "contact_id", "contact", "title", "departin
                 "successor_id", "successor", "introduction_path", "path_strength", "action")
 
 
+@gc_paused()
 def departure_whatif(store: Store, rep_id: str, as_of: date, cfg: Config, *, max_hops: int | None = None
                      ) -> Departure:
     """What rep ``rep_id`` leaving would orphan, and who should take each contact over."""
