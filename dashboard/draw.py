@@ -297,7 +297,8 @@ def select_nodes(G: nx.Graph, *, focus: Collection[str] = (), highlight_paths: S
 
 @lru_cache(maxsize=1)
 def _vis_assets() -> tuple[str, str]:
-    """The vis-network JS and CSS that pyvis bundles, checked safe to inline."""
+    """The vis-network JS and CSS that pyvis bundles, checked safe to inline (the CSS without
+    the button icons the drawing never shows)."""
     spec = importlib.util.find_spec("pyvis")  # locate only: importing pyvis costs ~1 s
     if spec is None or spec.origin is None:
         raise RuntimeError("pyvis is not installed: it bundles the vis-network files")
@@ -309,8 +310,14 @@ def _vis_assets() -> tuple[str, str]:
             lowered_js, lowered_css = js.lower(), css.lower()
             if "</script" in lowered_js or "<!--" in js or "</style" in lowered_css:
                 raise RuntimeError(f"{folder} cannot be inlined safely")
-            return js, css
+            return js, _ICON_RULES.sub("", css)
     raise RuntimeError(f"pyvis does not bundle vis-network {VIS_VERSION} under {root}")
+
+
+#: The vis-network stylesheet's rules that draw the navigation and manipulation buttons'
+#: icons (base64 images: 207 of its 220 KB). The drawing enables neither, so every page
+#: leaves them out.
+_ICON_RULES = re.compile(r"""[^{}]*\{[^{}]*url\(["']?data:[^{}]*\}""")
 
 
 def _script_json(value: Any) -> str:
