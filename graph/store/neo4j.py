@@ -129,6 +129,9 @@ class Neo4jStore:
             driver = GraphDatabase.driver(
                 uri, auth=(user, password), connection_timeout=timeout,
                 connection_acquisition_timeout=timeout, max_transaction_retry_time=RETRY_SECONDS,
+                # relmap reads properties a store loaded by an older relmap lacks (and then
+                # answers live); the server's "property key does not exist" is no news here
+                notifications_disabled_classifications=[neo4j.NotificationDisabledClassification.UNRECOGNIZED],
             )
         except (ValueError, nx.ConfigurationError) as exc:
             raise StoreUnavailable(f"'{uri}' is not a usable Neo4j URI: {exc}") from exc
