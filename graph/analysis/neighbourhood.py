@@ -176,36 +176,72 @@ def id_rings(store: Store, start: Collection[str], depth: int, as_of: date,
     return dist
 
 
+#: A person whose ties a store has not counted (:meth:`Store.degrees`) is taken to have this
+#: many rows of them; a set of more than :data:`COST_LOOKUP_LIMIT` people is costed at this
+#: per person without a lookup (reading that many counts would cost what the choice saves).
+ASSUMED_DEGREE = 40
+COST_LOOKUP_LIMIT = 2000
+
+
+class _Costs:
+    """What reading the neighbours of a set of people costs, from :meth:`Store.degrees`
+    (looked up once per person)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.known: dict[str, int] = {}
+
+    def __call__(self, people: Collection[str]) -> float:
+        if len(people) > COST_LOOKUP_LIMIT:
+            return float(len(people) * ASSUMED_DEGREE)
+        missing = [p for p in people if p not in self.known]
+        if missing:
+            found = self.store.degrees(missing)
+            for p in missing:
+                self.known[p] = found.get(p, ASSUMED_DEGREE)
+        return float(sum(self.known[p] for p in people))
+
+
 def meet_in_the_middle(store: Store, sources: Collection[str], target: str, max_hops: int, as_of: date,
                        adj: dict[str, set[str]]) -> None:
     """Rings of ids from both ends, ``max_hops`` rings in all, each time around the end whose
-    next ring is smaller (a rep's rings grow far faster than a contact's).
+    next ring is cheaper to read (:meth:`Store.degrees`: a contact tied to a rep with
+    40,000 ties is cheap to find but dear to expand).
 
     Any split works: with ``a`` rings expanded from the sources and ``b`` from the target,
     ``a + b = H``, each edge of a path of at most ``H`` hops touches a node expanded from
     one side (its ``i``-th edge from the sources' side when ``i < a``, else from the target's).
-    In the last ring, an edge leading to someone the other end has not found is dropped:
-    the other end has by then found everyone within the hops a path would have left.
+    In the last ring only the edges between one end's frontier and the people the other end
+    has found matter (the other end has by then found everyone within the hops a path would
+    have left): they are read from whichever of the two sets is cheaper.
     """
     sides = [(dict.fromkeys(sources, 0), set(sources)), ({target: 0}, {target})]
+    cost = _Costs(store)
     for step in range(max_hops):
-        dist, frontier = min(sides, key=lambda side: len(side[1]))
-        if not frontier:
+        if not sides[0][1] or not sides[1][1]:
             return  # everything reachable from that end is expanded: no path needs more
-        other = sides[1][0] if dist is sides[0][0] else sides[0][0]
-        last = step == max_hops - 1
-        nxt: set[str] = set()
-        depth = max(dist.values()) + 1
-        # in the last ring, only people the other end has found: it has found everyone within
-        # the hops a path would have left, so the others lie on no path
-        for a, b in store.neighbours(frontier, as_of, among=other if last else None):
+        if step < max_hops - 1:
+            dist, frontier = min(sides, key=lambda side: cost(side[1]))
+            depth = max(dist.values()) + 1
+            nxt: set[str] = set()
+            for a, b in store.neighbours(frontier, as_of):
+                adj[a].add(b)
+                adj[b].add(a)
+                if b not in dist:
+                    dist[b] = depth
+                    nxt.add(b)
+            frontier.clear()
+            frontier.update(nxt)
+            continue
+        # the last ring: one end's frontier against everyone the other end has found
+        options: list[tuple[float, Collection[str], Collection[str]]] = []
+        for (_, frontier), (other, _) in ((sides[0], sides[1]), (sides[1], sides[0])):
+            options.append((cost(frontier), frontier, other.keys()))
+            options.append((cost(other), other.keys(), frontier))
+        _, read, among = min(options, key=lambda o: o[0])
+        for a, b in store.neighbours(read, as_of, among=among):
             adj[a].add(b)
             adj[b].add(a)
-            if b not in dist:
-                dist[b] = depth
-                nxt.add(b)
-        frontier.clear()
-        frontier.update(nxt)
 
 
 def hops_from(adj: dict[str, set[str]], start: Collection[str], limit: int) -> dict[str, int]:

@@ -139,6 +139,13 @@ class Store(Protocol):
         before it pays for evidence."""
         ...
 
+    def degrees(self, people: Collection[str]) -> dict[str, int]:
+        """For each of ``people``, about how many rows a :meth:`neighbours` read of them goes
+        through: a cost a search weighs before expanding someone (hubs have tens of
+        thousands). Only a cost: it may count ties after the date asked, or be missing
+        (people left out count as unknown)."""
+        ...
+
     def pair_events(self, pairs: Collection[tuple[str, str]], as_of: date,
                     half_life_days: float) -> list[EventAggregate]:
         """The interaction aggregates (as :meth:`events_of`, reported from ``a``) of exactly

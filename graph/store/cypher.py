@@ -424,6 +424,13 @@ NEIGHBOURS_MAT = """
     RETURN DISTINCT pid AS a, o.id AS b
 """
 
+#: How many ``MET`` and ``KNOWS`` relationships each person has (from the degree store: cheap).
+DEGREES = """
+    UNWIND $ids AS pid
+    MATCH (p:Person {id: pid})
+    RETURN pid AS id, COUNT { (p)-[:MET|KNOWS]-() } AS n
+"""
+
 #: :data:`PAIR_EVENTS` from the ``MET`` relationships.
 PAIR_EVENTS_MAT = """
     UNWIND $pairs AS pr

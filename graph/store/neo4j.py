@@ -420,6 +420,10 @@ class Neo4jStore:
             params["among"] = sorted(set(among))
         return [(x["a"], x["b"]) for x in self._read(query, **params)]
 
+    def degrees(self, people: Collection[str]) -> dict[str, int]:
+        """How many ``MET`` and ``KNOWS`` relationships each of ``people`` has (a cost to weigh)."""
+        return {x["id"]: x["n"] for x in self._read(q.DEGREES, ids=sorted(set(people)))}
+
     def pair_events(self, pairs: Collection[tuple[str, str]], as_of: date,
                     half_life_days: float) -> list[EventAggregate]:
         """The interaction aggregates of exactly these pairs (each ``(a, b)`` with ``a < b``)."""

@@ -12,7 +12,7 @@ __all__ = ["SCHEMA_VERSION", "SCHEMA", "INDEXES", "INSERT", "COLUMNS", "SELECT_A
            "TEAM_TIES_OF_OTHERS", "ACCOUNT_SHARES", "ACCOUNT_TIED"]
 
 #: Bumped whenever :data:`SCHEMA` changes shape (2: the ``pair_evidence`` table; 3: ``team_ties``
-#: and ``team_reach``; 4: ``org_evidence``).
+#: and ``team_reach``; 4: ``org_evidence`` and ``person_degree``).
 SCHEMA_VERSION = 4
 
 SCHEMA = """
@@ -115,6 +115,13 @@ CREATE TABLE IF NOT EXISTS team_ties (
     shared   INTEGER NOT NULL,
     PRIMARY KEY (org_kind, org_id, member, other)
 ) WITHOUT ROWID;
+-- derived at every load (see DEGREE_BUILD): per person, how many rows of ties a read of
+-- their neighbours goes through (pair evidence rows and friendships): what a search
+-- weighs before it expands someone
+CREATE TABLE IF NOT EXISTS person_degree (
+    id TEXT PRIMARY KEY,
+    n  INTEGER NOT NULL
+) WITHOUT ROWID;
 -- derived with team_ties (see TEAM_REACH_BUILD): per organisation, how many of its people
 -- any rep (a team member with role 'rep') has a tie to
 CREATE TABLE IF NOT EXISTS team_reach (
@@ -167,7 +174,7 @@ COUNT = {table: f"SELECT count(*) FROM {table}" for table in COLUMNS}
 
 #: Empties every data table (children first), leaving the schema.
 CLEAR = [f"DELETE FROM {table}" for table in
-         ("team_reach", "team_ties", "org_evidence", "pair_evidence", "participants", "interactions", "friendships", "accounts", "deals", "people", "organisations")]
+         ("person_degree", "team_reach", "team_ties", "org_evidence", "pair_evidence", "participants", "interactions", "friendships", "accounts", "deals", "people", "organisations")]
 
 META_SET = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 META_GET = "SELECT value FROM meta WHERE key = ?"
@@ -197,6 +204,21 @@ ORG_EVIDENCE_BUILD = """
     FROM interactions i
     WHERE i.org_id IS NOT NULL
     GROUP BY i.org_id, i.nature
+"""
+
+#: Fills ``person_degree`` (after ``pair_evidence``); each count streams in index order.
+DEGREE_BUILD = """
+    INSERT INTO person_degree (id, n)
+    SELECT x, sum(n) FROM (
+        SELECT a AS x, count(*) AS n FROM pair_evidence GROUP BY a
+        UNION ALL SELECT b, count(*) FROM pair_evidence GROUP BY b
+        UNION ALL SELECT person_a, count(*) FROM friendships GROUP BY person_a
+        UNION ALL SELECT person_b, count(*) FROM friendships GROUP BY person_b)
+    GROUP BY x
+"""
+
+DEGREES = """
+    SELECT d.id, d.n FROM person_degree d WHERE d.id IN (SELECT value FROM json_each(:people))
 """
 
 #: What says whether the tables answer: they must have been built by the current load
@@ -507,6 +529,23 @@ PAIR_EVENTS_MAT = """
 
 #: :data:`NEIGHBOURS` / :data:`NEIGHBOURS_MAT` kept to others in :among (a JSON array).
 NEIGHBOURS_AMONG = "SELECT n.person, n.other FROM ({query}) AS n WHERE n.other IN (SELECT value FROM json_each(:among))"
+
+#: :data:`NEIGHBOURS_MAT` kept to others in :among, the filter inside each part so that
+#: only the rows kept are merged (the ``+`` keeps the scan on the person's rows rather than
+#: a probe per person and other).
+NEIGHBOURS_AMONG_MAT = """
+    WITH src(person) AS (SELECT DISTINCT value FROM json_each(:people)),
+         amid(other) AS (SELECT DISTINCT value FROM json_each(:among))
+    SELECT src.person, t.b FROM src JOIN pair_evidence t ON t.a = src.person AND +t.b IN amid
+    UNION
+    SELECT src.person, t.a FROM src JOIN pair_evidence t ON t.b = src.person AND +t.a IN amid
+    UNION
+    SELECT f.person_a, f.person_b FROM src JOIN friendships f ON f.person_a = src.person AND +f.person_b IN amid
+    WHERE f.since IS NULL OR f.since <= :as_of
+    UNION
+    SELECT f.person_b, f.person_a FROM src JOIN friendships f ON f.person_b = src.person AND +f.person_a IN amid
+    WHERE f.since IS NULL OR f.since <= :as_of
+"""
 
 #: One side of :data:`WEIGHTED_MAT`: the rows where the person is the pair's ``{side}`` end,
 #: grouped in the index's order (no sort). A type's weight is looked up in :weights, a JSON

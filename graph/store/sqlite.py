@@ -270,12 +270,19 @@ class SQLiteStore:
                    among: Collection[str] | None = None) -> list[tuple[str, str]]:
         """``(person, other)`` for everyone each of ``people`` has a tie with as of the date (ids
         only), the others limited to ``among`` when given."""
-        query = sql.NEIGHBOURS_MAT if self._evidence_factor(as_of, None) is not None else sql.NEIGHBOURS
+        kept = self._evidence_factor(as_of, None) is not None
+        query = sql.NEIGHBOURS_MAT if kept else sql.NEIGHBOURS
         params = {"people": _ids(people), "as_of": as_of.isoformat()}
         if among is not None:
-            query = sql.NEIGHBOURS_AMONG.format(query=query)
+            query = sql.NEIGHBOURS_AMONG_MAT if kept else sql.NEIGHBOURS_AMONG.format(query=query)
             params["among"] = _ids(among)
         return self.conn.execute(query, params).fetchall()
+
+    @_locked
+    def degrees(self, people: Collection[str]) -> dict[str, int]:
+        """How many rows of ties a neighbours read of each of ``people`` goes through, as counted
+        at the last load (a cost to weigh, not an answer; empty for a store loaded before it)."""
+        return dict(self.conn.execute(sql.DEGREES, {"people": _ids(people)}).fetchall())
 
     @_locked
     def pair_events(self, pairs: Collection[tuple[str, str]], as_of: date,
@@ -399,6 +406,7 @@ class SQLiteStore:
             conn.execute(sql.EVIDENCE_BUILD, {"ref": ref, "half_life": EVIDENCE_HALF_LIFE_DAYS})
             conn.execute(sql.EVIDENCE_INDEX)
             conn.execute(sql.ORG_EVIDENCE_BUILD, {"ref": ref, "half_life": EVIDENCE_HALF_LIFE_DAYS})
+        conn.execute(sql.DEGREE_BUILD)
         for key, value in (("evidence_ref", ref or ""), ("evidence_half_life", repr(EVIDENCE_HALF_LIFE_DAYS)),
                            ("evidence_revision", revision), ("org_revision", revision)):
             conn.execute(sql.META_SET, (key, value))
@@ -417,7 +425,7 @@ class SQLiteStore:
             return
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for table in ("team_reach", "team_ties", "org_evidence", "pair_evidence"):
+            for table in ("person_degree", "team_reach", "team_ties", "org_evidence", "pair_evidence"):
                 conn.execute(f"DELETE FROM {table}")
             for name in ("pair_evidence_b", "team_ties_member", "team_ties_other"):
                 conn.execute(f"DROP INDEX IF EXISTS {name}")

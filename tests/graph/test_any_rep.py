@@ -79,3 +79,55 @@ def test_paths_from_one_rep_equal_the_search_over_the_whole_graph(store: Store, 
         assert [(p.people, round(p.strength, 9)) for p in got] == [(p, round(s, 9)) for p, s in want], (rep, target)
         compared += len(want)
     assert compared > 0, "no pair had a path: the comparison proved nothing"
+
+
+def _hub_story():  # type: ignore[no-untyped-def]
+    """A rep R with a handful of contacts; a target T whose account is covered by HUB, a rep
+    tied to 300 people; one warm path R - A - B - T and a weak one through HUB."""
+    from graph.model import Dataset, Friendship, Interaction, Organisation, Person
+
+    orgs = [Organisation("O-US", "Us", "own"), Organisation("O-C", "Client", "customer"),
+            Organisation("O-X", "Elsewhere", "other")]
+    people = [Person("R", "Rita Rep", "O-US", None, "rep"), Person("HUB", "Hugo Hub", "O-US", None, "rep"),
+              Person("A", "Ann", "O-X", None, "other"), Person("B", "Bob", "O-C", None, "influencer"),
+              Person("T", "Tess Target", "O-C", None, "decision_maker")]
+    people += [Person(f"L{i:03d}", f"Leaf {i}", "O-X", None, "other") for i in range(300)]
+    people += [Person(f"S{i}", f"Side {i}", "O-X", None, "other") for i in range(4)]
+    friendships = [Friendship("A", "R", "club", None), Friendship("A", "B", "friend", None),
+                   Friendship("B", "T", "former_colleague", None)]
+    friendships += [Friendship("R", f"S{i}", "alumni", None) for i in range(4)]
+    interactions = [Interaction(f"I{i:03d}", date(2026, 10, 1), "meeting", "business", ("HUB", f"L{i:03d}"), None)
+                    for i in range(300)]
+    interactions.append(Interaction("I-T", date(2026, 9, 1), "email", "business", ("HUB", "T"), "O-C"))
+    interactions.append(Interaction("I-A", date(2026, 9, 2), "email", "business", ("HUB", "A"), None))
+    return Dataset(organisations=orgs, people=people, friendships=friendships, interactions=interactions)
+
+
+def test_a_hub_next_to_the_target_is_not_expanded(store: Store) -> None:
+    """The rings grow around the cheaper end (:meth:`Store.degrees`): the hub never becomes a
+    ring of its 300 ties (only the last, filtered read touches it), and the answer is the
+    whole graph's."""
+    from graph.analysis.neighbourhood import ties_of
+    from graph.analysis.paths import best_paths
+    from graph.analysis.ties import tie_graph
+
+    data = _hub_story()
+    store.load(data)
+    cfg = Config()
+    whole = tie_graph(ties_of(store, [p.id for p in data.people], AS_OF, cfg).values())
+    want = best_paths(whole, ["R"], "T", k=3, max_hops=4)
+    read: list[tuple[set[str], bool]] = []
+    neighbours = store.neighbours
+
+    def spy(people, as_of, among=None):  # type: ignore[no-untyped-def]
+        read.append((set(people), among is not None))
+        return neighbours(people, as_of, among)
+
+    store.neighbours = spy  # type: ignore[method-assign]
+    try:
+        got = rapport_paths(store, "T", AS_OF, cfg, sources=["R"], k=3, max_hops=4)
+    finally:
+        del store.neighbours  # type: ignore[misc]
+    assert [(p.people, round(p.strength, 9)) for p in got] == [(p, round(s, 9)) for p, s in want]
+    assert got[0].people == ["R", "A", "B", "T"] and any("HUB" in p.people for p in got)
+    assert not any("HUB" in people and not filtered for people, filtered in read), read

@@ -228,3 +228,18 @@ def test_embedded_org_activity_from_its_table_and_without_it(tmp_path: Path) -> 
         assert_same({(o, n): (c, last, m) for o, n, c, last, m in s.org_activity(as_of, EVIDENCE_HALF_LIFE_DAYS)},
                     kept)
         assert_same(kept, expected_org_activity(data, as_of, EVIDENCE_HALF_LIFE_DAYS))
+
+
+def test_degrees_count_at_least_each_persons_ties(store: Store) -> None:
+    """A search weighs ``degrees`` before expanding someone: at least their ties, hubs highest."""
+    data = _example()
+    store.load(data)
+    everyone = [p.id for p in data.people]
+    ties: dict[str, set[str]] = defaultdict(set)
+    for a, b in store.neighbours(everyone, date(2027, 1, 1)):
+        ties[a].add(b)
+    degrees = store.degrees(everyone + ["nobody"])
+    assert "nobody" not in degrees
+    assert ties and all(degrees.get(p, 0) >= len(others) for p, others in ties.items())
+    busiest = max(ties, key=lambda p: len(ties[p]))
+    assert degrees[busiest] > min(degrees.values())
