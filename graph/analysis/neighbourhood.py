@@ -367,7 +367,8 @@ def usable_edges(adj: dict[str, set[str]], sources: Collection[str], target: str
     >>> sorted(usable_edges(adj, ["s"], "t", 2)[0])
     [('s', 'x'), ('t', 'x')]
     """
-    ds, dt = hops_from(adj, sources, max_hops), hops_from(adj, {target}, max_hops)
+    # an edge u - v needs ds[u] + 1 + dt[v] <= H: the sources side only to H - 1 hops
+    ds, dt = hops_from(adj, sources, max_hops - 1), hops_from(adj, {target}, max_hops)
     far = max_hops + 1
     kept = {(u, v) if u < v else (v, u) for u in ds for v in adj[u] if ds[u] + 1 + dt.get(v, far) <= max_hops}
     return kept, dt
