@@ -268,12 +268,11 @@ def ties_for_pairs(store: Store, pairs: Collection[tuple[str, str]], as_of: date
     """The ties of exactly these pairs (``a < b``), with evidence and shared friends."""
     if not pairs:
         return {}
-    endpoints = {x for pair in pairs for x in pair}
-    friendships = store.friendships_of(endpoints, as_of)
     wanted = set(pairs)
-    declared = [f for f in friendships if (f.person_a, f.person_b) in wanted]
+    found = store.pair_friendships(wanted, as_of)
+    declared = [Friendship(a, b, kind, since) for a, b, kind, since, _ in found if kind is not None]
     events = store.pair_events(wanted, as_of, cfg.half_life_days)
-    return build_ties(declared, events, friend_sets(friendships), cfg)
+    return build_ties(declared, events, {}, cfg, shared={(a, b): n for a, b, _, _, n in found})
 
 
 #: Without sources, the last ring's ties to reps are read from the reps' side when the ring

@@ -144,12 +144,14 @@ def tie_strength(p_evidence: float, b_evidence: float, friendship_kind: str | No
 
 
 def build_ties(friendships: Iterable[Friendship], events: Iterable[EventAggregate],
-               friends_of: dict[str, set[str]], cfg: Config) -> dict[tuple[str, str], Tie]:
+               friends_of: dict[str, set[str]], cfg: Config,
+               shared: dict[tuple[str, str], int] | None = None) -> dict[tuple[str, str], Tie]:
     """Every tie the evidence supports, keyed by the ordered pair ``(a, b)`` with ``a < b``.
 
     ``events`` may report a pair from both ends; each (pair, type, nature) is counted once.
     ``friends_of`` gives each person's friends (for shared friends); people missing
-    from it are taken to have no friends.
+    from it are taken to have no friends. ``shared``, when given, is each pair's number of
+    common friends instead (pairs missing from it have none).
     """
     by_pair: dict[tuple[str, str], dict[tuple[str, str], TypeEvidence]] = defaultdict(dict)
     for e in events:
@@ -161,9 +163,10 @@ def build_ties(friendships: Iterable[Friendship], events: Iterable[EventAggregat
     empty: set[str] = set()
     for pair in sorted(set(by_pair) | set(declared)):
         f = declared.get(pair)
-        shared = len(friends_of.get(pair[0], empty) & friends_of.get(pair[1], empty))
+        common = (shared.get(pair, 0) if shared is not None
+                  else len(friends_of.get(pair[0], empty) & friends_of.get(pair[1], empty)))
         ties[pair] = make_tie(pair[0], pair[1], f.kind if f else None, f.since if f else None,
-                              by_pair.get(pair, {}).values(), shared, cfg)
+                              by_pair.get(pair, {}).values(), common, cfg)
     return ties
 
 

@@ -146,6 +146,14 @@ class Store(Protocol):
         (people left out count as unknown)."""
         ...
 
+    def pair_friendships(self, pairs: Collection[tuple[str, str]],
+                         as_of: date) -> list[tuple[str, str, str | None, date | None, int]]:
+        """``(a, b, kind, since, shared)`` for exactly these pairs (each ``(a, b)`` with
+        ``a < b``): the friendship declared between the two on or before ``as_of`` (kind and
+        since; ``None`` without one) and how many friends, by then, they have in common. What a
+        tie needs from the friendships, without reading every friendship of both ends."""
+        ...
+
     def pair_events(self, pairs: Collection[tuple[str, str]], as_of: date,
                     half_life_days: float) -> list[EventAggregate]:
         """The interaction aggregates (as :meth:`events_of`, reported from ``a``) of exactly

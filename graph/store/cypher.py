@@ -431,6 +431,17 @@ DEGREES = """
     RETURN pid AS id, COUNT { (p)-[:MET|KNOWS]-() } AS n
 """
 
+#: For each given pair (``$pairs``: ``[a, b]``, a < b): the friendship declared between the two
+#: by ``$as_of``, and how many friends (by then) they have in common.
+PAIR_FRIENDSHIPS = """
+    UNWIND $pairs AS pr
+    MATCH (a:Person {id: pr[0]}), (b:Person {id: pr[1]})
+    OPTIONAL MATCH (a)-[d:KNOWS]-(b) WHERE d.since IS NULL OR d.since <= $as_of
+    RETURN pr[0] AS a, pr[1] AS b, d.kind AS kind, d.since AS since,
+           COUNT { (a)-[k1:KNOWS]-(:Person)-[k2:KNOWS]-(b)
+                   WHERE (k1.since IS NULL OR k1.since <= $as_of) AND (k2.since IS NULL OR k2.since <= $as_of) } AS shared
+"""
+
 #: :data:`PAIR_EVENTS` from the ``MET`` relationships.
 PAIR_EVENTS_MAT = """
     UNWIND $pairs AS pr

@@ -424,6 +424,14 @@ class Neo4jStore:
         """How many ``MET`` and ``KNOWS`` relationships each of ``people`` has (a cost to weigh)."""
         return {x["id"]: x["n"] for x in self._read(q.DEGREES, ids=sorted(set(people)))}
 
+    def pair_friendships(self, pairs: Collection[tuple[str, str]],
+                         as_of: date) -> list[tuple[str, str, str | None, date | None, int]]:
+        """``(a, b, kind, since, shared)`` for exactly these pairs (see :meth:`Store.pair_friendships`)."""
+        if not pairs:
+            return []
+        rows = self._read(q.PAIR_FRIENDSHIPS, pairs=[list(p) for p in sorted(set(pairs))], as_of=as_of)
+        return [(x["a"], x["b"], x["kind"], _native(x["since"]), x["shared"]) for x in rows]
+
     def pair_events(self, pairs: Collection[tuple[str, str]], as_of: date,
                     half_life_days: float) -> list[EventAggregate]:
         """The interaction aggregates of exactly these pairs (each ``(a, b)`` with ``a < b``)."""

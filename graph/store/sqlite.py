@@ -285,6 +285,16 @@ class SQLiteStore:
         return dict(self.conn.execute(sql.DEGREES, {"people": _ids(people)}).fetchall())
 
     @_locked
+    def pair_friendships(self, pairs: Collection[tuple[str, str]],
+                         as_of: date) -> list[tuple[str, str, str | None, date | None, int]]:
+        """``(a, b, kind, since, shared)`` for exactly these pairs (see :meth:`Store.pair_friendships`)."""
+        if not pairs:
+            return []
+        rows = self.conn.execute(sql.PAIR_FRIENDSHIPS, {"pairs": json.dumps(sorted(set(pairs))),
+                                                        "as_of": as_of.isoformat()})
+        return [(a, b, k, _date(since), n) for a, b, k, since, n in rows]
+
+    @_locked
     def pair_events(self, pairs: Collection[tuple[str, str]], as_of: date,
                     half_life_days: float) -> list[EventAggregate]:
         """The interaction aggregates of exactly these pairs (each ``(a, b)`` with ``a < b``)."""

@@ -243,3 +243,29 @@ def test_degrees_count_at_least_each_persons_ties(store: Store) -> None:
     assert ties and all(degrees.get(p, 0) >= len(others) for p, others in ties.items())
     busiest = max(ties, key=lambda p: len(ties[p]))
     assert degrees[busiest] > min(degrees.values())
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 11, 26), date(2015, 6, 1)])
+def test_pair_friendships_follow_the_definition(store: Store, as_of: date) -> None:
+    """The declared friendship and the common friends of exactly the pairs asked, by the date."""
+    data = _example()
+    store.load(data)
+    counted = [f for f in data.friendships if f.since is None or f.since <= as_of]
+    friends: dict[str, set[str]] = defaultdict(set)
+    for f in counted:
+        friends[f.person_a].add(f.person_b)
+        friends[f.person_b].add(f.person_a)
+    declared = {(f.person_a, f.person_b): f for f in counted}
+    ids = sorted(p.id for p in data.people)
+    pairs = {(a, b) for i, a in enumerate(ids) for b in ids[i + 1:] if friends[a] & friends[b] or (a, b) in declared}
+    pairs |= {(ids[0], ids[1]), (ids[2], ids[5])}  # maybe nothing at all between them
+    got = {(a, b): (kind, since, n) for a, b, kind, since, n in store.pair_friendships(pairs, as_of)}
+    assert got.keys() == pairs
+    for a, b in pairs:
+        f = declared.get((a, b))
+        assert got[(a, b)] == ((f.kind, f.since) if f else (None, None)) + (len(friends[a] & friends[b]),), (a, b)
+    if as_of.year > 2020:
+        assert any(n >= 2 for _, _, n in got.values()), "the example should have pairs with common friends"
+    else:
+        assert len(counted) < len(data.friendships), "an early date should leave friendships out"
+    assert store.pair_friendships([], as_of) == []
