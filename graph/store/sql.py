@@ -530,25 +530,6 @@ PAIR_EVENTS_MAT = """
 #: :data:`NEIGHBOURS` / :data:`NEIGHBOURS_MAT` kept to others in :among (a JSON array).
 NEIGHBOURS_AMONG = "SELECT n.person, n.other FROM ({query}) AS n WHERE n.other IN (SELECT value FROM json_each(:among))"
 
-#: For each given pair (:pairs, a JSON array of ``[a, b]`` with a < b): the friendship
-#: declared between the two by :as_of (kind and since, else NULL), and how many friends
-#: (by :as_of) they have in common, counted from the first end's friends.
-PAIR_FRIENDSHIPS = """
-    WITH pr(a, b) AS (SELECT DISTINCT value ->> 0, value ->> 1 FROM json_each(:pairs))
-    SELECT pr.a, pr.b, d.kind, d.since,
-           (SELECT count(*) FROM (
-                SELECT f1.person_b AS x FROM friendships f1
-                WHERE f1.person_a = pr.a AND (f1.since IS NULL OR f1.since <= :as_of)
-                UNION ALL
-                SELECT f1.person_a FROM friendships f1
-                WHERE f1.person_b = pr.a AND (f1.since IS NULL OR f1.since <= :as_of)) AS fa
-            WHERE EXISTS (SELECT 1 FROM friendships f2
-                          WHERE f2.person_a = min(fa.x, pr.b) AND f2.person_b = max(fa.x, pr.b)
-                            AND (f2.since IS NULL OR f2.since <= :as_of)))
-    FROM pr LEFT JOIN friendships d
-         ON d.person_a = pr.a AND d.person_b = pr.b AND (d.since IS NULL OR d.since <= :as_of)
-"""
-
 #: :data:`NEIGHBOURS_MAT` kept to others in :among, the filter inside each part so that
 #: only the rows kept are merged (the ``+`` keeps the scan on the person's rows rather than
 #: a probe per person and other).
