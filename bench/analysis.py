@@ -322,6 +322,7 @@ def worker_paths(args: argparse.Namespace) -> dict[str, Any]:
     import graph.analysis.neighbourhood as N
     import graph.analysis.rapport as R
     from graph.analysis.config import Config
+    from graph.store.consistency import consistent
 
     rss_start = current_rss_mb()
     cfg, as_of = Config(), date.fromisoformat(args.as_of)
@@ -363,7 +364,9 @@ def worker_paths(args: argparse.Namespace) -> dict[str, Any]:
         probe.take()
         gc.collect()
         t, c, sc = time.perf_counter(), time.process_time(), server_cpu()
-        found = R.rapport_paths(store, target, as_of, cfg, sources=[rep], k=3, max_hops=4)
+        # as `relmap paths` and the dashboard run it: one consistent read of the store
+        found = consistent(store, lambda: R.rapport_paths(store, target, as_of, cfg, sources=[rep], k=3,
+                                                          max_hops=4))
         wall, cpu, scpu = time.perf_counter() - t, time.process_time() - c, server_cpu() - sc
         calls = probe.take()
         queries.append({
@@ -384,6 +387,7 @@ def worker_risk(args: argparse.Namespace) -> dict[str, Any]:
     """Time ``account_risk`` over all accounts (``--repeats`` times), with the store calls of the first."""
     import graph.analysis.neighbourhood as N
     from graph.analysis.config import Config
+    from graph.store.consistency import consistent
     from graph.analysis.risk import account_risk
 
     cfg, as_of = Config(), date.fromisoformat(args.as_of)
@@ -405,7 +409,7 @@ def worker_risk(args: argparse.Namespace) -> dict[str, Any]:
         ties_s[0] = 0.0
         gc.collect()
         t, c, sc = time.perf_counter(), time.process_time(), server_cpu()
-        result = account_risk(store, as_of, cfg)
+        result = consistent(store, lambda: account_risk(store, as_of, cfg))  # as `relmap risk` runs it
         wall, cpu, scpu = time.perf_counter() - t, time.process_time() - c, server_cpu() - sc
         calls = probe.take()
         runs.append({"seconds": wall, "cpu_seconds": cpu, "server_cpu_seconds": scpu, "accounts": len(result),

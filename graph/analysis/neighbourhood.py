@@ -191,14 +191,18 @@ class _Costs:
         self.store = store
         self.known: dict[str, int] = {}
 
-    def __call__(self, people: Collection[str]) -> float:
-        if len(people) > COST_LOOKUP_LIMIT:
-            return float(len(people) * ASSUMED_DEGREE)
-        missing = [p for p in people if p not in self.known]
+    def prefetch(self, *groups: Collection[str]) -> None:
+        """Look up, in one read, everyone in ``groups`` a cost will need."""
+        missing = {p for g in groups if len(g) <= COST_LOOKUP_LIMIT for p in g if p not in self.known}
         if missing:
             found = self.store.degrees(missing)
             for p in missing:
                 self.known[p] = found.get(p, ASSUMED_DEGREE)
+
+    def __call__(self, people: Collection[str]) -> float:
+        if len(people) > COST_LOOKUP_LIMIT:
+            return float(len(people) * ASSUMED_DEGREE)
+        self.prefetch(people)
         return float(sum(self.known[p] for p in people))
 
 
@@ -221,6 +225,7 @@ def meet_in_the_middle(store: Store, sources: Collection[str], target: str, max_
         if not sides[0][1] or not sides[1][1]:
             return  # everything reachable from that end is expanded: no path needs more
         if step < max_hops - 1:
+            cost.prefetch(sides[0][1], sides[1][1])
             dist, frontier = min(sides, key=lambda side: cost(side[1]))
             depth = max(dist.values()) + 1
             nxt: set[str] = set()
@@ -234,6 +239,7 @@ def meet_in_the_middle(store: Store, sources: Collection[str], target: str, max_
             frontier.update(nxt)
             continue
         # the last ring: one end's frontier against everyone the other end has found
+        cost.prefetch(sides[0][1], sides[1][1], sides[0][0].keys(), sides[1][0].keys())
         options: list[tuple[float, Collection[str], Collection[str]]] = []
         for (_, frontier), (other, _) in ((sides[0], sides[1]), (sides[1], sides[0])):
             options.append((cost(frontier), frontier, other.keys()))

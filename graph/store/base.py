@@ -15,6 +15,7 @@ Every store is a context manager; leaving the block closes it::
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
+from contextlib import AbstractContextManager
 from datetime import date
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -81,6 +82,12 @@ class Store(Protocol):
 
     def revision(self) -> str | None:
         """An id that changes with every completed load; ``None`` before the first."""
+        ...
+
+    def pinned(self) -> AbstractContextManager[None]:
+        """A block within which the store may read its own metadata (which derived data
+        answers) once instead of before every read; for callers that check the revision
+        around their reads (:func:`graph.store.consistency.consistent`)."""
         ...
 
     def state(self) -> StoreState:

@@ -6,8 +6,10 @@ so a reader could see part of it. :func:`consistent` checks the store's state
 (:meth:`Store.state`) before and after the reads, waits while a load is writing,
 and reads again when the data changed underneath.
 
+>>> import contextlib
 >>> class Fixed:
 ...     def state(self): return StoreState("r1")
+...     def pinned(self): return contextlib.nullcontext()
 >>> consistent(Fixed(), lambda: 42)
 42
 """
@@ -59,6 +61,7 @@ def consistent(store: Any, read: Callable[[], T], *, wait: float = WAIT_SECONDS,
             time.sleep(poll)
             poll = min(poll * 2, 5.0)
             continue
-        result = read()
+        with store.pinned():  # metadata read once: the revision check below covers it
+            result = read()
         if store.state() == before:
             return result

@@ -11,6 +11,7 @@ the same ingest again converges to exactly its input.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -108,6 +109,7 @@ class Neo4jStore:
         self.batch_size = batch_size
         self.owns_driver = owns_driver
         self._schema_ready = False
+        self._pin = threading.local()
 
     @classmethod
     def connect(cls, uri: str, *, user: str | None = None, password: str | None = None,
@@ -194,10 +196,34 @@ class Neo4jStore:
             except nx.Neo4jError as exc:
                 raise StoreError(f"Neo4j at {self.location} failed a write: {exc.message}") from exc
 
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Within the block (in this thread), read the store's metadata once: which derived
+        data answers and from what date. :func:`graph.store.consistency.consistent` pins its
+        reads, and reads again when the revision changed meanwhile, so a pinned reader never
+        pairs new data with old metadata. Saves a round trip per evidence read."""
+        outer = getattr(self._pin, "meta", None)
+        if outer is None:
+            self._pin.meta = {}
+        try:
+            yield
+        finally:
+            if outer is None:
+                self._pin.meta = None
+
+    def _meta(self, query: str) -> list[neo4j.Record]:
+        """A metadata read, once per :meth:`pinned` block (every time outside one)."""
+        cache = getattr(self._pin, "meta", None)
+        if cache is None:
+            return self._read(query)
+        if query not in cache:
+            cache[query] = self._read(query)
+        return cache[query]
+
     def _factor(self, as_of: date, half_life_days: float | None) -> float | None:
         """How much the ``MET`` masses have faded by ``as_of`` (see graph/store/evidence.py);
         ``None`` when they cannot answer and the live queries must."""
-        rows = self._read(q.META_EVIDENCE)
+        rows = self._meta(q.META_EVIDENCE)
         if not rows or not rows[0]["revision"] or rows[0]["evidence_revision"] != rows[0]["revision"]:
             return None
         return fade_factor(_native(rows[0]["ref"]), float(rows[0]["half_life"]), as_of, half_life_days)
@@ -313,7 +339,7 @@ class Neo4jStore:
     def _team_params(self, as_of: date, formula: TieFormula) -> dict[str, Any] | None:
         """The parameters of the kept-ties queries, or ``None`` when they cannot answer
         (:func:`~graph.store.evidence.team_factor`)."""
-        rows = self._read(q.META_TEAM)
+        rows = self._meta(q.META_TEAM)
         meta = {k: (str(v) if v is not None else "") for k, v in rows[0].items()} if rows else {}
         factor = team_factor(meta, as_of, formula)
         if factor is None:

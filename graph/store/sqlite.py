@@ -16,6 +16,7 @@ part-way leaves the previous state untouched.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import math
@@ -383,6 +384,10 @@ class SQLiteStore:
             rows = self.conn.execute(sql.ORG_ACTIVITY, {"as_of": as_of.isoformat(),
                                                         "half_life": float(half_life_days)})
         return [(o, n, c, date.fromisoformat(last), round(m, 12)) for o, n, c, last, m in rows]
+
+    def pinned(self) -> contextlib.AbstractContextManager[None]:
+        """Nothing to pin: the embedded store's metadata reads are local and cheap."""
+        return contextlib.nullcontext()
 
     def state(self) -> StoreState:
         """The revision; a load is one transaction, so readers never see one in progress."""

@@ -269,3 +269,38 @@ def test_pair_friendships_follow_the_definition(store: Store, as_of: date) -> No
     else:
         assert len(counted) < len(data.friendships), "an early date should leave friendships out"
     assert store.pair_friendships([], as_of) == []
+
+
+def test_neo4j_reads_its_metadata_once_per_consistent_read(neo4j_store_session: Store) -> None:
+    """Inside :func:`consistent` the evidence metadata is read once, not before every read;
+    the answers are the same."""
+    from graph.analysis.config import Config
+    from graph.analysis.rapport import rapport_paths
+    from graph.store import cypher
+    from graph.store.consistency import consistent
+
+    store = neo4j_store_session
+    store.load(_example())
+    reads: list[str] = []
+    real = store._read  # type: ignore[attr-defined]
+
+    def spy(query: str, **params: object) -> object:
+        reads.append(query)
+        return real(query, **params)
+
+    store._read = spy  # type: ignore[attr-defined]
+    try:
+        def paths() -> list:
+            return rapport_paths(store, "P-010", date(2026, 11, 26), Config(), sources=["P-003"], k=3)
+        loose = paths()
+        meta_loose = reads.count(cypher.META_EVIDENCE)
+        reads.clear()
+        pinned = consistent(store, paths)
+        assert reads.count(cypher.META_EVIDENCE) == 1 < meta_loose
+        assert [(p.people, p.strength) for p in pinned] == [(p.people, p.strength) for p in loose]
+        reads.clear()
+        paths()
+        assert reads.count(cypher.META_EVIDENCE) == meta_loose, "the pin ends with the block"
+    finally:
+        del store._read  # type: ignore[attr-defined]
+        store.load(Dataset())
