@@ -57,6 +57,13 @@ def _forget(store: Store) -> None:
         store._write("MATCH (m:RelmapMeta {key: 'store'}) REMOVE m.team_revision")  # type: ignore[attr-defined]
 
 
+def _loaded(store: Store) -> tuple[Dataset, list[str], Config]:
+    """The example story loaded into ``store``: the data, the team's ids, the default configuration."""
+    data = _example()
+    store.load(data)
+    return data, _team(data), Config()
+
+
 def _kept_count(store: Store) -> int:
     if isinstance(store, SQLiteStore):
         return store.conn.execute("SELECT count(*) FROM team_ties").fetchone()[0]
@@ -190,11 +197,8 @@ def test_a_load_keeps_the_ties_with_its_configurations_weights(store: Store) -> 
 
 
 def test_a_reload_replaces_the_kept_ties(store: Store) -> None:
-    data = _example()
-    team = _team(data)
-    cfg = Config()
+    data, team, cfg = _loaded(store)
     s = store
-    s.load(data)
     fewer = replace(data, friendships=data.friendships[: len(data.friendships) // 2],
                     interactions=data.interactions[: len(data.interactions) // 2])
     s.load(fewer)
@@ -207,11 +211,8 @@ def test_a_reload_replaces_the_kept_ties(store: Store) -> None:
 
 def test_rebuilding_the_derived_data_of_an_older_store(store: Store) -> None:
     """A store loaded before the kept ties existed gets them with ``rebuild_derived``, same answers."""
-    data = _example()
-    team = _team(data)
-    cfg = Config()
+    data, team, cfg = _loaded(store)
     s = store
-    s.load(data)
     revision = s.revision()
     want = tie_strengths(s, team, AS_OF, cfg)
     _forget(s)
