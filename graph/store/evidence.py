@@ -91,11 +91,12 @@ class TieFormula(NamedTuple):
     shared_friend_saturation: float
 
 
-def team_factor(meta: Mapping[str, str], as_of: date, formula: TieFormula) -> float | None:
+def team_factor(meta: Mapping[str, str], as_of: date, formula: TieFormula | None) -> float | None:
     """The fade factor for a store's kept team ties (see :meth:`graph.store.base.Store.team_ties`),
     or ``None`` when they cannot answer exactly: kept by another load (or none), with other
     type weights, another half-life, or ``as_of`` before the newest interaction or the
-    newest dated friendship.
+    newest dated friendship. With ``formula=None`` only whether the kept *pairs* are every
+    tie on that date (for reads of ids only).
 
     ``meta`` holds the store's ``revision``, ``team_revision``, ``team_weights`` (see
     :func:`weights_key`), ``evidence_ref``, ``evidence_half_life`` and ``friend_ref``
@@ -110,17 +111,20 @@ def team_factor(meta: Mapping[str, str], as_of: date, formula: TieFormula) -> fl
     True
     >>> team_factor(meta, date(2026, 11, 20), f._replace(weights={("*", "personal"): 1.0})) is None
     True
+    >>> team_factor(meta, date(2026, 11, 20), None)  # the pairs, whatever the weights
+    1.0
     """
     if not meta.get("revision") or meta.get("team_revision") != meta["revision"]:
         return None
-    if meta.get("team_weights") != weights_key(formula.weights):
+    if formula is not None and meta.get("team_weights") != weights_key(formula.weights):
         return None
     friend_ref = meta.get("friend_ref")
     if friend_ref and as_of < date.fromisoformat(friend_ref):
         return None
     ref = meta.get("evidence_ref")
     return fade_factor(date.fromisoformat(ref) if ref else None,
-                       float(meta.get("evidence_half_life") or EVIDENCE_HALF_LIFE_DAYS), as_of, formula.half_life_days)
+                       float(meta.get("evidence_half_life") or EVIDENCE_HALF_LIFE_DAYS), as_of,
+                       formula.half_life_days if formula is not None else None)
 
 
 def weigh(events: Iterable[Any], weights: Weights) -> list[tuple[str, str, float, float]]:

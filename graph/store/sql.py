@@ -328,6 +328,9 @@ TEAM_TIES_OF_OTHERS = f"""
         WHERE t.other IN (SELECT value FROM json_each(:people))) AS c
 """
 
+#: The kept pairs of team members (:people): every tie they have, when the kept ties are valid.
+TEAM_NEIGHBOURS = "SELECT t.member, t.other FROM team_ties t WHERE t.member IN (SELECT value FROM json_each(:people))"
+
 #: How many of :people are on the team.
 TEAM_COUNT = """
     SELECT count(*) FROM people p JOIN organisations o ON o.id = p.org_id

@@ -70,6 +70,11 @@ def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
+#: A neighbours read of at least this many team members comes from ``team_ties`` (below it the
+#: two checks cost more than they save).
+TEAM_READ_MIN = 50
+
+
 class SQLiteStore:
     """A relmap graph in a SQLite file.
 
@@ -272,6 +277,10 @@ class SQLiteStore:
         """``(person, other)`` for everyone each of ``people`` has a tie with as of the date (ids
         only), the others limited to ``among`` when given."""
         kept = self._evidence_factor(as_of, None) is not None
+        if among is None and len(people) >= TEAM_READ_MIN and kept:
+            team = self._team_neighbours(people, as_of)
+            if team is not None:
+                return team
         query = sql.NEIGHBOURS_MAT if kept else sql.NEIGHBOURS
         params = {"people": _ids(people), "as_of": as_of.isoformat()}
         if among is not None:
@@ -481,6 +490,17 @@ class SQLiteStore:
             conn.execute(sql.META_SET, (key, value))
         if progress:
             progress("team ties", 1, 1)
+
+    def _team_neighbours(self, people: Collection[str], as_of: date) -> list[tuple[str, str]] | None:
+        """:meth:`neighbours` of team members from ``team_ties`` (no merging of the evidence
+        rows), or ``None`` when someone is off the team or the kept pairs are not every tie."""
+        ids = _ids(people)
+        with self._snapshot():
+            if team_factor(dict(self.conn.execute(sql.META_TEAM).fetchall()), as_of, None) is None:
+                return None
+            if self.conn.execute(sql.TEAM_COUNT, {"people": ids}).fetchone()[0] != len(set(people)):
+                return None
+            return self.conn.execute(sql.TEAM_NEIGHBOURS, {"people": ids}).fetchall()
 
     def _team_params(self, as_of: date, formula: TieFormula) -> dict[str, Any] | None:
         """The parameters of the kept-ties queries, or ``None`` when they cannot answer

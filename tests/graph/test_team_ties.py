@@ -234,3 +234,24 @@ def test_stages_are_the_same_from_kept_ties_and_from_evidence(store: Store, gene
     live = [a.to_json() for a in account_stages(store, AS_OF, cfg, introductions=())]
     assert kept == live
     assert {a["stage"] for a in kept} >= {"outsider", "friend"} and sum(len(a["pairs"]) for a in kept) > 100
+
+
+def test_team_neighbours_from_the_kept_ties_equal_the_live_read(tmp_path: Path, generated: Dataset,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A neighbours read of many team members comes from ``team_ties``: the same pairs."""
+    from graph.store import sqlite as sqlite_module
+
+    monkeypatch.setattr(sqlite_module, "TEAM_READ_MIN", 1)
+    team = _team(generated)
+    with SQLiteStore(tmp_path / "s") as s:
+        s.load(generated)
+        for when in (AS_OF, date(2027, 3, 1)):
+            kept = s.neighbours(team, when)
+            assert s._team_neighbours(team, when) is not None
+            _forget(s)
+            assert s._team_neighbours(team, when) is None
+            assert sorted(s.neighbours(team, when)) == sorted(kept) and len(kept) > 100
+            s.load(generated)
+        before = date(2025, 1, 1)  # before the newest interaction: not every kept pair is a tie yet
+        assert s._team_neighbours(team, before) is None
+        assert s._team_neighbours(team + [p.id for p in generated.people if p.id not in set(team)][:1], AS_OF) is None
