@@ -285,7 +285,7 @@ class StoreProbe:
     """Wraps a store's analysis reads: per call, the method, ids asked for, rows returned and seconds."""
 
     METHODS = ("people", "people_at", "members", "organisations", "accounts", "deals", "friendships_of",
-               "events_of", "org_activity")
+               "events_of", "org_activity", "neighbours", "degrees", "pair_friendships", "pair_events")
 
     def __init__(self, store: Any) -> None:
         self.calls: list[tuple[str, int, int, float]] = []
