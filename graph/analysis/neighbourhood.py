@@ -350,8 +350,14 @@ def rings_to_reps(store: Store, target: str, reps: set[str], max_hops: int, as_o
     dist = id_rings(store, {target}, max_hops - 1, as_of, adj)
     last = {v for v, d in dist.items() if d == max_hops - 1}
     if reach is not None:
-        found = [(x, r) for x in last for r in reach.reps_tied_to(x) if r in reps]
-    elif len(last) > REP_SIDE_RATIO * len(reps):
+        for x in last:
+            tied = reach.reps_tied_to(x) & reps
+            if tied:
+                adj[x] |= tied
+                for r in tied:
+                    adj[r].add(x)
+        return adj
+    if len(last) > REP_SIDE_RATIO * len(reps):
         # a wide last ring: its ties to reps are cheaper to read from the reps' side
         found = [(x, r) for r, x in store.neighbours(reps, as_of) if x in last]
     else:

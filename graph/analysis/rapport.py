@@ -135,14 +135,12 @@ def _paths_from_any_rep(store: Store, target: str, as_of: date, cfg: Config, k: 
             adj[v].discard(a)
     kept, dt = usable_edges(adj, reps, target, max_hops)
     inner = max_hops - 2
-    G = tie_graph(ties_for_pairs(store, [e for e in kept if dt[e[0]] <= inner and dt[e[1]] <= inner],
-                                 as_of, cfg).values())
-    G.add_node(target)
-    outer: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    inner_edges: list[tuple[str, str]] = []
+    outer_edges: list[tuple[str, str]] = []
     for e in kept:
-        for x in e:
-            if dt[x] > inner:
-                outer[x].append(e)
+        (inner_edges if dt[e[0]] <= inner and dt[e[1]] <= inner else outer_edges).append(e)
+    G = tie_graph(ties_for_pairs(store, inner_edges, as_of, cfg).values())
+    G.add_node(target)
     # best walk strength of at most H - 1 hops from each inner node to the target
     walk = {target: 1.0}
     for _ in range(max_hops - 1):
@@ -152,8 +150,18 @@ def _paths_from_any_rep(store: Store, target: str, as_of: date, cfg: Config, k: 
                 if sv * data["strength"] > nxt.get(u, 0.0):
                     nxt[u] = sv * data["strength"]
         walk = nxt
-    bound = {x: max((walk.get(y, 0.0) for e in es for y in e if dt[y] <= inner), default=0.0)
-             for x, es in outer.items()}
+    # each outer node's edges, and its bound: the best walk from an inner neighbour
+    outer: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    bound: dict[str, float] = {}
+    for e in outer_edges:
+        a, b = e
+        da, db = dt[a], dt[b]
+        for x, y, dy in ((a, b, db), (b, a, da)):
+            if dt[x] > inner:
+                outer[x].append(e)
+                w = walk.get(y, 0.0) if dy <= inner else 0.0
+                if w > bound.get(x, -1.0):
+                    bound[x] = w
     order = sorted(bound, key=lambda x: (-bound[x], x))
     found = best_paths(G, reps, target, k=k, max_hops=max_hops, avoid=avoid)
     done: set[tuple[str, str]] = set()
