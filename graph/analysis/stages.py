@@ -392,8 +392,8 @@ def _role_factors(cfg: Config) -> dict[str, float]:
     return {role: cfg.role_weights.get(role, other) / top for role in (*ROLES, *cfg.role_weights)}
 
 
-def _role_factor(person: Person, cfg: Config, factors: dict[str, float] | None = None) -> float:
-    factors = factors if factors is not None else _role_factors(cfg)
+def _role_factor(person: Person, factors: dict[str, float]) -> float:
+    """``rf`` of ``person`` (``factors``: :func:`_role_factors`)."""
     return factors.get(person.role, factors["other"])
 
 
@@ -501,13 +501,12 @@ def _key_decision_maker(contacts: Sequence[Person], personal: dict[str, float],
     return None
 
 
-def _rapport_contact(contacts: Sequence[Person], personal: dict[str, float], cfg: Config,
-                     factors: dict[str, float] | None = None) -> Person | None:
-    """The contact whose role-weighted personal tie counts most."""
+def _rapport_contact(contacts: Sequence[Person], personal: dict[str, float],
+                     factors: dict[str, float]) -> Person | None:
+    """The contact whose role-weighted personal tie counts most (``factors``: :func:`_role_factors`)."""
     if not contacts:
         return None
-    factors = factors if factors is not None else _role_factors(cfg)
-    return min(contacts, key=lambda c: (-_role_factor(c, cfg, factors) * personal.get(c.id, 0.0),
+    return min(contacts, key=lambda c: (-_role_factor(c, factors) * personal.get(c.id, 0.0),
                                         -personal.get(c.id, 0.0), c.id))
 
 
@@ -612,8 +611,7 @@ def account_stages(store: Store, as_of: date, cfg: Config, *,
     drafts = []
     for org in accounts:
         people = by_org.get(org.id, [])
-        personal = personal_score(factors.get(c.role, factors["other"]) * best_personal.get(c.id, 0.0)
-                                  for c in people)
+        personal = personal_score(_role_factor(c, factors) * best_personal.get(c.id, 0.0) for c in people)
         w = won_weight(deals.get(org.id, []), as_of, cfg)
         deal_part = deal_score(w, cfg)
         m = mass.get(org.id, 0.0)
@@ -625,7 +623,7 @@ def account_stages(store: Store, as_of: date, cfg: Config, *,
         draft = _Draft(org, people, deals.get(org.id, []), reps, strong.get(org.id, set()), personal,
                        institutional, w, deal_part, m, b, stage, None)
         if people and stage in ("friend", "partner"):
-            draft.key = _rapport_contact(people, best_personal, cfg, factors)
+            draft.key = _rapport_contact(people, best_personal, factors)
         elif people:
             draft.key = _key_decision_maker(people, best_personal, best_strength)
         if draft.key is not None and stage in ("supplier", "outsider"):
