@@ -26,7 +26,8 @@ def _stderr(msg: str) -> None:
 def ensure_derived(store_dir: Path, log: Callable[[str], None] = _stderr) -> dict[str, float] | None:
     """Build the kept team ties of an embedded store loaded before relmap kept them
     (``SQLiteStore.rebuild_derived``, what a load does); ``{"seconds": ...}`` when it had to."""
-    sys.path.insert(0, str(ROOT)) if str(ROOT) not in sys.path else None
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     from graph.store import SQLiteStore
 
     with SQLiteStore(store_dir, create=False) as s:

@@ -36,6 +36,7 @@ A report goes to stdout, progress to stderr, every number to
 from __future__ import annotations
 
 import argparse
+import functools
 import contextlib
 import cProfile
 import json
@@ -122,8 +123,9 @@ def _people_in(store: Path) -> int | None:
         return None
 
 
+@functools.lru_cache(maxsize=1)
 def _benchdata() -> Any:
-    """bench/benchdata.py (bench/ is kept off the import path)."""
+    """bench/benchdata.py (bench/ is kept off the import path), loaded once."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("benchdata", ROOT / "bench" / "benchdata.py")

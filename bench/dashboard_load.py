@@ -60,15 +60,8 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 VIEWPORT = {"width": 1400, "height": 1000}
-#: Streamlit has finished the script run and nothing on the page is stale (as tests/dashboard/browser.py waits).
-APP_READY = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return app !== null
-        && app.getAttribute('data-test-connection-state') === 'CONNECTED'
-        && app.getAttribute('data-test-script-state') === 'notRunning'
-        && document.querySelector('[data-stale="true"]') === null
-        && document.querySelector('[data-testid="stStatusWidget"] button') === null;
-}"""
+from tests.dashboard.browser import APP_READY  # noqa: E402  (the browser suite's wait: the script run has finished)
+
 _T0 = time.perf_counter()
 
 

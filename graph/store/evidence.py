@@ -90,6 +90,13 @@ class TieFormula(NamedTuple):
     shared_friend_bonus: float
     shared_friend_saturation: float
 
+    def query_params(self) -> dict[str, float]:
+        """The formula's numbers under the parameter names both stores' kept-ties queries use
+        (``fother``, ``ps``, ``bs``, ``bshare``, ``bonus``, ``ss``); each store adds the
+        friendship table in its own form."""
+        return {"fother": self.friendship_other, "ps": self.personal_saturation, "bs": self.business_saturation,
+                "bshare": self.business_share, "bonus": self.shared_friend_bonus, "ss": self.shared_friend_saturation}
+
 
 def team_factor(meta: Mapping[str, str], as_of: date, formula: TieFormula | None) -> float | None:
     """The fade factor for a store's kept team ties (see :meth:`graph.store.base.Store.team_ties`),

@@ -344,10 +344,7 @@ class Neo4jStore:
         factor = team_factor(meta, as_of, formula)
         if factor is None:
             return None
-        return {"factor": factor, "friendship": dict(formula.friendship), "fother": formula.friendship_other,
-                "ps": formula.personal_saturation, "bs": formula.business_saturation,
-                "bshare": formula.business_share, "bonus": formula.shared_friend_bonus,
-                "ss": formula.shared_friend_saturation}
+        return {"factor": factor, "friendship": dict(formula.friendship), **formula.query_params()}
 
     def state(self) -> StoreState:
         """The revision, and whether a load is writing (and how long since it last did)."""

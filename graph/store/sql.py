@@ -173,8 +173,13 @@ SELECT_ALL = {
 COUNT = {table: f"SELECT count(*) FROM {table}" for table in COLUMNS}
 
 #: Empties every data table (children first), leaving the schema.
+#: The tables every load derives from the input (children first), and their secondary indexes
+#: (dropped while they are built again).
+DERIVED = ("person_degree", "team_reach", "team_ties", "org_evidence", "pair_evidence")
+DERIVED_INDEXES = ("pair_evidence_b", "team_ties_member", "team_ties_other")
+
 CLEAR = [f"DELETE FROM {table}" for table in
-         ("person_degree", "team_reach", "team_ties", "org_evidence", "pair_evidence", "participants", "interactions", "friendships", "accounts", "deals", "people", "organisations")]
+         (*DERIVED, "participants", "interactions", "friendships", "accounts", "deals", "people", "organisations")]
 
 META_SET = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 META_GET = "SELECT value FROM meta WHERE key = ?"

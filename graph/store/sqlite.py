@@ -151,7 +151,7 @@ class SQLiteStore:
             conn.execute("BEGIN IMMEDIATE")
             for statement in sql.CLEAR:
                 conn.execute(statement)
-            for name in (*sql.INDEXES, "pair_evidence_b", "team_ties_member", "team_ties_other"):
+            for name in (*sql.INDEXES, *sql.DERIVED_INDEXES):
                 conn.execute(f"DROP INDEX IF EXISTS {name}")
             for table, (total, rows) in streams.items():
                 done = 0
@@ -359,8 +359,7 @@ class SQLiteStore:
                 return None
             if other_kinds is not None and set(other_kinds) == {"own"}:
                 return self.conn.execute(sql.TEAM_TIES_OF_OTHERS, params | {"people": ids}).fetchall()
-            (on_team,) = self.conn.execute(sql.TEAM_COUNT, {"people": ids}).fetchone()
-            if on_team != len(set(people)):
+            if not self._all_on_team(ids, people):
                 return None
             kinds = _ids(other_kinds) if other_kinds is not None else None
             return self.conn.execute(sql.TEAM_TIES_OF_MEMBERS, params | {"people": ids, "kinds": kinds}).fetchall()
@@ -462,9 +461,9 @@ class SQLiteStore:
             return
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for table in ("person_degree", "team_reach", "team_ties", "org_evidence", "pair_evidence"):
+            for table in sql.DERIVED:
                 conn.execute(f"DELETE FROM {table}")
-            for name in ("pair_evidence_b", "team_ties_member", "team_ties_other"):
+            for name in sql.DERIVED_INDEXES:
                 conn.execute(f"DROP INDEX IF EXISTS {name}")
             self._build_evidence(revision, progress)
             self._build_team(revision, DEFAULT_WEIGHTS if weights is None else weights, progress)
@@ -491,6 +490,10 @@ class SQLiteStore:
         if progress:
             progress("team ties", 1, 1)
 
+    def _all_on_team(self, ids: str, people: Collection[str]) -> bool:
+        """Whether everyone in ``people`` (``ids``: the same as :func:`_ids` JSON) is on the team."""
+        return self.conn.execute(sql.TEAM_COUNT, {"people": ids}).fetchone()[0] == len(set(people))
+
     def _team_neighbours(self, people: Collection[str], as_of: date) -> list[tuple[str, str]] | None:
         """:meth:`neighbours` of team members from ``team_ties`` (no merging of the evidence
         rows), or ``None`` when someone is off the team or the kept pairs are not every tie."""
@@ -498,7 +501,7 @@ class SQLiteStore:
         with self._snapshot():
             if team_factor(dict(self.conn.execute(sql.META_TEAM).fetchall()), as_of, None) is None:
                 return None
-            if self.conn.execute(sql.TEAM_COUNT, {"people": ids}).fetchone()[0] != len(set(people)):
+            if not self._all_on_team(ids, people):
                 return None
             return self.conn.execute(sql.TEAM_NEIGHBOURS, {"people": ids}).fetchall()
 
@@ -508,11 +511,8 @@ class SQLiteStore:
         factor = team_factor(dict(self.conn.execute(sql.META_TEAM).fetchall()), as_of, formula)
         if factor is None:
             return None
-        return {"factor": factor, "friendship": json.dumps(dict(formula.friendship)),
-                "fother": formula.friendship_other, "ps": formula.personal_saturation,
-                **{f"fk_{k}": formula.friendship.get(k, formula.friendship_other) for k in FRIEND_KINDS},
-                "bs": formula.business_saturation, "bshare": formula.business_share,
-                "bonus": formula.shared_friend_bonus, "ss": formula.shared_friend_saturation}
+        return {"factor": factor, "friendship": json.dumps(dict(formula.friendship)), **formula.query_params(),
+                **{f"fk_{k}": formula.friendship.get(k, formula.friendship_other) for k in FRIEND_KINDS}}
 
     def _evidence_factor(self, as_of: date, half_life_days: float | None, table: str = "evidence") -> float | None:
         """:func:`~graph.store.evidence.fade_factor` for this store's ``pair_evidence`` (or, with

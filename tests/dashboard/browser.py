@@ -178,22 +178,25 @@ def start_dashboard(store: str, env: Mapping[str, str] | None = None) -> Dashboa
 APP = '[data-testid="stApp"]'
 
 
+#: Streamlit has finished the script run and nothing on the page is stale (a JS predicate;
+#: bench/dashboard_load.py waits on it too).
+APP_READY = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app !== null
+        && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+        && app.getAttribute('data-test-script-state') === 'notRunning'
+        && document.querySelector('[data-stale="true"]') === null
+        && document.querySelector('[data-testid="stStatusWidget"] button') === null;
+}"""
+
+
 def wait_for_app(page: Any, settle_ms: int = 150) -> None:
     """Until the script run has finished: connected, ``notRunning``, nothing stale.
 
     ``settle_ms`` first lets an interaction's rerun request reach the app.
     """
     page.wait_for_timeout(settle_ms)
-    page.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            return app !== null
-                && app.getAttribute('data-test-connection-state') === 'CONNECTED'
-                && app.getAttribute('data-test-script-state') === 'notRunning'
-                && document.querySelector('[data-stale="true"]') === null
-                && document.querySelector('[data-testid="stStatusWidget"] button') === null;
-        }""",
-        timeout=TIMEOUT_MS)
+    page.wait_for_function(APP_READY, timeout=TIMEOUT_MS)
 
 
 def open_page(page: Any, base_url: str, path: str) -> None:
