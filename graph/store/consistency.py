@@ -47,21 +47,21 @@ def consistent(store: Any, read: Callable[[], T], *, wait: float = WAIT_SECONDS,
     """
     deadline = time.monotonic() + wait
     while True:
-        before: StoreState = store.state()
-        if before.loading is not None:
-            where = getattr(store, "location", "the store")
-            if before.idle is not None and before.idle > stale:
-                raise StoreUnavailable(
-                    f"the ingest into {where} that started at {before.since} stopped part-way (no write for "
-                    f"{before.idle:.0f} s), so the store holds part of it: run the same ingest again")
-            if time.monotonic() > deadline:
-                raise StoreUnavailable(
-                    f"an ingest has been writing to {where} since {before.since}; waited {wait:.0f} s for it: "
-                    "try again when it has finished")
-            time.sleep(poll)
-            poll = min(poll * 2, 5.0)
-            continue
         with store.pinned():  # metadata read once: the revision check below covers it
-            result = read()
-        if store.state() == before:
-            return result
+            before: StoreState = store.state()
+            if before.loading is None:
+                result = read()
+                if store.state() == before:
+                    return result
+                continue
+        where = getattr(store, "location", "the store")
+        if before.idle is not None and before.idle > stale:
+            raise StoreUnavailable(
+                f"the ingest into {where} that started at {before.since} stopped part-way (no write for "
+                f"{before.idle:.0f} s), so the store holds part of it: run the same ingest again")
+        if time.monotonic() > deadline:
+            raise StoreUnavailable(
+                f"an ingest has been writing to {where} since {before.since}; waited {wait:.0f} s for it: "
+                "try again when it has finished")
+        time.sleep(poll)
+        poll = min(poll * 2, 5.0)

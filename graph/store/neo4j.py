@@ -203,13 +203,19 @@ class Neo4jStore:
         reads, and reads again when the revision changed meanwhile, so a pinned reader never
         pairs new data with old metadata. Saves a round trip per evidence read."""
         outer = getattr(self._pin, "meta", None)
-        if outer is None:
-            self._pin.meta = {}
+        if outer is not None:
+            yield
+            return
+        self._pin.meta = {}
+        session = self._pin.session = self.driver.session(database=self.database,
+                                                          default_access_mode=neo4j.READ_ACCESS)
         try:
             yield
         finally:
-            if outer is None:
-                self._pin.meta = None
+            self._pin.meta = None
+            self._pin.session = None
+            with contextlib.suppress(nx.DriverError, nx.Neo4jError, OSError):
+                session.close()  # a connection lost meanwhile has nothing left to release
 
     def _meta(self, query: str) -> list[neo4j.Record]:
         """A metadata read, once per :meth:`pinned` block (every time outside one)."""
@@ -228,15 +234,32 @@ class Neo4jStore:
             return None
         return fade_factor(_native(rows[0]["ref"]), float(rows[0]["half_life"]), as_of, half_life_days)
 
-    def _read(self, query: str, **params: Any) -> list[neo4j.Record]:
+    def _read(self, query: str | q.Packed, **params: Any) -> list[Any]:
+        """The rows of a read, as records (or, for a :class:`graph.store.cypher.Packed` read, as
+        mappings of its columns). Within :meth:`pinned`, one auto-commit session serves the
+        reads: one round trip each, where a managed transaction takes three. A read that
+        fails there on a lost connection is made again as a managed transaction, which the
+        driver retries."""
+        text = query.text if isinstance(query, q.Packed) else query
+        records: list[neo4j.Record] | None = None
+        session = getattr(self._pin, "session", None)
+        if session is not None:
+            try:
+                records = list(session.run(text, params))
+            except (nx.ServiceUnavailable, nx.SessionExpired, nx.TransientError):
+                self._pin.session = None  # a blip: this read and the rest go the retrying way below
         try:
-            records, _, _ = self.driver.execute_query(query, params, database_=self.database,
-                                                      routing_=RoutingControl.READ)
-            return records
+            if records is None:
+                records, _, _ = self.driver.execute_query(text, params, database_=self.database,
+                                                          routing_=RoutingControl.READ)
         except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
             raise StoreUnavailable(f"lost Neo4j at {self.location} while reading: {exc}") from exc
         except nx.Neo4jError as exc:
             raise StoreError(f"Neo4j at {self.location} failed a read: {exc.message}") from exc
+        if isinstance(query, q.Packed):
+            columns = query.columns
+            return [dict(zip(columns, row)) for row in records[0]["rows"]]
+        return records
 
     def ensure_schema(self) -> None:
         """Create the constraints and indexes the store relies on (idempotent)."""
@@ -436,10 +459,9 @@ class Neo4jStore:
                    among: Collection[str] | None = None) -> list[tuple[str, str]]:
         """``(person, other)`` for everyone each of ``people`` has a tie with as of the date (ids
         only), the others limited to ``among`` when given."""
-        query = q.NEIGHBOURS_MAT if self._factor(as_of, None) is not None else q.NEIGHBOURS
+        query = q.NEIGHBOURS_READS[(self._factor(as_of, None) is not None, among is not None)]
         params: dict[str, Any] = {"ids": sorted(set(people)), "as_of": as_of}
         if among is not None:
-            query = q.NEIGHBOURS_AMONG.format(query=query)
             params["among"] = sorted(set(among))
         return [(x["a"], x["b"]) for x in self._read(query, **params)]
 
