@@ -227,10 +227,12 @@ def neo4j_server(out: Path, folder: Path, heap: str, pagecache: str) -> Iterator
         else:
             log(f"reusing the Neo4j store in {home} (loaded in {info['ingest']['seconds']}s)")
             with Neo4jStore.connect(srv.uri, user=srv.user, password=srv.password) as s:
-                kept = s._read("MATCH (m:RelmapMeta {key: 'store'}) RETURN m.team_revision AS t")
-                if not kept or kept[0]["t"] != s.revision():
-                    # loaded before relmap kept the team's ties: build them in place, as a load would
-                    log("building the TEAM_TIE relationships the store lacks (rebuild_derived) ...")
+                from graph.store.neo4j import TEAM_VERSION
+
+                kept = s._read("MATCH (m:RelmapMeta {key: 'store'}) RETURN m.team_revision AS t, m.team_version AS v")
+                if not kept or kept[0]["t"] != s.revision() or (kept[0]["v"] or 1) < TEAM_VERSION:
+                    # loaded before relmap kept the team's ties as they are now: build them in place, as a load would
+                    log("building the team's kept ties the store lacks (rebuild_derived) ...")
                     started = time.perf_counter()
                     s.rebuild_derived()
                     info["rebuild_derived"] = {"seconds": round(time.perf_counter() - started, 1),
@@ -285,7 +287,8 @@ class StoreProbe:
     """Wraps a store's analysis reads: per call, the method, ids asked for, rows returned and seconds."""
 
     METHODS = ("people", "people_at", "members", "organisations", "accounts", "deals", "friendships_of",
-               "events_of", "org_activity", "neighbours", "degrees", "pair_friendships", "pair_events")
+               "events_of", "org_activity", "neighbours", "degrees", "pair_friendships", "pair_events",
+               "weighted_evidence", "team_ties", "account_shares")
 
     def __init__(self, store: Any) -> None:
         self.calls: list[tuple[str, int, int, float]] = []

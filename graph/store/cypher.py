@@ -202,7 +202,7 @@ META_SET = """
     SET m.revision = $revision, m.loaded_at = datetime(), m.schema_version = $schema_version,
         m.evidence_ref = $evidence_ref, m.evidence_half_life = $evidence_half_life,
         m.evidence_revision = $revision, m.team_revision = $revision, m.team_weights = $team_weights,
-        m.friend_ref = $friend_ref
+        m.friend_ref = $friend_ref, m.team_version = $team_version
     REMOVE m.loading, m.loading_since, m.loading_beat
 """
 
@@ -291,16 +291,18 @@ TEAM_SHARED = """
 """
 
 #: Readers stop using the kept team ties (while :data:`TEAM_BUILD` runs again) ...
-TEAM_FORGET = "MATCH (m:RelmapMeta {key: 'store'}) REMOVE m.team_revision"
+TEAM_FORGET = "MATCH (m:RelmapMeta {key: 'store'}) REMOVE m.team_revision, m.team_version"
 #: ... and use them again once it is done.
 TEAM_REMEMBER = """
     MATCH (m:RelmapMeta {key: 'store'})
-    SET m.team_revision = $revision, m.team_weights = $team_weights, m.friend_ref = $friend_ref
+    SET m.team_revision = $revision, m.team_weights = $team_weights, m.friend_ref = $friend_ref,
+        m.team_version = $team_version
 """
 
 META_TEAM = """
     MATCH (m:RelmapMeta {key: 'store'})
-    RETURN m.revision AS revision, m.team_revision AS team_revision, m.team_weights AS team_weights,
+    RETURN m.revision AS revision, m.team_revision AS team_revision, m.team_version AS team_version,
+           m.team_weights AS team_weights,
            toString(m.evidence_ref) AS evidence_ref, m.evidence_half_life AS evidence_half_life,
            toString(m.friend_ref) AS friend_ref
 """
@@ -344,14 +346,33 @@ TEAM_TIES_OF_OTHERS = packed("""
 #: and how many are at least ``$strong`` (``$role_weights``: role -> weight, else 1.0).
 ACCOUNT_SHARES = packed("""
     MATCH (r:Person {role: 'rep'})-[:WORKS_AT]->(:Organisation {kind: 'own'})
+    WITH r, r.id AS rep
     MATCH (r)-[t:TEAM_TIE]->()
     WHERE t.org_kind IN $kinds
-""" + _COMPONENTS.format(keep="r") + """
-    RETURN t.org_id AS org_id, r.id AS rep, sum(coalesce($role_weights[t.role], 1.0) * strength) AS weighted,
+""" + _COMPONENTS.format(keep="rep") + """
+    RETURN t.org_id AS org_id, rep, sum(coalesce($role_weights[t.role], 1.0) * strength) AS weighted,
            sum(CASE WHEN strength >= $strong THEN 1 ELSE 0 END) AS strong
 """, "org_id", "rep", "weighted", "strong")
 
-#: Per organisation of ``$kinds``: how many of its people any rep has a kept tie to.
+#: Per organisation: how many of its people any rep has a kept tie to, kept as the
+#: organisation's ``team_reach`` after :data:`TEAM_BUILD` (:data:`TEAM_REACH_CLEAR` first:
+#: an organisation no rep reaches has none), and read by :data:`ACCOUNT_REACH`.
+TEAM_REACH_CLEAR = "MATCH (o:Organisation) WHERE o.team_reach IS NOT NULL REMOVE o.team_reach"
+TEAM_REACH = """
+    MATCH (r:Person {role: 'rep'})-[:WORKS_AT]->(:Organisation {kind: 'own'})
+    MATCH (r)-[t:TEAM_TIE]->(x)
+    WITH t.org_id AS oid, count(DISTINCT x) AS n
+    MATCH (o:Organisation {id: oid})
+    SET o.team_reach = n
+"""
+ACCOUNT_REACH = packed("""
+    MATCH (o:Organisation)
+    WHERE o.kind IN $kinds AND o.team_reach IS NOT NULL
+    RETURN o.id AS org_id, o.team_reach AS n
+""", "org_id", "n")
+
+#: :data:`ACCOUNT_REACH` counted from the ``TEAM_TIE`` relationships, for a store whose team
+#: ties were kept before relmap kept ``team_reach`` (``team_version`` below 2).
 ACCOUNT_TIED = packed("""
     MATCH (r:Person {role: 'rep'})-[:WORKS_AT]->(:Organisation {kind: 'own'})
     MATCH (r)-[t:TEAM_TIE]->(x)
@@ -384,7 +405,13 @@ MEMBERS = f"""
 ORG_FIELDS = "o.id AS id, o.name AS name, o.kind AS kind, o.industry AS industry, o.annual_revenue AS annual_revenue"
 
 ORGANISATIONS_BY_ID = f"UNWIND $ids AS oid MATCH (o:Organisation {{id: oid}}) RETURN {ORG_FIELDS} ORDER BY id"
-ORGANISATIONS_BY_KIND = f"MATCH (o:Organisation) WHERE o.kind IN $kinds RETURN {ORG_FIELDS} ORDER BY id"
+ORGANISATIONS_BY_KIND = packed(f"MATCH (o:Organisation) WHERE o.kind IN $kinds RETURN {ORG_FIELDS} ORDER BY id",
+                               "id", "name", "kind", "industry", "annual_revenue")
+
+#: Every rep-account assignment and every deal, packed for the analyses that read them all
+#: (an export streams :data:`DUMP` instead).
+ACCOUNTS = packed(DUMP["accounts"], "org_id", "rep_id", "role", "since")
+DEALS = packed(DUMP["deals"], "id", "org_id", "amount", "status", "rep_id", "closed_on", "product")
 
 SEARCH = """
     CALL () {

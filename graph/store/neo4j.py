@@ -37,6 +37,9 @@ from graph.store.evidence import DEFAULT_WEIGHTS, TieFormula, Weights, fade_fact
 __all__ = ["Neo4jStore", "to_json"]
 
 SCHEMA_VERSION = 3  # 2: MET relationships hold the pair evidence; 3: TEAM_TIE the team's ties
+#: What the kept team data holds (``team_version`` in the metadata): 2 adds each organisation's
+#: ``team_reach``; a store kept by an older relmap counts it from the ``TEAM_TIE`` relationships.
+TEAM_VERSION = 2
 
 #: How long writes are retried after a lost connection or a transient error (the driver's
 #: managed transactions use the same budget, ``max_transaction_retry_time``).
@@ -325,7 +328,7 @@ class Neo4jStore:
             progress("evidence", 1, 1)
         weights = DEFAULT_WEIGHTS if weights is None else weights
         self._build_team(run, weights, progress)
-        self._write(q.META_SET, revision=run, schema_version=SCHEMA_VERSION, evidence_ref=ref,
+        self._write(q.META_SET, revision=run, schema_version=SCHEMA_VERSION, team_version=TEAM_VERSION, evidence_ref=ref,
                     evidence_half_life=EVIDENCE_HALF_LIFE_DAYS, team_weights=weights_key(weights),
                     friend_ref=_native(self._read(q.FRIEND_REF)[0]["ref"]))
 
@@ -346,7 +349,7 @@ class Neo4jStore:
         while self._write(q.STALE_RELATIONSHIPS["TEAM_TIE"], run="", limit=self.batch_size)[0]["deleted"]:
             pass
         self._build_team(revision, weights, progress)
-        self._write(q.TEAM_REMEMBER, revision=revision, team_weights=weights_key(weights),
+        self._write(q.TEAM_REMEMBER, revision=revision, team_weights=weights_key(weights), team_version=TEAM_VERSION,
                     friend_ref=_native(self._read(q.FRIEND_REF)[0]["ref"]))
 
     def _build_team(self, run: str, weights: Weights, progress: Progress | None) -> None:
@@ -356,6 +359,8 @@ class Neo4jStore:
         self._autocommit(q.TEAM_BUILD, run=run, weights={f"{n}|{t}": w for (t, n), w in weights.items() if t != "*"},
                          dp=weights[("*", "personal")], db=weights[("*", "business")])
         self._autocommit(q.TEAM_SHARED)
+        self._write(q.TEAM_REACH_CLEAR)
+        self._write(q.TEAM_REACH)
         if progress:
             progress("team ties", 1, 1)
 
@@ -422,16 +427,18 @@ class Neo4jStore:
         if ids is not None:
             return [self._org(x) for x in self._read(q.ORGANISATIONS_BY_ID, ids=sorted(set(ids)))]
         kinds = kinds if kinds is not None else ("own", "customer", "prospect", "partner", "other")
-        return [self._org(x) for x in self._read(q.ORGANISATIONS_BY_KIND, kinds=sorted(set(kinds)))]
+        return sorted((self._org(x) for x in self._read(q.ORGANISATIONS_BY_KIND, kinds=sorted(set(kinds)))),
+                      key=lambda o: o.id)
 
     def accounts(self) -> list[Account]:
         """Every rep-account assignment."""
-        return [Account(x["org_id"], x["rep_id"], x["role"], _native(x["since"])) for x in self._read(q.DUMP["accounts"])]
+        return sorted((Account(x["org_id"], x["rep_id"], x["role"], _native(x["since"])) for x in self._read(q.ACCOUNTS)),
+                      key=lambda a: (a.org_id, a.rep_id))
 
     def deals(self) -> list[Deal]:
         """Every deal."""
-        return [Deal(x["id"], x["org_id"], x["amount"], x["status"], x["rep_id"], _native(x["closed_on"]), x["product"])
-                for x in self._read(q.DUMP["deals"])]
+        return sorted((Deal(x["id"], x["org_id"], x["amount"], x["status"], x["rep_id"], _native(x["closed_on"]),
+                            x["product"]) for x in self._read(q.DEALS)), key=lambda d: d.id)
 
     def search(self, text: str, limit: int = 20) -> list[tuple[str, str, str, str]]:
         """People and organisations whose name contains ``text`` (or whose id is ``text``)."""
@@ -531,7 +538,9 @@ class Neo4jStore:
         kinds_list = sorted(set(kinds))
         rows = self._read(q.ACCOUNT_SHARES, **params, kinds=kinds_list, role_weights=dict(role_weights),
                           strong=float(strong_tie))
-        tied = {x["org_id"]: x["n"] for x in self._read(q.ACCOUNT_TIED, kinds=kinds_list)}
+        kept = self._meta(q.META_TEAM)[0]["team_version"] or 1
+        tied = {x["org_id"]: x["n"]
+                for x in self._read(q.ACCOUNT_REACH if kept >= 2 else q.ACCOUNT_TIED, kinds=kinds_list)}
         return [(x["org_id"], x["rep"], x["weighted"], x["strong"]) for x in rows], tied
 
     def org_activity(self, as_of: date, half_life_days: float) -> list[tuple[str, str, int, date, float]]:
