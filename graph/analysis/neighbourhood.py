@@ -269,11 +269,54 @@ def hops_from(adj: dict[str, set[str]], start: Collection[str], limit: int) -> d
     return d
 
 
+class TieCache:
+    """Ties already built, shared by many searches on one date with one configuration (a
+    batch such as every warm introduction of ``relmap stages``): each pair is read from the
+    store and built once. The searches of a batch share most of their ties (the reps' ties
+    above all). Bounded: once it holds ``limit`` pairs it starts again.
+
+    >>> cache = TieCache(limit=2)
+    >>> cache.put({("a", "b"): None, ("b", "c"): None}); len(cache)
+    2
+    >>> cache.put({("c", "d"): None}); len(cache)  # full: started again
+    1
+    """
+
+    def __init__(self, limit: int = 250_000) -> None:
+        self.limit = limit
+        self.known: dict[tuple[str, str], Tie | None] = {}
+
+    def __len__(self) -> int:
+        return len(self.known)
+
+    def missing(self, pairs: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
+        """The pairs not built yet."""
+        return {p for p in pairs if p not in self.known}
+
+    def put(self, built: dict[tuple[str, str], Tie | None]) -> None:
+        """Keep these pairs' ties (``None``: no tie on that date)."""
+        if len(self.known) + len(built) > self.limit:
+            self.known.clear()
+        self.known.update(built)
+
+
 def ties_for_pairs(store: Store, pairs: Collection[tuple[str, str]], as_of: date,
-                   cfg: Config) -> dict[tuple[str, str], Tie]:
-    """The ties of exactly these pairs (``a < b``), with evidence and shared friends."""
+                   cfg: Config, cache: TieCache | None = None) -> dict[tuple[str, str], Tie]:
+    """The ties of exactly these pairs (``a < b``), with evidence and shared friends; with a
+    ``cache``, only the pairs it does not hold are read (and then kept there)."""
     if not pairs:
         return {}
+    if cache is None:
+        return _ties_of_pairs(store, pairs, as_of, cfg)
+    missing = cache.missing(pairs)
+    built = _ties_of_pairs(store, missing, as_of, cfg) if missing else {}
+    out = {p: t for p in pairs if (t := built.get(p) if p in missing else cache.known.get(p)) is not None}
+    cache.put({p: built.get(p) for p in missing})
+    return out
+
+
+def _ties_of_pairs(store: Store, pairs: Collection[tuple[str, str]], as_of: date,
+                   cfg: Config) -> dict[tuple[str, str], Tie]:
     wanted = set(pairs)
     found = store.pair_friendships(wanted, as_of)
     declared = [Friendship(a, b, kind, since) for a, b, kind, since, _ in found if kind is not None]
@@ -287,7 +330,7 @@ REP_SIDE_RATIO = 5
 
 
 def path_graph(store: Store, sources: Collection[str] | None, target: str, max_hops: int, as_of: date,
-               cfg: Config) -> tuple[nx.Graph, set[str]]:
+               cfg: Config, cache: TieCache | None = None) -> tuple[nx.Graph, set[str]]:
     """The tie graph holding every path of at most ``max_hops`` from ``sources`` to ``target``.
 
     1. Map the neighbourhood by ids only (:meth:`Store.neighbours`). With sources:
@@ -300,7 +343,7 @@ def path_graph(store: Store, sources: Collection[str] | None, target: str, max_h
        sources to ``u``, plus one, plus the hops from ``v`` to the target, at most ``H``
        (either way round). Every edge of every such path passes.
     3. Read evidence, friendships and shared friends for the kept edges only, and build
-       their ties (:func:`ties_for_pairs`).
+       their ties (:func:`ties_for_pairs`; those a ``cache`` holds are not read again).
 
     Returns the graph and the set of source ids (the reps, without ``sources``).
     """
@@ -311,7 +354,7 @@ def path_graph(store: Store, sources: Collection[str] | None, target: str, max_h
     else:
         src = {p.id for p in store.people_at(("own",), role="rep")}
         adj = rings_to_reps(store, target, src, max_hops, as_of)
-    G = tie_graph(ties_for_pairs(store, usable_edges(adj, src, target, max_hops)[0], as_of, cfg).values())
+    G = tie_graph(ties_for_pairs(store, usable_edges(adj, src, target, max_hops)[0], as_of, cfg, cache).values())
     G.add_node(target)
     return G, src
 

@@ -17,7 +17,7 @@ import networkx as nx
 
 from graph.analysis.bulk import gc_paused
 from graph.analysis.config import Config
-from graph.analysis.neighbourhood import (RepReach, path_graph, rings_to_reps, team_ids, ties_for_pairs, ties_of,
+from graph.analysis.neighbourhood import (RepReach, TieCache, path_graph, rings_to_reps, team_ids, ties_for_pairs, ties_of,
                                           usable_edges)
 from graph.analysis.ties import tie_graph
 from graph.analysis.paths import best_paths
@@ -60,7 +60,7 @@ def _with_ties(G: nx.Graph, found: list[tuple[list[str], float]]) -> list[Rappor
 @gc_paused()
 def rapport_paths(store: Store, target: str, as_of: date, cfg: Config, *, sources: Collection[str] | None = None,
                   k: int | None = None, max_hops: int | None = None, avoid: Collection[str] = (),
-                  reach: RepReach | None = None) -> list[RapportPath]:
+                  reach: RepReach | None = None, cache: TieCache | None = None) -> list[RapportPath]:
     """The ``k`` strongest introduction chains to ``target``, strongest first.
 
     Parameters
@@ -82,6 +82,9 @@ def rapport_paths(store: Store, target: str, as_of: date, cfg: Config, *, source
     reach : RepReach, optional
         Every rep's ties, read once (:meth:`RepReach.read`) for many searches from any
         rep on the same date (without ``sources``); read per search when absent.
+    cache : TieCache, optional
+        Ties built by earlier searches on the same date with the same ``cfg`` (filled
+        as it goes), for a batch of searches; every tie is read per search when absent.
 
     Raises
     ------
@@ -97,8 +100,8 @@ def rapport_paths(store: Store, target: str, as_of: date, cfg: Config, *, source
         raise UsageError(f"no person with id {', '.join(repr(m) for m in missing)} in the store "
                          "(ids are case-sensitive; `relmap query` or the dashboard can search by name)")
     if not sources:
-        return _paths_from_any_rep(store, target, as_of, cfg, k, max_hops, set(avoid), reach)
-    G, src = path_graph(store, sources, target, max_hops, as_of, cfg)
+        return _paths_from_any_rep(store, target, as_of, cfg, k, max_hops, set(avoid), reach, cache)
+    G, src = path_graph(store, sources, target, max_hops, as_of, cfg, cache)
     return _paths_in(G, src, target, k, max_hops, avoid)
 
 
@@ -107,7 +110,8 @@ OUTER_BATCH = 4000
 
 
 def _paths_from_any_rep(store: Store, target: str, as_of: date, cfg: Config, k: int, max_hops: int,
-                        avoid: set[str], reach: RepReach | None = None) -> list[RapportPath]:
+                        avoid: set[str], reach: RepReach | None = None,
+                        cache: TieCache | None = None) -> list[RapportPath]:
     """The ``k`` best paths from any rep, exact, building as few ties as the answer allows.
 
     Reps are hubs, so the edges that could start a path to ``target`` are many
@@ -139,7 +143,7 @@ def _paths_from_any_rep(store: Store, target: str, as_of: date, cfg: Config, k: 
     outer_edges: list[tuple[str, str]] = []
     for e in kept:
         (inner_edges if dt[e[0]] <= inner and dt[e[1]] <= inner else outer_edges).append(e)
-    G = tie_graph(ties_for_pairs(store, inner_edges, as_of, cfg).values())
+    G = tie_graph(ties_for_pairs(store, inner_edges, as_of, cfg, cache).values())
     G.add_node(target)
     # best walk strength of at most H - 1 hops from each inner node to the target
     walk = {target: 1.0}
@@ -175,7 +179,7 @@ def _paths_from_any_rep(store: Store, target: str, as_of: date, cfg: Config, k: 
             i += 1
         done |= batch
         G.add_edges_from((t.a, t.b, {"strength": t.strength, "tie": t})
-                         for t in ties_for_pairs(store, batch, as_of, cfg).values())
+                         for t in ties_for_pairs(store, batch, as_of, cfg, cache).values())
         found = best_paths(G, reps, target, k=k, max_hops=max_hops, avoid=avoid)
     return _with_ties(G, found)
 

@@ -111,7 +111,7 @@ from typing import Any, TypeVar
 from graph.analysis.accounts import ACCOUNT_KINDS, accounts_of
 from graph.analysis.bulk import gc_paused
 from graph.analysis.config import Config
-from graph.analysis.neighbourhood import RepReach, TieStrength, tie_strengths, ties_of
+from graph.analysis.neighbourhood import RepReach, TieCache, TieStrength, tie_strengths, ties_of
 from graph.analysis.paths import PathSearchTooLarge
 from graph.analysis.rapport import rapport_paths
 from graph.analysis.ties import Tie
@@ -452,13 +452,13 @@ def _introduction_sentence(intro: Introduction, people: dict[str, Person], first
 
 
 def _best_introduction(store: Store, sources: Sequence[str], reach: RepReach | None, target: str, as_of: date,
-                       cfg: Config) -> tuple[Introduction, Tie] | None:
+                       cfg: Config, cache: TieCache | None = None) -> tuple[Introduction, Tie] | None:
     """The strongest path from ``sources`` to ``target`` (:func:`rapport_paths`); on equal
     strength, the earlier source. A ``reach`` says the sources are all the reps (the
     search from any rep is used then: same paths, fewer ties built)."""
     try:
         found = rapport_paths(store, target, as_of, cfg, sources=None if reach else sources,
-                              k=max(cfg.default_k, 1), max_hops=cfg.default_max_hops, reach=reach)
+                              k=max(cfg.default_k, 1), max_hops=cfg.default_max_hops, reach=reach, cache=cache)
     except PathSearchTooLarge:
         return None
     if not found:
@@ -635,12 +635,13 @@ def account_stages(store: Store, as_of: date, cfg: Config, *,
     # the asks from every rep share one read of the reps' ties
     reach = RepReach.read(store, all_reps, as_of) if any(not d.reps for d in drafts if d.org.id in asked) else None
     found: list[tuple[Introduction, Tie] | None] = []
+    cache = TieCache()  # the searches share most of their ties: each is built once
     done = 0
     for d in drafts:
         if d.key is None or d.org.id not in asked:
             found.append(None)
             continue
-        found.append(_best_introduction(store, d.sources, None if d.reps else reach, d.key.id, as_of, cfg))
+        found.append(_best_introduction(store, d.sources, None if d.reps else reach, d.key.id, as_of, cfg, cache))
         done += 1
         if progress:
             progress("introductions", done, len(asked))

@@ -10,7 +10,7 @@ import pytest
 
 from graph.analysis import rapport
 from graph.analysis.config import Config
-from graph.analysis.neighbourhood import RepReach, path_graph
+from graph.analysis.neighbourhood import RepReach, TieCache, path_graph
 from graph.analysis.rapport import _paths_in, rapport_paths
 from graph.store import Store
 from ingest import validate_folder
@@ -42,6 +42,7 @@ def test_lazy_any_rep_search_equals_the_full_search(store: Store, generated_data
     contacts = sorted(p.id for p in generated_data.people if p.role in ("decision_maker", "influencer"))
     rng = random.Random(k * 10 + hops)
     reach = RepReach.read(store, reps, AS_OF)
+    cache = TieCache(limit=1500)  # shared by the searches, as in `relmap stages`; small, so it starts again
     compared = 0
     for target in rng.sample(contacts, 8):
         avoid = [rng.choice(reps)] if rng.random() < 0.5 else []
@@ -51,6 +52,12 @@ def test_lazy_any_rep_search_equals_the_full_search(store: Store, generated_data
         assert _answers(lazy) == _answers(full), target
         shared = rapport_paths(store, target, AS_OF, cfg, k=k, max_hops=hops, avoid=avoid, reach=reach)
         assert _answers(shared) == _answers(full), target
+        cached = rapport_paths(store, target, AS_OF, cfg, k=k, max_hops=hops, avoid=avoid, reach=reach, cache=cache)
+        assert _answers(cached) == _answers(full) and [p.ties for p in cached] == [p.ties for p in lazy], target
+        assert 0 < len(cache) <= 1500
+        one = [rng.choice(reps)]
+        assert _answers(rapport_paths(store, target, AS_OF, cfg, sources=one, k=k, max_hops=hops, cache=cache)) \
+            == _answers(rapport_paths(store, target, AS_OF, cfg, sources=one, k=k, max_hops=hops)), target
         assert all(p.people[0] in reps and p.people[-1] == target and not set(p.people) & set(avoid) for p in lazy)
         compared += len(full)
     assert compared > 0, "no target had any path: the comparison proved nothing"
