@@ -282,7 +282,7 @@ class TieCache:
     1
     """
 
-    def __init__(self, limit: int = 250_000) -> None:
+    def __init__(self, limit: int = 150_000) -> None:
         self.limit = limit
         self.known: dict[tuple[str, str], Tie | None] = {}
 
