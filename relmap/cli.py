@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
-from graph.errors import InputError, RelmapError, UsageError
+from graph.errors import InputError, RelmapError, StoreUnavailable, UsageError
 from graph.store import DEFAULT_STORE, open_store
 from graph.store.consistency import consistent
 from relmap import __version__
@@ -156,6 +156,35 @@ def ingest(folder: Path, dry_run: bool, rejects: Path | None, batch_size: int | 
     click.echo(f"{verb}: {_counts_line(report.ingested)}.")
     if rejects is not None:
         click.echo(f"Rejected {report.rejected} row{'s' if report.rejected != 1 else ''}; reasons in {rejects}.")
+
+
+@cli.command()
+@config_option
+@store_options
+@handle_errors
+def rebuild(config_path: Path | None, store: str, as_json: bool) -> None:
+    """Build the store's derived data again (pair evidence, the team's kept ties).
+
+    For a store loaded by an older relmap, which answers live (the same answers, slower)
+    until its next ingest, or to keep the team's ties with the type weights of --config.
+    The data and its revision do not change; readers keep answering meanwhile.
+    """
+    weights = _load_weights(config_path)
+    started = time.perf_counter()
+    with open_store(store, create=False) as s:
+        state = s.state()
+        if state.loading is not None:
+            raise StoreUnavailable(f"an ingest into {store} started at {state.since} has not finished: run "
+                                   "`relmap rebuild` once it has (an ingest that stopped part-way: run it again, "
+                                   "which builds the derived data too)")
+        with progress_bar() as progress:
+            s.rebuild_derived(progress=progress, weights=weights)
+    seconds = round(time.perf_counter() - started, 3)
+    if as_json:
+        emit_json({"store": store, "rebuilt": state.revision is not None, "seconds": seconds})
+        return
+    click.echo(f"Rebuilt the derived data of {store} in {seconds:.1f} s." if state.revision is not None
+               else f"Nothing to rebuild: {store} holds no load.")
 
 
 @cli.command()

@@ -161,3 +161,33 @@ def test_every_command_has_help() -> None:
         result = run(name, "--help")
         assert result.exit_code == 0, name
         assert command.help and command.help.strip(), name
+
+
+def test_rebuild_gives_an_older_store_its_kept_ties_back(store_spec: str) -> None:
+    """A store whose kept team ties are missing (as one an older relmap loaded) answers live;
+    `relmap rebuild` keeps them again, with the same answers and the same revision."""
+    from datetime import date
+
+    from graph.analysis.config import Config
+    from graph.store.sqlite import SQLiteStore
+
+    assert run("ingest", str(EXAMPLES), "--store", store_spec).exit_code == 0
+    want = json.loads(run("risk", "--store", store_spec, "--as-of", "2026-11-26", "--json").stdout)
+    formula = Config().formula()
+    with open_store(store_spec, create=False) as s:
+        revision = s.revision()
+        if isinstance(s, SQLiteStore):
+            s.conn.execute("DELETE FROM meta WHERE key = 'team_revision'")
+        else:
+            s._write("MATCH (m:RelmapMeta {key: 'store'}) REMOVE m.team_revision")  # type: ignore[attr-defined]
+        team = [p.id for p in s.people_at(("own",))]
+        assert s.team_ties(team, date(2026, 11, 26), formula) is None
+    result = run("rebuild", "--store", store_spec, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["rebuilt"] is True
+    with open_store(store_spec, create=False) as s:
+        assert s.revision() == revision
+        assert s.team_ties(team, date(2026, 11, 26), formula)
+    assert json.loads(run("risk", "--store", store_spec, "--as-of", "2026-11-26", "--json").stdout) == want
+    text = run("rebuild", "--store", store_spec)
+    assert text.exit_code == 0 and text.stdout.startswith(f"Rebuilt the derived data of {store_spec} in ")

@@ -72,6 +72,13 @@ class Store(Protocol):
         is rebuilt by every load and used only where it gives the same answers."""
         ...
 
+    def rebuild_derived(self, *, progress: Progress | None = None, weights: Weights | None = None) -> None:
+        """Build the derived data of :meth:`load` again for the rows the store holds: for a
+        store kept by an older relmap (which answers live, slower, until then), or to keep
+        the team's ties with other type ``weights``. The answers, and so the revision, do not
+        change. Nothing to do on an empty store."""
+        ...
+
     def counts(self) -> dict[str, int]:
         """How many rows of each kind the store holds (keys as in :data:`graph.model.TABLES`)."""
         ...
