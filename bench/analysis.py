@@ -288,7 +288,7 @@ class StoreProbe:
 
     METHODS = ("people", "people_at", "members", "organisations", "accounts", "deals", "friendships_of",
                "events_of", "org_activity", "neighbours", "degrees", "pair_friendships", "pair_events",
-               "weighted_evidence", "team_ties", "account_shares")
+               "pair_evidence", "weighted_evidence", "team_ties", "account_shares")
 
     def __init__(self, store: Any) -> None:
         self.calls: list[tuple[str, int, int, float]] = []
@@ -300,7 +300,8 @@ class StoreProbe:
             t = time.perf_counter()
             out = fn(*args, **kwargs)
             asked = len(args[0]) if args and hasattr(args[0], "__len__") and not isinstance(args[0], str) else 0
-            self.calls.append((name, asked, len(out), time.perf_counter() - t))
+            rows = sum(len(part) for part in out) if isinstance(out, tuple) else len(out)  # pair_evidence: two lists
+            self.calls.append((name, asked, rows, time.perf_counter() - t))
             return out
         return wrapped
 

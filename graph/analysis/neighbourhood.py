@@ -318,9 +318,8 @@ def ties_for_pairs(store: Store, pairs: Collection[tuple[str, str]], as_of: date
 def _ties_of_pairs(store: Store, pairs: Collection[tuple[str, str]], as_of: date,
                    cfg: Config) -> dict[tuple[str, str], Tie]:
     wanted = set(pairs)
-    found = store.pair_friendships(wanted, as_of)
+    found, events = store.pair_evidence(wanted, as_of, cfg.half_life_days)
     declared = [Friendship(a, b, kind, since) for a, b, kind, since, _ in found if kind is not None]
-    events = store.pair_events(wanted, as_of, cfg.half_life_days)
     return build_ties(declared, events, {}, cfg, shared={(a, b): n for a, b, _, _, n in found})
 
 

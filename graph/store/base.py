@@ -174,6 +174,12 @@ class Store(Protocol):
         these pairs, each given as ``(a, b)`` with ``a < b``."""
         ...
 
+    def pair_evidence(self, pairs: Collection[tuple[str, str]], as_of: date, half_life_days: float
+                      ) -> tuple[list[tuple[str, str, str | None, date | None, int]], list[EventAggregate]]:
+        """What :meth:`pair_friendships` and :meth:`pair_events` return for the same pairs,
+        together: a store may make the two reads at once."""
+        ...
+
     def weighted_evidence(self, people: Collection[str], as_of: date, half_life_days: float, weights: Weights,
                           other_kinds: Collection[str] | None = None) -> list[tuple[str, str, float, float]]:
         """``(person, other, personal, business)``: what :meth:`events_of` returns, summed per

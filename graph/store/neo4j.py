@@ -18,6 +18,7 @@ import threading
 import time
 import uuid
 from collections.abc import Collection, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from itertools import islice
 from types import TracebackType
@@ -113,6 +114,8 @@ class Neo4jStore:
         self.owns_driver = owns_driver
         self._schema_ready = False
         self._pin = threading.local()
+        self._executor: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
 
     @classmethod
     def connect(cls, uri: str, *, user: str | None = None, password: str | None = None,
@@ -489,14 +492,40 @@ class Neo4jStore:
         """The interaction aggregates of exactly these pairs (each ``(a, b)`` with ``a < b``)."""
         if not pairs:
             return []
+        return self._pair_events(pairs, as_of, half_life_days, self._factor(as_of, half_life_days))
+
+    def _pair_events(self, pairs: Collection[tuple[str, str]], as_of: date, half_life_days: float,
+                     factor: float | None) -> list[EventAggregate]:
         asked = [list(p) for p in sorted(set(pairs))]
-        factor = self._factor(as_of, half_life_days)
         if factor is not None:
             rows = self._read(q.PAIR_EVENTS_MAT, pairs=asked, factor=factor)
         else:
             rows = self._read(q.PAIR_EVENTS, pairs=asked, as_of=as_of, half_life=float(half_life_days))
         return [EventAggregate(x["a"], x["b"], x["type"], x["nature"], x["n"], _native(x["last"]),
                                round(x["mass"], 12)) for x in rows]
+
+    def pair_evidence(self, pairs: Collection[tuple[str, str]], as_of: date, half_life_days: float
+                      ) -> tuple[list[tuple[str, str, str | None, date | None, int]], list[EventAggregate]]:
+        """:meth:`pair_friendships` and :meth:`pair_events` at once: the events on a second
+        connection while this one reads the friendships (the server answers both on its two
+        cores; each is a few dozen milliseconds on a path query's pairs). The metadata comes
+        from this thread, so a :meth:`pinned` reader's two reads agree on it."""
+        if not pairs:
+            return [], []
+        factor = self._factor(as_of, half_life_days)
+        events = self._pool().submit(self._pair_events, pairs, as_of, half_life_days, factor)
+        try:
+            friendships = self.pair_friendships(pairs, as_of)
+        finally:
+            found = events.result()
+        return friendships, found
+
+    def _pool(self) -> ThreadPoolExecutor:
+        """The threads that make the second of two reads made at once (created on first use)."""
+        with self._pool_lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="relmap-neo4j")
+            return self._executor
 
     def weighted_evidence(self, people: Collection[str], as_of: date, half_life_days: float, weights: Weights,
                           other_kinds: Collection[str] | None = None) -> list[tuple[str, str, float, float]]:
@@ -616,6 +645,9 @@ class Neo4jStore:
 
     def close(self) -> None:
         """Close the driver when this store created it."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
         if self.owns_driver:
             self.driver.close()
 

@@ -334,6 +334,11 @@ class SQLiteStore:
         return [EventAggregate(a, b, t, n, c, date.fromisoformat(last), round(m, 12))
                 for a, b, t, n, c, last, m in rows]
 
+    def pair_evidence(self, pairs: Collection[tuple[str, str]], as_of: date, half_life_days: float
+                      ) -> tuple[list[tuple[str, str, str | None, date | None, int]], list[EventAggregate]]:
+        """:meth:`pair_friendships` and :meth:`pair_events`, one after the other (one connection)."""
+        return self.pair_friendships(pairs, as_of), self.pair_events(pairs, as_of, half_life_days)
+
     @_locked
     def weighted_evidence(self, people: Collection[str], as_of: date, half_life_days: float, weights: Weights,
                           other_kinds: Collection[str] | None = None) -> list[tuple[str, str, float, float]]:
