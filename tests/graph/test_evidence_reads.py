@@ -93,6 +93,11 @@ def test_pair_events_report_exactly_the_pairs_asked(store: Store, as_of: date, h
     want = {k: v for k, v in every.items() if (k[0], k[1]) in set(pairs)}
     assert_same(as_dict(store.pair_events(pairs, as_of, half_life)), want)
     assert store.pair_events([], as_of, half_life) == []
+    # both reads at once (two connections on Neo4j): the same answers as each alone
+    friendships, events = store.pair_evidence(pairs, as_of, half_life)
+    assert_same(as_dict(events), want)
+    assert sorted(friendships) == sorted(store.pair_friendships(pairs, as_of))
+    assert store.pair_evidence([], as_of, half_life) == ([], [])
 
 
 @pytest.mark.parametrize("as_of", [date(2026, 11, 26), date(2026, 6, 15), date(2020, 1, 1)])
