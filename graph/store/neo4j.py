@@ -263,8 +263,12 @@ class Neo4jStore:
         except nx.Neo4jError as exc:
             raise StoreError(f"Neo4j at {self.location} failed a read: {exc.message}") from exc
         if isinstance(query, q.Packed):
-            columns = query.columns
-            return [dict(zip(columns, row)) for row in records[0]["rows"]]
+            rows = records[0]["rows"]
+            for i in [i for i, c in enumerate(query.columns) if c in query.dates]:
+                for row in rows:
+                    if row[i] is not None:
+                        row[i] = date.fromisoformat(row[i])
+            return [dict(zip(query.columns, row)) for row in rows]
         return records
 
     def ensure_schema(self) -> None:
@@ -565,8 +569,14 @@ class Neo4jStore:
         if params is None:
             return None
         kinds_list = sorted(set(kinds))
-        rows = self._read(q.ACCOUNT_SHARES, **params, kinds=kinds_list, role_weights=dict(role_weights),
-                          strong=float(strong_tie))
+        reps = sorted(x["id"] for x in self._read(q.TEAM_REPS))
+        shares = {**params, "kinds": kinds_list, "role_weights": dict(role_weights), "strong": float(strong_tie)}
+        # each rep's sums are their own: the server sums half the reps on each of two connections
+        other_half = self._pool().submit(self._read, q.ACCOUNT_SHARES, reps=reps[1::2], **shares)
+        try:
+            rows = self._read(q.ACCOUNT_SHARES, reps=reps[0::2], **shares)
+        finally:
+            rows += other_half.result()
         kept = self._meta(q.META_TEAM)[0]["team_version"] or 1
         tied = {x["org_id"]: x["n"]
                 for x in self._read(q.ACCOUNT_REACH if kept >= 2 else q.ACCOUNT_TIED, kinds=kinds_list)}
