@@ -464,15 +464,16 @@ EVENTS_OF = packed("""
 
 #: Who each of the people has a tie with (ids only): a shared interaction on or before the
 #: date, or a friendship declared by then.
+#: (``{among}``: a further condition on ``o``, see :data:`NEIGHBOURS_READS`.)
 NEIGHBOURS = """
     UNWIND $ids AS pid
-    MATCH (p:Person {id: pid})-[:ATTENDED]->(i:Interaction)<-[:ATTENDED]-(o:Person)
-    WHERE i.date <= $as_of AND o <> p
+    MATCH (p:Person {{id: pid}})-[:ATTENDED]->(i:Interaction)<-[:ATTENDED]-(o:Person)
+    WHERE i.date <= $as_of AND o <> p {among}
     RETURN DISTINCT pid AS a, o.id AS b
     UNION
     UNWIND $ids AS pid
-    MATCH (p:Person {id: pid})-[k:KNOWS]-(o:Person)
-    WHERE k.since IS NULL OR k.since <= $as_of
+    MATCH (p:Person {{id: pid}})-[k:KNOWS]-(o:Person)
+    WHERE (k.since IS NULL OR k.since <= $as_of) {among}
     RETURN DISTINCT pid AS a, o.id AS b
 """
 
@@ -489,8 +490,8 @@ EVENTS_OF_MAT = packed("""
 #: :data:`NEIGHBOURS` from the ``MET`` relationships (valid on or after their reference date).
 NEIGHBOURS_MAT = """
     UNWIND $ids AS pid
-    MATCH (p:Person {id: pid})-[r:MET|KNOWS]-(o:Person)
-    WHERE r.since IS NULL OR r.since <= $as_of
+    MATCH (p:Person {{id: pid}})-[r:MET|KNOWS]-(o:Person)
+    WHERE (r.since IS NULL OR r.since <= $as_of) {among}
     RETURN DISTINCT pid AS a, o.id AS b
 """
 
@@ -500,17 +501,6 @@ DEGREES = packed("""
     MATCH (p:Person {id: pid})
     RETURN pid AS id, COUNT { (p)-[:MET|KNOWS]-() } AS n
 """, "id", "n")
-
-#: For each given pair (``$pairs``: ``[a, b]``, a < b): the friendship declared between the two
-#: by ``$as_of``, and how many friends (by then) they have in common.
-PAIR_FRIENDSHIPS = packed("""
-    UNWIND $pairs AS pr
-    MATCH (a:Person {id: pr[0]}), (b:Person {id: pr[1]})
-    OPTIONAL MATCH (a)-[d:KNOWS]-(b) WHERE d.since IS NULL OR d.since <= $as_of
-    RETURN pr[0] AS a, pr[1] AS b, d.kind AS kind, d.since AS since,
-           COUNT { (a)-[k1:KNOWS]-(:Person)-[k2:KNOWS]-(b)
-                   WHERE (k1.since IS NULL OR k1.since <= $as_of) AND (k2.since IS NULL OR k2.since <= $as_of) } AS shared
-""", "a", "b", "kind", "since", "shared", dates=("since",))
 
 #: :data:`PAIR_EVENTS` from the ``MET`` relationships.
 PAIR_EVENTS_MAT = packed("""
@@ -538,11 +528,12 @@ ORG_ACTIVITY = packed("""
            sum(2.0 ^ (-toFloat(duration.inDays(i.date, $as_of).days) / $half_life)) AS mass
 """, "org_id", "nature", "n", "last", "mass", dates=("last",))
 
-#: :data:`NEIGHBOURS` / :data:`NEIGHBOURS_MAT` kept to others in ``$among``.
-NEIGHBOURS_AMONG = "CALL () {{ {query} }} WITH a, b WHERE b IN $among RETURN a, b"
+#: The condition keeping :data:`NEIGHBOURS` / :data:`NEIGHBOURS_MAT` to others in ``$among``.
+NEIGHBOURS_AMONG = "AND o.id IN $among"
 
-#: The neighbours reads, packed, by (from the ``MET`` relationships, kept to ``$among``).
-NEIGHBOURS_READS = {(kept, among): packed(NEIGHBOURS_AMONG.format(query=base) if among else base, "a", "b")
+#: The neighbours reads, packed, by (from the ``MET`` relationships, kept to ``$among``). The
+#: others are kept to ``$among`` before the rows are made distinct: half the time of a filter after.
+NEIGHBOURS_READS = {(kept, among): packed(base.format(among=NEIGHBOURS_AMONG if among else ""), "a", "b")
                     for kept, base in ((False, NEIGHBOURS), (True, NEIGHBOURS_MAT)) for among in (False, True)}
 
 #: :data:`EVENTS_OF_MAT` summed per (person, other) with the type weights (``$weights``: a map

@@ -33,7 +33,8 @@ from graph.model import (EVIDENCE_HALF_LIFE_DAYS, Account, Dataset, Deal, EventA
                          Organisation, Person)
 from graph.store import cypher as q
 from graph.store.base import Progress, QueryResult, StoreState
-from graph.store.evidence import DEFAULT_WEIGHTS, TieFormula, Weights, fade_factor, team_factor, weigh, weights_key
+from graph.store.evidence import (DEFAULT_WEIGHTS, TieFormula, Weights, fade_factor, pair_friendships_from, team_factor,
+                                  weigh, weights_key)
 
 __all__ = ["Neo4jStore", "to_json"]
 
@@ -485,11 +486,13 @@ class Neo4jStore:
 
     def pair_friendships(self, pairs: Collection[tuple[str, str]],
                          as_of: date) -> list[tuple[str, str, str | None, date | None, int]]:
-        """``(a, b, kind, since, shared)`` for exactly these pairs (see :meth:`Store.pair_friendships`)."""
+        """``(a, b, kind, since, shared)`` for exactly these pairs (see :meth:`Store.pair_friendships`):
+        from every friendship of the pairs' ends, counted in Python (a third of the time of a
+        count per pair in Cypher, at 1M people)."""
         if not pairs:
             return []
-        rows = self._read(q.PAIR_FRIENDSHIPS, pairs=[list(p) for p in sorted(set(pairs))], as_of=as_of)
-        return [(x["a"], x["b"], x["kind"], _native(x["since"]), x["shared"]) for x in rows]
+        wanted = set(pairs)
+        return pair_friendships_from(wanted, self.friendships_of({x for pair in wanted for x in pair}, as_of))
 
     def pair_events(self, pairs: Collection[tuple[str, str]], as_of: date,
                     half_life_days: float) -> list[EventAggregate]:

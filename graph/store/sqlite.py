@@ -35,7 +35,8 @@ from graph.model import (EVIDENCE_HALF_LIFE_DAYS, FRIEND_KINDS, ROLES, TABLES, A
                          EventAggregate, Friendship, Interaction, Organisation, Person)
 from graph.store import sql
 from graph.store.base import Progress, QueryResult, StoreState
-from graph.store.evidence import DEFAULT_WEIGHTS, TieFormula, Weights, fade_factor, team_factor, weigh, weights_key
+from graph.store.evidence import (DEFAULT_WEIGHTS, TieFormula, Weights, fade_factor, pair_friendships_from, team_factor,
+                                  weigh, weights_key)
 
 __all__ = ["SQLiteStore", "FILE_NAME"]
 
@@ -302,20 +303,8 @@ class SQLiteStore:
         rows is cheaper than a count per pair in SQL)."""
         if not pairs:
             return []
-        wanted = sorted(set(pairs))
-        friends: dict[str, set[str]] = {}
-        declared: dict[tuple[str, str], Friendship] = {}
-        for f in self.friendships_of({x for pair in wanted for x in pair}, as_of):
-            friends.setdefault(f.person_a, set()).add(f.person_b)
-            friends.setdefault(f.person_b, set()).add(f.person_a)
-            declared[(f.person_a, f.person_b)] = f
-        none: set[str] = set()
-        out: list[tuple[str, str, str | None, date | None, int]] = []
-        for a, b in wanted:
-            found = declared.get((a, b))
-            out.append((a, b, found.kind if found else None, found.since if found else None,
-                        len(friends.get(a, none) & friends.get(b, none))))
-        return out
+        wanted = set(pairs)
+        return pair_friendships_from(wanted, self.friendships_of({x for pair in wanted for x in pair}, as_of))
 
     @_locked
     def pair_events(self, pairs: Collection[tuple[str, str]], as_of: date,
