@@ -292,13 +292,20 @@ class StoreProbe:
 
     def __init__(self, store: Any) -> None:
         self.calls: list[tuple[str, int, int, float]] = []
+        self.depth = 0
         for name in self.METHODS:
             setattr(store, name, self._wrap(name, getattr(store, name)))
 
     def _wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if self.depth:  # a read made inside another one (pair_evidence's): counted there
+                return fn(*args, **kwargs)
             t = time.perf_counter()
-            out = fn(*args, **kwargs)
+            self.depth += 1
+            try:
+                out = fn(*args, **kwargs)
+            finally:
+                self.depth -= 1
             asked = len(args[0]) if args and hasattr(args[0], "__len__") and not isinstance(args[0], str) else 0
             rows = sum(len(part) for part in out) if isinstance(out, tuple) else len(out)  # pair_evidence: two lists
             self.calls.append((name, asked, rows, time.perf_counter() - t))
