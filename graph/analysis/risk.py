@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -102,11 +103,16 @@ def account_risk(store: Store, as_of: date, cfg: Config) -> list[AccountRisk]:
     (:func:`~graph.analysis.neighbourhood.tie_strengths`) and summed here. Never
     the whole graph; both give the same result.
     """
-    reps = {p.id: p for p in store.people_at(("own",), role="rep")}
-    assignments = store.accounts()
-    orgs = accounts_of(store, assignments)
-    values = account_values(store, as_of, cfg, orgs)
-    summed = store.account_shares(as_of, cfg.formula(), cfg.role_weights, cfg.strong_tie, ACCOUNT_KINDS)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the store sums while the accounts, deals and reps are read (a server answers both at
+        # once; the embedded store's one connection takes them in turn)
+        summing = pool.submit(store.account_shares, as_of, cfg.formula(), cfg.role_weights, cfg.strong_tie,
+                              ACCOUNT_KINDS)
+        reps = {p.id: p for p in store.people_at(("own",), role="rep")}
+        assignments = store.accounts()
+        orgs = accounts_of(store, assignments)
+        values = account_values(store, as_of, cfg, orgs)
+        summed = summing.result()
     weighted, strong, tied = _sums(store, reps, orgs, as_of, cfg) if summed is None else _from_store(summed, orgs)
     assigned: dict[str, list[str]] = defaultdict(list)
     for a in sorted(assignments, key=lambda a: (a.role != "owner", a.rep_id)):
