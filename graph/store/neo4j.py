@@ -208,7 +208,8 @@ class Neo4jStore:
         """Within the block (in this thread), read the store's metadata once: which derived
         data answers and from what date. :func:`graph.store.consistency.consistent` pins its
         reads, and reads again when the revision changed meanwhile, so a pinned reader never
-        pairs new data with old metadata. Saves a round trip per evidence read."""
+        pairs new data with old metadata. Saves a round trip per evidence read. The block's
+        reads also share one auto-commit session (see :meth:`_read`)."""
         outer = getattr(self._pin, "meta", None)
         if outer is not None:
             yield
