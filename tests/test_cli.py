@@ -191,3 +191,21 @@ def test_rebuild_gives_an_older_store_its_kept_ties_back(store_spec: str) -> Non
     assert json.loads(run("risk", "--store", store_spec, "--as-of", "2026-11-26", "--json").stdout) == want
     text = run("rebuild", "--store", store_spec)
     assert text.exit_code == 0 and text.stdout.startswith(f"Rebuilt the derived data of {store_spec} in ")
+
+
+def test_stages_for_some_accounts_equal_their_rows_in_the_whole_table(store_spec: str) -> None:
+    """`relmap stages --org` gives exactly those accounts' rows of the whole table (their warm
+    introductions included), and names an id that is not an account."""
+    assert run("ingest", str(EXAMPLES), "--store", store_spec).exit_code == 0
+    common = ("--store", store_spec, "--as-of", "2026-11-26", "--json")
+    whole = {a["org_id"]: a for a in json.loads(run("stages", *common).stdout)["accounts"]}
+    asked = ["O-QUARRY", "O-KESTREL"]  # an outsider and a supplier: each has a warm introduction
+    some = run("stages", *common, "--org", asked[0], "--org", asked[1])
+    assert some.exit_code == 0, some.output
+    got = json.loads(some.stdout)["accounts"]
+    assert [a["org_id"] for a in got] == sorted(asked)
+    assert got == [whole[o] for o in sorted(asked)]
+    assert all(a["next_step"] for a in got)
+    bad = run("stages", "--store", store_spec, "--org", "O-NOPE")
+    assert bad.exit_code == 2
+    assert "no account with id 'O-NOPE'" in bad.stderr and "`relmap risk` lists them" in bad.stderr
