@@ -17,12 +17,13 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from itertools import islice
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 from neo4j import Driver, GraphDatabase, RoutingControl
@@ -38,10 +39,16 @@ from graph.store.evidence import (DEFAULT_WEIGHTS, TieFormula, Weights, fade_fac
 
 __all__ = ["Neo4jStore", "to_json"]
 
+A = TypeVar("A")
+B = TypeVar("B")
+
 SCHEMA_VERSION = 3  # 2: MET relationships hold the pair evidence; 3: TEAM_TIE the team's ties
 #: What the kept team data holds (``team_version`` in the metadata): 2 adds each organisation's
 #: ``team_reach``; a store kept by an older relmap counts it from the ``TEAM_TIE`` relationships.
 TEAM_VERSION = 2
+
+#: A read per item of at least this many items is split over two connections (:meth:`Neo4jStore._read_split`).
+SPLIT_MIN = 64
 
 #: How long writes are retried after a lost connection or a transient error (the driver's
 #: managed transactions use the same budget, ``max_transaction_retry_time``).
@@ -479,7 +486,29 @@ class Neo4jStore:
         params: dict[str, Any] = {"ids": sorted(set(people)), "as_of": as_of}
         if among is not None:
             params["among"] = sorted(set(among))
-        return [(x["a"], x["b"]) for x in self._read(query, **params)]
+        return [(x["a"], x["b"]) for x in self._read_split(query, "ids", **params)]
+
+    def _read_split(self, query: q.Packed, key: str, **params: Any) -> list[Any]:
+        """A read whose rows are per item of the list ``params[key]``, made as two reads of
+        half the list each, at once on two connections, when the list is long enough for the
+        server's second core to pay (:data:`SPLIT_MIN`)."""
+        items = params[key]
+        if len(items) < SPLIT_MIN:
+            return self._read(query, **params)
+        first, second = self._at_once(lambda: self._read(query, **{**params, key: items[0::2]}),
+                                      lambda: self._read(query, **{**params, key: items[1::2]}))
+        return first + second
+
+    def _at_once(self, here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
+        """``here()`` in this thread while ``there()`` runs in another (its reads on another
+        connection); both results, or the first error once both have ended."""
+        other = self._pool().submit(there)
+        try:
+            mine = here()
+        except BaseException:
+            futures.wait([other])
+            raise
+        return mine, other.result()
 
     def degrees(self, people: Collection[str]) -> dict[str, int]:
         """How many ``MET`` and ``KNOWS`` relationships each of ``people`` has (a cost to weigh)."""
@@ -521,12 +550,8 @@ class Neo4jStore:
         if not pairs:
             return [], []
         factor = self._factor(as_of, half_life_days)
-        events = self._pool().submit(self._pair_events, pairs, as_of, half_life_days, factor)
-        try:
-            friendships = self.pair_friendships(pairs, as_of)
-        finally:
-            found = events.result()
-        return friendships, found
+        return self._at_once(lambda: self.pair_friendships(pairs, as_of),
+                             lambda: self._pair_events(pairs, as_of, half_life_days, factor))
 
     def _pool(self) -> ThreadPoolExecutor:
         """The threads that make the second of two reads made at once (created on first use)."""
@@ -576,11 +601,7 @@ class Neo4jStore:
         reps = sorted(x["id"] for x in self._read(q.TEAM_REPS))
         shares = {**params, "kinds": kinds_list, "role_weights": dict(role_weights), "strong": float(strong_tie)}
         # each rep's sums are their own: the server sums half the reps on each of two connections
-        other_half = self._pool().submit(self._read, q.ACCOUNT_SHARES, reps=reps[1::2], **shares)
-        try:
-            rows = self._read(q.ACCOUNT_SHARES, reps=reps[0::2], **shares)
-        finally:
-            rows += other_half.result()
+        rows = self._read_split(q.ACCOUNT_SHARES, "reps", reps=reps, **shares)
         kept = self._meta(q.META_TEAM)[0]["team_version"] or 1
         tied = {x["org_id"]: x["n"]
                 for x in self._read(q.ACCOUNT_REACH if kept >= 2 else q.ACCOUNT_TIED, kinds=kinds_list)}

@@ -309,3 +309,28 @@ def test_neo4j_reads_its_metadata_once_per_consistent_read(neo4j_store_session: 
     finally:
         del store._read  # type: ignore[attr-defined]
         store.load(Dataset())
+
+
+def test_neo4j_reads_split_over_two_connections_give_the_same_rows(neo4j_store_session: Store,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long reads go out as two halves at once (neighbours, the risk sums): the same rows as one read."""
+    from graph.analysis.config import Config
+    from graph.analysis.accounts import ACCOUNT_KINDS
+    from graph.store import neo4j as neo4j_store
+
+    store = neo4j_store_session
+    data = _example()
+    store.load(data)
+    ids = sorted(p.id for p in data.people)
+    as_of, cfg = date(2026, 11, 26), Config()
+
+    def reads() -> tuple[list[tuple[str, str]], list[tuple[str, str]], object]:
+        return (sorted(store.neighbours(ids, as_of)), sorted(store.neighbours(ids[:9], as_of, among=ids[5:])),
+                store.account_shares(as_of, cfg.formula(), cfg.role_weights, cfg.strong_tie, ACCOUNT_KINDS))
+
+    whole = reads()
+    monkeypatch.setattr(neo4j_store, "SPLIT_MIN", 2)
+    split = reads()
+    assert whole[0] and whole[1] and whole[2] is not None and whole[2][0]
+    assert split[0] == whole[0] and split[1] == whole[1]
+    assert sorted(split[2][0]) == sorted(whole[2][0]) and split[2][1] == whole[2][1]  # type: ignore[index]
