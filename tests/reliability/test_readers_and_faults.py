@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import date
@@ -60,9 +61,22 @@ def expected(data: Dataset) -> tuple[Any, ...]:
 
 
 def ingest_proc(folder: Path, spec: str, batch: int = 100) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "relmap", "ingest", str(folder), "--store", spec,
+    """``relmap ingest`` in a subprocess. Its output goes to a file (:func:`stderr_of`), not a
+    pipe: a pipe nobody reads fills up, and then blocks whichever of its threads writes next
+    (the driver logs a warning on every retry during a cut)."""
+    err = tempfile.TemporaryFile()
+    proc = subprocess.Popen([sys.executable, "-m", "relmap", "ingest", str(folder), "--store", spec,
                              "--batch-size", str(batch)], env=dict(os.environ),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=err)
+    proc.err_file = err  # type: ignore[attr-defined]
+    return proc
+
+
+def stderr_of(proc: subprocess.Popen[bytes]) -> str:
+    """What an :func:`ingest_proc` wrote to stderr so far."""
+    f = proc.err_file  # type: ignore[attr-defined]
+    f.seek(0)
+    return f.read().decode(errors="replace")
 
 
 def test_readers_during_an_ingest_see_old_or_new_never_a_mix(store_spec: str, backend: str, datasets: Any,
@@ -108,7 +122,7 @@ def test_readers_during_an_ingest_see_old_or_new_never_a_mix(store_spec: str, ba
         assert not at.exception, [e.value for e in at.exception]
         people = {m.label: m.value for m in at.metric}["People"]
         assert int(people.replace(",", "")) in (len(old.people), len(new.people))
-        assert proc.wait(timeout=600) == 0, proc.stderr.read().decode() if proc.stderr else ""
+        assert proc.wait(timeout=600) == 0, stderr_of(proc)
         time.sleep(0.5)
     finally:
         done.set()
@@ -168,8 +182,17 @@ def test_ingest_and_reads_survive_lost_connections(neo4j_server: Any, datasets: 
                 if proc.poll() is not None:
                     break
                 proxy.cut(2.0)
-                consistent(reader, lambda: probe(reader))  # a reader through the same blips: no error
-        assert proc.wait(timeout=600) == 0, proc.stderr.read().decode() if proc.stderr else ""
+                try:
+                    consistent(reader, lambda: probe(reader))  # a reader through the same blips: no error
+                except StoreUnavailable as exc:  # say what the ingest was doing meanwhile
+                    code = proc.poll()
+                    if code is None:
+                        proc.kill()
+                        proc.wait()
+                    err = stderr_of(proc)[-3000:]
+                    pytest.fail(f"{exc}\ningest exit code: {code} (None: still running, killed now)\n"
+                                f"ingest stderr:\n{err}")
+        assert proc.wait(timeout=600) == 0, stderr_of(proc)
         assert proxy.cuts >= 1
     with open_store(neo4j_server.uri, create=False) as s:
         assert s.counts() == new.counts()
