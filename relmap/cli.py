@@ -538,17 +538,10 @@ def stages(orgs: tuple[str, ...], store: str, as_json: bool, as_of: Any, config_
     Every supplier and outsider account's next step is a warm-introduction search; on a
     large store, --org limits the table (and the searches) to the accounts you ask about.
     """
-    from graph.analysis.stages import account_organisations, account_stages
+    from graph.analysis.stages import account_stages
 
     s, when, cfg = _analysis(store, as_of, config_path)
     with s, progress_bar() as bar:
-        if orgs:
-            known = {o.id for o in consistent(s, lambda: account_organisations(s))}
-            missing = sorted(set(orgs) - known)
-            if missing:
-                raise UsageError(f"no account with id {', '.join(repr(m) for m in missing)} (an account is a "
-                                 "customer, prospect or partner, or an organisation a rep is assigned to; "
-                                 "`relmap risk` lists them)")
         found = consistent(s, lambda: account_stages(s, when, cfg, progress=bar, only=set(orgs) if orgs else None))
     if as_json:
         emit_json({"as_of": when.isoformat(), "accounts": [a.to_json() for a in found]})

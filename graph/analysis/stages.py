@@ -115,6 +115,7 @@ from graph.analysis.neighbourhood import RepReach, TieCache, TieStrength, tie_st
 from graph.analysis.paths import PathSearchTooLarge
 from graph.analysis.rapport import rapport_paths
 from graph.analysis.ties import Tie
+from graph.errors import UsageError
 from graph.model import ROLES, Account, Deal, Organisation, Person
 from graph.store.base import Progress, Store
 
@@ -564,6 +565,11 @@ def account_stages(store: Store, as_of: date, cfg: Config, *,
         Also place every rep-contact pair (``AccountStage.pairs``); an overview can skip them.
     only : collection of str, optional
         Only these accounts (by org id): one account's drill-down reads only its people's ties.
+
+    Raises
+    ------
+    UsageError
+        When an id in ``only`` is not an account.
     progress : callable, optional
         ``progress("introductions", done, total)`` as the warm introductions are worked out.
 
@@ -574,7 +580,13 @@ def account_stages(store: Store, as_of: date, cfg: Config, *,
     """
     accounts = account_organisations(store)
     if only is not None:
-        accounts = [o for o in accounts if o.id in set(only)]
+        wanted = set(only)
+        unknown = sorted(wanted - {o.id for o in accounts})
+        if unknown:
+            raise UsageError(f"no account with id {', '.join(repr(u) for u in unknown)} (an account is a "
+                             "customer, prospect or partner, or an organisation a rep is assigned to; "
+                             "`relmap risk` lists them)")
+        accounts = [o for o in accounts if o.id in wanted]
     if not accounts:
         return []
     team, contacts, ties = account_strengths(store, accounts, as_of, cfg, ordered=pairs)

@@ -517,12 +517,9 @@ class Neo4jStore:
     def pair_friendships(self, pairs: Collection[tuple[str, str]],
                          as_of: date) -> list[tuple[str, str, str | None, date | None, int]]:
         """``(a, b, kind, since, shared)`` for exactly these pairs (see :meth:`Store.pair_friendships`):
-        from every friendship of the pairs' ends, counted in Python (a third of the time of a
+        from every friendship of the pairs' ends, counted in Python (0.6 of the time of a
         count per pair in Cypher, at 1M people)."""
-        if not pairs:
-            return []
-        wanted = set(pairs)
-        return pair_friendships_from(wanted, self.friendships_of({x for pair in wanted for x in pair}, as_of))
+        return pair_friendships_from(pairs, lambda ends: self.friendships_of(ends, as_of))
 
     def pair_events(self, pairs: Collection[tuple[str, str]], as_of: date,
                     half_life_days: float) -> list[EventAggregate]:

@@ -172,12 +172,12 @@ SELECT_ALL = {
 
 COUNT = {table: f"SELECT count(*) FROM {table}" for table in COLUMNS}
 
-#: Empties every data table (children first), leaving the schema.
 #: The tables every load derives from the input (children first), and their secondary indexes
 #: (dropped while they are built again).
 DERIVED = ("person_degree", "team_reach", "team_ties", "org_evidence", "pair_evidence")
 DERIVED_INDEXES = ("pair_evidence_b", "team_ties_member", "team_ties_other")
 
+#: Empties every data table (children first), leaving the schema.
 CLEAR = [f"DELETE FROM {table}" for table in
          (*DERIVED, "participants", "interactions", "friendships", "accounts", "deals", "people", "organisations")]
 

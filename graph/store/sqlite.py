@@ -301,10 +301,7 @@ class SQLiteStore:
         """``(a, b, kind, since, shared)`` for exactly these pairs (see :meth:`Store.pair_friendships`):
         here from every friendship of the pairs' ends, counted in Python (a local read of those
         rows is cheaper than a count per pair in SQL)."""
-        if not pairs:
-            return []
-        wanted = set(pairs)
-        return pair_friendships_from(wanted, self.friendships_of({x for pair in wanted for x in pair}, as_of))
+        return pair_friendships_from(pairs, lambda ends: self.friendships_of(ends, as_of))
 
     @_locked
     def pair_events(self, pairs: Collection[tuple[str, str]], as_of: date,
