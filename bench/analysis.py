@@ -231,10 +231,12 @@ def neo4j_server(out: Path, folder: Path, heap: str, pagecache: str) -> Iterator
             with Neo4jStore.connect(srv.uri, user=srv.user, password=srv.password) as s:
                 from graph.store.neo4j import TEAM_VERSION
 
-                kept = s._read("MATCH (m:RelmapMeta {key: 'store'}) RETURN m.team_revision AS t, m.team_version AS v")
-                if not kept or kept[0]["t"] != s.revision() or (kept[0]["v"] or 1) < TEAM_VERSION:
-                    # loaded before relmap kept the team's ties as they are now: build them in place, as a load would
-                    log("building the team's kept ties the store lacks (rebuild_derived) ...")
+                kept = s._read("MATCH (m:RelmapMeta {key: 'store'}) "
+                               "RETURN m.team_revision AS t, m.team_version AS v, m.tie_revision AS ties")
+                if (not kept or kept[0]["t"] != s.revision() or (kept[0]["v"] or 1) < TEAM_VERSION
+                        or kept[0]["ties"] != s.revision()):
+                    # loaded before relmap kept the ties as they are now: build them in place, as a load would
+                    log("building the ties the store lacks (rebuild_derived) ...")
                     started = time.perf_counter()
                     s.rebuild_derived()
                     info["rebuild_derived"] = {"seconds": round(time.perf_counter() - started, 1),

@@ -47,9 +47,9 @@ def packed(query: str, *columns: str, dates: tuple[str, ...] = ()) -> Packed:
 
 
 LABELS = ("Organisation", "Person", "Interaction", "Deal")
-#: ``MET`` and ``TEAM_TIE`` are derived (see :data:`EVIDENCE_BUILD`, :data:`TEAM_BUILD`); the
-#: others hold the input.
-REL_TYPES = ("TEAM_TIE", "MET", "WORKS_AT", "KNOWS", "ATTENDED", "ABOUT", "COVERS", "FOR", "HANDLES")
+#: ``TIE``, ``MET`` and ``TEAM_TIE`` are derived (see :data:`TIE_BUILD`, :data:`EVIDENCE_BUILD`,
+#: :data:`TEAM_BUILD`); the others hold the input.
+REL_TYPES = ("TIE", "TEAM_TIE", "MET", "WORKS_AT", "KNOWS", "ATTENDED", "ABOUT", "COVERS", "FOR", "HANDLES")
 
 SCHEMA = [
     "CREATE CONSTRAINT organisation_id IF NOT EXISTS FOR (n:Organisation) REQUIRE n.id IS UNIQUE",
@@ -207,7 +207,7 @@ META_SET = """
     SET m.revision = $revision, m.loaded_at = datetime(), m.schema_version = $schema_version,
         m.evidence_ref = $evidence_ref, m.evidence_half_life = $evidence_half_life,
         m.evidence_revision = $revision, m.team_revision = $revision, m.team_weights = $team_weights,
-        m.friend_ref = $friend_ref, m.team_version = $team_version
+        m.friend_ref = $friend_ref, m.team_version = $team_version, m.tie_revision = $revision
     REMOVE m.loading, m.loading_since, m.loading_beat
 """
 
@@ -231,7 +231,7 @@ STATE = """
 META_EVIDENCE = """
     MATCH (m:RelmapMeta {key: 'store'})
     RETURN m.revision AS revision, m.evidence_revision AS evidence_revision, m.evidence_ref AS ref,
-           m.evidence_half_life AS half_life
+           m.evidence_half_life AS half_life, m.tie_revision AS tie_revision, m.friend_ref AS friend_ref
 """
 
 # -- the materialised pair evidence ------------------------------------------------
@@ -255,6 +255,101 @@ EVIDENCE_BUILD = """
     } IN TRANSACTIONS OF 500 ROWS
 """
 META_GET = "MATCH (m:RelmapMeta {key: 'store'}) RETURN m.revision AS revision"
+
+# -- one relationship per tie, for the path reads ---------------------------------------
+#: One ``(a)-[:TIE]->(b)`` (``a.id < b.id``) per pair of people with a ``MET`` or a ``KNOWS``
+#: between them: the friendship's ``kind`` and ``since`` (none without one), and the pair's
+#: ``MET`` rows as parallel lists (``types``, ``natures``, ``ns``, ``lasts``, ``masses``);
+#: ``shared`` is filled by :data:`TIE_SHARED`. A path search walks these instead of the
+#: ``MET`` and ``KNOWS`` relationships: one per neighbour instead of one per interaction type,
+#: and a pair's whole evidence in one relationship. Built after :data:`EVIDENCE_BUILD`,
+#: committed as it goes; MERGE makes a re-run converge.
+TIE_BUILD = """
+    MATCH (a:Person)
+    CALL (a) {
+        MATCH (a)-[r:MET|KNOWS]-(b:Person)
+        WHERE a.id < b.id
+        WITH a, b, collect(r) AS rs
+        WITH a, b, [r IN rs WHERE type(r) = 'KNOWS'][0] AS k, [r IN rs WHERE type(r) = 'MET'] AS ms
+        MERGE (a)-[t:TIE]->(b)
+        SET t.kind = k.kind, t.since = k.since, t.types = [m IN ms | m.type], t.natures = [m IN ms | m.nature],
+            t.ns = [m IN ms | m.n], t.lasts = [m IN ms | m.last], t.masses = [m IN ms | m.mass], t.shared = 0,
+            t._run = $run
+    } IN TRANSACTIONS OF 500 ROWS
+"""
+
+#: Each ``TIE``'s number of common friends (every friendship: valid on or after the newest one).
+TIE_SHARED = """
+    MATCH (a:Person)
+    CALL (a) {
+        MATCH (a)-[:KNOWS]-(c:Person)-[:KNOWS]-(b:Person)
+        WHERE a.id < b.id
+        WITH a, b, count(DISTINCT c) AS n
+        MATCH (a)-[t:TIE]->(b)
+        SET t.shared = n
+    } IN TRANSACTIONS OF 500 ROWS
+"""
+
+#: Readers use the ``TIE`` relationships once ``rebuild_derived`` has built them.
+TIE_REMEMBER = "MATCH (m:RelmapMeta {key: 'store'}) SET m.tie_revision = $revision"
+
+#: Who each of the people has a tie with, from the ``TIE`` relationships (one per pair: no
+#: DISTINCT), with the relationship's element id (:data:`TIES_BY_ID` reads it back).
+NEIGHBOURS_TIE = packed("""
+    UNWIND $ids AS pid
+    MATCH (p:Person {id: pid})-[t:TIE]-(o)
+    RETURN pid AS a, o.id AS b, elementId(t) AS e
+""", "a", "b", "e")
+
+#: :data:`NEIGHBOURS_TIE` kept to the others in ``$among``, checked by id on every tie walked
+#: (cheaper than :data:`NEIGHBOURS_TIE_INTO` when ``$among`` is much longer than those) ...
+NEIGHBOURS_TIE_AMONG = packed("""
+    UNWIND $ids AS pid
+    MATCH (p:Person {id: pid})-[t:TIE]-(o)
+    WHERE o.id IN $among
+    RETURN pid AS a, o.id AS b, elementId(t) AS e
+""", "a", "b", "e")
+
+#: ... or ``$among`` looked up first, and every tie's other end checked against those nodes
+#: (no property read per tie walked: 0.85 of the time on a path query's last ring at 1M).
+NEIGHBOURS_TIE_INTO = packed("""
+    MATCH (o:Person) WHERE o.id IN $among
+    WITH collect(o) AS others
+    UNWIND $ids AS pid
+    MATCH (p:Person {id: pid})-[t:TIE]-(o)
+    WHERE o IN others
+    RETURN pid AS a, o.id AS b, elementId(t) AS e
+""", "a", "b", "e")
+
+#: How many ties each person has (the ``TIE`` relationships, from the degree store).
+DEGREES_TIE = packed("""
+    UNWIND $ids AS pid
+    MATCH (p:Person {id: pid})
+    RETURN pid AS id, COUNT { (p)-[:TIE]-() } AS n
+""", "id", "n")
+
+#: What a ``TIE`` holds, as the rows of :data:`PAIR_TIES` and :data:`TIES_BY_ID` (the dates as
+#: ISO text: ``lasts`` a list of them).
+_TIE_FIELDS = """a.id AS a, b.id AS b, t.kind AS kind, t.since AS since, t.shared AS shared, t.types AS types,
+           t.natures AS natures, t.ns AS ns, [d IN t.lasts | toString(d)] AS lasts, t.masses AS masses"""
+_TIE_COLUMNS = ("a", "b", "kind", "since", "shared", "types", "natures", "ns", "lasts", "masses")
+
+#: The ``TIE`` of each of the given pairs (``[a, b]``, a < b) that has one.
+PAIR_TIES = packed(f"""
+    UNWIND $pairs AS pr
+    MATCH (a:Person {{id: pr[0]}})-[t:TIE]->(b:Person {{id: pr[1]}})
+    RETURN {_TIE_FIELDS}
+""", *_TIE_COLUMNS, dates=("since",))
+
+#: The ``TIE`` relationships of the given element ids (from :data:`NEIGHBOURS_TIE` in the same
+#: consistent read): a seek each, where :data:`PAIR_TIES` looks up both people and the tie
+#: between them (0.3 of the time on a path query's pairs at 1M).
+TIES_BY_ID = packed(f"""
+    UNWIND $rels AS rid
+    MATCH (a)-[t:TIE]->(b)
+    WHERE elementId(t) = rid
+    RETURN {_TIE_FIELDS}
+""", *_TIE_COLUMNS, dates=("since",))
 
 # -- the team's ties, kept ready (see graph/store/evidence.py: team_factor) ---------------
 #: The newest dated friendship.

@@ -42,13 +42,18 @@ __all__ = ["Neo4jStore", "to_json"]
 A = TypeVar("A")
 B = TypeVar("B")
 
-SCHEMA_VERSION = 3  # 2: MET relationships hold the pair evidence; 3: TEAM_TIE the team's ties
+SCHEMA_VERSION = 4  # 2: MET relationships hold the pair evidence; 3: TEAM_TIE the team's ties; 4: TIE every tie
 #: What the kept team data holds (``team_version`` in the metadata): 2 adds each organisation's
 #: ``team_reach``; a store kept by an older relmap counts it from the ``TEAM_TIE`` relationships.
 TEAM_VERSION = 2
 
 #: A read per item of at least this many items is split over two connections (:meth:`Neo4jStore._read_split`).
 SPLIT_MIN = 64
+#: A neighbours read kept to others looks them up first (``NEIGHBOURS_TIE_INTO``) unless they are
+#: more than this many per person read (about the ties a person has at 1M people).
+INTO_RATIO = 25
+#: How many ``TIE`` element ids a :meth:`Neo4jStore.pinned` block keeps (then it starts again).
+TIE_IDS_LIMIT = 500_000
 
 #: How long writes are retried after a lost connection or a transient error (the driver's
 #: managed transactions use the same budget, ``max_transaction_retry_time``).
@@ -222,12 +227,14 @@ class Neo4jStore:
             yield
             return
         self._pin.meta = {}
+        self._pin.tie_ids = {}
         session = self._pin.session = self.driver.session(database=self.database,
                                                           default_access_mode=neo4j.READ_ACCESS)
         try:
             yield
         finally:
             self._pin.meta = None
+            self._pin.tie_ids = None
             self._pin.session = None
             with contextlib.suppress(nx.DriverError, nx.Neo4jError, OSError):
                 session.close()  # a connection lost meanwhile has nothing left to release
@@ -248,6 +255,22 @@ class Neo4jStore:
         if not rows or not rows[0]["revision"] or rows[0]["evidence_revision"] != rows[0]["revision"]:
             return None
         return fade_factor(_native(rows[0]["ref"]), float(rows[0]["half_life"]), as_of, half_life_days)
+
+    def _ties_built(self) -> bool:
+        """Whether the last load (or ``rebuild_derived``) built the ``TIE`` relationships."""
+        rows = self._meta(q.META_EVIDENCE)
+        return bool(rows) and rows[0]["revision"] is not None and rows[0]["tie_revision"] == rows[0]["revision"]
+
+    def _tie_factor(self, as_of: date, half_life_days: float | None) -> float | None:
+        """:meth:`_factor` for the ``TIE`` relationships: ``None`` also when the last load did not
+        build them, or when ``as_of`` is before the newest dated friendship (their friendships
+        and common friends count every friendship)."""
+        if not self._ties_built():
+            return None
+        friend_ref = _native(self._meta(q.META_EVIDENCE)[0]["friend_ref"])
+        if friend_ref is not None and as_of < friend_ref:
+            return None
+        return self._factor(as_of, half_life_days)
 
     def _read(self, query: str | q.Packed, **params: Any) -> list[Any]:
         """The rows of a read, as records (or, for a :class:`graph.store.cypher.Packed` read, as
@@ -342,6 +365,7 @@ class Neo4jStore:
             self._autocommit(q.EVIDENCE_BUILD, ref=ref, half_life=EVIDENCE_HALF_LIFE_DAYS, run=run)
         if progress:
             progress("evidence", 1, 1)
+        self._build_ties(run, progress)
         weights = DEFAULT_WEIGHTS if weights is None else weights
         self._build_team(run, weights, progress)
         self._write(q.META_SET, revision=run, schema_version=SCHEMA_VERSION, team_version=TEAM_VERSION, evidence_ref=ref,
@@ -349,10 +373,11 @@ class Neo4jStore:
                     friend_ref=_native(self._read(q.FRIEND_REF)[0]["ref"]))
 
     def rebuild_derived(self, *, progress: Progress | None = None, weights: Weights | None = None) -> None:
-        """Build the ``TEAM_TIE`` relationships again for the data held: for a store loaded by an
-        older relmap (which answers live, slower, until then), or to keep them with other
-        type ``weights``. Readers answer live while it runs; the revision does not change.
-        A store whose ``MET`` evidence is missing is loaded again instead."""
+        """Build the ``TEAM_TIE`` relationships again for the data held, and the ``TIE``
+        relationships where the last load did not build them: for a store loaded by an older
+        relmap (which answers live, slower, until then), or to keep the team's ties with other
+        type ``weights``. Readers answer without them while it runs; the revision does not
+        change. A store whose ``MET`` evidence is missing is loaded again instead."""
         meta = self._read(q.META_EVIDENCE)
         if not meta or not meta[0]["revision"]:
             return
@@ -360,6 +385,11 @@ class Neo4jStore:
             raise StoreError(f"the Neo4j store at {self.location} was loaded by a relmap without MET evidence: "
                              "run the ingest again")
         revision = meta[0]["revision"]
+        if meta[0]["tie_revision"] != revision:
+            while self._write(q.STALE_RELATIONSHIPS["TIE"], run="", limit=self.batch_size)[0]["deleted"]:
+                pass  # what a build cut short left
+            self._build_ties(revision, progress)
+            self._write(q.TIE_REMEMBER, revision=revision)
         weights = DEFAULT_WEIGHTS if weights is None else weights
         self._write(q.TEAM_FORGET)
         while self._write(q.STALE_RELATIONSHIPS["TEAM_TIE"], run="", limit=self.batch_size)[0]["deleted"]:
@@ -367,6 +397,15 @@ class Neo4jStore:
         self._build_team(revision, weights, progress)
         self._write(q.TEAM_REMEMBER, revision=revision, team_weights=weights_key(weights), team_version=TEAM_VERSION,
                     friend_ref=_native(self._read(q.FRIEND_REF)[0]["ref"]))
+
+    def _build_ties(self, run: str, progress: Progress | None) -> None:
+        """The ``TIE`` relationships (one per tie, with its evidence), from ``MET`` and ``KNOWS``."""
+        if progress:
+            progress("ties", 0, 1)
+        self._autocommit(q.TIE_BUILD, run=run)
+        self._autocommit(q.TIE_SHARED)
+        if progress:
+            progress("ties", 1, 1)
 
     def _build_team(self, run: str, weights: Weights, progress: Progress | None) -> None:
         """The ``TEAM_TIE`` relationships of every team member, from ``MET`` and ``KNOWS``."""
@@ -482,11 +521,28 @@ class Neo4jStore:
                    among: Collection[str] | None = None) -> list[tuple[str, str]]:
         """``(person, other)`` for everyone each of ``people`` has a tie with as of the date (ids
         only), the others limited to ``among`` when given."""
-        query = q.NEIGHBOURS_READS[(self._factor(as_of, None) is not None, among is not None)]
         params: dict[str, Any] = {"ids": sorted(set(people)), "as_of": as_of}
         if among is not None:
             params["among"] = sorted(set(among))
-        return [(x["a"], x["b"]) for x in self._read_split(query, "ids", **params)]
+        if self._tie_factor(as_of, None) is None:
+            query = q.NEIGHBOURS_READS[(self._factor(as_of, None) is not None, among is not None)]
+            return [(x["a"], x["b"]) for x in self._read_split(query, "ids", **params)]
+        if among is None:
+            query = q.NEIGHBOURS_TIE
+        else:  # look the others up first unless they far outnumber the ties the read walks
+            query = q.NEIGHBOURS_TIE_INTO if len(params["among"]) <= INTO_RATIO * len(params["ids"]) else q.NEIGHBOURS_TIE_AMONG
+        rows = self._read_split(query, "ids", **params)
+        seen = self._tie_ids()
+        if seen is not None:
+            if len(seen) + len(rows) > TIE_IDS_LIMIT:
+                seen.clear()
+            seen.update((((a, b) if a < b else (b, a)), x["e"]) for x in rows for a, b in ((x["a"], x["b"]),))
+        return [(x["a"], x["b"]) for x in rows]
+
+    def _tie_ids(self) -> dict[tuple[str, str], str] | None:
+        """Within :meth:`pinned` (in this thread): the element id of each ``TIE`` a neighbours read
+        has met, by pair, so that :meth:`pair_evidence` seeks them by id; ``None`` outside."""
+        return getattr(self._pin, "tie_ids", None)
 
     def _read_split(self, query: q.Packed, key: str, **params: Any) -> list[Any]:
         """A read whose rows are per item of the list ``params[key]``, made as two reads of
@@ -511,21 +567,31 @@ class Neo4jStore:
         return mine, other.result()
 
     def degrees(self, people: Collection[str]) -> dict[str, int]:
-        """How many ``MET`` and ``KNOWS`` relationships each of ``people`` has (a cost to weigh)."""
-        return {x["id"]: x["n"] for x in self._read(q.DEGREES, ids=sorted(set(people)))}
+        """How many ties each of ``people`` has (``TIE`` relationships; without them, ``MET`` and
+        ``KNOWS`` relationships): a cost to weigh."""
+        query = q.DEGREES_TIE if self._ties_built() else q.DEGREES
+        return {x["id"]: x["n"] for x in self._read(query, ids=sorted(set(people)))}
 
     def pair_friendships(self, pairs: Collection[tuple[str, str]],
                          as_of: date) -> list[tuple[str, str, str | None, date | None, int]]:
         """``(a, b, kind, since, shared)`` for exactly these pairs (see :meth:`Store.pair_friendships`):
-        from every friendship of the pairs' ends, counted in Python (0.6 of the time of a
-        count per pair in Cypher, at 1M people)."""
-        return pair_friendships_from(pairs, lambda ends: self.friendships_of(ends, as_of))
+        from their ``TIE`` relationships where they can answer, else from every friendship of the
+        pairs' ends, counted in Python (0.6 of the time of a count per pair in Cypher, at 1M
+        people)."""
+        if not pairs:
+            return []
+        if self._tie_factor(as_of, None) is None:
+            return pair_friendships_from(pairs, lambda ends: self.friendships_of(ends, as_of))
+        return self._pair_ties(pairs, as_of, 1.0)[0]
 
     def pair_events(self, pairs: Collection[tuple[str, str]], as_of: date,
                     half_life_days: float) -> list[EventAggregate]:
         """The interaction aggregates of exactly these pairs (each ``(a, b)`` with ``a < b``)."""
         if not pairs:
             return []
+        factor = self._tie_factor(as_of, half_life_days)
+        if factor is not None:
+            return self._pair_ties(pairs, as_of, factor)[1]
         return self._pair_events(pairs, as_of, half_life_days, self._factor(as_of, half_life_days))
 
     def _pair_events(self, pairs: Collection[tuple[str, str]], as_of: date, half_life_days: float,
@@ -546,9 +612,39 @@ class Neo4jStore:
         from this thread, so a :meth:`pinned` reader's two reads agree on it."""
         if not pairs:
             return [], []
+        factor = self._tie_factor(as_of, half_life_days)
+        if factor is not None:
+            return self._pair_ties(pairs, as_of, factor)
         factor = self._factor(as_of, half_life_days)
         return self._at_once(lambda: self.pair_friendships(pairs, as_of),
                              lambda: self._pair_events(pairs, as_of, half_life_days, factor))
+
+    def _pair_ties(self, pairs: Collection[tuple[str, str]], as_of: date, factor: float
+                   ) -> tuple[list[tuple[str, str, str | None, date | None, int]], list[EventAggregate]]:
+        """:meth:`pair_evidence` from the ``TIE`` relationships (``factor`` fades their masses):
+        those a neighbours read of this :meth:`pinned` block met sought by element id, the rest
+        by their two people. A pair without a tie has no friendship and no events; its common
+        friends are counted from the friendships of its ends."""
+        asked = sorted(set(pairs))
+        wanted = set(asked)
+        seen = self._tie_ids() or {}
+        rels = [seen[p] for p in asked if p in seen]
+        rows = self._read(q.TIES_BY_ID, rels=rels) if rels else []
+        got = {(x["a"], x["b"]): x for x in rows if (x["a"], x["b"]) in wanted}  # an id is only trusted for its pair
+        if len(got) < len(asked):
+            unknown = [[a, b] for a, b in asked if (a, b) not in got]
+            got.update(((x["a"], x["b"]), x) for x in self._read(q.PAIR_TIES, pairs=unknown))
+        friendships: list[tuple[str, str, str | None, date | None, int]] = []
+        events: list[EventAggregate] = []
+        for (a, b), x in sorted(got.items()):
+            friendships.append((a, b, x["kind"], x["since"], x["shared"]))
+            for t, nature, n, last, mass in zip(x["types"], x["natures"], x["ns"], x["lasts"], x["masses"]):
+                events.append(EventAggregate(a, b, t, nature, n, date.fromisoformat(last), round(mass * factor, 12)))
+        rest = [p for p in asked if p not in got]
+        if rest:
+            friendships += pair_friendships_from(rest, lambda ends: self.friendships_of(ends, as_of))
+        friendships.sort()
+        return friendships, events
 
     def _pool(self) -> ThreadPoolExecutor:
         """The threads that make the second of two reads made at once (created on first use)."""

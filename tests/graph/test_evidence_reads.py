@@ -176,6 +176,49 @@ def test_neo4j_answers_from_met_relationships_and_without_them(neo4j_store_sessi
         store.load(Dataset())
 
 
+def test_neo4j_answers_from_tie_relationships_and_without_them(neo4j_store_session: Store) -> None:
+    """Neo4j keeps one TIE relationship per tie, with its evidence, for the path reads; a store
+    loaded without them answers the same from MET and KNOWS, and ``rebuild_derived`` builds them."""
+    from graph.store.neo4j import Neo4jStore
+
+    store = neo4j_store_session
+    assert isinstance(store, Neo4jStore)
+    data = _example()
+    store.load(data)
+    as_of, half_life = date(2026, 11, 26), EVIDENCE_HALF_LIFE_DAYS
+    everyone = sorted(p.id for p in data.people)
+    pairs = sorted({(a, b) for a, b in store.neighbours(everyone, as_of) if a < b})
+    pairs_and_strangers = pairs + [(everyone[0], everyone[1]), (everyone[2], everyone[5])]
+
+    def reads() -> tuple:
+        return (sorted(store.neighbours(everyone, as_of)), sorted(store.neighbours(everyone[:9], as_of, among=everyone[5:])),
+                store.pair_friendships(pairs_and_strangers, as_of), as_dict(store.pair_events(pairs, as_of, half_life)),
+                store.pair_evidence(pairs_and_strangers, as_of, half_life))
+
+    try:
+        assert store._tie_factor(as_of, half_life) is not None
+        assert store._tie_factor(date(2015, 6, 1), half_life) is None, "before the newest friendship: live"
+        ties = store.cypher("MATCH ()-[t:TIE]->() RETURN count(t) AS n").rows[0][0]
+        assert ties == len(pairs) > 0
+        fast = reads()
+        assert store.degrees(everyone) == {p: sum(1 for a, _ in fast[0] if a == p) for p in everyone if any(a == p for a, _ in fast[0])}
+        store._write("MATCH (m:RelmapMeta {key: 'store'}) REMOVE m.tie_revision")
+        store._write("MATCH ()-[t:TIE]->() WITH t LIMIT 5 DELETE t")  # as a build cut short
+        assert store._tie_factor(as_of, half_life) is None
+        slow = reads()
+        assert slow[:3] == fast[:3] and slow[4][0] == fast[4][0]
+        assert_same(fast[3], slow[3])
+        assert_same(as_dict(fast[4][1]), as_dict(slow[4][1]))
+        store.rebuild_derived()
+        assert store._tie_factor(as_of, half_life) is not None
+        assert store.cypher("MATCH ()-[t:TIE]->() RETURN count(t) AS n").rows[0][0] == ties
+        again = reads()
+        assert again[:3] == fast[:3] and again[4][0] == fast[4][0]
+        assert_same(again[3], fast[3])
+    finally:
+        store.load(Dataset())
+
+
 @pytest.mark.parametrize("as_of, half_life", CASES)
 def test_tie_strengths_equal_the_ties_built_with_evidence(store: Store, as_of: date, half_life: float) -> None:
     """The one-row-per-tie read (weighted in the store) gives the numbers the full ties give."""
