@@ -167,6 +167,7 @@ def rebuild(config_path: Path | None, store: str, as_json: bool) -> None:
 
     For a store loaded by an older relmap, which answers live (the same answers, slower)
     until its next ingest, or to keep the team's ties with the type weights of --config.
+    On Neo4j it also builds the TIE relationships the path queries walk, where missing.
     The data and its revision do not change; readers keep answering meanwhile.
     """
     weights = _load_weights(config_path)

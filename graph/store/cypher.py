@@ -492,11 +492,12 @@ PEOPLE_BY_ID = f"""
     RETURN {PERSON_FIELDS} ORDER BY id
 """
 
-PEOPLE_AT_KINDS = f"""
+#: (Unsorted: the store sorts in Python.)
+PEOPLE_AT_KINDS = packed(f"""
     MATCH (p:Person)-[:WORKS_AT]->(o:Organisation)
     WHERE o.kind IN $kinds AND ($role IS NULL OR p.role = $role)
-    RETURN {PERSON_FIELDS} ORDER BY id
-"""
+    RETURN {PERSON_FIELDS}
+""", "id", "name", "org_id", "title", "role", "email")
 
 MEMBERS = f"""
     UNWIND $ids AS oid

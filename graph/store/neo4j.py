@@ -53,7 +53,7 @@ SPLIT_MIN = 64
 #: more than this many per person read (about the ties a person has at 1M people).
 INTO_RATIO = 25
 #: How many ``TIE`` element ids a :meth:`Neo4jStore.pinned` block keeps (then it starts again).
-TIE_IDS_LIMIT = 500_000
+TIE_IDS_LIMIT = 100_000
 
 #: How long writes are retried after a lost connection or a transient error (the driver's
 #: managed transactions use the same budget, ``max_transaction_retry_time``).
@@ -457,11 +457,11 @@ class Neo4jStore:
 
     # -- analysis reads ------------------------------------------------------------------
     @staticmethod
-    def _person(x: neo4j.Record) -> Person:
+    def _person(x: Mapping[str, Any]) -> Person:
         return Person(x["id"], x["name"], x["org_id"], x["title"], x["role"], x["email"])
 
     @staticmethod
-    def _org(x: neo4j.Record) -> Organisation:
+    def _org(x: Mapping[str, Any]) -> Organisation:
         return Organisation(x["id"], x["name"], x["kind"], x["industry"], x["annual_revenue"])
 
     def people(self, ids: Collection[str]) -> list[Person]:
@@ -470,7 +470,8 @@ class Neo4jStore:
 
     def people_at(self, kinds: Collection[str], role: str | None = None) -> list[Person]:
         """Everyone at organisations of these kinds (``own`` for our team), optionally one role."""
-        return [self._person(x) for x in self._read(q.PEOPLE_AT_KINDS, kinds=sorted(set(kinds)), role=role)]
+        return sorted((self._person(x) for x in self._read(q.PEOPLE_AT_KINDS, kinds=sorted(set(kinds)), role=role)),
+                      key=lambda p: p.id)
 
     def members(self, org_ids: Collection[str]) -> list[Person]:
         """Everyone working at these organisations."""

@@ -179,6 +179,8 @@ def test_neo4j_answers_from_met_relationships_and_without_them(neo4j_store_sessi
 def test_neo4j_answers_from_tie_relationships_and_without_them(neo4j_store_session: Store) -> None:
     """Neo4j keeps one TIE relationship per tie, with its evidence, for the path reads; a store
     loaded without them answers the same from MET and KNOWS, and ``rebuild_derived`` builds them."""
+    from graph.store import cypher
+    from graph.store import neo4j as neo4j_store
     from graph.store.neo4j import Neo4jStore
 
     store = neo4j_store_session
@@ -201,6 +203,22 @@ def test_neo4j_answers_from_tie_relationships_and_without_them(neo4j_store_sessi
         ties = store.cypher("MATCH ()-[t:TIE]->() RETURN count(t) AS n").rows[0][0]
         assert ties == len(pairs) > 0
         fast = reads()
+        # inside a consistent read the ties met by a neighbours read are read back by element id
+        used: list[object] = []
+        real = store._read
+        store._read = lambda query, **params: (used.append(query), real(query, **params))[1]  # type: ignore[method-assign]
+        try:
+            with store.pinned():
+                store.neighbours(everyone, as_of)
+                by_id = store.pair_evidence(pairs_and_strangers, as_of, half_life)
+        finally:
+            del store._read
+        assert cypher.TIES_BY_ID in used and by_id[0] == fast[4][0]
+        assert_same(as_dict(by_id[1]), as_dict(fast[4][1]))
+        # the last ring's two ways: others looked up first, or checked on every tie walked
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(neo4j_store, "INTO_RATIO", 0)
+            assert sorted(store.neighbours(everyone[:9], as_of, among=everyone[5:])) == fast[1]
         assert store.degrees(everyone) == {p: sum(1 for a, _ in fast[0] if a == p) for p in everyone if any(a == p for a, _ in fast[0])}
         store._write("MATCH (m:RelmapMeta {key: 'store'}) REMOVE m.tie_revision")
         store._write("MATCH ()-[t:TIE]->() WITH t LIMIT 5 DELETE t")  # as a build cut short
