@@ -290,16 +290,24 @@ TIE_SHARED = """
     } IN TRANSACTIONS OF 500 ROWS
 """
 
+#: Each person's number of ties (``TIE`` relationships), returned with every neighbour a path
+#: search meets: the cost of expanding them next, without a read of its own.
+TIE_DEGREES = """
+    MATCH (p:Person)
+    CALL (p) { SET p.ties = COUNT { (p)-[:TIE]-() } } IN TRANSACTIONS OF 10000 ROWS
+"""
+
 #: Readers use the ``TIE`` relationships once ``rebuild_derived`` has built them.
 TIE_REMEMBER = "MATCH (m:RelmapMeta {key: 'store'}) SET m.tie_revision = $revision"
 
 #: Who each of the people has a tie with, from the ``TIE`` relationships (one per pair: no
-#: DISTINCT), with the relationship's element id (:data:`TIES_BY_ID` reads it back).
+#: DISTINCT), with the relationship's element id (:data:`TIES_BY_ID` reads it back) and the
+#: other's number of ties (``d``: next to its id in the store, so as good as free).
 NEIGHBOURS_TIE = packed("""
     UNWIND $ids AS pid
     MATCH (p:Person {id: pid})-[t:TIE]-(o)
-    RETURN pid AS a, o.id AS b, elementId(t) AS e
-""", "a", "b", "e")
+    RETURN pid AS a, o.id AS b, elementId(t) AS e, o.ties AS d
+""", "a", "b", "e", "d")
 
 #: :data:`NEIGHBOURS_TIE` kept to the others in ``$among``, checked by id on every tie walked
 #: (cheaper than :data:`NEIGHBOURS_TIE_INTO` when ``$among`` is much longer than those) ...
@@ -307,8 +315,8 @@ NEIGHBOURS_TIE_AMONG = packed("""
     UNWIND $ids AS pid
     MATCH (p:Person {id: pid})-[t:TIE]-(o)
     WHERE o.id IN $among
-    RETURN pid AS a, o.id AS b, elementId(t) AS e
-""", "a", "b", "e")
+    RETURN pid AS a, o.id AS b, elementId(t) AS e, o.ties AS d
+""", "a", "b", "e", "d")
 
 #: ... or ``$among`` looked up first, and every tie's other end checked against those nodes
 #: (no property read per tie walked: 0.85 of the time on a path query's last ring at 1M).
@@ -318,8 +326,8 @@ NEIGHBOURS_TIE_INTO = packed("""
     UNWIND $ids AS pid
     MATCH (p:Person {id: pid})-[t:TIE]-(o)
     WHERE o IN others
-    RETURN pid AS a, o.id AS b, elementId(t) AS e
-""", "a", "b", "e")
+    RETURN pid AS a, o.id AS b, elementId(t) AS e, o.ties AS d
+""", "a", "b", "e", "d")
 
 #: How many ties each person has (the ``TIE`` relationships, from the degree store).
 DEGREES_TIE = packed("""

@@ -228,6 +228,7 @@ class Neo4jStore:
             return
         self._pin.meta = {}
         self._pin.tie_ids = {}
+        self._pin.degrees = {}
         session = self._pin.session = self.driver.session(database=self.database,
                                                           default_access_mode=neo4j.READ_ACCESS)
         try:
@@ -235,6 +236,7 @@ class Neo4jStore:
         finally:
             self._pin.meta = None
             self._pin.tie_ids = None
+            self._pin.degrees = None
             self._pin.session = None
             with contextlib.suppress(nx.DriverError, nx.Neo4jError, OSError):
                 session.close()  # a connection lost meanwhile has nothing left to release
@@ -404,6 +406,7 @@ class Neo4jStore:
             progress("ties", 0, 1)
         self._autocommit(q.TIE_BUILD, run=run)
         self._autocommit(q.TIE_SHARED)
+        self._autocommit(q.TIE_DEGREES)
         if progress:
             progress("ties", 1, 1)
 
@@ -533,17 +536,28 @@ class Neo4jStore:
         else:  # look the others up first unless they far outnumber the ties the read walks
             query = q.NEIGHBOURS_TIE_INTO if len(params["among"]) <= INTO_RATIO * len(params["ids"]) else q.NEIGHBOURS_TIE_AMONG
         rows = self._read_split(query, "ids", **params)
-        seen = self._tie_ids()
-        if seen is not None:
+        seen, degrees = self._tie_ids(), self._degrees_seen()
+        if seen is not None and degrees is not None:
             if len(seen) + len(rows) > TIE_IDS_LIMIT:
                 seen.clear()
-            seen.update((((a, b) if a < b else (b, a)), x["e"]) for x in rows for a, b in ((x["a"], x["b"]),))
+                degrees.clear()
+            for x in rows:
+                a, b = x["a"], x["b"]
+                seen[(a, b) if a < b else (b, a)] = x["e"]
+                if x["d"] is not None:
+                    degrees[b] = x["d"]
         return [(x["a"], x["b"]) for x in rows]
 
     def _tie_ids(self) -> dict[tuple[str, str], str] | None:
         """Within :meth:`pinned` (in this thread): the element id of each ``TIE`` a neighbours read
         has met, by pair, so that :meth:`pair_evidence` seeks them by id; ``None`` outside."""
         return getattr(self._pin, "tie_ids", None)
+
+    def _degrees_seen(self) -> dict[str, int] | None:
+        """Within :meth:`pinned` (in this thread): the number of ties of each person a neighbours
+        read has met (or :meth:`degrees` has read), so that :meth:`degrees` need not ask again;
+        ``None`` outside."""
+        return getattr(self._pin, "degrees", None)
 
     def _read_split(self, query: q.Packed, key: str, **params: Any) -> list[Any]:
         """A read whose rows are per item of the list ``params[key]``, made as two reads of
@@ -569,9 +583,17 @@ class Neo4jStore:
 
     def degrees(self, people: Collection[str]) -> dict[str, int]:
         """How many ties each of ``people`` has (``TIE`` relationships; without them, ``MET`` and
-        ``KNOWS`` relationships): a cost to weigh."""
-        query = q.DEGREES_TIE if self._ties_built() else q.DEGREES
-        return {x["id"]: x["n"] for x in self._read(query, ids=sorted(set(people)))}
+        ``KNOWS`` relationships): a cost to weigh. Within :meth:`pinned`, those a neighbours
+        read has met come without a read."""
+        asked, known = set(people), self._degrees_seen()
+        out = {p: known[p] for p in asked if p in known} if known else {}
+        if missing := asked - out.keys():
+            query = q.DEGREES_TIE if self._ties_built() else q.DEGREES
+            found = {x["id"]: x["n"] for x in self._read(query, ids=sorted(missing))}
+            out.update(found)
+            if known is not None:
+                known.update(found)
+        return out
 
     def pair_friendships(self, pairs: Collection[tuple[str, str]],
                          as_of: date) -> list[tuple[str, str, str | None, date | None, int]]:

@@ -211,8 +211,12 @@ def test_neo4j_answers_from_tie_relationships_and_without_them(neo4j_store_sessi
             with store.pinned():
                 store.neighbours(everyone, as_of)
                 by_id = store.pair_evidence(pairs_and_strangers, as_of, half_life)
+                used_before = len(used)
+                met_degrees = store.degrees({b for _, b in fast[0]})  # met by the neighbours read: no read
+                assert len(used) == used_before
         finally:
             del store._read
+        assert met_degrees == store.degrees({b for _, b in fast[0]})
         assert cypher.TIES_BY_ID in used and by_id[0] == fast[4][0]
         assert_same(as_dict(by_id[1]), as_dict(fast[4][1]))
         # the last ring's two ways: others looked up first, or checked on every tie walked
