@@ -234,6 +234,15 @@ META_EVIDENCE = """
            m.evidence_half_life AS half_life, m.tie_revision AS tie_revision, m.friend_ref AS friend_ref
 """
 
+#: :data:`STATE` and :data:`META_EVIDENCE` in one read (the first of a consistent read's).
+STATE_AND_EVIDENCE = """
+    OPTIONAL MATCH (m:RelmapMeta {key: 'store'})
+    RETURN m.revision AS revision, m.loading AS loading, toString(m.loading_since) AS since,
+           duration.inSeconds(m.loading_beat, datetime()).seconds AS idle,
+           m.evidence_revision AS evidence_revision, m.evidence_ref AS ref, m.evidence_half_life AS half_life,
+           m.tie_revision AS tie_revision, m.friend_ref AS friend_ref
+"""
+
 # -- the materialised pair evidence ------------------------------------------------
 #: The newest interaction date: the reference date of the evidence masses.
 EVIDENCE_REF = "MATCH (i:Interaction) RETURN max(i.date) AS ref"

@@ -433,8 +433,14 @@ class Neo4jStore:
         return {"factor": factor, "friendship": dict(formula.friendship), **formula.query_params()}
 
     def state(self) -> StoreState:
-        """The revision, and whether a load is writing (and how long since it last did)."""
-        row = self._read(q.STATE)[0]
+        """The revision, and whether a load is writing (and how long since it last did). The
+        first within :meth:`pinned` reads the evidence metadata along with it."""
+        cache = getattr(self._pin, "meta", None)
+        if cache is not None and q.META_EVIDENCE not in cache:
+            row = self._read(q.STATE_AND_EVIDENCE)[0]
+            cache[q.META_EVIDENCE] = [row]
+        else:
+            row = self._read(q.STATE)[0]
         return StoreState(row["revision"], row["loading"], row["since"], row["idle"])
 
     def counts(self) -> dict[str, int]:
