@@ -210,7 +210,8 @@ def meet_in_the_middle(store: Store, sources: Collection[str], target: str, max_
                        adj: dict[str, set[str]]) -> None:
     """Rings of ids from both ends, ``max_hops`` rings in all, each time around the end whose
     next ring is cheaper to read (:meth:`Store.degrees`: a contact tied to a rep with
-    40,000 ties is cheap to find but dear to expand).
+    40,000 ties is cheap to find but dear to expand). When both ends are cheap to expand
+    (at most :data:`BOTH_ENDS_COST` rows each), their first rings are one read.
 
     Any split works: with ``a`` rings expanded from the sources and ``b`` from the target,
     ``a + b = H``, each edge of a path of at most ``H`` hops touches a node expanded from
@@ -221,22 +222,19 @@ def meet_in_the_middle(store: Store, sources: Collection[str], target: str, max_
     """
     sides = [(dict.fromkeys(sources, 0), set(sources)), ({target: 0}, {target})]
     cost = _Costs(store)
-    for step in range(max_hops):
+    step = 0
+    while step < max_hops:
         if not sides[0][1] or not sides[1][1]:
             return  # everything reachable from that end is expanded: no path needs more
         if step < max_hops - 1:
             cost.prefetch(sides[0][1], sides[1][1])
-            dist, frontier = min(sides, key=lambda side: cost(side[1]))
-            depth = max(dist.values()) + 1
-            nxt: set[str] = set()
-            for a, b in store.neighbours(frontier, as_of):
-                adj[a].add(b)
-                adj[b].add(a)
-                if b not in dist:
-                    dist[b] = depth
-                    nxt.add(b)
-            frontier.clear()
-            frontier.update(nxt)
+            if (step == 0 and max_hops >= 3 and target not in sides[0][1]
+                    and max(cost(sides[0][1]), cost(sides[1][1])) <= BOTH_ENDS_COST):
+                _expand(store, sides, as_of, adj)  # two rings, one from each end, in one read
+                step += 2
+            else:
+                _expand(store, [min(sides, key=lambda side: cost(side[1]))], as_of, adj)
+                step += 1
             continue
         # the last ring: one end's frontier against everyone the other end has found
         cost.prefetch(sides[0][1], sides[1][1], sides[0][0].keys(), sides[1][0].keys())
@@ -248,6 +246,31 @@ def meet_in_the_middle(store: Store, sources: Collection[str], target: str, max_
         for a, b in store.neighbours(read, as_of, among=among):
             adj[a].add(b)
             adj[b].add(a)
+        step += 1
+
+
+#: Both ends of a search expand their first ring in one read when neither costs more rows than this.
+BOTH_ENDS_COST = 2000
+
+
+def _expand(store: Store, sides: list[tuple[dict[str, int], set[str]]], as_of: date,
+            adj: dict[str, set[str]]) -> None:
+    """One ring more around each of ``sides`` (``(distances, frontier)``, frontiers disjoint),
+    in one :meth:`Store.neighbours` read; the edges met go into ``adj``."""
+    owner = {p: i for i, (_, frontier) in enumerate(sides) for p in frontier}
+    depth = [max(dist.values()) + 1 for dist, _ in sides]
+    found: list[set[str]] = [set() for _ in sides]
+    for a, b in store.neighbours(owner.keys(), as_of):
+        adj[a].add(b)
+        adj[b].add(a)
+        i = owner[a]
+        dist = sides[i][0]
+        if b not in dist:
+            dist[b] = depth[i]
+            found[i].add(b)
+    for (_, frontier), new in zip(sides, found):
+        frontier.clear()
+        frontier.update(new)
 
 
 def hops_from(adj: dict[str, set[str]], start: Collection[str], limit: int) -> dict[str, int]:

@@ -64,13 +64,19 @@ def test_lazy_any_rep_search_equals_the_full_search(store: Store, generated_data
 
 
 @pytest.mark.parametrize("hops", [2, 3, 4])
+@pytest.mark.parametrize("both_ends_at_once", [True, False])
 def test_paths_from_one_rep_equal_the_search_over_the_whole_graph(store: Store, generated_data,  # type: ignore[no-untyped-def]
-                                                                   hops: int) -> None:
-    """The rings mapped from both ends and the pruning lose no path: same answer as the whole graph."""
+                                                                   hops: int, both_ends_at_once: bool,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rings mapped from both ends and the pruning lose no path: same answer as the whole
+    graph, whether the two ends' first rings are one read or each end's ring is chosen by cost."""
+    from graph.analysis import neighbourhood
     from graph.analysis.neighbourhood import ties_of
     from graph.analysis.paths import best_paths
     from graph.analysis.ties import tie_graph
 
+    if not both_ends_at_once:
+        monkeypatch.setattr(neighbourhood, "BOTH_ENDS_COST", -1)
     store.load(generated_data)
     cfg = Config()
     everyone = [p.id for p in generated_data.people]
