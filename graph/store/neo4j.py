@@ -280,9 +280,24 @@ class Neo4jStore:
         reads: one round trip each, where a managed transaction takes three. A read that
         fails there on a lost connection is made again as a managed transaction, which the
         driver retries."""
-        text = query.text if isinstance(query, q.Packed) else query
+        if isinstance(query, q.Packed):
+            return [dict(zip(query.columns, row)) for row in self._rows(query, **params)]
+        return self._records(query, params)
+
+    def _rows(self, query: q.Packed, **params: Any) -> list[list[Any]]:
+        """A packed read's rows as lists, in the order of its columns (for reads of many rows:
+        no mapping per row), its date columns as dates."""
+        rows: list[list[Any]] = self._records(query.text, params)[0]["rows"]
+        for i in [i for i, c in enumerate(query.columns) if c in query.dates]:
+            for row in rows:
+                if row[i] is not None:
+                    row[i] = date.fromisoformat(row[i])
+        return rows
+
+    def _records(self, text: str, params: dict[str, Any]) -> list[neo4j.Record]:
+        """The records of a read (see :meth:`_read`)."""
         records: list[neo4j.Record] | None = None
-        session = getattr(self._pin, "session", None)
+        session = self._pin_session()
         if session is not None:
             try:
                 records = list(session.run(text, params))
@@ -296,13 +311,6 @@ class Neo4jStore:
             raise StoreUnavailable(f"lost Neo4j at {self.location} while reading: {exc}") from exc
         except nx.Neo4jError as exc:
             raise StoreError(f"Neo4j at {self.location} failed a read: {exc.message}") from exc
-        if isinstance(query, q.Packed):
-            rows = records[0]["rows"]
-            for i in [i for i, c in enumerate(query.columns) if c in query.dates]:
-                for row in rows:
-                    if row[i] is not None:
-                        row[i] = date.fromisoformat(row[i])
-            return [dict(zip(query.columns, row)) for row in rows]
         return records
 
     def ensure_schema(self) -> None:
@@ -536,23 +544,22 @@ class Neo4jStore:
             params["among"] = sorted(set(among))
         if self._tie_factor(as_of, None) is None:
             query = q.NEIGHBOURS_READS[(self._factor(as_of, None) is not None, among is not None)]
-            return [(x["a"], x["b"]) for x in self._read_split(query, "ids", **params)]
+            return [(a, b) for a, b in self._read_split(query, "ids", **params)]
         if among is None:
             query = q.NEIGHBOURS_TIE
         else:  # look the others up first unless they far outnumber the ties the read walks
             query = q.NEIGHBOURS_TIE_INTO if len(params["among"]) <= INTO_RATIO * len(params["ids"]) else q.NEIGHBOURS_TIE_AMONG
-        rows = self._read_split(query, "ids", **params)
+        rows = self._read_split(query, "ids", **params)  # [a, b, element id, b's ties]
         seen, degrees = self._tie_ids(), self._degrees_seen()
         if seen is not None and degrees is not None:
             if len(seen) + len(rows) > TIE_IDS_LIMIT:
                 seen.clear()
                 degrees.clear()
-            for x in rows:
-                a, b = x["a"], x["b"]
-                seen[(a, b) if a < b else (b, a)] = x["e"]
-                if x["d"] is not None:
-                    degrees[b] = x["d"]
-        return [(x["a"], x["b"]) for x in rows]
+            for a, b, e, d in rows:
+                seen[(a, b) if a < b else (b, a)] = e
+                if d is not None:
+                    degrees[b] = d
+        return [(a, b) for a, b, _, _ in rows]
 
     def _tie_ids(self) -> dict[tuple[str, str], str] | None:
         """Within :meth:`pinned` (in this thread): the element id of each ``TIE`` a neighbours read
@@ -565,27 +572,46 @@ class Neo4jStore:
         ``None`` outside."""
         return getattr(self._pin, "degrees", None)
 
-    def _read_split(self, query: q.Packed, key: str, **params: Any) -> list[Any]:
-        """A read whose rows are per item of the list ``params[key]``, made as two reads of
-        half the list each, at once on two connections, when the list is long enough for the
-        server's second core to pay (:data:`SPLIT_MIN`)."""
+    def _read_split(self, query: q.Packed, key: str, **params: Any) -> list[list[Any]]:
+        """The rows (:meth:`_rows`) of a read whose rows are per item of the list ``params[key]``,
+        made as two reads of half the list each, at once on two connections, when the list is
+        long enough for the server's second core to pay (:data:`SPLIT_MIN`)."""
         items = params[key]
         if len(items) < SPLIT_MIN:
-            return self._read(query, **params)
-        first, second = self._at_once(lambda: self._read(query, **{**params, key: items[0::2]}),
-                                      lambda: self._read(query, **{**params, key: items[1::2]}))
+            return self._rows(query, **params)
+        first, second = self._at_once(lambda: self._rows(query, **{**params, key: items[0::2]}),
+                                      lambda: self._rows(query, **{**params, key: items[1::2]}))
         return first + second
 
     def _at_once(self, here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
         """``here()`` in this thread while ``there()`` runs in another (its reads on another
-        connection); both results, or the first error once both have ended."""
-        other = self._pool().submit(there)
+        connection: within :meth:`pinned`, an auto-commit session of its own, one round trip
+        a read); both results, or the first error once both have ended."""
+        other = self._pool().submit(self._in_session(there) if self._pin_session() is not None else there)
         try:
             mine = here()
         except BaseException:
             futures.wait([other])
             raise
         return mine, other.result()
+
+    def _pin_session(self) -> neo4j.Session | None:
+        """The auto-commit session of this thread's :meth:`pinned` block, if any."""
+        return getattr(self._pin, "session", None)
+
+    def _in_session(self, work: Callable[[], B]) -> Callable[[], B]:
+        """``work`` made to run its reads in an auto-commit session of its own (in whichever
+        thread runs it)."""
+        def run() -> B:
+            session = self._pin.session = self.driver.session(database=self.database,
+                                                              default_access_mode=neo4j.READ_ACCESS)
+            try:
+                return work()
+            finally:
+                self._pin.session = None
+                with contextlib.suppress(nx.DriverError, nx.Neo4jError, OSError):
+                    session.close()
+        return run
 
     def degrees(self, people: Collection[str]) -> dict[str, int]:
         """How many ties each of ``people`` has (``TIE`` relationships; without them, ``MET`` and
@@ -723,11 +749,11 @@ class Neo4jStore:
         reps = sorted(x["id"] for x in self._read(q.TEAM_REPS))
         shares = {**params, "kinds": kinds_list, "role_weights": dict(role_weights), "strong": float(strong_tie)}
         # each rep's sums are their own: the server sums half the reps on each of two connections
-        rows = self._read_split(q.ACCOUNT_SHARES, "reps", reps=reps, **shares)
+        rows = self._read_split(q.ACCOUNT_SHARES, "reps", reps=reps, **shares)  # [org_id, rep, weighted, strong]
         kept = self._meta(q.META_TEAM)[0]["team_version"] or 1
         tied = {x["org_id"]: x["n"]
                 for x in self._read(q.ACCOUNT_REACH if kept >= 2 else q.ACCOUNT_TIED, kinds=kinds_list)}
-        return [(x["org_id"], x["rep"], x["weighted"], x["strong"]) for x in rows], tied
+        return [(org_id, rep, weighted, strong) for org_id, rep, weighted, strong in rows], tied
 
     def org_activity(self, as_of: date, half_life_days: float) -> list[tuple[str, str, int, date, float]]:
         """Per organisation and nature: ``(org_id, nature, count, last, mass)`` of interactions about it."""
