@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 __all__ = ["Packed", "packed", "SCHEMA", "UPSERT", "STALE_NODES", "STALE_RELATIONSHIPS", "COUNTS", "DUMP", "META_SET", "META_GET",
-           "LABELS", "REL_TYPES"]
+           "LABELS", "REL_TYPES", "DERIVED_REL_TYPES"]
 
 
 class Packed(NamedTuple):
@@ -47,9 +47,10 @@ def packed(query: str, *columns: str, dates: tuple[str, ...] = ()) -> Packed:
 
 
 LABELS = ("Organisation", "Person", "Interaction", "Deal")
-#: ``TIE``, ``MET`` and ``TEAM_TIE`` are derived (see :data:`TIE_BUILD`, :data:`EVIDENCE_BUILD`,
-#: :data:`TEAM_BUILD`); the others hold the input.
-REL_TYPES = ("TIE", "TEAM_TIE", "MET", "WORKS_AT", "KNOWS", "ATTENDED", "ABOUT", "COVERS", "FOR", "HANDLES")
+#: The derived relationship types (see :data:`TIE_BUILD`, :data:`TEAM_BUILD`, :data:`EVIDENCE_BUILD`);
+#: the others hold the input.
+DERIVED_REL_TYPES = ("TIE", "TEAM_TIE", "MET")
+REL_TYPES = DERIVED_REL_TYPES + ("WORKS_AT", "KNOWS", "ATTENDED", "ABOUT", "COVERS", "FOR", "HANDLES")
 
 SCHEMA = [
     "CREATE CONSTRAINT organisation_id IF NOT EXISTS FOR (n:Organisation) REQUIRE n.id IS UNIQUE",
