@@ -317,7 +317,7 @@ def _write_conf(home: Path, lib: Path, port: int, pagecache: str) -> None:
 def _set_initial_password(java: str, lib: Path, home: Path, password: str) -> None:
     env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
     cmd = [java, "-cp", f"{lib}/*", "-Dfile.encoding=UTF-8", ADMIN_CLASS,
-           "dbms", "set-initial-password", password]
+           "dbms", "set-initial-password", "--", password]  # "--": a password may start with "-"
     for attempt in range(3):  # the admin tool has failed once in a while on a busy machine: try again
         res = subprocess.run(cmd, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
         if res.returncode == 0:
