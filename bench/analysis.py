@@ -276,7 +276,7 @@ def _draw_pairs(store_dir: Path, n: int, seed: int, warm: int) -> tuple[list[tup
     rng = random.Random(seed)
     pairs = [(rng.choice(reps), rng.choice(contacts)) for _ in range(n)]
     timed, others = set(pairs), []
-    while len(others) < warm:
+    while len(others) < warm and len(reps) * len(contacts) > len(timed):  # (else every pair is timed)
         pair = (rng.choice(reps), rng.choice(contacts))
         if pair not in timed:
             others.append(pair)
