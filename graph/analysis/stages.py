@@ -565,11 +565,6 @@ def account_stages(store: Store, as_of: date, cfg: Config, *,
         Also place every rep-contact pair (``AccountStage.pairs``); an overview can skip them.
     only : collection of str, optional
         Only these accounts (by org id): one account's drill-down reads only its people's ties.
-
-    Raises
-    ------
-    UsageError
-        When an id in ``only`` is not an account.
     progress : callable, optional
         ``progress("introductions", done, total)`` as the warm introductions are worked out.
 
@@ -577,6 +572,11 @@ def account_stages(store: Store, as_of: date, cfg: Config, *,
     -------
     list of AccountStage
         One per account, each with its rep-contact pairs.
+
+    Raises
+    ------
+    UsageError
+        When an id in ``only`` is not an account.
     """
     accounts = account_organisations(store)
     if only is not None:
