@@ -99,6 +99,19 @@ def to_json(value: Any) -> Any:
     return value
 
 
+def _met_factor(meta: list[Any], as_of: date, half_life_days: float | None) -> float | None:
+    """The fade factor of the ``MET`` masses from the evidence metadata (:data:`q.META_EVIDENCE`
+    rows), or ``None`` when they cannot answer."""
+    if not meta or not meta[0]["revision"] or meta[0]["evidence_revision"] != meta[0]["revision"]:
+        return None
+    return fade_factor(_native(meta[0]["ref"]), float(meta[0]["half_life"]), as_of, half_life_days)
+
+
+def _ties_in(meta: list[Any]) -> bool:
+    """Whether the evidence metadata says the current load built the ``TIE`` relationships."""
+    return bool(meta) and meta[0]["revision"] is not None and meta[0]["tie_revision"] == meta[0]["revision"]
+
+
 _LOAD_CSV = re.compile(r"\bLOAD\s+CSV\b", re.IGNORECASE)
 
 
@@ -229,14 +242,22 @@ class Neo4jStore:
         self._pin.meta = {}
         self._pin.tie_ids = {}
         self._pin.degrees = {}
+        try:
+            with self._own_session():
+                yield
+        finally:
+            self._pin.meta = None
+            self._pin.tie_ids = None
+            self._pin.degrees = None
+
+    @contextlib.contextmanager
+    def _own_session(self) -> Iterator[None]:
+        """Within the block, this thread's reads share one auto-commit session of their own."""
         session = self._pin.session = self.driver.session(database=self.database,
                                                           default_access_mode=neo4j.READ_ACCESS)
         try:
             yield
         finally:
-            self._pin.meta = None
-            self._pin.tie_ids = None
-            self._pin.degrees = None
             self._pin.session = None
             with contextlib.suppress(nx.DriverError, nx.Neo4jError, OSError):
                 session.close()  # a connection lost meanwhile has nothing left to release
@@ -253,26 +274,23 @@ class Neo4jStore:
     def _factor(self, as_of: date, half_life_days: float | None) -> float | None:
         """How much the ``MET`` masses have faded by ``as_of`` (see graph/store/evidence.py);
         ``None`` when they cannot answer and the live queries must."""
-        rows = self._meta(q.META_EVIDENCE)
-        if not rows or not rows[0]["revision"] or rows[0]["evidence_revision"] != rows[0]["revision"]:
-            return None
-        return fade_factor(_native(rows[0]["ref"]), float(rows[0]["half_life"]), as_of, half_life_days)
+        return _met_factor(self._meta(q.META_EVIDENCE), as_of, half_life_days)
 
     def _ties_built(self) -> bool:
         """Whether the last load (or ``rebuild_derived``) built the ``TIE`` relationships."""
-        rows = self._meta(q.META_EVIDENCE)
-        return bool(rows) and rows[0]["revision"] is not None and rows[0]["tie_revision"] == rows[0]["revision"]
+        return _ties_in(self._meta(q.META_EVIDENCE))
 
     def _tie_factor(self, as_of: date, half_life_days: float | None) -> float | None:
         """:meth:`_factor` for the ``TIE`` relationships: ``None`` also when the last load did not
         build them, or when ``as_of`` is before the newest dated friendship (their friendships
-        and common friends count every friendship)."""
-        if not self._ties_built():
+        and common friends count every friendship). One metadata read."""
+        rows = self._meta(q.META_EVIDENCE)
+        if not _ties_in(rows):
             return None
-        friend_ref = _native(self._meta(q.META_EVIDENCE)[0]["friend_ref"])
+        friend_ref = _native(rows[0]["friend_ref"])
         if friend_ref is not None and as_of < friend_ref:
             return None
-        return self._factor(as_of, half_life_days)
+        return _met_factor(rows, as_of, half_life_days)
 
     def _read(self, query: str | q.Packed, **params: Any) -> list[Any]:
         """The rows of a read, as records (or, for a :class:`graph.store.cypher.Packed` read, as
@@ -603,14 +621,8 @@ class Neo4jStore:
         """``work`` made to run its reads in an auto-commit session of its own (in whichever
         thread runs it)."""
         def run() -> B:
-            session = self._pin.session = self.driver.session(database=self.database,
-                                                              default_access_mode=neo4j.READ_ACCESS)
-            try:
+            with self._own_session():
                 return work()
-            finally:
-                self._pin.session = None
-                with contextlib.suppress(nx.DriverError, nx.Neo4jError, OSError):
-                    session.close()
         return run
 
     def degrees(self, people: Collection[str]) -> dict[str, int]:
