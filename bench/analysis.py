@@ -854,6 +854,15 @@ def bench_scale(people: int, args: argparse.Namespace, out: Path) -> dict[str, A
                 paths("Neo4j", "paths_neo4j", srv.uri, env)
             if "risk" in args.only:
                 risk("Neo4j", "risk_neo4j", srv.uri, env)
+    res["loadavg_end"] = loadavg()
+    res["verdicts"] = verdicts(res)
+    return res
+
+
+def cross_check(res: dict[str, Any]) -> None:
+    """Compare the stores' and the variants' paths with SQLite's, and the baseline's with relmap's
+    (after the results of steps left out are carried over: a Neo4j-only run is compared with
+    the kept SQLite paths)."""
     if res.get("paths_sqlite") and res.get("paths_neo4j") and not res["paths_neo4j"].get("failed"):
         res["same_paths_sqlite_neo4j"] = compare_paths(res["paths_sqlite"], res["paths_neo4j"])
     for key in ("proto_sqlite", "proto_neo4j", "mat_sqlite"):
@@ -862,9 +871,6 @@ def bench_scale(people: int, args: argparse.Namespace, out: Path) -> dict[str, A
     b = res.get("baseline")
     if b and not b.get("failed") and res.get("paths_sqlite"):
         res["baseline_check"] = check_baseline(res["paths_sqlite"], b)
-    res["loadavg_end"] = loadavg()
-    res["verdicts"] = verdicts(res)
-    return res
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -928,10 +934,9 @@ def main(argv: list[str] | None = None) -> int:
             res.update({k: old[k] for k in kept})
             res["carried_over"] = {k: old.get("date") for k in kept} | (
                 {k: v for k, v in old.get("carried_over", {}).items() if k in kept})
-            if res.get("paths_sqlite") and res.get("paths_neo4j") and not res["paths_neo4j"].get("failed"):
-                res["same_paths_sqlite_neo4j"] = compare_paths(res["paths_sqlite"], res["paths_neo4j"])  # this run's
             if kept:
                 res["verdicts"] = verdicts(res)
+        cross_check(res)
         path.write_text(json.dumps(res, indent=2, default=str) + "\n")
         print(report(res))
         print(f"(every number: {path})\n", flush=True)
