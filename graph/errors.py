@@ -8,6 +8,7 @@ each class carries the exit code the command line uses for it::
     ├── UsageError              exit 2  a bad option or argument value
     ├── QueryRefused            exit 2  a query relmap will not run (a write, Cypher on SQLite)
     ├── StoreUnavailable        exit 3  the store cannot be reached or refused us
+    │   └── StoreChanged        exit 3  a load started or ended while a reader was reading
     └── StoreError              exit 1  the store failed while working
 
 Third-party errors (sqlite3, the Neo4j driver) are translated into these at the
@@ -29,6 +30,7 @@ __all__ = [
     "UsageError",
     "QueryRefused",
     "StoreUnavailable",
+    "StoreChanged",
     "StoreError",
 ]
 
@@ -91,6 +93,14 @@ class StoreUnavailable(RelmapError):
     """The store cannot be reached, or refused the connection or credentials."""
 
     exit_code = 3
+
+
+class StoreChanged(StoreUnavailable):
+    """A load started or ended while a reader was reading, so what it read may mix two loads.
+
+    Raised when a reader block ends; :func:`graph.store.consistency.retrying` runs the work
+    again (after the load), so users see it only when a store keeps changing.
+    """
 
 
 class StoreError(RelmapError):

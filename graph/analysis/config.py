@@ -1,6 +1,6 @@
 """Every weight and threshold of relmap's analyses, in one place, overridable from TOML.
 
-The defaults encode the selling model of ``DOMAIN.md``: personal channels
+The defaults encode the selling model of ``docs/domain.md``: personal channels
 (tennis, go, dinners, festivals, shared friends) build rapport; meetings,
 demos and proposals build the business side; evidence fades with a half-life;
 repetition helps with diminishing returns.
@@ -26,15 +26,17 @@ A TOML file overrides any subset, with the same names::
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
 from graph.errors import UsageError
+from graph.formula import TieFormula, type_weight, weight_table
 from graph.model import BUSINESS_TYPE_WEIGHTS, DEFAULT_TYPE_WEIGHT, EVIDENCE_HALF_LIFE_DAYS, PERSONAL_TYPE_WEIGHTS
-from graph.store.evidence import TieFormula, weights_of
 
 __all__ = ["Config", "load_config"]
 
@@ -107,21 +109,32 @@ class Config:
 
     def type_weight(self, interaction_type: str, nature: str) -> float:
         """Weight of one interaction of a type (falls back to the nature's default)."""
-        table, default = ((self.personal_types, self.default_personal) if nature == "personal"
-                          else (self.business_types, self.default_business))
-        return table.get(interaction_type, default)
+        return type_weight(self._weights, interaction_type, nature)
 
-    def weights(self) -> dict[tuple[str, str], float]:
-        """Every type weight by ``(type, nature)``, and each nature's default under ``("*", nature)``
-        (the form :meth:`graph.store.base.Store.weighted_evidence` takes)."""
-        return weights_of(self.personal_types, self.business_types, self.default_personal, self.default_business)
+    def weights(self) -> dict[str, float]:
+        """Every type weight in the one encoding of :func:`graph.formula.weight_table`."""
+        return dict(self._weights)
+
+    @functools.cached_property
+    def _weights(self) -> dict[str, float]:
+        return weight_table(self.personal_types, self.business_types, self.default_personal, self.default_business)
 
     def formula(self) -> TieFormula:
-        """The tie-strength parameters, for stores that compute strengths themselves
-        (:meth:`graph.store.base.Store.team_ties`)."""
-        return TieFormula(self.half_life_days, self.weights(), dict(self.friendship),
+        """The settings of tie strength (:data:`graph.formula.TIE_STRENGTH`) and of the evidence
+        behind it, as the stores' reads take them."""
+        return self._formula
+
+    @functools.cached_property
+    def _formula(self) -> TieFormula:
+        return TieFormula(self.half_life_days, self._weights, dict(self.friendship),
                           self.friendship.get("other", 0.25), self.personal_saturation, self.business_saturation,
                           self.business_share, self.shared_friend_bonus, self.shared_friend_saturation)
+
+    @functools.cached_property
+    def strength(self) -> Callable[[float, float, str | None, int], tuple[float, float, float]]:
+        """``strength(p, q, kind, shared) -> (strength, personal, business)``: tie strength
+        (:data:`graph.formula.TIE_STRENGTH`) with these settings, compiled once."""
+        return self._formula.compiled()
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], source: str = "configuration") -> "Config":

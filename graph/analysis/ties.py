@@ -1,18 +1,11 @@
 """Tie strength: how well two people know each other, with the evidence that says so.
 
-For a pair of people, as of a date (nothing after it counts):
-
-- **personal** = ``1 - (1 - F) * exp(-P / personal_saturation)``, where ``F`` is the
-  declared friendship's base strength for its kind (0 without one) and ``P`` is the
-  personal interaction evidence;
-- **business** = ``1 - exp(-B / business_saturation)`` from business interactions;
-- evidence ``P`` or ``B`` sums, over the interactions both attended, the type's weight
-  times ``2 ** (-age_days / half_life_days)`` (recency) divided by ``sqrt(size - 1)``
-  (a dinner for two says more than a conference for forty);
-- **shared friends** add ``shared_friend_bonus * (1 - exp(-n / shared_friend_saturation))``
-  for ``n`` common friends;
-- **strength** = ``1 - (1 - personal) * (1 - business_share * business) * (1 - shared)``,
-  in (0, 1]: every pair with any evidence has a tie.
+A tie's strength comes from its evidence as of a date (nothing after it counts): the
+declared friendship, the interactions both attended (each weighted by its type, faded by
+its age and shared among its participants) and the friends the two have in common. The
+formulas are defined once, in :mod:`graph.formula` (:data:`~graph.formula.TIE_STRENGTH`,
+:data:`~graph.formula.MASS`, :data:`~graph.formula.WEIGHT`); this module builds
+:class:`Tie` objects from evidence with them and explains each tie in words.
 
 Every weight lives in :class:`graph.analysis.config.Config`.
 
@@ -40,6 +33,7 @@ import networkx as nx
 
 from graph.analysis.config import Config
 from graph.model import EventAggregate, Friendship
+from graph.store.base import Evidence
 
 __all__ = ["TypeEvidence", "EventAggregate", "Tie", "make_tie", "tie_strength", "build_ties", "tie_graph",
            "MIN_STRENGTH"]
@@ -48,14 +42,8 @@ __all__ = ["TypeEvidence", "EventAggregate", "Tie", "make_tie", "tie_strength", 
 MIN_STRENGTH = 1e-9
 
 
-class TypeEvidence(NamedTuple):
-    """The interactions of one type between the two people of a tie."""
-
-    type: str
-    nature: str
-    times: int
-    last: date
-    mass: float
+#: The interactions of one type and nature between the two people of a tie.
+TypeEvidence = Evidence
 
 
 @dataclass(frozen=True)
@@ -130,17 +118,13 @@ def make_tie(a: str, b: str, friendship_kind: str | None, friendship_since: date
 def tie_strength(p_evidence: float, b_evidence: float, friendship_kind: str | None, shared_friends: int,
                  cfg: Config) -> tuple[float, float, float]:
     """``(strength, personal, business)`` from the weighted personal and business evidence,
-    the friendship kind and the shared friends (the formula of the module docstring).
+    the friendship kind and the shared friends: :data:`graph.formula.TIE_STRENGTH` with
+    ``cfg``'s settings.
 
     >>> [round(x, 3) for x in tie_strength(0.0, 0.0, "friend", 0, Config())]
     [0.55, 0.55, 0.0]
     """
-    base = cfg.friendship.get(friendship_kind, cfg.friendship.get("other", 0.25)) if friendship_kind else 0.0
-    personal = 1.0 - (1.0 - base) * math.exp(-p_evidence / cfg.personal_saturation)
-    business = 1.0 - math.exp(-b_evidence / cfg.business_saturation)
-    shared = cfg.shared_friend_bonus * (1.0 - math.exp(-shared_friends / cfg.shared_friend_saturation))
-    strength = 1.0 - (1.0 - personal) * (1.0 - cfg.business_share * business) * (1.0 - shared)
-    return max(MIN_STRENGTH, min(1.0, strength)), personal, business
+    return cfg.strength(p_evidence, b_evidence, friendship_kind, shared_friends)
 
 
 def build_ties(friendships: Iterable[Friendship], events: Iterable[EventAggregate],

@@ -1,30 +1,38 @@
-"""The store interface every backend implements.
+"""The store interface: a :class:`Store` (lifetime, load, state) and the :class:`Reader` it hands out.
 
-A store holds one relmap graph. It is small on purpose: load a validated
-dataset (replacing what was there), count, read everything back, say which
-revision it holds, and run a read-only Cypher query when it can. Analysis
-reads are added here as the analysis needs them, never ``if backend == ...``
-in callers.
+Sixteen public methods in all. A store holds one relmap graph:
 
-Every store is a context manager; leaving the block closes it::
+- lifetime: a context manager, :meth:`Store.close`;
+- writes: :meth:`Store.load` (make it hold exactly a dataset) and :meth:`Store.rebuild`
+  (the derived data of :mod:`graph.derived`, for everyone or for some people);
+- state: :meth:`Store.counts`, :meth:`Store.state`, :meth:`Store.dump`;
+- reads: :meth:`Store.cypher` (analysts' read-only Cypher) and :meth:`Store.reader`, one
+  consistent snapshot with the eight reads the analyses make (:class:`Reader`).
 
-    with open_store("./relmap-data") as store:
-        print(store.counts())
+Every analysis reads through a reader and does its own arithmetic (the formulas of
+:mod:`graph.formula`); the one exception, :meth:`Reader.team_sums`, is a sum a store makes
+because at a million people it must (see its docstring).
+
+::
+
+    with open_store("./relmap-data") as store, store.reader() as r:
+        reps = r.people(kinds=["own"], role="rep")
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from contextlib import AbstractContextManager
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
 from types import TracebackType
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
-from graph.model import Account, Dataset, Deal, EventAggregate, Friendship, Organisation, Person
-from graph.store.evidence import TieFormula, Weights
+from graph.formula import TieFormula
+from graph.model import Account, Dataset, Deal, Organisation, Person
 
-__all__ = ["Store", "Progress", "QueryResult", "StoreState"]
+__all__ = ["Store", "Reader", "Progress", "QueryResult", "StoreState", "Evidence", "TieRow", "Neighbours",
+           "Activity", "TeamSums"]
 
 #: ``progress(stage, done, total)``: called now and then while long work goes on.
 Progress = Callable[[str, int, int], None]
@@ -40,16 +48,147 @@ class QueryResult:
 
 @dataclass(frozen=True)
 class StoreState:
-    """What a reader checks before and after reading (see :func:`graph.store.consistency.consistent`).
-
-    ``loading`` is the run id of a load in progress (``None`` when none is), ``since``
-    when it started, ``idle`` the seconds since its last heartbeat.
-    """
+    """The revision (``None`` before the first load) and any load in progress: ``loading`` is its
+    run id, ``since`` when it started, ``idle`` the seconds since its last heartbeat."""
 
     revision: str | None
     loading: str | None = None
     since: str | None = None
     idle: float | None = None
+
+
+class Evidence(NamedTuple):
+    """The interactions of one type and nature between the two people of a tie, as of a date:
+    how many, the last one's date, and their evidence mass (:data:`graph.formula.MASS`)."""
+
+    type: str
+    nature: str
+    times: int
+    last: date
+    mass: float
+
+
+class TieRow(NamedTuple):
+    """One tie (``a < b``) as of a date: the declared friendship's ``kind`` (``None``: none) and
+    ``since``, the number of ``shared`` friends, and ``p`` and ``q``, the type-weighted personal
+    and business evidence (:data:`graph.formula.WEIGHT` times :data:`graph.formula.MASS`),
+    the inputs of :data:`graph.formula.TIE_STRENGTH`. ``since`` and ``evidence`` (per type and
+    nature, sorted by them) are read only with ``detail``."""
+
+    a: str
+    b: str
+    kind: str | None
+    shared: int
+    p: float
+    q: float
+    since: date | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+    def other(self, person: str) -> str:
+        """The other end of the tie."""
+        return self.b if person == self.a else self.a
+
+
+class Neighbours(NamedTuple):
+    """What :meth:`Reader.neighbours` read: ``pairs``, ``(person, other)`` for every tie, and
+    ``ties``, the number of ties of people it met (see there)."""
+
+    pairs: list[tuple[str, str]]
+    ties: dict[str, int]
+
+
+class Activity(NamedTuple):
+    """The interactions of one nature about an organisation, as of a date: how many, the last
+    one's date, and their decayed count (:data:`graph.formula.DECAY`)."""
+
+    org_id: str
+    nature: str
+    times: int
+    last: date
+    mass: float
+
+
+class TeamSums(NamedTuple):
+    """The sums behind single-rep risk (:meth:`Reader.team_sums`).
+
+    ``shares``: ``(org_id, rep_id, weighted, strong)``, per account and rep with a tie there:
+    the sum over the rep's ties to the account's people of ``role_weights[role] * strength``,
+    and how many of those ties are at least ``strong_tie``; ``reach``: per account, how many
+    of its people any rep has a tie to.
+    """
+
+    shares: list[tuple[str, str, float, int]]
+    reach: dict[str, int]
+
+
+@runtime_checkable
+class Reader(Protocol):
+    """One consistent snapshot of a store: every read inside one :meth:`Store.reader` block sees
+    the same completed load. Reads are bounded by what they are asked about (a few rings of
+    people, some accounts), except where they name everything (``accounts``, ``deals``)."""
+
+    def people(self, ids: Collection[str] | None = None, *, orgs: Collection[str] | None = None,
+               kinds: Collection[str] | None = None, role: str | None = None, name: str | None = None,
+               limit: int | None = None) -> list[Person]:
+        """People chosen by exactly one of: ``ids`` (unknown ids left out); ``orgs``, everyone
+        working at these organisations; ``kinds``, everyone at organisations of these kinds
+        (``["own"]``: our team), optionally only those with ``role``; ``name``, everyone whose
+        name contains it, case-insensitively, or whose id is it (at most ``limit``, the exact
+        id first, then by name). Sorted by id, except a name search."""
+        ...
+
+    def organisations(self, ids: Collection[str] | None = None, *, kinds: Collection[str] | None = None,
+                      name: str | None = None, limit: int | None = None) -> list[Organisation]:
+        """Organisations by ``ids``, or of ``kinds``, or by ``name`` (as :meth:`people`); all of
+        them when nothing is given. Sorted by id, except a name search."""
+        ...
+
+    def accounts(self) -> list[Account]:
+        """Every rep-account assignment, sorted by (org id, rep id)."""
+        ...
+
+    def deals(self) -> list[Deal]:
+        """Every deal, sorted by id."""
+        ...
+
+    def neighbours(self, people: Collection[str], as_of: date, *, among: Collection[str] | None = None,
+                   counts: bool = False) -> Neighbours:
+        """``(person, other)`` for every tie of each of ``people`` as of ``as_of`` (an interaction
+        both attended on or before it, or a friendship declared by then), the others limited to
+        ``among`` when given. Ids only: a search maps a neighbourhood before it pays for evidence.
+
+        ``ties`` holds the number of ties of others met where the store has it at no cost, and,
+        with ``counts``, of each of ``people`` (``among=()`` then reads only those: what a path
+        search weighs before it expands anyone). Numbers are what the derived data counted (all
+        ties, whatever the date); missing where it does not answer."""
+        ...
+
+    def ties(self, *, people: Collection[str] | None = None, pairs: Collection[tuple[str, str]] | None = None,
+             as_of: date, formula: TieFormula, detail: bool = False,
+             other_kinds: Collection[str] | None = None) -> list[TieRow]:
+        """The ties, as of ``as_of``, of exactly one of: ``people`` (every tie touching them,
+        the other end at an organisation of ``other_kinds`` when given) or ``pairs`` (each
+        ``(a, b)`` with ``a < b``; those without a tie are left out). Masses fade with
+        ``formula``'s half-life and are weighted with its type weights. With ``detail``, each
+        row also holds the friendship's ``since`` and its evidence per type (a pair read always
+        does). Sorted by ``(a, b)``."""
+        ...
+
+    def org_activity(self, as_of: date, half_life_days: float) -> list[Activity]:
+        """The interactions about each organisation, on or before ``as_of``, per nature."""
+        ...
+
+    def team_sums(self, as_of: date, formula: TieFormula, role_weights: Mapping[str, float], strong_tie: float,
+                  kinds: Collection[str]) -> TeamSums:
+        """The single-rep risk sums (:class:`TeamSums`) over every rep's ties (a rep: a team member
+        with role ``rep``) to the people of organisations of ``kinds``, as of ``as_of``.
+
+        The one read that computes tie strengths inside the store (rendered from
+        :data:`graph.formula.TIE_STRENGTH`): at a million people the reps have 1.3M ties to
+        account contacts, and summing them where they are kept is what meets ``account_risk``'s
+        5 s (``BENCHMARKS.md``). Where the derived data cannot answer (another date, half-life
+        or type weights) the same sums are made in Python from :meth:`ties`."""
+        ...
 
 
 @runtime_checkable
@@ -64,157 +203,47 @@ class Store(Protocol):
 
     location: str
 
-    def load(self, data: Dataset, *, progress: Progress | None = None, weights: Weights | None = None) -> None:
-        """Make the store hold exactly ``data``; re-running converges to the same state.
-
-        The store may keep derived data ready with the load (pair evidence, and the team's ties
-        with the type ``weights``, default :data:`graph.store.evidence.DEFAULT_WEIGHTS`); it
-        is rebuilt by every load and used only where it gives the same answers."""
+    def load(self, data: Dataset, *, progress: Progress | None = None,
+             weights: Mapping[str, float] | None = None) -> None:
+        """Make the store hold exactly ``data`` (re-running converges to the same state), and build
+        its derived data (:mod:`graph.derived`; the team's ties summed with the type ``weights``,
+        default :data:`graph.formula.DEFAULT_WEIGHTS`). Readers see the old data or the new,
+        never a mix."""
         ...
 
-    def rebuild_derived(self, *, progress: Progress | None = None, weights: Weights | None = None) -> None:
-        """Build the derived data of :meth:`load` again for the rows the store holds: for a
-        store kept by an older relmap (which answers live, slower, until then), or to keep
-        the team's ties with other type ``weights``. The answers, and so the revision, do not
-        change. Nothing to do on an empty store."""
+    def rebuild(self, people: Collection[str] | None = None, *, progress: Progress | None = None,
+                weights: Mapping[str, float] | None = None) -> None:
+        """Build the derived data again from the rows the store holds: for everyone (``people``
+        ``None``), or only what touches ``people`` (:func:`graph.derived.touched`); with other
+        type ``weights`` the team's ties are summed again for everyone. The answers, and so the
+        revision, do not change. Nothing to do on an empty store."""
         ...
 
     def counts(self) -> dict[str, int]:
         """How many rows of each kind the store holds (keys as in :data:`graph.model.TABLES`)."""
         ...
 
-    def dump(self) -> Dataset:
-        """Read every row back (for exports and round-trip checks)."""
-        ...
-
-    def revision(self) -> str | None:
-        """An id that changes with every completed load; ``None`` before the first."""
-        ...
-
-    def pinned(self) -> AbstractContextManager[None]:
-        """A block within which the store may read its own metadata (which derived data
-        answers) once instead of before every read; for callers that check the revision
-        around their reads (:func:`graph.store.consistency.consistent`)."""
-        ...
-
     def state(self) -> StoreState:
-        """The revision and any load in progress (a load that readers could see half of)."""
+        """The revision and any load in progress."""
+        ...
+
+    def dump(self) -> Dataset:
+        """Every input row, read back (for exports and round-trip checks)."""
         ...
 
     def cypher(self, query: str, params: dict[str, Any] | None = None) -> QueryResult:
         """Run a read-only Cypher query; refuse writes with :class:`~graph.errors.QueryRefused`."""
         ...
 
-    # -- analysis reads: bounded neighbourhoods and aggregates, never the whole graph --------
-    def people(self, ids: Collection[str]) -> list[Person]:
-        """The people with these ids (unknown ids are left out)."""
-        ...
+    def reader(self) -> AbstractContextManager[Reader]:
+        """A :class:`Reader` for one consistent snapshot.
 
-    def people_at(self, kinds: Collection[str], role: str | None = None) -> list[Person]:
-        """Everyone at organisations of these kinds (``own`` for our team), optionally one role."""
-        ...
-
-    def members(self, org_ids: Collection[str]) -> list[Person]:
-        """Everyone working at these organisations."""
-        ...
-
-    def organisations(self, *, ids: Collection[str] | None = None,
-                      kinds: Collection[str] | None = None) -> list[Organisation]:
-        """Organisations by id, or of some kinds (all kinds when neither is given)."""
-        ...
-
-    def accounts(self) -> list[Account]:
-        """Every rep-account assignment."""
-        ...
-
-    def deals(self) -> list[Deal]:
-        """Every deal."""
-        ...
-
-    def search(self, text: str, limit: int = 20) -> list[tuple[str, str, str, str]]:
-        """``(kind, id, name, detail)`` of people and organisations whose name contains ``text``."""
-        ...
-
-    def friendships_of(self, people: Collection[str], as_of: date) -> list[Friendship]:
-        """Friendships touching any of ``people``, declared on or before ``as_of`` (or undated)."""
-        ...
-
-    def events_of(self, people: Collection[str], as_of: date, half_life_days: float,
-                  other_kinds: Collection[str] | None = None) -> list[EventAggregate]:
-        """Interactions (on or before ``as_of``) each of ``people`` attended with anyone,
-        grouped by other person and type; the other may be limited to organisation kinds."""
-        ...
-
-    def neighbours(self, people: Collection[str], as_of: date,
-                   among: Collection[str] | None = None) -> list[tuple[str, str]]:
-        """``(person, other)`` for everyone each of ``people`` has a tie with as of the date: an
-        interaction both attended on or before it, or a friendship declared by then; the others
-        limited to ``among`` when given. Ids only, so that a search can map a neighbourhood
-        before it pays for evidence."""
-        ...
-
-    def degrees(self, people: Collection[str]) -> dict[str, int]:
-        """For each of ``people``, about how many rows a :meth:`neighbours` read of them goes
-        through: a cost a search weighs before expanding someone (hubs have tens of
-        thousands). Only a cost: it may count ties after the date asked, or be missing
-        (people left out count as unknown)."""
-        ...
-
-    def pair_friendships(self, pairs: Collection[tuple[str, str]],
-                         as_of: date) -> list[tuple[str, str, str | None, date | None, int]]:
-        """``(a, b, kind, since, shared)`` for exactly these pairs (each ``(a, b)`` with
-        ``a < b``): the friendship declared between the two on or before ``as_of`` (kind and
-        since; ``None`` without one) and how many friends, by then, they have in common. What a
-        tie needs from the friendships, without reading every friendship of both ends."""
-        ...
-
-    def pair_events(self, pairs: Collection[tuple[str, str]], as_of: date,
-                    half_life_days: float) -> list[EventAggregate]:
-        """The interaction aggregates (as :meth:`events_of`, reported from ``a``) of exactly
-        these pairs, each given as ``(a, b)`` with ``a < b``."""
-        ...
-
-    def pair_evidence(self, pairs: Collection[tuple[str, str]], as_of: date, half_life_days: float
-                      ) -> tuple[list[tuple[str, str, str | None, date | None, int]], list[EventAggregate]]:
-        """What :meth:`pair_friendships` and :meth:`pair_events` return for the same pairs,
-        together: a store may make the two reads at once."""
-        ...
-
-    def weighted_evidence(self, people: Collection[str], as_of: date, half_life_days: float, weights: Weights,
-                          other_kinds: Collection[str] | None = None) -> list[tuple[str, str, float, float]]:
-        """``(person, other, personal, business)``: what :meth:`events_of` returns, summed per
-        (person, other) with the type ``weights`` (:data:`graph.store.evidence.Weights`), so an
-        analysis of many ties reads one row per tie instead of one per interaction type."""
-        ...
-
-    def team_ties(self, people: Collection[str], as_of: date, formula: TieFormula,
-                  other_kinds: Collection[str] | None = None) -> list[tuple[str, str, float, float, float]] | None:
-        """``(person, other, strength, personal, business)`` for every tie touching ``people``
-        whose other end works at an organisation of ``other_kinds`` (any kind when ``None``),
-        computed inside the store with ``formula``, or ``None`` when the ties the store keeps
-        cannot answer exactly (the caller then builds them from :meth:`weighted_evidence`).
-
-        A store keeps the ties with a team end (anyone at an ``own`` organisation), so it can
-        answer when every one of ``people`` is on the team, or when ``other_kinds`` is
-        ``("own",)``; and only as :func:`graph.store.evidence.team_factor` allows."""
-        ...
-
-    def account_shares(self, as_of: date, formula: TieFormula, role_weights: Mapping[str, float],
-                       strong_tie: float, kinds: Collection[str]
-                       ) -> tuple[list[tuple[str, str, float, int]], dict[str, int]] | None:
-        """The risk aggregates, summed inside the store over the reps' ties (:meth:`team_ties` of
-        everyone with role ``rep`` on the team) to people at organisations of ``kinds``:
-
-        - ``(org_id, rep_id, weighted, strong)``: the sum over the rep's contacts there of
-          ``role_weights[contact role] (default 1.0) * strength``, and how many of those ties
-          are at least ``strong_tie``;
-        - ``{org_id: contacts}``: how many of the organisation's people any rep has a tie to.
-
-        ``None`` when :meth:`team_ties` could not answer."""
-        ...
-
-    def org_activity(self, as_of: date, half_life_days: float) -> list[tuple[str, str, int, date, float]]:
-        """``(org_id, nature, count, last, mass)`` of the interactions about each organisation."""
+        Entering waits while a load is writing (up to 10 minutes), and refuses a store written by
+        another schema or a load that died part-way (:class:`~graph.errors.StoreUnavailable`,
+        saying to run the same ingest again). Every read inside sees one completed load; on a
+        store that cannot hold a snapshot open (Neo4j commits a load batch by batch) a load that
+        starts or ends inside the block makes its exit raise :class:`~graph.errors.StoreChanged`,
+        and :func:`graph.store.consistency.retrying` runs the block's work again."""
         ...
 
     def close(self) -> None:
@@ -223,6 +252,5 @@ class Store(Protocol):
 
     def __enter__(self) -> "Store": ...
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None: ...
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None: ...

@@ -1,0 +1,171 @@
+"""Derived data: what every store keeps ready at load so that reads are fast, defined once.
+
+Both stores keep the same content, each in its own native form (the SQLite tables and the
+Neo4j relationships and properties are listed in ``docs/architecture.md``), built from the
+input rows by one builder per store, :meth:`graph.store.base.Store.rebuild`:
+
+**Per pair of people** ``(a, b)``, ``a < b``, with a *tie*: an interaction both attended, or a
+declared friendship.
+
+- *evidence*: per (type, nature) of their interactions, how many (``n``), the last date
+  (``last``) and the evidence mass (:data:`graph.formula.MASS`) summed as of the reference
+  date ``ref`` with the half-life ``half_life`` of the stamp below;
+- the declared friendship's ``kind`` and ``since`` (none without one);
+- ``shared``: how many friends (declared friendships) the two have in common.
+
+**Per person**: ``ties``, their number of ties (what expanding them costs a path search).
+
+**Per organisation**:
+
+- *activity*: per nature of the interactions about it, ``n``, ``last`` and the decayed count
+  (:data:`graph.formula.DECAY`) as of ``ref``;
+- *team ties*: every tie between a team member (anyone at an ``own`` organisation) and one of
+  its people, with the person's ``role``, the type-weighted personal and business masses
+  ``p`` and ``q`` as of ``ref`` (weights: the stamp's ``weights``), the friendship's ``kind``
+  and ``shared``; and ``reach``, how many of its people any rep has a tie to.
+
+**The stamp** (:class:`Stamp`) says what the derived data was built from; :func:`usable` is
+the one check of whether it answers a read as of a date, made once per reader. When it
+does not (an earlier date, another half-life, derived data being rebuilt), the stores
+compute the same rows from the input rows, slower.
+
+**When it is built**: by every load, for everyone; by ``relmap rebuild`` (to keep the team's
+ties with other type weights); and, for the people a change touches, by
+:meth:`~graph.store.base.Store.rebuild` with ``people`` (:func:`touched` says what a set
+of people touches).
+
+>>> s = Stamp("r1", "r1", date(2026, 11, 20), date(2026, 11, 20), date(2026, 1, 1), 180.0, "w")
+>>> usable(s, date(2026, 11, 20), 180.0).factor
+1.0
+>>> usable(s, date(2027, 5, 19), 180.0).factor
+0.5
+>>> usable(s, date(2026, 11, 1), 180.0).factor is None  # before the newest interaction
+True
+>>> usable(s, date(2026, 12, 1), 90.0).ties, usable(s, date(2026, 12, 1), 90.0).factor  # another half-life
+(True, None)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from graph.formula import DEFAULT_WEIGHTS, weights_key
+from graph.model import EVIDENCE_HALF_LIFE_DAYS
+
+__all__ = ["SCHEMA_VERSION", "Stamp", "Usable", "usable", "fade", "touched", "HALF_LIFE", "DEFAULT_WEIGHTS",
+           "weights_key"]
+
+#: The shape of what a store keeps (input and derived data). A store written by another
+#: schema is refused by readers (exit 3: run the same ingest again, which rewrites it).
+#: 5: derived data as one concept, the same on both stores.
+SCHEMA_VERSION = 5
+
+#: The half-life of the kept evidence masses: the configuration's default.
+HALF_LIFE = EVIDENCE_HALF_LIFE_DAYS
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What the derived data was built from.
+
+    ``revision`` is the load the input rows come from; ``built`` the load the derived data was
+    built for (equal when it is complete; empty while it is rebuilt); ``ref`` the date masses
+    are kept as of; ``newest`` the newest interaction's date and ``friend_ref`` the newest
+    friendship's (``None`` when there are none: an empty store, or no dated friendship);
+    ``half_life`` the masses' half-life; ``weights`` the :func:`~graph.formula.weights_key` of
+    the type weights the team ties' ``p`` and ``q`` were summed with.
+    """
+
+    revision: str | None
+    built: str | None
+    ref: date | None
+    newest: date | None
+    friend_ref: date | None
+    half_life: float = HALF_LIFE
+    weights: str = ""
+
+    def to_text(self) -> dict[str, str]:
+        """The stamp as text values (how both stores keep it)."""
+        return {"revision": self.revision or "", "built": self.built or "",
+                "ref": self.ref.isoformat() if self.ref else "", "newest": self.newest.isoformat() if self.newest else "",
+                "friend_ref": self.friend_ref.isoformat() if self.friend_ref else "",
+                "half_life": repr(float(self.half_life)), "weights": self.weights}
+
+    @classmethod
+    def from_text(cls, values: Mapping[str, str | None]) -> "Stamp":
+        """The stamp kept as :meth:`to_text` values (missing keys: nothing built).
+
+        >>> Stamp.from_text(Stamp("r", "r", None, None, None).to_text()) == Stamp("r", "r", None, None, None)
+        True
+        """
+        def day(key: str) -> date | None:
+            v = values.get(key)
+            return date.fromisoformat(v) if v else None
+
+        return cls(values.get("revision") or None, values.get("built") or None, day("ref"), day("newest"),
+                   day("friend_ref"), float(values.get("half_life") or HALF_LIFE), values.get("weights") or "")
+
+
+class Usable(NamedTuple):
+    """What the derived data answers as of one date (see :func:`usable`).
+
+    ``ties``: the kept pairs are every tie as of the date, with its friendship and shared
+    friends; ``factor``: the kept masses times this are the masses as of the date (``None``:
+    they cannot answer); ``weights``: the :func:`~graph.formula.weights_key` the team ties
+    were summed with (their ``p`` and ``q`` answer only for that table).
+    """
+
+    ties: bool
+    factor: float | None
+    weights: str
+
+
+#: Nothing answers.
+NOTHING = Usable(False, None, "")
+
+
+def fade(ref: date | None, half_life: float, as_of: date) -> float:
+    """How much masses kept as of ``ref`` have faded by ``as_of`` (``as_of >= ref``).
+
+    >>> fade(date(2026, 1, 1), 180.0, date(2026, 6, 30))
+    0.5
+    """
+    if ref is None:
+        return 1.0
+    return float(2.0 ** (-(as_of - ref).days / float(half_life)))
+
+
+def usable(stamp: Stamp | None, as_of: date, half_life: float | None) -> Usable:
+    """Whether the derived data answers reads as of ``as_of`` with masses of ``half_life``
+    (``None``: ids only). It does when it was built for the current load and every
+    interaction and friendship it counts is on or before ``as_of``; its masses also need
+    the same half-life.
+    """
+    if stamp is None or not stamp.revision or stamp.built != stamp.revision:
+        return NOTHING
+    if (stamp.newest is not None and as_of < stamp.newest) or (stamp.friend_ref is not None and as_of < stamp.friend_ref):
+        return NOTHING
+    if stamp.ref is not None and as_of < stamp.ref:
+        return NOTHING
+    factor = (fade(stamp.ref, stamp.half_life, as_of)
+              if half_life is not None and float(half_life) == float(stamp.half_life) else None)
+    return Usable(True, factor, stamp.weights)
+
+
+def touched(people: Collection[str], ties: Iterable[tuple[str, str]]) -> set[str]:
+    """Everyone whose derived data changes when the input rows of ``people`` change: they and
+    everyone they have (or had) a tie with, since a pair's shared friends and each end's
+    number of ties depend on both ends (``ties``: the pairs around ``people``, before and
+    after the change).
+
+    >>> sorted(touched({"a"}, [("a", "b"), ("c", "d")]))
+    ['a', 'b']
+    """
+    out = set(people)
+    for a, b in ties:
+        if a in people or b in people:
+            out.update((a, b))
+    return out
