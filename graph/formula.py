@@ -297,7 +297,7 @@ def compile_steps(steps: Sequence[tuple[str, Expr]], inputs: Sequence[str], para
     namespace: dict[str, Any] = {}
     exec(compile(source, f"<relmap formula {'/'.join(names)}>", "exec"), dict(_PY_GLOBALS), namespace)
     factory = namespace["_factory"]
-    return factory() if not params else factory  # type: ignore[no-any-return]
+    return factory() if not params else factory
 
 
 # -- type weights ------------------------------------------------------------------------------------
@@ -369,11 +369,11 @@ class TieFormula(NamedTuple):
 
     def strength(self, p: float, q: float, kind: str | None, n: int) -> tuple[float, float, float]:
         """``(strength, personal, business)`` of a tie (:data:`TIE_STRENGTH`)."""
-        return self.compiled()(p, q, kind, n)  # type: ignore[return-value]
+        return self.compiled()(p, q, kind, n)
 
     def compiled(self) -> Callable[[float, float, str | None, int], tuple[float, float, float]]:
         """:meth:`strength` as a plain function (for loops over many ties)."""
-        return _tie_factory(*(getattr(self, p) for p in _TIE_PARAMS))  # type: ignore[no-any-return]
+        return _tie_factory(*(getattr(self, p) for p in _TIE_PARAMS))
 
     def params(self, dialect: Dialect) -> dict[str, Any]:
         """The query parameters of a rendered :data:`TIE_STRENGTH` and :data:`WEIGHT`: every

@@ -5,8 +5,8 @@ data's stamp (:func:`graph.derived.usable`, once per read) whether the kept rows
 they do it reads them (the ``_kept_*`` methods), else it reads the input rows (the
 ``_live_*`` methods); and it turns either into the same :class:`~graph.store.base.TieRow`\\ s,
 weighting evidence with :data:`graph.formula.WEIGHT`. Each store implements the ``_kept_*``,
-``_live_*`` and plain reads in its own query language (``graph/store/sql.py``,
-``graph/store/cypher.py``) and nothing else.
+``_live_*`` and plain reads in its own query language (``graph/store/sqlite/``,
+``graph/store/neo4j/``) and nothing else.
 """
 
 from __future__ import annotations
@@ -230,13 +230,13 @@ class BaseReader(ABC):
         return self._assemble(kept, evidence, formula, detail)
 
     def _other_end_at(self, friendships: list[Friendship], mine: set[str], kinds: set[str]) -> list[Friendship]:
-        """The friendships whose other end (not in ``mine``) works at an organisation of ``kinds``."""
-        others = {f.person_b if f.person_a in mine else f.person_a for f in friendships}
-        persons = self.people(ids=others) if others else []
+        """The friendships of one of ``mine`` whose other end works at an organisation of ``kinds``."""
+        ends = {x for f in friendships for x in (f.person_a, f.person_b)}
+        persons = self.people(ids=ends) if ends else []
         org_kind = {o.id: o.kind for o in self.organisations(ids={p.org_id for p in persons})} if persons else {}
         at = {p.id for p in persons if org_kind.get(p.org_id) in kinds}
-        return [f for f in friendships if (f.person_b if f.person_a in mine else f.person_a) in at
-                or (f.person_a in mine and f.person_b in mine)]
+        return [f for f in friendships
+                if (f.person_a in mine and f.person_b in at) or (f.person_b in mine and f.person_a in at)]
 
     @staticmethod
     def _assemble(kept: Mapping[tuple[str, str], PairRow], evidence: Iterable[EvidenceRow], formula: TieFormula,

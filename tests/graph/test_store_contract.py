@@ -44,11 +44,11 @@ def test_loaded_values_read_back_typed(store: Store, tmp_path: Path) -> None:
 def test_reload_same_input_is_idempotent(store: Store, tmp_path: Path) -> None:
     data = _dataset(tmp_path, dict(BASE))
     store.load(data)
-    first = store.revision()
+    first = store.state().revision
     store.load(data)
     assert store.counts() == BASE_COUNTS
     assert store.dump() == data.sorted()
-    assert store.revision() not in (None, first)
+    assert store.state().revision not in (None, first)
 
 
 def test_reload_changed_input_converges_exactly(store: Store, tmp_path: Path) -> None:

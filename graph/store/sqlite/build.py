@@ -1,0 +1,152 @@
+"""The one builder of the embedded store's derived data (:mod:`graph.derived`).
+
+:func:`build` runs inside the caller's write transaction, so readers see the derived data
+before the build or after it, never part of it (nor the stamp's ``built`` emptied while it
+works). For everyone (a load, ``relmap rebuild``) it empties the derived tables and fills
+them from the input rows in key order; for a set of people it deletes and builds again only
+what touches them (:func:`graph.derived.touched`): the evidence, ties and shared friends of
+every pair with an end touched, the tie counts of those people and of everyone tied to them
+(before and after), the team ties with a touched end, the reach of the organisations of
+those team ties, and the organisations' activity (whole: it is cheap). With other type
+weights than the kept ones the team ties are summed again for everyone.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Collection, Mapping
+from datetime import date
+from typing import Any
+
+from graph.derived import HALF_LIFE, Stamp, touched
+from graph.formula import DEFAULT_WEIGHTS, weights_key
+from graph.store.base import Progress
+from graph.store.sqlite import sql, sql_derived as d
+
+__all__ = ["build", "read_stamp", "run"]
+
+
+def run(conn: sqlite3.Connection, script: str, params: Mapping[str, Any] | None = None) -> None:
+    """Each statement of ``script`` in turn (``executescript`` would commit the transaction)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement, params or {})
+
+
+def read_stamp(conn: sqlite3.Connection) -> Stamp | None:
+    """The derived data's stamp (``None`` before the first load)."""
+    meta = dict(conn.execute(sql.META_ALL).fetchall())
+    return Stamp.from_text(meta) if meta.get("revision") else None
+
+
+def _write_stamp(conn: sqlite3.Connection, stamp: Stamp) -> None:
+    conn.executemany(sql.META_SET, list(stamp.to_text().items()))
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _step(progress: Progress | None, stage: str, done: int) -> None:
+    if progress:
+        progress(stage, done, 1)
+
+
+def build(conn: sqlite3.Connection, revision: str, *, people: Collection[str] | None = None,
+          weights: Mapping[str, float] | None = None, progress: Progress | None = None) -> None:
+    """Build the derived data of the input rows of load ``revision``: for everyone, or what
+    touches ``people`` (for everyone anyway when the kept data is not complete). ``weights``
+    (``None``: the kept ones, else :data:`~graph.formula.DEFAULT_WEIGHTS`) are the type
+    weights of the team ties."""
+    stamp = read_stamp(conn)
+    kept_weights = dict(json.loads(stamp.weights)) if stamp is not None and stamp.weights else None
+    chosen = dict(weights if weights is not None else kept_weights or DEFAULT_WEIGHTS)
+    complete = stamp is not None and stamp.built == stamp.revision == revision
+    conn.execute(sql.META_SET, ("built", ""))
+    if people is None or not complete or stamp is None:
+        _everyone(conn, revision, chosen, progress)
+        return
+    _some(conn, stamp, set(people), chosen, weights_key(chosen) != stamp.weights, progress)
+
+
+def _dates(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
+    (newest,) = conn.execute(d.NEWEST).fetchone()
+    (friend_ref,) = conn.execute(d.FRIEND_REF).fetchone()
+    return newest, friend_ref
+
+
+def _everyone(conn: sqlite3.Connection, revision: str, weights: Mapping[str, float],
+              progress: Progress | None) -> None:
+    for name in sql.DERIVED_INDEXES:
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+    for table in sql.DERIVED:
+        conn.execute(f"DELETE FROM {table}")
+    newest, friend_ref = _dates(conn)
+    at = {"ref": newest, "half_life": HALF_LIFE}
+    _step(progress, "evidence", 0)
+    conn.execute(d.EVIDENCE_ALL, at)
+    conn.execute(sql.DERIVED_INDEXES["pair_evidence_b"])
+    conn.execute(d.ACTIVITY_ALL, at)
+    _step(progress, "evidence", 1)
+    _step(progress, "ties", 0)
+    conn.execute(d.TIES_FROM_EVIDENCE)
+    conn.execute(d.TIES_FROM_FRIENDSHIPS)
+    run(conn, d.ADJACENCY)
+    conn.execute(d.SHARED_ALL)
+    conn.execute("DROP TABLE temp.rb_adj")
+    conn.execute(sql.DERIVED_INDEXES["ties_b"])
+    conn.execute(d.PERSON_TIES_ALL)
+    _step(progress, "ties", 1)
+    _team(conn, weights, progress)
+    _write_stamp(conn, Stamp(revision, revision, _day(newest), _day(newest), _day(friend_ref), HALF_LIFE,
+                             weights_key(weights)))
+
+
+def _team(conn: sqlite3.Connection, weights: Mapping[str, float], progress: Progress | None) -> None:
+    """The team ties and reach, for everyone."""
+    _step(progress, "team ties", 0)
+    for name in ("team_ties_member", "team_ties_other"):
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+    conn.execute("DELETE FROM team_reach")
+    conn.execute("DELETE FROM team_ties")
+    conn.execute(d.TEAM_ALL, {"weights": json.dumps(dict(weights))})
+    for name in ("team_ties_member", "team_ties_other"):
+        conn.execute(sql.DERIVED_INDEXES[name])
+    conn.execute(d.REACH_ALL)
+    _step(progress, "team ties", 1)
+
+
+def _some(conn: sqlite3.Connection, stamp: Stamp, people: set[str], weights: Mapping[str, float],
+          all_team: bool, progress: Progress | None) -> None:
+    """What touches ``people`` (the kept data is complete for load ``stamp.revision``)."""
+    ids = {"people": json.dumps(sorted(people))}
+    around = conn.execute(d.PART_TIES_KEPT, ids).fetchall() + conn.execute(d.PART_TIES_INPUT, ids).fetchall()
+    run(conn, d.PART_TABLES)
+    conn.execute(d.PART_TOUCH, {"people": json.dumps(sorted(touched(people, around)))})
+    _step(progress, "evidence", 0)
+    conn.execute(d.PART_COUNTED)
+    conn.execute(d.PART_ORGS)
+    run(conn, d.PART_DELETE)
+    newest, friend_ref = _dates(conn)
+    # masses stay as of the kept ref: one factor fades them all, whatever the newest date now
+    ref = stamp.ref.isoformat() if stamp.ref is not None else newest
+    at = {"ref": ref, "half_life": stamp.half_life}
+    conn.execute(d.PART_EVIDENCE, at)
+    conn.execute("DELETE FROM org_activity")
+    conn.execute(d.ACTIVITY_ALL, at)
+    _step(progress, "evidence", 1)
+    _step(progress, "ties", 0)
+    conn.execute(d.PART_TIES)
+    run(conn, d.PART_PERSON_TIES)
+    _step(progress, "ties", 1)
+    if all_team:
+        _team(conn, weights, progress)
+    else:
+        _step(progress, "team ties", 0)
+        conn.execute(d.PART_TEAM, {"weights": json.dumps(dict(weights))})
+        run(conn, d.PART_REACH)
+        _step(progress, "team ties", 1)
+    run(conn, d.PART_DROP)
+    _write_stamp(conn, Stamp(stamp.revision, stamp.revision, _day(ref), _day(newest), _day(friend_ref),
+                             stamp.half_life, weights_key(weights)))

@@ -1,0 +1,327 @@
+"""The embedded store: one SQLite file in a folder, the zero-setup default.
+
+The file is ``<folder>/relmap.sqlite3`` in WAL mode, so readers (the dashboard, read
+commands, other threads) keep reading the previous state while a load writes. A load is one
+transaction: it replaces the whole graph and builds its derived data
+(:mod:`graph.store.sqlite.build`) inside it, so re-running an ingest converges to exactly its
+input, and a load that fails or is killed part-way leaves the previous state untouched.
+
+Each :meth:`SQLiteStore.reader` borrows a connection from a small pool (threads do not queue
+on one connection, and each keeps its warm page cache) and holds one read transaction for
+its block: a snapshot.
+
+>>> import tempfile
+>>> from graph.model import Dataset, Organisation
+>>> with SQLiteStore(tempfile.mkdtemp()) as store:
+...     store.load(Dataset(organisations=[Organisation("O1", "Acme", "customer")]))
+...     with store.reader() as r:
+...         [o.name for o in r.organisations()]
+['Acme']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import sqlite3
+import threading
+import uuid
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from datetime import date
+from itertools import islice
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from graph.derived import SCHEMA_VERSION
+from graph.errors import QueryRefused, StoreError, StoreUnavailable
+from graph.formula import DEFAULT_WEIGHTS
+from graph.model import TABLES, Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
+from graph.store.base import Progress, QueryResult, StoreState
+from graph.store.consistency import wait_for_load
+from graph.store.sqlite import build, sql
+from graph.store.sqlite.reader import SQLiteReader
+
+__all__ = ["SQLiteStore", "FILE_NAME"]
+
+FILE_NAME = "relmap.sqlite3"
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value is not None else None
+
+
+def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(rows)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def _ensure_math(conn: sqlite3.Connection) -> None:
+    """SQLite builds without the math functions get Python ones (same results, slower)."""
+    try:
+        conn.execute("SELECT power(2.0, 1.0), sqrt(4.0), exp(1.0)").fetchone()
+    except sqlite3.OperationalError:
+        conn.create_function("power", 2, math.pow, deterministic=True)
+        conn.create_function("sqrt", 1, math.sqrt, deterministic=True)
+        conn.create_function("exp", 1, math.exp, deterministic=True)
+
+
+class SQLiteStore:
+    """A relmap graph in a SQLite file.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The store's folder; created on first use when ``create`` is true.
+    create : bool
+        When false, a folder without a store is refused with
+        :class:`~graph.errors.StoreUnavailable` (read commands use this, so a
+        mistyped path is not silently an empty graph).
+    batch_size : int
+        Rows per ``executemany`` call while loading.
+    pool_size : int
+        How many idle read connections the store keeps for its readers.
+    """
+
+    def __init__(self, folder: str | Path, *, create: bool = True, batch_size: int = 50_000,
+                 pool_size: int = 4) -> None:
+        self.folder = Path(folder)
+        self.path = self.folder / FILE_NAME
+        self.location = str(self.folder)
+        self.batch_size = batch_size
+        self.pool_size = pool_size
+        self._write_lock = threading.RLock()
+        self._pool_lock = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
+        self._closed = False
+        if not create and not self.path.exists():
+            raise StoreUnavailable(
+                f"no relmap store in '{self.folder}': load one with `relmap ingest DIR --store {self.folder}` "
+                "or `relmap demo`, or point --store (or RELMAP_STORE) at an existing store"
+            )
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._writer = self._connect()
+            self._writer.execute("PRAGMA journal_mode=WAL")
+            self._create_if_new()
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnavailable(
+                f"cannot open the embedded store '{self.path}': {exc}; check the path is a relmap store "
+                "folder you can write to"
+            ) from exc
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot create the embedded store folder '{self.folder}': {exc}") from exc
+
+    # -- connections ----------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA cache_size=-262144")  # up to 256 MiB, used only as needed
+        _ensure_math(conn)
+        return conn
+
+    def _create_if_new(self) -> None:
+        """A new file gets the schema (a file of another version is left as it is until a load)."""
+        conn = self._writer
+        if conn.execute("PRAGMA user_version").fetchone()[0] != 0:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            empty = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+            if empty:
+                self._create_schema(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @staticmethod
+    def _create_schema(conn: sqlite3.Connection) -> None:
+        build.run(conn, sql.SCHEMA)
+        for statement in (*sql.INPUT_INDEXES.values(), *sql.DERIVED_INDEXES.values()):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {int(SCHEMA_VERSION)}")
+
+    def _check_version(self, conn: sqlite3.Connection) -> None:
+        """Refuse a file of another schema (inside the caller's transaction)."""
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        if version == SCHEMA_VERSION:
+            return
+        if version > SCHEMA_VERSION:
+            raise StoreUnavailable(
+                f"the store at {self.path} was written by a newer relmap (schema {version}; this one reads "
+                f"{SCHEMA_VERSION}): upgrade relmap, or run the same `relmap ingest` again with this one")
+        raise StoreUnavailable(f"the store at {self.path} was written by an older relmap (schema {version}): "
+                               "run the same `relmap ingest` again")
+
+    @contextlib.contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A pooled connection inside one read transaction of a file of this schema."""
+        with self._pool_lock:
+            if self._closed:
+                raise StoreUnavailable(f"the embedded store '{self.path}' is closed")
+            conn = self._idle.pop() if self._idle else None
+        try:
+            conn = conn or self._connect()
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnavailable(f"cannot open the embedded store '{self.path}': {exc}") from exc
+        reusable = False
+        try:
+            conn.execute("BEGIN DEFERRED")
+            try:
+                self._check_version(conn)
+                yield conn
+            finally:
+                conn.execute("COMMIT")
+                reusable = True
+        finally:
+            with self._pool_lock:
+                if reusable and not self._closed and len(self._idle) < self.pool_size:
+                    self._idle.append(conn)
+                    conn = None
+            if conn is not None:
+                conn.close()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """The write connection inside one write transaction, rolled back on any error."""
+        with self._write_lock:
+            conn = self._writer
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise StoreError(f"writing to the embedded store '{self.path}' failed: {exc}") from exc
+                raise
+
+    # -- the Store interface ----------------------------------------------------------------------
+    def load(self, data: Dataset, *, progress: Progress | None = None,
+             weights: Mapping[str, float] | None = None) -> None:
+        """Replace the graph with ``data`` and build its derived data, in one transaction (a file
+        of another schema is replaced whole)."""
+        streams: dict[str, tuple[int, Iterable[tuple[Any, ...]]]] = {
+            "organisations": (len(data.organisations), data.organisations),
+            "people": (len(data.people), data.people),
+            "friendships": (len(data.friendships), ((f.person_a, f.person_b, f.kind, _iso(f.since))
+                                                     for f in data.friendships)),
+            "interactions": (len(data.interactions), ((i.id, i.date.isoformat(), i.type, i.nature, i.org_id,
+                                                       i.notes) for i in data.interactions)),
+            "participants": (sum(len(i.participants) for i in data.interactions),
+                             ((i.id, p, n) for i in data.interactions for n, p in enumerate(i.participants))),
+            "accounts": (len(data.accounts), ((a.org_id, a.rep_id, a.role, _iso(a.since)) for a in data.accounts)),
+            "deals": (len(data.deals), ((d.id, d.org_id, d.amount, d.status, d.rep_id, _iso(d.closed_on), d.product)
+                                        for d in data.deals)),
+        }
+        with self._writing() as conn:
+            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                tables = [r[0] for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")]
+                for name in tables:
+                    conn.execute('DROP TABLE "{}"'.format(name.replace('"', '""')))
+                self._create_schema(conn)
+            else:
+                for table in sql.TABLES:
+                    conn.execute(f"DELETE FROM {table}")
+            for name in (*sql.INPUT_INDEXES, *sql.DERIVED_INDEXES):
+                conn.execute(f"DROP INDEX IF EXISTS {name}")
+            for table, (total, rows) in streams.items():
+                done = 0
+                if progress:
+                    progress(table, 0, total)
+                for batch in _batches(rows, self.batch_size):
+                    conn.executemany(sql.INSERT[table], batch)
+                    done += len(batch)
+                    if progress:
+                        progress(table, done, total)
+            if progress:
+                progress("indexes", 0, len(sql.INPUT_INDEXES))
+            for n, statement in enumerate(sql.INPUT_INDEXES.values(), start=1):
+                conn.execute(statement)
+                if progress:
+                    progress("indexes", n, len(sql.INPUT_INDEXES))
+            revision = uuid.uuid4().hex
+            conn.execute(sql.META_SET, ("revision", revision))
+            build.build(conn, revision, weights=DEFAULT_WEIGHTS if weights is None else weights, progress=progress)
+
+    def rebuild(self, people: Collection[str] | None = None, *, progress: Progress | None = None,
+                weights: Mapping[str, float] | None = None) -> None:
+        """Build the derived data again, for everyone or what touches ``people``, in one
+        transaction (readers never see it part-built). ``weights``: the team ties' type weights
+        (``None``: those kept)."""
+        with self._writing() as conn:
+            self._check_version(conn)
+            stamp = build.read_stamp(conn)
+            if stamp is None or stamp.revision is None:
+                return
+            build.build(conn, stamp.revision, people=people, weights=weights, progress=progress)
+
+    def counts(self) -> dict[str, int]:
+        """Rows of each kind, read in one snapshot."""
+        with self._snapshot() as c:
+            return {t: c.execute(sql.COUNT[t]).fetchone()[0] for t in TABLES}
+
+    def dump(self) -> Dataset:
+        """Every input row, read in one snapshot."""
+        with self._snapshot() as c:
+            participants: dict[str, list[str]] = {}
+            for iid, pid in c.execute(sql.SELECT_ALL["participants"]):
+                participants.setdefault(iid, []).append(pid)
+            return Dataset(
+                organisations=[Organisation(*r) for r in c.execute(sql.SELECT_ALL["organisations"])],
+                people=[Person(*r) for r in c.execute(sql.SELECT_ALL["people"])],
+                friendships=[Friendship(a, b, k, _date(s)) for a, b, k, s in c.execute(sql.SELECT_ALL["friendships"])],
+                interactions=[
+                    Interaction(i, date.fromisoformat(d), t, n, tuple(participants.get(i, ())), o, notes)
+                    for i, d, t, n, o, notes in c.execute(sql.SELECT_ALL["interactions"])
+                ],
+                accounts=[Account(o, r, role, _date(s)) for o, r, role, s in c.execute(sql.SELECT_ALL["accounts"])],
+                deals=[Deal(i, o, a, st, r, _date(cl), p) for i, o, a, st, r, cl, p in c.execute(sql.SELECT_ALL["deals"])],
+            )
+
+    def state(self) -> StoreState:
+        """The revision; a load is one transaction, so no load is ever seen in progress."""
+        with self._snapshot() as c:
+            row = c.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+        return StoreState(row[0] if row else None)
+
+    def cypher(self, query: str, params: dict[str, Any] | None = None) -> QueryResult:
+        """Cypher needs Neo4j; the embedded store refuses with the way to get one."""
+        raise QueryRefused(
+            f"Cypher needs a Neo4j store, and '{self.location}' is the embedded store. Start Neo4j with "
+            "`python scripts/neo4j_local.py start` (or `docker compose up -d neo4j`), load it with "
+            "`relmap ingest DIR --store bolt://127.0.0.1:7687`, then pass that --store to `relmap query`"
+        )
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[SQLiteReader]:
+        """A :class:`~graph.store.sqlite.reader.SQLiteReader` on one snapshot (see
+        :meth:`graph.store.base.Store.reader`)."""
+        wait_for_load(self.state, self.location)
+        with self._snapshot() as conn:
+            yield SQLiteReader(conn, build.read_stamp(conn))
+
+    def close(self) -> None:
+        """Close every connection (one a reader still holds closes when its block ends)."""
+        with self._pool_lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+        with self._write_lock:
+            self._writer.close()
+
+    def __enter__(self) -> "SQLiteStore":
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
