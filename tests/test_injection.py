@@ -40,8 +40,9 @@ from markdown_it import MarkdownIt
 
 from dashboard.draw import network_html
 from graph.analysis.config import load_config
-from graph.analysis.neighbourhood import ego_graph
-from graph.analysis.risk import PLAN_COLUMNS, departure_whatif
+from graph.analysis.departure import PLAN_COLUMNS, departure_whatif
+from graph.analysis.ego import ego_graph
+from graph.analysis.search import Match, find_by_name
 from graph.export import csv_text
 from graph.model import Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
 from graph.store import Store, open_store
@@ -371,13 +372,13 @@ def test_query_returns_the_literal_strings(payload_store: str) -> None:
 
 def test_search_treats_wildcards_and_quotes_as_text(payload_store: str) -> None:
     everyone = [(p.id, p.name) for p in EXPECTED.people] + [(o.id, o.name) for o in EXPECTED.organisations]
-    with open_store(payload_store, create=False) as s:
+    with open_store(payload_store, create=False) as s, s.reader() as r:
         for text in VALUES + ["%", "_", "\\", "'", '"', "`", "$text", "*", ".*"]:
-            found = {r[1] for r in s.search(text, 1000)}
+            found = {m.id for m in find_by_name(r, text, 1000)}
             want = {i for i, name in everyone if text.lower() in name.lower() or i == text}
             assert found == want, text
         for i in range(N):  # an exact id is found too
-            assert person_id(i) in {r[1] for r in s.search(person_id(i), 1000)}
+            assert person_id(i) in {m.id for m in find_by_name(r, person_id(i), 1000)}
 
 
 # -- spreadsheets ----------------------------------------------------------------------------------
@@ -390,8 +391,8 @@ def test_handover_plan_csv_neutralises_formulas(payload_store: str, tmp_path: Pa
     plan = tmp_path / "plan.csv"
     result = run("whatif", "--rep", R1.id, "--csv", str(plan), "--store", payload_store, "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
-    with open_store(payload_store, create=False) as s:
-        rows = departure_whatif(s, R1.id, date.fromisoformat(AS_OF), load_config()).plan_rows()
+    with open_store(payload_store, create=False) as s, s.reader() as r:
+        rows = departure_whatif(r, R1.id, date.fromisoformat(AS_OF), load_config()).plan_rows()
     assert rows
     with plan.open(newline="", encoding="utf-8") as fh:
         got = list(csv.reader(fh))
@@ -465,10 +466,10 @@ def check_drawing(page: str, people: dict[str, Person] | None = None) -> list[di
 
 def test_drawing_shows_payloads_as_text(payload_store: str) -> None:
     when = date.fromisoformat(AS_OF)
-    with open_store(payload_store, create=False) as s:
-        G = ego_graph(s, [R1.id, R2.id], 1, when, load_config())
-        people = {p.id: p for p in s.people(list(G.nodes))}
-        orgs = {o.id: o for o in s.organisations(ids={p.org_id for p in people.values()})}
+    with open_store(payload_store, create=False) as s, s.reader() as r:
+        G = ego_graph(r, [R1.id, R2.id], 1, when, load_config())
+        people = {p.id: p for p in r.people(ids=list(G.nodes))}
+        orgs = {o.id: o for o in r.organisations(ids={p.org_id for p in people.values()})}
     assert set(G.nodes) == set(people) == {p.id for p in EXPECTED.people}
     for kwargs in ({}, {"color_by": "stage", "stage_of": {o: "friend" for o in orgs}},
                    {"highlight_paths": [[R2.id, R1.id, person_id(IDX["html-img"])]],
@@ -634,9 +635,9 @@ def test_dashboard_pages_show_payloads_as_text(payload_app: str, backend: str) -
     assert_intact(payload_app, EXPECTED)
 
 
-def _search(spec: str, text: str) -> list[tuple[str, str, str, str]]:
-    with open_store(spec, create=False) as s:
-        return s.search(text, 20)
+def _search(spec: str, text: str) -> list[Match]:
+    with open_store(spec, create=False) as s, s.reader() as r:
+        return find_by_name(r, text, 20)
 
 
 def test_payload_store_check_is_not_vacuous(store: Store) -> None:

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.neo4j
 
 
 @pytest.fixture
-def demo_neo4j(neo4j_server, monkeypatch: pytest.MonkeyPatch) -> str:  # type: ignore[no-untyped-def]
+def demo_neo4j(neo4j_server: Any, monkeypatch: pytest.MonkeyPatch) -> str:
     for k, v in neo4j_server.env().items():
         monkeypatch.setenv(k, v)
     result = CliRunner().invoke(cli, ["demo", "--no-dashboard", "--store", neo4j_server.uri])
@@ -186,7 +186,7 @@ def fingerprint(server: Any) -> dict[str, Any]:
 
     with Neo4jStore.connect(server.uri, user=server.user, password=server.password) as s:
         state: dict[str, Any] = {"dump": hashlib.sha256(repr(s.dump().sorted()).encode()).hexdigest(),
-                                 "counts": s.counts(), "revision": s.revision()}
+                                 "counts": s.counts(), "revision": s.state().revision}
     with neo4j.GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
         def one(cypher: str, database: str = "neo4j") -> Any:
             return sorted(driver.execute_query(cypher, database_=database).records[0][0], key=str)

@@ -1,0 +1,111 @@
+"""The Neo4j store's one builder of derived data (:mod:`graph.derived`): for everyone, or
+for what touches some people.
+
+:func:`build_all` deletes every derived relationship and builds them again from the input
+rows; :func:`build_around` rebuilds only what touches a set of people
+(:func:`graph.derived.touched`). Both run statements that commit as they go and converge
+when run again (:mod:`graph.store.neo4j.cypher_derived`), and return the stamp of what
+they built; the caller writes it (:class:`graph.store.neo4j.store.Neo4jStore`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import date
+
+from graph.derived import HALF_LIFE, Stamp, touched
+from graph.formula import weights_key
+from graph.store.base import Progress
+from graph.store.neo4j import cypher_derived as d
+from graph.store.neo4j.bolt import Bolt, native
+from graph.store.neo4j.cypher import DERIVED_REL_TYPES
+
+__all__ = ["build_all", "build_around"]
+
+
+def _step(progress: Progress | None, stage: str, done: int) -> None:
+    if progress:
+        progress(stage, done, 1)
+
+
+def _newest(bolt: Bolt) -> tuple[date | None, date | None]:
+    """The newest interaction's date and the newest dated friendship's."""
+    rows = bolt.read(d.EVIDENCE_REF)
+    newest = native(rows[0]["ref"]) if rows else None
+    return newest, native(bolt.read(d.FRIEND_REF)[0]["ref"])
+
+
+def build_all(bolt: Bolt, revision: str, weights: Mapping[str, float], progress: Progress | None = None) -> Stamp:
+    """Delete every derived relationship and build all of it again for the rows held (the team
+    ties summed with ``weights``); the stamp of a complete build for ``revision``."""
+    _step(progress, "evidence", 0)
+    for rel in DERIVED_REL_TYPES:
+        bolt.autocommit(d.DELETE_ALL.format(rel=rel))
+    newest, friend_ref = _newest(bolt)
+    if newest is not None:
+        bolt.autocommit(d.met(False), ref=newest, half_life=HALF_LIFE)
+    _step(progress, "evidence", 1)
+    _step(progress, "ties", 0)
+    bolt.autocommit(d.tie(False))
+    bolt.autocommit(d.shared(False))
+    bolt.autocommit(d.TIE_COUNTS_ALL)
+    _step(progress, "ties", 1)
+    _step(progress, "team ties", 0)
+    _team_all(bolt, weights)
+    _step(progress, "team ties", 1)
+    _activity(bolt, newest, HALF_LIFE, progress)
+    return Stamp(revision, revision, newest, newest, friend_ref, HALF_LIFE, weights_key(weights))
+
+
+def _team_all(bolt: Bolt, weights: Mapping[str, float]) -> None:
+    """Every team tie, and every organisation's reach (the team ties deleted beforehand)."""
+    bolt.autocommit(d.team(False), weights=dict(weights))
+    bolt.write(d.REACH_CLEAR)
+    bolt.write(d.REACH_ALL)
+
+
+def _activity(bolt: Bolt, ref: date | None, half_life: float, progress: Progress | None) -> None:
+    _step(progress, "activity", 0)
+    bolt.autocommit(d.ACTIVITY, ref=ref, half_life=half_life)
+    _step(progress, "activity", 1)
+
+
+def build_around(bolt: Bolt, people: Collection[str], stamp: Stamp, weights: Mapping[str, float],
+                 progress: Progress | None = None) -> Stamp:
+    """Rebuild what touches ``people`` on a store whose derived data ``stamp`` describes as
+    complete: every pair with an end among everyone they touch (evidence, tie, common friends),
+    the tie counts of those and of everyone tied to them (before and after), their team ties
+    (everyone's, with other ``weights``) and the reach of the organisations involved, and the
+    organisations' activity (whole: cheap). Masses stay as of the stamp's ``ref`` (new ones
+    too: a date after it only makes an age negative), so what is kept for everyone else still
+    holds; the stamp's ``newest`` and ``friend_ref`` follow the rows."""
+    asked = sorted(set(people))
+    around = [(a, b) for a, b in bolt.read(d.TOUCHED, people=asked)[0]["ties"]]
+    scope = sorted(touched(set(asked), around))
+    before = bolt.read(d.AROUND, people=scope)[0]
+    newest, friend_ref = _newest(bolt)
+    ref = stamp.ref or newest
+    _step(progress, "evidence", 0)
+    bolt.autocommit(d.DELETE_AROUND, people=scope)
+    if ref is not None:
+        bolt.autocommit(d.met(True), people=scope, ref=ref, half_life=stamp.half_life)
+    _step(progress, "evidence", 1)
+    _step(progress, "ties", 0)
+    bolt.autocommit(d.tie(True), people=scope)
+    bolt.autocommit(d.shared(True), people=scope)
+    _step(progress, "ties", 1)
+    _step(progress, "team ties", 0)
+    same_weights = weights_key(weights) == stamp.weights
+    if same_weights:
+        bolt.autocommit(d.team(True), people=scope, weights=dict(weights))
+        bolt.autocommit(d.TEAM_OTHERS, people=scope, weights=dict(weights))
+    else:
+        bolt.autocommit(d.DELETE_ALL.format(rel="TEAM_TIE"))
+        _team_all(bolt, weights)
+    after = bolt.read(d.AROUND, people=scope)[0]
+    bolt.autocommit(d.TIE_COUNTS_OF, ids=sorted(set(scope) | set(before["tied"]) | set(after["tied"])))
+    if same_weights:
+        bolt.write(d.REACH_OF, orgs=sorted(set(before["orgs"]) | set(after["orgs"])))
+    _step(progress, "team ties", 1)
+    _activity(bolt, ref, stamp.half_life, progress)
+    return Stamp(stamp.revision, stamp.revision, ref, newest, friend_ref, stamp.half_life, weights_key(weights))

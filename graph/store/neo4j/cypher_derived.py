@@ -1,0 +1,255 @@
+"""The Cypher that builds the derived data (:mod:`graph.derived`) in Neo4j.
+
+=============================================  ===========================================================
+derived data                                   kept as
+=============================================  ===========================================================
+per pair, per (type, nature): n, last, mass    ``(a)-[:MET {type, nature, n, last, mass}]->(b)``, a.id < b.id
+per tie: kind, since, shared, its evidence     ``(a)-[:TIE {kind, since, shared, types, natures, ns, lasts,
+                                               masses}]->(b)``, the lists in (type, nature) order
+per person: number of ties                     ``Person.ties``
+per organisation: activity per nature          ``Organisation.personal_n``, ``_last``, ``_mass``; ``business_*``
+team ties                                      ``(member)-[:TEAM_TIE {org_id, org_kind, role, p, q, kind,
+                                               shared}]->(other)``
+per organisation: team reach                   ``Organisation.team_reach`` (none: no rep reaches it)
+=============================================  ===========================================================
+
+Each builder is a function of ``scoped``: ``False`` builds for everyone; ``True`` only what
+touches the people in ``$people`` (every pair with an end among them, built from whichever
+end is in the list, the pair once). Every statement commits as it goes
+(``CALL { ... } IN TRANSACTIONS``) and converges when run again (``MERGE``, ``SET``), so a
+lost connection or a killed process is mended by running it again. Masses, decays and type
+weights are rendered from :mod:`graph.formula`.
+"""
+
+from __future__ import annotations
+
+from graph.formula import DECAY, MASS, WEIGHT, Var, render
+
+__all__ = ["DELETE_ALL", "DELETE_AROUND", "EVIDENCE_REF", "FRIEND_REF", "met", "tie", "shared", "TIE_COUNTS_ALL",
+           "TIE_COUNTS_OF", "team", "TEAM_OTHERS", "REACH_CLEAR", "REACH_ALL", "REACH_OF", "ACTIVITY", "TOUCHED",
+           "AROUND"]
+
+#: Deletes every derived relationship of one type (``{rel}``), committing as it goes.
+DELETE_ALL = """
+    MATCH ()-[r:{rel}]->()
+    CALL (r) {{ DELETE r }} IN TRANSACTIONS OF 10000 ROWS
+"""
+
+#: Deletes the derived relationships of the people in ``$people``.
+DELETE_AROUND = """
+    UNWIND $people AS pid
+    MATCH (a:Person {id: pid})
+    CALL (a) {
+        MATCH (a)-[r:MET|TIE|TEAM_TIE]-()
+        DELETE r
+    } IN TRANSACTIONS OF 100 ROWS
+"""
+
+#: The newest interaction date (the index on ``Interaction.date`` in descending order).
+EVIDENCE_REF = """
+    MATCH (i:Interaction) WHERE i.date IS NOT NULL
+    RETURN i.date AS ref ORDER BY i.date DESC LIMIT 1
+"""
+#: The newest dated friendship.
+FRIEND_REF = "MATCH ()-[k:KNOWS]->() RETURN max(k.since) AS ref"
+
+#: The ties around the people in ``$people``, for :func:`graph.derived.touched`: ``[pid, other]``
+#: for whoever they have a kept tie with (before a change) or an interaction or a friendship
+#: with (after it).
+TOUCHED = """
+    UNWIND $people AS pid
+    MATCH (a:Person {id: pid})
+    CALL (a) {
+        MATCH (a)-[:TIE]-(b:Person) RETURN b.id AS id
+        UNION
+        MATCH (a)-[:ATTENDED]->(:Interaction)<-[:ATTENDED]-(b:Person) RETURN b.id AS id
+        UNION
+        MATCH (a)-[:KNOWS]-(b:Person) RETURN b.id AS id
+    }
+    RETURN collect([pid, id]) AS ties
+"""
+
+#: Everyone the people in ``$people`` have a kept tie with, and the organisations of their team ties.
+AROUND = """
+    CALL () {
+        UNWIND $people AS pid
+        MATCH (:Person {id: pid})-[:TIE]-(b:Person)
+        RETURN collect(DISTINCT b.id) AS tied
+    }
+    CALL () {
+        UNWIND $people AS pid
+        MATCH (:Person {id: pid})-[t:TEAM_TIE]-()
+        RETURN collect(DISTINCT t.org_id) AS orgs
+    }
+    RETURN tied, orgs
+"""
+
+
+def _source(scoped: bool) -> str:
+    """The people a statement builds from: everyone, or those in ``$people``."""
+    return "UNWIND $people AS pid MATCH (a:Person {id: pid})" if scoped else "MATCH (a:Person)"
+
+
+def _pairs(scoped: bool) -> str:
+    """Which pairs ``(a, b)`` a person ``a`` builds: each pair once, from its lower id unless
+    only the other end is in ``$people``."""
+    return "(a.id < b.id OR NOT b.id IN $people)" if scoped else "a.id < b.id"
+
+
+#: ``x`` and ``y``: the pair's two people, lower id first.
+_ORIENT = "CASE WHEN a.id < b.id THEN a ELSE b END AS x, CASE WHEN a.id < b.id THEN b ELSE a END AS y"
+
+_MASS = render(MASS, "cypher", {"age": "age", "size": "size", "half_life": "$half_life"})
+
+
+def met(scoped: bool) -> str:
+    """One ``MET`` per pair of people who attended an interaction together, type and nature;
+    the mass (:data:`graph.formula.MASS`) as of ``$ref`` with half-life ``$half_life``."""
+    return f"""
+        {_source(scoped)}
+        CALL (a) {{
+            MATCH (a)-[:ATTENDED]->(i:Interaction)<-[:ATTENDED]-(b:Person)
+            WHERE {_pairs(scoped)}
+            WITH a, b, i, toFloat(duration.inDays(i.date, $ref).days) AS age,
+                 toFloat(COUNT {{ (i)<-[:ATTENDED]-(:Person) }}) AS size
+            WITH a, b, i, {_MASS} AS w
+            WITH a, b, i.type AS type, i.nature AS nature, count(*) AS n, max(i.date) AS last, sum(w) AS mass
+            WITH {_ORIENT}, type, nature, n, last, mass
+            MERGE (x)-[m:MET {{type: type, nature: nature}}]->(y)
+            SET m.n = n, m.last = last, m.mass = mass
+        }} IN TRANSACTIONS OF 500 ROWS
+    """
+
+
+def tie(scoped: bool) -> str:
+    """One ``TIE`` per pair with a ``MET`` or a ``KNOWS``: the friendship's kind and since, the
+    ``MET`` rows as parallel lists in (type, nature) order; ``shared`` is 0 until :func:`shared`."""
+    return f"""
+        {_source(scoped)}
+        CALL (a) {{
+            MATCH (a)-[r:MET|KNOWS]-(b:Person)
+            WHERE {_pairs(scoped)}
+            WITH a, b, r ORDER BY r.type, r.nature
+            WITH a, b, collect(r) AS rs
+            WITH {_ORIENT}, [r IN rs WHERE type(r) = 'KNOWS'][0] AS k, [r IN rs WHERE type(r) = 'MET'] AS ms
+            MERGE (x)-[t:TIE]->(y)
+            SET t.kind = k.kind, t.since = k.since, t.types = [m IN ms | m.type],
+                t.natures = [m IN ms | m.nature], t.ns = [m IN ms | m.n], t.lasts = [m IN ms | m.last],
+                t.masses = [m IN ms | m.mass], t.shared = 0
+        }} IN TRANSACTIONS OF 500 ROWS
+    """
+
+
+def shared(scoped: bool) -> str:
+    """Each ``TIE``'s number of common friends (every friendship)."""
+    return f"""
+        {_source(scoped)}
+        CALL (a) {{
+            MATCH (a)-[:KNOWS]-(c:Person)-[:KNOWS]-(b:Person)
+            WHERE {_pairs(scoped)}
+            WITH a, b, count(DISTINCT c) AS n
+            WITH {_ORIENT}, n
+            MATCH (x)-[t:TIE]->(y)
+            SET t.shared = n
+        }} IN TRANSACTIONS OF 500 ROWS
+    """
+
+
+#: Each person's number of ties, for everyone ...
+TIE_COUNTS_ALL = """
+    MATCH (p:Person)
+    CALL (p) { SET p.ties = COUNT { (p)-[:TIE]-() } } IN TRANSACTIONS OF 10000 ROWS
+"""
+#: ... or for those in ``$ids``.
+TIE_COUNTS_OF = """
+    UNWIND $ids AS pid
+    MATCH (p:Person {id: pid})
+    CALL (p) { SET p.ties = COUNT { (p)-[:TIE]-() } } IN TRANSACTIONS OF 10000 ROWS
+"""
+
+#: A tie's type-weighted evidence of one nature (``{nature}``), from its lists
+#: (:data:`graph.formula.WEIGHT` times the mass), summed in (type, nature) order.
+_WEIGHED = render(WEIGHT * Var("mass"), "cypher", {"type": "t.types[j]", "nature": "t.natures[j]",
+                                                     "mass": "t.masses[j]"})
+_SUM = ("reduce(s = 0.0, j IN range(0, size(t.types) - 1) | "
+        "s + CASE WHEN t.natures[j] = '{nature}' THEN " + _WEIGHED + " ELSE 0.0 END)")
+
+#: What a ``TEAM_TIE`` from ``m`` to ``x`` (at ``o``) holds, from their ``TIE`` ``t``.
+_TEAM_SET = f"""
+            WITH m, x, o, t, {_SUM.format(nature="personal")} AS p, {_SUM.format(nature="business")} AS q
+            MERGE (m)-[tt:TEAM_TIE]->(x)
+            SET tt.org_id = o.id, tt.org_kind = o.kind, tt.role = x.role, tt.p = p, tt.q = q, tt.kind = t.kind,
+                tt.shared = t.shared
+"""
+
+
+def team(scoped: bool) -> str:
+    """One ``TEAM_TIE`` per tie of each team member (anyone at an ``own`` organisation) in
+    ``$people`` (or everyone on the team), from the ``TIE``: the other's organisation, its kind
+    and the other's role, the weighted personal and business evidence (``$weights``, as kept),
+    the friendship's kind and the common friends."""
+    source = ("UNWIND $people AS pid MATCH (m:Person {id: pid})-[:WORKS_AT]->(:Organisation {kind: 'own'})"
+              if scoped else "MATCH (m:Person)-[:WORKS_AT]->(:Organisation {kind: 'own'})")
+    return f"""
+        {source}
+        CALL (m) {{
+            MATCH (m)-[t:TIE]-(x:Person)-[:WORKS_AT]->(o:Organisation)
+            {_TEAM_SET}
+        }} IN TRANSACTIONS OF 200 ROWS
+    """
+
+
+#: The ``TEAM_TIE`` of team members not in ``$people`` to those in it (:func:`team` makes the rest).
+TEAM_OTHERS = f"""
+    UNWIND $people AS pid
+    MATCH (x:Person {{id: pid}})-[:WORKS_AT]->(o:Organisation)
+    CALL (x, o) {{
+        MATCH (x)-[t:TIE]-(m:Person)-[:WORKS_AT]->(:Organisation {{kind: 'own'}})
+        WHERE NOT m.id IN $people
+        {_TEAM_SET}
+    }} IN TRANSACTIONS OF 200 ROWS
+"""
+
+#: Each organisation's reach: how many of its people any rep has a team tie to (cleared first:
+#: an organisation no rep reaches has none) ...
+REACH_CLEAR = "MATCH (o:Organisation) WHERE o.team_reach IS NOT NULL REMOVE o.team_reach"
+REACH_ALL = """
+    MATCH (r:Person {role: 'rep'})-[:WORKS_AT]->(:Organisation {kind: 'own'})
+    MATCH (r)-[t:TEAM_TIE]->(x)
+    WITH t.org_id AS oid, count(DISTINCT x) AS n
+    MATCH (o:Organisation {id: oid})
+    SET o.team_reach = n
+"""
+#: ... or of the organisations in ``$orgs``.
+REACH_OF = """
+    UNWIND $orgs AS oid
+    MATCH (o:Organisation {id: oid})
+    CALL (o) {
+        OPTIONAL MATCH (x:Person)-[:WORKS_AT]->(o)
+        WHERE EXISTS { (r:Person {role: 'rep'})-[t:TEAM_TIE]->(x) WHERE t.org_id = o.id }
+        RETURN count(x) AS n
+    }
+    SET o.team_reach = CASE WHEN n > 0 THEN n END
+"""
+
+_DECAY = render(DECAY, "cypher", {"age": "toFloat(duration.inDays(i.date, $ref).days)", "half_life": "$half_life"})
+
+#: Each organisation's activity per nature (:data:`graph.formula.DECAY` as of ``$ref``); none
+#: where it has no interaction of that nature.
+ACTIVITY = f"""
+    MATCH (o:Organisation)
+    CALL (o) {{
+        OPTIONAL MATCH (i:Interaction)-[:ABOUT]->(o)
+        WITH o, i, CASE WHEN i IS NULL THEN 0.0 ELSE {_DECAY} END AS w
+        WITH o, sum(CASE WHEN i.nature = 'personal' THEN 1 ELSE 0 END) AS pn,
+             max(CASE WHEN i.nature = 'personal' THEN i.date END) AS pl,
+             sum(CASE WHEN i.nature = 'personal' THEN w ELSE 0.0 END) AS pm,
+             sum(CASE WHEN i.nature = 'business' THEN 1 ELSE 0 END) AS bn,
+             max(CASE WHEN i.nature = 'business' THEN i.date END) AS bl,
+             sum(CASE WHEN i.nature = 'business' THEN w ELSE 0.0 END) AS bm
+        SET o.personal_n = CASE WHEN pn > 0 THEN pn END, o.personal_last = pl,
+            o.personal_mass = CASE WHEN pn > 0 THEN pm END,
+            o.business_n = CASE WHEN bn > 0 THEN bn END, o.business_last = bl,
+            o.business_mass = CASE WHEN bn > 0 THEN bm END
+    }} IN TRANSACTIONS OF 1000 ROWS
+"""

@@ -1,0 +1,295 @@
+"""The Neo4j store: the production backend, and the one analysts query in Cypher.
+
+A load first marks itself in progress (readers wait), writes every row stamped with a fresh
+run id, deletes what that run did not stamp, builds the derived data
+(:mod:`graph.store.neo4j.build`) and then writes the revision and the stamp at once. If the
+process or the server dies part-way, running the same ingest again converges to exactly its
+input. Readers (:meth:`Neo4jStore.reader`) read one load: the server cannot hold a snapshot
+open, so a reader checks the store's state again at its end.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any, TypeVar
+
+from neo4j import Driver, Record
+
+from graph.derived import SCHEMA_VERSION, Stamp
+from graph.errors import StoreChanged, StoreUnavailable
+from graph.formula import DEFAULT_WEIGHTS
+from graph.model import Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
+from graph.store.base import Progress, QueryResult, StoreState
+from graph.store.consistency import ATTEMPTS, wait_for_load
+from graph.store.neo4j import cypher as q
+from graph.store.neo4j.bolt import Bolt, Heartbeat, batches, native
+from graph.store.neo4j.build import build_all, build_around
+from graph.store.neo4j.console import run_readonly
+from graph.store.neo4j.reader import Neo4jReader
+
+__all__ = ["Neo4jStore"]
+
+T = TypeVar("T")
+
+
+def _state(row: Record | None) -> StoreState:
+    if row is None:
+        return StoreState(None)
+    return StoreState(row["revision"] or None, row["loading"], row["since"], row["idle"])
+
+
+def _weights_of(stamp: Stamp) -> dict[str, float]:
+    """The type weights a stamp's ``weights`` key names (:func:`graph.formula.weights_key` is its text)."""
+    return {k: float(w) for k, w in json.loads(stamp.weights)} if stamp.weights else dict(DEFAULT_WEIGHTS)
+
+
+class Neo4jStore:
+    """A relmap graph in a Neo4j database (:class:`graph.store.base.Store`).
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        A connected driver; the store closes it on :meth:`close` only when ``owns_driver``.
+    database : str
+        The database every query names.
+    location : str
+        The URI, for messages.
+    batch_size : int
+        Rows per ``UNWIND`` write transaction.
+    """
+
+    def __init__(self, driver: Driver, *, database: str = "neo4j", location: str = "neo4j",
+                 batch_size: int = 10_000, owns_driver: bool = False) -> None:
+        self._bolt = Bolt(driver, database, location, owns_driver)
+        self.location = location
+        self.batch_size = batch_size
+        self._schema_ready = False
+
+    @classmethod
+    def connect(cls, uri: str, *, user: str | None = None, password: str | None = None,
+                database: str | None = None, timeout: float = 10.0, **options: Any) -> "Neo4jStore":
+        """A store on the server at ``uri`` (see :meth:`graph.store.neo4j.bolt.Bolt.connect`:
+        credentials from ``NEO4J_USER`` / ``NEO4J_PASSWORD``, database from ``NEO4J_DATABASE``).
+
+        Raises
+        ------
+        StoreUnavailable
+            When the server cannot be reached or refuses the credentials.
+        """
+        bolt = Bolt.connect(uri, user=user, password=password, database=database, timeout=timeout)
+        return cls(bolt.driver, database=bolt.database, location=uri, owns_driver=True, **options)
+
+    # -- writes --------------------------------------------------------------------------------
+    def _ensure_schema(self) -> None:
+        """Create the constraints and indexes the store relies on (idempotent)."""
+        if self._schema_ready:
+            return
+        for statement in q.SCHEMA:
+            self._bolt.write(statement)
+        self._bolt.write("CALL db.awaitIndexes(300)")
+        self._schema_ready = True
+
+    def load(self, data: Dataset, *, progress: Progress | None = None,
+             weights: Mapping[str, float] | None = None) -> None:
+        """Make the database hold exactly ``data`` (see the module docstring) and build its derived
+        data, the team's ties summed with the type ``weights`` (default
+        :data:`graph.formula.DEFAULT_WEIGHTS`). Whatever another schema kept is replaced."""
+        self._ensure_schema()
+        run = uuid.uuid4().hex
+        self._bolt.write(q.LOADING_SET, run=run)
+        with Heartbeat(lambda: self._bolt.write(q.LOADING_BEAT, run=run)):
+            self._write_rows(data, run, progress)
+            stamp = build_all(self._bolt, run, DEFAULT_WEIGHTS if weights is None else weights, progress)
+            self._bolt.write(q.META_SET, meta={**stamp.to_text(), "schema_version": SCHEMA_VERSION})
+
+    def _write_rows(self, data: Dataset, run: str, progress: Progress | None) -> None:
+        iso = data.interactions
+        streams: dict[str, tuple[int, Iterable[dict[str, Any]]]] = {
+            "organisations": (len(data.organisations), (o._asdict() for o in data.organisations)),
+            "people": (len(data.people), ({"props": {"id": p.id, "name": p.name, "title": p.title,
+                                                     "role": p.role, "email": p.email}, "id": p.id,
+                                           "org_id": p.org_id} for p in data.people)),
+            "friendships": (len(data.friendships), ({"a": f.person_a, "b": f.person_b, "kind": f.kind,
+                                                     "since": f.since} for f in data.friendships)),
+            "interactions": (len(iso), ({"props": {"id": i.id, "date": i.date, "type": i.type,
+                                                   "nature": i.nature, "notes": i.notes},
+                                         "id": i.id, "org_id": i.org_id} for i in iso)),
+            "participants": (sum(len(i.participants) for i in iso),
+                             ({"interaction": i.id, "person": p, "position": n}
+                              for i in iso for n, p in enumerate(i.participants))),
+            "accounts": (len(data.accounts), (a._asdict() for a in data.accounts)),
+            "deals": (len(data.deals), ({"props": {"id": d.id, "amount": d.amount, "status": d.status,
+                                                   "closed_on": d.closed_on, "product": d.product},
+                                         "id": d.id, "org_id": d.org_id, "rep_id": d.rep_id}
+                                        for d in data.deals)),
+        }
+        for kind, (total, rows) in streams.items():
+            done = 0
+            if progress:
+                progress(kind, 0, total)
+            for batch in batches(rows, self.batch_size):
+                self._bolt.write(q.UPSERT[kind], rows=batch, run=run)
+                done += len(batch)
+                if progress:
+                    progress(kind, done, total)
+        if progress:
+            progress("cleanup", 0, 1)
+        for statement in [q.STALE_RELATIONSHIPS[r] for r in q.INPUT_REL_TYPES] + list(q.STALE_NODES.values()):
+            self._bolt.until_done(statement, run=run, limit=self.batch_size)
+        if progress:
+            progress("cleanup", 1, 1)
+
+    def rebuild(self, people: Collection[str] | None = None, *, progress: Progress | None = None,
+                weights: Mapping[str, float] | None = None) -> None:
+        """Build the derived data again from the rows held: for everyone, or what touches
+        ``people`` (:func:`~graph.store.neo4j.build.build_around`; everything when the last
+        build did not finish). The team's ties are summed with ``weights`` (default: those of
+        the last build), for everyone when they differ. Readers answer from the input rows
+        while it runs; the revision does not change."""
+        stamp = self._stamp(self._wait(lambda: self._bolt.read(q.STATE_AND_STAMP)))
+        if stamp is None or (people is not None and not people):
+            return
+        chosen = _weights_of(stamp) if weights is None else weights
+        self._bolt.write(q.REBUILD_START)
+        if people is None or stamp.built != stamp.revision:
+            built = build_all(self._bolt, stamp.revision or "", chosen, progress)
+        else:
+            built = build_around(self._bolt, people, stamp, chosen, progress)
+        self._bolt.write(q.STAMP_SET, stamp=built.to_text(), revision=stamp.revision)
+
+    # -- state -----------------------------------------------------------------------------------
+    def state(self) -> StoreState:
+        """The revision, and whether a load is writing (and how long since it last did).
+
+        Raises
+        ------
+        StoreUnavailable
+            For a store another schema wrote.
+        """
+        rows = self._bolt.read(q.STATE)
+        row = rows[0] if rows else None
+        self._check_schema(row)
+        return _state(row)
+
+    def _check_schema(self, row: Record | None) -> None:
+        """Refuse a store another schema wrote (``row``: a :data:`~graph.store.neo4j.cypher.STATE`
+        row; a store never loaded, or being loaded for the first time, passes)."""
+        if row is None or not row["revision"] or row["schema_version"] == SCHEMA_VERSION:
+            return
+        found = row["schema_version"]
+        age = "an older" if found is None or found < SCHEMA_VERSION else "a newer"
+        raise StoreUnavailable(f"the store at {self.location} was written by {age} relmap (schema "
+                               f"{found if found is not None else 'unknown'}): run the same `relmap ingest` again")
+
+    def _stamp(self, row: Record | None) -> Stamp | None:
+        """The stamp in a :data:`~graph.store.neo4j.cypher.STATE_AND_STAMP` row; ``None`` for a
+        store never loaded (:meth:`_check_schema` refuses another schema's)."""
+        self._check_schema(row)
+        if row is None or not row["revision"]:
+            return None
+        return Stamp.from_text({k: row[k] for k in q.STAMP_KEYS})
+
+    def _settled(self, work: Callable[[], T]) -> T:
+        """``work()``'s reads of one load: made once no load is writing, again when a load or a
+        rebuild started meanwhile (a store of another schema is refused, as by :meth:`state`)."""
+        for _ in range(ATTEMPTS):
+            before = self._wait(lambda: self._bolt.read(q.STATE))
+            self._check_schema(before)
+            out = work()
+            if not self._changed(self._bolt.read, before):
+                return out
+        raise StoreChanged(f"the store at {self.location} kept changing while it was read: try again later")
+
+    def counts(self) -> dict[str, int]:
+        """Rows of each kind the database holds, of one load (see :meth:`_settled`)."""
+        record = self._settled(lambda: self._bolt.read(q.COUNTS))[0]
+        return {k: int(record[k]) for k in record.keys()}
+
+    def dump(self) -> Dataset:
+        """Every row of one load (see :meth:`_settled`), read back from the graph."""
+        r = self._settled(lambda: {k: self._bolt.read(query) for k, query in q.DUMP.items()})
+        n = native
+        return Dataset(
+            organisations=[Organisation(x["id"], x["name"], x["kind"], x["industry"], x["annual_revenue"])
+                           for x in r["organisations"]],
+            people=[Person(x["id"], x["name"], x["org_id"], x["title"], x["role"], x["email"]) for x in r["people"]],
+            friendships=[Friendship(x["a"], x["b"], x["kind"], n(x["since"])) for x in r["friendships"]],
+            interactions=[Interaction(x["id"], n(x["date"]), x["type"], x["nature"], tuple(x["participants"]),
+                                      x["org_id"], x["notes"]) for x in r["interactions"]],
+            accounts=[Account(x["org_id"], x["rep_id"], x["role"], n(x["since"])) for x in r["accounts"]],
+            deals=[Deal(x["id"], x["org_id"], x["amount"], x["status"], x["rep_id"], n(x["closed_on"]), x["product"])
+                   for x in r["deals"]],
+        )
+
+    # -- reads ------------------------------------------------------------------------------------
+    def cypher(self, query: str, params: dict[str, Any] | None = None) -> QueryResult:
+        """Run ``query`` read-only (:func:`graph.store.neo4j.console.run_readonly`)."""
+        return run_readonly(self._bolt, query, params)
+
+    @contextmanager
+    def reader(self) -> Iterator[Neo4jReader]:
+        """A reader of one load (see :meth:`graph.store.base.Store.reader`).
+
+        Its reads share auto-commit sessions (one round trip each). Entering reads the state and
+        the stamp in one query (waiting while a load writes); leaving reads the state again and
+        raises :class:`~graph.errors.StoreChanged` when a load or a rebuild started or ended
+        meanwhile (chained to the block's own error, if it raised).
+        """
+        with self._bolt.reads() as reads:
+            first = self._wait(lambda: reads.read(q.STATE_AND_STAMP))
+            stamp = self._stamp(first)
+            try:
+                yield Neo4jReader(stamp, reads)
+            except Exception as exc:
+                if self._changed(reads.read, first, strict=False):
+                    raise StoreChanged(f"the store at {self.location} changed while it was read (a load or "
+                                       "rebuild ran meanwhile): read it again") from exc
+                raise
+            if self._changed(reads.read, first):
+                raise StoreChanged(f"the store at {self.location} changed while it was read (a load or rebuild "
+                                   "ran meanwhile): read it again")
+
+    def _wait(self, read: Callable[[], list[Record]]) -> Record | None:
+        """The first row of ``read()`` (a :data:`~graph.store.neo4j.cypher.STATE` read, or one
+        with more) once no load is writing (:func:`~graph.store.consistency.wait_for_load`)."""
+        found: list[Record | None] = [None]
+
+        def now() -> StoreState:
+            rows = read()
+            found[0] = rows[0] if rows else None
+            return _state(found[0])
+
+        wait_for_load(now, self.location)
+        return found[0]
+
+    @staticmethod
+    def _changed(read: Callable[[str], list[Record]], before: Record | None, strict: bool = True) -> bool:
+        """Whether a load is writing, or a load or rebuild started, since ``before`` (a state row)
+        was read. When the state cannot be read: an error (``strict``), else "no" (so that the
+        error of the work being checked stands)."""
+        try:
+            rows = read(q.STATE)
+        except StoreUnavailable:
+            if strict:
+                raise
+            return False
+        now = rows[0] if rows else None
+        if now is None or before is None:
+            return (now is None) != (before is None)
+        return now["loading"] is not None or (now["revision"], now["generation"]) != (before["revision"],
+                                                                                     before["generation"])
+
+    def close(self) -> None:
+        """Stop the read threads, and close the driver when this store created it."""
+        self._bolt.close()
+
+    def __enter__(self) -> "Neo4jStore":
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
