@@ -1,8 +1,12 @@
 """What every dashboard page shares: the store, the as-of date, cached analyses, the gate.
 
-The store is opened once per process (``st.cache_resource``). Analysis results
-are cached with ``st.cache_data`` under the store's *revision*, which changes
-with every completed ingest, so a new ingest invalidates them at once.
+The store is opened once per process (``st.cache_resource``). Analysis results are cached
+with ``st.cache_data`` under the store's *revision* (:meth:`~graph.store.base.Store.state`),
+which changes with every completed ingest, so a new ingest invalidates them at once. Each
+cached function reads through one reader (``with store.reader() as r:``, one consistent
+snapshot) and runs again when a load changed the store under it
+(:func:`~graph.store.consistency.retrying`). Pages call these functions only: they hold no
+analysis and no store reads of their own.
 """
 
 from __future__ import annotations
@@ -16,16 +20,15 @@ import networkx as nx
 import streamlit as st
 
 from graph.analysis.config import Config, load_config
-from graph.analysis.neighbourhood import RepReach
 from graph.errors import RelmapError
 from graph.model import Organisation, Person
 from graph.store import DEFAULT_STORE, Store, open_store
-from graph.store.consistency import consistent
+from graph.store.consistency import retrying
 
 __all__ = ["store_spec", "get_store", "get_cypher_store", "revision", "as_of", "config", "gate", "risk",
-           "stages", "whatif", "paths", "mutual", "who_knows", "search", "ego", "people_and_orgs",
-           "show_error", "stop_without_store", "md"]
-
+           "stages", "stage_detail", "whatif", "paths", "mutual", "who_knows", "search", "ego", "team_map",
+           "people_and_orgs", "team", "reps", "members", "decision_makers", "show_error", "stop_without_store",
+           "md"]
 
 
 def store_spec() -> str:
@@ -67,8 +70,7 @@ def stop_without_store() -> Store:
 
 def revision() -> str:
     """The store's current revision (cache key for every analysis)."""
-    store = stop_without_store()
-    return consistent(store, store.revision) or "empty"
+    return stop_without_store().state().revision or "empty"
 
 
 def as_of() -> date:
@@ -125,119 +127,149 @@ def show_error(exc: Exception) -> None:
     st.error(md(exc))
 
 
-# -- cached analyses: keyed on (store, revision, as-of, arguments) ---------------------------
+# -- cached reads and analyses: keyed on (store, revision, as-of, arguments) -----------------------
 @st.cache_data(show_spinner="Computing the risk of every account…", max_entries=16)
+@retrying
 def risk(spec: str, rev: str, when: date) -> list[dict[str, Any]]:
     from graph.analysis.risk import account_risk
 
-    store = get_store(spec)
-    return consistent(store, lambda: [a.to_json() for a in account_risk(store, when, config())])
+    with get_store(spec).reader() as r:
+        return [a.to_json() for a in account_risk(r, when, config())]
 
 
 @st.cache_data(show_spinner="Placing every account…", max_entries=16)
+@retrying
 def stages(spec: str, rev: str, when: date) -> list[dict[str, Any]]:
     """Every account's stage; the warm introductions and rep-contact pairs are left to :func:`stage_detail`."""
     from graph.analysis.stages import account_stages
 
-    store = get_store(spec)
-    return consistent(store, lambda: [a.to_json() for a in account_stages(store, when, config(), introductions=(),
-                                                                          pairs=False)])
+    with get_store(spec).reader() as r:
+        return [a.to_json() for a in account_stages(r, when, config(), introductions=(), pairs=False)]
 
 
 @st.cache_data(show_spinner="Working out the next step…", max_entries=64)
+@retrying
 def stage_detail(spec: str, rev: str, when: date, org_id: str) -> dict[str, Any]:
     """One account's stage with its next step (and warm introduction) worked out."""
     from graph.analysis.stages import account_stages
 
-    store = get_store(spec)
-    found = consistent(store, lambda: account_stages(store, when, config(), introductions=[org_id], only=[org_id]))
+    with get_store(spec).reader() as r:
+        found = account_stages(r, when, config(), introductions=[org_id], only=[org_id])
     return next(a.to_json() for a in found if a.org_id == org_id)
 
 
 @st.cache_data(show_spinner="Working out the handover…", max_entries=32)
+@retrying
 def whatif(spec: str, rev: str, when: date, rep: str) -> tuple[dict[str, Any], list[list[Any]]]:
-    from graph.analysis.risk import departure_whatif
+    from graph.analysis.departure import departure_whatif
 
-    store = get_store(spec)
-    dep = consistent(store, lambda: departure_whatif(store, rep, when, config()))
+    with get_store(spec).reader() as r:
+        dep = departure_whatif(r, rep, when, config())
     return dep.to_json(), dep.plan_rows()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def rep_reach(spec: str, rev: str, when: date) -> RepReach:
-    """Every rep's ties, read once per store revision and date and shared by every search
-    "from any rep" (:class:`graph.analysis.neighbourhood.RepReach`)."""
-    store = get_store(spec)
-    return RepReach.read(store, [p.id for p in store.people_at(("own",), role="rep")], when)
-
-
 @st.cache_data(show_spinner="Finding introductions…", max_entries=64)
+@retrying
 def paths(spec: str, rev: str, when: date, targets: tuple[str, ...], sources: tuple[str, ...], k: int,
           hops: int) -> list[dict[str, Any]]:
-    from graph.analysis.rapport import rapport_paths
+    """The ``k`` strongest introductions to any of ``targets`` (from ``sources``, else any rep)."""
+    from graph.analysis.introductions import introductions_to
 
-    store = get_store(spec)
-
-    def read() -> list[dict[str, Any]]:
-        # keyed on the revision read here, inside the guard: never one load's reps with another's data
-        reach = None if sources else rep_reach(spec, store.revision() or "empty", when)
-        found = []
-        for t in targets:
-            found += rapport_paths(store, t, when, config(), sources=sources or None, k=k, max_hops=hops,
-                                   reach=reach)
-        found.sort(key=lambda p: (-p.strength, len(p.people), p.people))
-        found = found[:k]
-        names = {p.id: p.name for p in store.people({x for p in found for x in p.people})}
-        return [p.to_json(names) for p in found]
-
-    return consistent(store, read)
+    with get_store(spec).reader() as r:
+        found = introductions_to(r, targets, when, config(), sources=sources or None, k=k, max_hops=hops)
+        names = {p.id: p.name for p in r.people(ids={x for p in found for x in p.people})} if found else {}
+    return [p.to_json(names) for p in found]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@retrying
 def mutual(spec: str, rev: str, when: date, a: str, b: str) -> list[dict[str, Any]]:
-    from graph.analysis.rapport import mutual_contacts
+    from graph.analysis.contacts import mutual_contacts
 
-    store = get_store(spec)
-    return consistent(store, lambda: mutual_contacts(store, a, b, when, config()))
+    with get_store(spec).reader() as r:
+        return mutual_contacts(r, a, b, when, config())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@retrying
 def who_knows(spec: str, rev: str, when: date, subject: str) -> dict[str, Any]:
-    from graph.analysis.rapport import who_knows as _who
+    from graph.analysis.contacts import who_knows as _who
 
-    store = get_store(spec)
-    return consistent(store, lambda: _who(store, subject, when, config()))
+    with get_store(spec).reader() as r:
+        return _who(r, subject, when, config())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+@retrying
 def search(spec: str, rev: str, text: str, limit: int = 20) -> list[tuple[str, str, str, str]]:
-    return get_store(spec).search(text, limit)
+    """``(kind, id, name, detail)`` of the people and organisations matching ``text``."""
+    from graph.analysis.search import find_by_name
+
+    with get_store(spec).reader() as r:
+        return [tuple(m) for m in find_by_name(r, text, limit)]  # type: ignore[misc]
 
 
 @st.cache_data(show_spinner="Reading the network…", max_entries=32)
+@retrying
 def ego(spec: str, rev: str, when: date, centres: tuple[str, ...], depth: int, min_strength: float) -> nx.Graph:
-    from graph.analysis.neighbourhood import ego_graph
+    from graph.analysis.ego import ego_graph
 
-    store = get_store(spec)
-    return consistent(store, lambda: ego_graph(store, centres, depth, when, config(), min_strength))
+    with get_store(spec).reader() as r:
+        return ego_graph(r, centres, depth, when, config(), min_strength)
 
 
 @st.cache_data(show_spinner="Reading the team's map…", max_entries=16)
+@retrying
 def team_map(spec: str, rev: str, when: date, centres: tuple[str, ...], min_strength: float,
              limit: int) -> tuple[nx.Graph, int]:
     """The team's map for a large team: ties among the ``limit`` busiest people only
-    (:func:`graph.analysis.neighbourhood.busiest_ties`), and how many people the team knows."""
-    from graph.analysis.neighbourhood import busiest_ties
+    (:func:`graph.analysis.ego.busiest_ties`), and how many people the team knows."""
+    from graph.analysis.ego import busiest_ties
 
-    store = get_store(spec)
-    G, known = consistent(store, lambda: busiest_ties(store, centres, when, config(), limit))
+    with get_store(spec).reader() as r:
+        G, known = busiest_ties(r, centres, when, config(), limit)
     G.remove_edges_from([(a, b) for a, b, s in G.edges(data="strength") if s < min_strength])
     return G, known
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@retrying
 def people_and_orgs(spec: str, rev: str, ids: tuple[str, ...]) -> tuple[dict[str, Person], dict[str, Organisation]]:
-    store = get_store(spec)
-    people = {p.id: p for p in store.people(ids)}
-    orgs = {o.id: o for o in store.organisations(ids={p.org_id for p in people.values()})}
+    with get_store(spec).reader() as r:
+        people = {p.id: p for p in r.people(ids=ids)}
+        orgs = {o.id: o for o in r.organisations(ids={p.org_id for p in people.values()})}
     return people, orgs
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+@retrying
+def team(spec: str, rev: str) -> list[Person]:
+    """Everyone at our own organisations, by id."""
+    with get_store(spec).reader() as r:
+        return r.people(kinds=["own"])
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+@retrying
+def reps(spec: str, rev: str) -> list[Person]:
+    """Our reps, by name."""
+    with get_store(spec).reader() as r:
+        return sorted(r.people(kinds=["own"], role="rep"), key=lambda p: p.name)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+@retrying
+def members(spec: str, rev: str, org_id: str) -> list[Person]:
+    """Everyone working at an organisation, by id."""
+    with get_store(spec).reader() as r:
+        return r.people(orgs=[org_id])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+@retrying
+def decision_makers(spec: str, rev: str, org_id: str) -> tuple[str, ...]:
+    """The ids of an organisation's decision makers (else influencers, else everyone)."""
+    from graph.analysis.introductions import decision_makers as _decision_makers
+
+    with get_store(spec).reader() as r:
+        return tuple(p.id for p in _decision_makers(r, org_id))

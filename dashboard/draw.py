@@ -55,14 +55,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import heapq
 import html
 import importlib.util
 import json
 import math
 import re
 from collections import Counter
-from collections.abc import Collection, Hashable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -70,6 +69,9 @@ from typing import Any
 
 import networkx as nx
 
+from dashboard.relevance import edge_strength, select_nodes
+from dashboard.style import (BUSINESS_EDGE_COLOR, FOCUS_BORDER, ORG_PALETTE, OWN_COLOR, PATH_COLOR,
+                             PERSONAL_EDGE_COLOR, STAGE_COLORS, NodeStyle, edge_width, node_style, org_color)
 from graph.analysis.ties import Tie
 from graph.model import Organisation, Person
 
@@ -92,62 +94,8 @@ __all__ = [
 
 #: The vis-network version inlined (the one pyvis 0.3.2 bundles).
 VIS_VERSION = "9.1.2"
-
-#: Organisation colours, picked by a hash of the org id (no purple: that is ours; no grey).
-ORG_PALETTE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#8c564b", "#e377c2", "#bcbd22", "#17becf",
-    "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5",
-)
-#: Our own organisation (kind ``"own"``): our team, in either colouring.
-OWN_COLOR = "#5b2a86"
-#: Colours by relationship stage of the person's organisation; unknown stages are outsiders.
-STAGE_COLORS: Mapping[str, str] = {
-    "outsider": "#9e9e9e",
-    "friend": "#1f77b4",
-    "supplier": "#ff7f0e",
-    "partner": "#2ca02c",
-}
-#: Personal-dominant ties (or any declared friendship): solid.
-PERSONAL_EDGE_COLOR = "#e07a5f"
-#: Business-dominant ties: dashed.
-BUSINESS_EDGE_COLOR = "#6c8ebf"
-#: Highlighted paths: edges and the ring of the people on them.
-PATH_COLOR = "#d1147a"
-
-_FOCUS_BORDER = "#111111"
-_UNKNOWN_COLOR = "#bdbdbd"
 _HEIGHT = re.compile(r"^\d{1,5}(\.\d{1,3})?(px|%|vh|em|rem)$")
 _ROLE_NAMES = {"decision_maker": "decision maker"}
-
-
-@dataclass(frozen=True)
-class NodeStyle:
-    """How one person is drawn: fill, ring, vis shape and size (px).
-
-    >>> node_style(Person("p", "Ann", "o", role="rep"), Organisation("o", "Us", "own"))
-    NodeStyle(color='#5b2a86', border='#5b2a86', border_width=1, shape='diamond', size=20)
-    """
-
-    color: str
-    border: str
-    border_width: int
-    shape: str
-    size: int
-
-    def to_vis(self) -> dict[str, Any]:
-        """The vis-network node fields for this style."""
-        return {
-            "shape": self.shape,
-            "size": self.size,
-            "borderWidth": self.border_width,
-            "borderWidthSelected": self.border_width + 2,
-            "color": {
-                "background": self.color,
-                "border": self.border,
-                "highlight": {"background": self.color, "border": _FOCUS_BORDER},
-                "hover": {"background": self.color, "border": _FOCUS_BORDER},
-            },
-        }
 
 
 @dataclass(frozen=True)
@@ -165,134 +113,6 @@ class DrawResult:
     note: str
     node_ids: tuple[str, ...] = ()
     physics: bool = False
-
-
-def org_color(org_id: str) -> str:
-    """The palette colour of an organisation: the same for the same id, in every drawing.
-
-    >>> org_color("O1") == org_color("O1"), org_color("O1") in ORG_PALETTE
-    (True, True)
-    """
-    digest = hashlib.sha1(org_id.encode("utf-8")).digest()
-    return ORG_PALETTE[int.from_bytes(digest[:4], "big") % len(ORG_PALETTE)]
-
-
-def edge_width(strength: float) -> float:
-    """Edge width in px for a tie strength in ``[0, 1]``: ``1 + 7 * strength``.
-
-    >>> edge_width(0.0), edge_width(0.5), edge_width(1.0)
-    (1.0, 4.5, 8.0)
-    """
-    return round(1.0 + 7.0 * min(1.0, max(0.0, strength)), 2)
-
-
-def node_style(person: Person | None, org: Organisation | None, *, color_by: str = "organisation",
-               stage: str | None = None, focus: bool = False, on_path: bool = False) -> NodeStyle:
-    """The style of one person (``None`` when unknown) at ``org``.
-
-    ``color_by="stage"`` colours by ``stage`` (the organisation's relationship
-    stage); our own organisation is :data:`OWN_COLOR` either way.
-
-    >>> p = Person("p", "Bo", "o", role="decision_maker")
-    >>> node_style(p, Organisation("o", "Acme", "customer"), color_by="stage", stage="partner", focus=True)
-    NodeStyle(color='#2ca02c', border='#111111', border_width=4, shape='star', size=26)
-    """
-    if color_by not in ("organisation", "stage"):
-        raise ValueError(f"color_by must be 'organisation' or 'stage', not {color_by!r}")
-    if org is not None and org.kind == "own":
-        color = OWN_COLOR
-    elif color_by == "stage":
-        color = STAGE_COLORS.get(stage or "outsider", STAGE_COLORS["outsider"])
-    elif org is not None:
-        color = org_color(org.id)
-    elif person is not None:
-        color = org_color(person.org_id)
-    else:
-        color = _UNKNOWN_COLOR
-    role = person.role if person is not None else "other"
-    shape, size = {"rep": ("diamond", 20), "decision_maker": ("star", 18)}.get(role, ("dot", 11))
-    border, border_width = color, 1
-    if on_path:
-        border, border_width = PATH_COLOR, 3
-    if focus:
-        border, border_width, size = _FOCUS_BORDER, 4, size + 8
-    return NodeStyle(color, border, border_width, shape, size)
-
-
-def _strength(data: Mapping[str, Any]) -> float:
-    tie = data.get("tie")
-    value = data.get("strength", tie.strength if isinstance(tie, Tie) else 1.0)
-    try:
-        s = float(value)
-    except (TypeError, ValueError):
-        return 0.0
-    return min(1.0, max(0.0, s)) if math.isfinite(s) else 0.0
-
-
-def _ordered(nodes: Collection[Hashable]) -> list[Hashable]:
-    """A collection in a deterministic order: as given for sequences, else sorted by text."""
-    if isinstance(nodes, (Sequence, Mapping)) and not isinstance(nodes, str):
-        return list(nodes)
-    return sorted(nodes, key=str)
-
-
-def select_nodes(G: nx.Graph, *, focus: Collection[str] = (), highlight_paths: Sequence[Sequence[str]] = (),
-                 max_nodes: int = 300) -> list[str]:
-    """The at most ``max_nodes`` most relevant nodes of ``G``, most relevant first.
-
-    First the ``focus`` nodes, then the nodes of ``highlight_paths`` (both only
-    if in ``G``, and cut at ``max_nodes`` in that order); then a best-first
-    expansion from them, where a node's relevance is the greatest product of tie
-    strengths along a path from a seed; then the remaining nodes by weighted
-    degree (sum of strengths). Ties break by weighted degree, then by id. An
-    edge without ``strength`` counts its ``tie``'s strength, else 1.
-
-    >>> G = nx.Graph([("a", "b", {"strength": 0.9}), ("b", "c", {"strength": 0.9}),
-    ...               ("a", "d", {"strength": 0.5}), ("x", "y", {"strength": 1.0})])
-    >>> select_nodes(G, focus=["a"], max_nodes=4)
-    ['a', 'b', 'c', 'd']
-    >>> select_nodes(G, max_nodes=2)
-    ['b', 'a']
-    """
-    if max_nodes < 0:
-        raise ValueError("max_nodes must be at least 0")
-    chosen: dict[Any, None] = {}
-    for n in [*_ordered(focus), *(n for path in highlight_paths for n in path)]:
-        if len(chosen) >= max_nodes:
-            break
-        if n in G:
-            chosen[n] = None
-    if len(chosen) >= min(max_nodes, len(G)):
-        return list(chosen)
-    wdeg = {n: sum(_strength(d) for d in nbrs.values()) for n, nbrs in G.adjacency()}
-    best: dict[Any, float] = {}
-    heap: list[tuple[float, float, str, int, Any]] = []
-    counter = 0
-
-    def relax(u: Any, score: float) -> None:
-        nonlocal counter
-        for v, data in G[u].items():
-            if v in chosen:
-                continue
-            s = score * _strength(data)
-            if s > best.get(v, 0.0):
-                best[v] = s
-                counter += 1
-                heapq.heappush(heap, (-s, -wdeg[v], str(v), counter, v))
-
-    for n in list(chosen):
-        relax(n, 1.0)
-    while heap and len(chosen) < max_nodes:
-        neg, _, _, _, v = heapq.heappop(heap)
-        if v in chosen or -neg < best[v]:
-            continue  # already taken, or a stale entry
-        chosen[v] = None
-        relax(v, -neg)
-    if len(chosen) < max_nodes:
-        rest = (n for n in G if n not in chosen)
-        for n in heapq.nsmallest(max_nodes - len(chosen), rest, key=lambda n: (-wdeg[n], str(n))):
-            chosen[n] = None
-    return list(chosen)
 
 
 @lru_cache(maxsize=1)
@@ -539,10 +359,10 @@ def network_html(G: nx.Graph, people: Mapping[str, Person], orgs: Mapping[str, O
 
     edges: list[dict[str, Any]] = []
     drawn: set[frozenset[Any]] = set()
-    for u, v, data in sorted(H.edges(data=True), key=lambda e: (_strength(e[2]), str(e[0]), str(e[1]))):
+    for u, v, data in sorted(H.edges(data=True), key=lambda e: (edge_strength(e[2]), str(e[0]), str(e[1]))):
         key = frozenset((u, v))
         drawn.add(key)
-        s = _strength(data)
+        s = edge_strength(data)
         tie = data.get("tie") if isinstance(data.get("tie"), Tie) else None
         on_path = key in path_edges
         personal = tie is not None and (bool(tie.friendship_kind) or tie.personal >= tie.business)

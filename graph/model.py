@@ -42,7 +42,6 @@ __all__ = [
     "Account",
     "Deal",
     "Dataset",
-    "EventAggregate",
     "EVIDENCE_HALF_LIFE_DAYS",
     "PERSONAL_TYPE_WEIGHTS",
     "BUSINESS_TYPE_WEIGHTS",
@@ -146,23 +145,6 @@ class Deal(NamedTuple):
     rep_id: str | None = None
     closed_on: date | None = None
     product: str | None = None
-
-
-class EventAggregate(NamedTuple):
-    """Interactions of one type that ``person`` attended with ``other``, as of a date.
-
-    Stores report these for analysis. ``mass`` is the recency- and size-weighted
-    count: the sum over those interactions of
-    ``2 ** (-age_days / half_life_days) / sqrt(participants - 1)``.
-    """
-
-    person: str
-    other: str
-    type: str
-    nature: str
-    times: int
-    last: date
-    mass: float
 
 
 @dataclass

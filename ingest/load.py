@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,6 @@ from typing import Any
 from graph.errors import InputError
 from graph.model import Dataset
 from graph.store.base import Progress, Store
-from graph.store.evidence import Weights
 from ingest.rejects import write_rejects
 from ingest.validate import validate_folder
 
@@ -67,7 +67,7 @@ def check_folder(folder: Path, *, rejects: Path | None = None, dry_run: bool = F
 
 
 def ingest_folder(folder: Path, store: Store, *, rejects: Path | None = None,
-                  progress: Progress | None = None, weights: Weights | None = None) -> IngestReport:
+                  progress: Progress | None = None, weights: Mapping[str, float] | None = None) -> IngestReport:
     """Validate ``folder``, then make ``store`` hold exactly its rows.
 
     Parameters
@@ -81,9 +81,10 @@ def ingest_folder(folder: Path, store: Store, *, rejects: Path | None = None,
         Without it, any invalid row stops the ingest before anything is written.
     progress : callable, optional
         ``progress(stage, done, total)`` while reading and writing.
-    weights : Weights, optional
-        The type weights the store keeps the team's ties with (default: the
-        configuration's defaults); see :meth:`graph.store.base.Store.load`.
+    weights : mapping of str to float, optional
+        The type weights the store keeps the team's ties with, as
+        :func:`graph.formula.weight_table` encodes them (default: the configuration's
+        defaults); see :meth:`graph.store.base.Store.load`.
 
     Raises
     ------

@@ -163,34 +163,45 @@ def test_every_command_has_help() -> None:
         assert command.help and command.help.strip(), name
 
 
-def test_rebuild_gives_an_older_store_its_kept_ties_back(store_spec: str) -> None:
-    """A store whose kept team ties are missing (as one an older relmap loaded) answers live;
-    `relmap rebuild` keeps them again, with the same answers and the same revision."""
-    from datetime import date
-
-    from graph.analysis.config import Config
-    from graph.store.sqlite import SQLiteStore
-
+def test_rebuild_keeps_the_team_ties_with_other_weights(store_spec: str, tmp_path: Path) -> None:
+    """`relmap rebuild --config` keeps the team's ties with that configuration's type weights:
+    every answer stays what it was with either weights (the others are computed live), and
+    so does the revision."""
     assert run("ingest", str(EXAMPLES), "--store", store_spec).exit_code == 0
-    want = json.loads(run("risk", "--store", store_spec, "--as-of", "2026-11-26", "--json").stdout)
-    formula = Config().formula()
+    weights = tmp_path / "weights.toml"
+    weights.write_text("[personal_types]\ntennis = 0.2\ndinner = 0.3\n[business_types]\nmeeting = 1.0\n")
+    common = ("--store", store_spec, "--as-of", "2026-11-26", "--json")
+
+    def answers(*config: str) -> list[dict[str, object]]:
+        return [json.loads(run(*command, *common, *config).stdout)
+                for command in (("risk",), ("stages",), ("paths", "--to", "P-010"))]
+
+    want, want_other = answers(), answers("--config", str(weights))
+    assert want != want_other, "the other weights change nothing: the test would prove nothing"
     with open_store(store_spec, create=False) as s:
-        revision = s.revision()
-        if isinstance(s, SQLiteStore):
-            s.conn.execute("DELETE FROM meta WHERE key = 'team_revision'")
-        else:
-            s._write("MATCH (m:RelmapMeta {key: 'store'}) REMOVE m.team_revision")  # type: ignore[attr-defined]
-        team = [p.id for p in s.people_at(("own",))]
-        assert s.team_ties(team, date(2026, 11, 26), formula) is None
-    result = run("rebuild", "--store", store_spec, "--json")
+        revision = s.state().revision
+    result = run("rebuild", "--store", store_spec, "--config", str(weights), "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["rebuilt"] is True
     with open_store(store_spec, create=False) as s:
-        assert s.revision() == revision
-        assert s.team_ties(team, date(2026, 11, 26), formula)
-    assert json.loads(run("risk", "--store", store_spec, "--as-of", "2026-11-26", "--json").stdout) == want
+        assert s.state().revision == revision
+    assert answers("--config", str(weights)) == want_other
+    assert answers() == want
     text = run("rebuild", "--store", store_spec)
     assert text.exit_code == 0 and text.stdout.startswith(f"Rebuilt the derived data of {store_spec} in ")
+    assert answers() == want and answers("--config", str(weights)) == want_other
+
+
+def test_rebuild_of_an_empty_store_has_nothing_to_do(tmp_path: Path) -> None:
+    missing = run("rebuild", "--store", str(tmp_path / "missing"))
+    assert missing.exit_code == 3 and "relmap ingest DIR --store" in missing.stderr
+    spec = str(tmp_path / "empty")
+    with open_store(spec):
+        pass  # created, never loaded
+    text = run("rebuild", "--store", spec)
+    assert text.exit_code == 0, text.output
+    assert text.stdout == f"Nothing to rebuild: {spec} holds no load.\n"
+    assert json.loads(run("rebuild", "--store", spec, "--json").stdout)["rebuilt"] is False
 
 
 def test_stages_for_some_accounts_equal_their_rows_in_the_whole_table(store_spec: str) -> None:

@@ -350,12 +350,12 @@ def test_the_image_and_compose_agree_on_the_dashboard() -> None:
 def test_the_image_ships_the_demo_where_relmap_demo_looks() -> None:
     instructions = dockerfile_instructions()
     assert instructions[0] == ("FROM", "python:3.11-slim")
-    # `relmap demo` looks next to relmap/cli.py: only an editable install from /app
-    # leaves cli.py in /app, beside /app/examples/demo.
+    # `relmap demo` looks two folders above relmap/cli/data.py: only an editable install from
+    # /app leaves the package in /app, beside /app/examples/demo.
     assert ("WORKDIR", "/app") in instructions
     assert any(word == "RUN" and re.search(r"pip install .*(-e|--editable) \.(\s|$)", rest)
                for word, rest in instructions)
-    for kept in ("examples/demo/people.csv", "relmap/cli.py", "graph/store/neo4j.py", "pyproject.toml"):
+    for kept in ("examples/demo/people.csv", "relmap/cli/data.py", "graph/store/neo4j/__init__.py", "pyproject.toml"):
         assert not dockerignored(kept), f".dockerignore keeps {kept} out of the image"
     for dropped in (".env", ".git/config", ".venv/bin/python", "relmap-data/graph.db", ".neo4j/data"):
         assert dockerignored(dropped), f".dockerignore lets {dropped} into the image"

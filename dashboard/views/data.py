@@ -8,7 +8,6 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import common
-from graph.store.consistency import consistent
 from graph.errors import InputError, RelmapError
 from ingest import check_folder
 from ingest.rows import ROW_MODELS
@@ -17,7 +16,7 @@ from ingest.rows import ROW_MODELS
 def render() -> None:
     st.title("Data")
     store = common.stop_without_store()
-    counts = consistent(store, store.counts)
+    counts = store.counts()
     for col, (name, n) in zip(st.columns(len(counts)), counts.items()):
         col.metric(name.capitalize(), f"{n:,}")
     st.caption(f"Store `{common.store_spec()}` · revision `{common.revision()}`")

@@ -12,13 +12,13 @@ from dashboard.views.network import pick_subject
 
 def render() -> None:
     st.title("Introductions")
-    store = common.stop_without_store()
+    common.stop_without_store()
     spec, rev, when = common.store_spec(), common.revision(), common.as_of()
     cfg = common.config()
     left, right = st.columns([1, 3])
     with left:
         subject = pick_subject(spec, rev, "Who do you want to reach?", "intro")
-        reps = sorted(store.people_at(("own",), role="rep"), key=lambda p: p.name)
+        reps = common.reps(spec, rev)
         source = st.selectbox("Starting from", [None] + [p.id for p in reps], key="intro_from",
                               format_func=lambda r: "any rep" if r is None else
                               next(f"{p.name} ({p.id})" for p in reps if p.id == r))
@@ -28,13 +28,8 @@ def render() -> None:
         right.info("Search for a person or an account to reach.")
         return
     kind, target = subject
-    if kind == "organisation":
-        from graph.analysis.rapport import decision_makers
-
-        targets = tuple(p.id for p in decision_makers(store, target))
-    else:
-        targets = (target,)
     try:
+        targets = common.decision_makers(spec, rev, target) if kind == "organisation" else (target,)
         found = common.paths(spec, rev, when, targets, (source,) if source else (), k, hops)
     except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
         common.show_error(exc)

@@ -27,7 +27,7 @@ def pick_subject(spec: str, rev: str, label: str, key: str) -> tuple[str, str] |
 
 def render() -> None:
     st.title("Network")
-    store = common.stop_without_store()
+    common.stop_without_store()
     spec, rev, when = common.store_spec(), common.revision(), common.as_of()
     left, right = st.columns([1, 3])
     with left:
@@ -40,14 +40,14 @@ def render() -> None:
                                       key="net_stages", help="Keep only contacts at accounts in these stages "
                                                              "(our team and non-account people always stay).")
     if scope == "The team's map":
-        team = store.people_at(("own",))
+        team = common.team(spec, rev)
         centres = tuple(sorted(p.id for p in team if p.role == "rep")) or tuple(sorted(p.id for p in team))
         title = "our reps and everyone they know"
     elif subject is None:
         right.info("Search for a rep, a contact or an account on the left.")
         return
     elif subject[0] == "organisation":
-        centres = tuple(sorted(p.id for p in store.members([subject[1]])))
+        centres = tuple(sorted(p.id for p in common.members(spec, rev, subject[1])))
         title = f"the people of {subject[1]}"
     else:
         centres = (subject[1],)

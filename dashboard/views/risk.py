@@ -7,13 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import common
-from graph.analysis.risk import PLAN_COLUMNS
+from graph.analysis.departure import PLAN_COLUMNS
 from graph.export import csv_text
 
 
 def render() -> None:
     st.title("Handover risk")
-    store = common.stop_without_store()
+    common.stop_without_store()
     spec, rev, when = common.store_spec(), common.revision(), common.as_of()
     accounts = common.risk(spec, rev, when)
     high = [a for a in accounts if a["level"] == "high"]
@@ -44,7 +44,7 @@ def render() -> None:
             tooltip=["rep:N", "level:N", alt.Tooltip("value at risk:Q", format=",.0f")])
         st.altair_chart(chart, width="stretch")
     st.subheader("What if a rep leaves?")
-    reps = sorted(store.people_at(("own",), role="rep"), key=lambda p: p.name)
+    reps = common.reps(spec, rev)
     names = {p.id: f"{p.name} ({p.id})" for p in reps}
     rep = st.selectbox("Rep", list(names), key="risk_rep", index=None, format_func=names.__getitem__,
                        placeholder="Pick a rep to see what their departure would orphan")

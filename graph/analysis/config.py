@@ -47,7 +47,7 @@ def _d(**values: float) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class Config:
-    """Weights and thresholds (see the README's "How relmap measures relationships").
+    """Weights and thresholds (``docs/domain.md`` says what each one measures).
 
     Tie strength
     ------------

@@ -3,7 +3,7 @@
 Rapport fades when nobody tends it. A tie is **cooling**, as of a date, when
 
 - it joins a team member (anyone at an ``own`` organisation) and a contact at an
-  account (see :func:`graph.analysis.stages.account_organisations`),
+  account (see :func:`graph.analysis.accounts.account_organisations`),
 - it is strong: ``strength >= strong_tie`` (:mod:`graph.analysis.ties`), and
 - the two last met more than ``days`` days before ``as_of``
   (``as_of - Tie.last_interaction > days``).
@@ -14,8 +14,8 @@ null) when the friendship was declared more than ``days`` days before
 ``as_of`` or has no date: a friendship nobody has acted on in the record is
 worth a call; one declared last week is not yet cooling.
 
-**Account value** is :func:`graph.analysis.accounts.account_values` (re-exported
-here; the risk analysis uses the same): the amount of the account's won deals
+**Account value** is :func:`graph.analysis.accounts.account_values` (the risk
+analysis uses the same): the amount of the account's won deals
 closed in the ``value_window_days`` before ``as_of``
 (``as_of - value_window_days < closed_on <= as_of``; won deals without a date
 are left out, as in the stages they count as ``value_window_days`` old);
@@ -36,14 +36,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from graph.analysis.bulk import gc_paused
-from graph.analysis.accounts import account_values
+from graph.analysis.accounts import account_organisations, account_ties, account_values
 from graph.analysis.config import Config
-from graph.analysis.stages import account_organisations, account_ties
 from graph.analysis.ties import Tie, TypeEvidence
-from graph.store.base import Store
+from graph.store.base import Reader
 
-__all__ = ["CoolingTie", "account_values", "cooling_ties"]
+__all__ = ["CoolingTie", "cooling_ties"]
 
 
 @dataclass(frozen=True)
@@ -118,13 +116,12 @@ def _suggestion(tie: Tie, name: str, days_since: int | None) -> str:
     return f"{action}: {_span(days_since)} {tail}."
 
 
-@gc_paused()
-def cooling_ties(store: Store, as_of: date, cfg: Config, days: int = 90) -> list[CoolingTie]:
+def cooling_ties(r: Reader, as_of: date, cfg: Config, days: int = 90) -> list[CoolingTie]:
     """Strong team-contact ties whose last interaction is more than ``days`` before ``as_of``.
 
     Parameters
     ----------
-    store : Store
+    r : Reader
         The graph to read.
     as_of : date
         Nothing after this date counts.
@@ -139,11 +136,11 @@ def cooling_ties(store: Store, as_of: date, cfg: Config, days: int = 90) -> list
         Most valuable account first (see the module docstring for the order and
         for friendship-only ties).
     """
-    accounts = account_organisations(store)
+    accounts = account_organisations(r)
     if not accounts:
         return []
-    team, contacts, ties = account_ties(store, accounts, as_of, cfg)
-    values = account_values(store, as_of, cfg, {o.id: o for o in accounts})
+    team, contacts, ties = account_ties(r, accounts, as_of, cfg)
+    values = account_values(r, as_of, cfg, {o.id: o for o in accounts})
     org_name = {o.id: o.name for o in accounts}
     found = []
     for member, contact, tie in ties:

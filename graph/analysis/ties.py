@@ -4,8 +4,9 @@ A tie's strength comes from its evidence as of a date (nothing after it counts):
 declared friendship, the interactions both attended (each weighted by its type, faded by
 its age and shared among its participants) and the friends the two have in common. The
 formulas are defined once, in :mod:`graph.formula` (:data:`~graph.formula.TIE_STRENGTH`,
-:data:`~graph.formula.MASS`, :data:`~graph.formula.WEIGHT`); this module builds
-:class:`Tie` objects from evidence with them and explains each tie in words.
+:data:`~graph.formula.MASS`, :data:`~graph.formula.WEIGHT`); a reader returns each tie's
+inputs as a :class:`~graph.store.base.TieRow`, and this module turns it into a :class:`Tie`
+and explains it in words. The selling model behind the numbers is in ``docs/domain.md``.
 
 Every weight lives in :class:`graph.analysis.config.Config`.
 
@@ -22,31 +23,24 @@ Every weight lives in :class:`graph.analysis.config.Config`.
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 import networkx as nx
 
 from graph.analysis.config import Config
-from graph.model import EventAggregate, Friendship
-from graph.store.base import Evidence
+from graph.formula import MIN_STRENGTH
+from graph.store.base import Evidence, TieRow
 
-__all__ = ["TypeEvidence", "EventAggregate", "Tie", "make_tie", "tie_strength", "build_ties", "tie_graph",
-           "MIN_STRENGTH"]
-
-#: The floor of a tie's strength: evidence decayed to nothing still is a (very weak) tie.
-MIN_STRENGTH = 1e-9
-
+__all__ = ["TypeEvidence", "Tie", "make_tie", "tie_from_row", "tie_graph", "MIN_STRENGTH"]
 
 #: The interactions of one type and nature between the two people of a tie.
 TypeEvidence = Evidence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tie:
     """A tie between ``a`` and ``b`` (``a < b``) with its components and evidence."""
 
@@ -106,58 +100,33 @@ class Tie:
 
 def make_tie(a: str, b: str, friendship_kind: str | None, friendship_since: date | None,
              evidence: Iterable[TypeEvidence], shared_friends: int, cfg: Config) -> Tie:
-    """Compute one tie from its evidence (see the module docstring for the formula)."""
+    """One tie from its evidence (see the module docstring): the type-weighted personal and
+    business masses summed in (type, nature) order, as a reader sums a :class:`TieRow`'s
+    ``p`` and ``q``."""
     a, b = (a, b) if a < b else (b, a)
     ev = tuple(sorted(evidence, key=lambda e: (e.type, e.nature)))
-    p_evidence = sum(cfg.type_weight(e.type, e.nature) * e.mass for e in ev if e.nature == "personal")
-    b_evidence = sum(cfg.type_weight(e.type, e.nature) * e.mass for e in ev if e.nature == "business")
-    strength, personal, business = tie_strength(p_evidence, b_evidence, friendship_kind, shared_friends, cfg)
+    p = sum(cfg.type_weight(e.type, e.nature) * e.mass for e in ev if e.nature == "personal")
+    q = sum(cfg.type_weight(e.type, e.nature) * e.mass for e in ev if e.nature == "business")
+    strength, personal, business = cfg.strength(p, q, friendship_kind, shared_friends)
     return Tie(a, b, strength, personal, business, friendship_kind, friendship_since, shared_friends, ev)
 
 
-def tie_strength(p_evidence: float, b_evidence: float, friendship_kind: str | None, shared_friends: int,
-                 cfg: Config) -> tuple[float, float, float]:
-    """``(strength, personal, business)`` from the weighted personal and business evidence,
-    the friendship kind and the shared friends: :data:`graph.formula.TIE_STRENGTH` with
-    ``cfg``'s settings.
+def tie_from_row(row: TieRow, cfg: Config) -> Tie:
+    """The :class:`Tie` of a reader's row (read with ``detail``: its ``since`` and evidence).
 
-    >>> [round(x, 3) for x in tie_strength(0.0, 0.0, "friend", 0, Config())]
-    [0.55, 0.55, 0.0]
+    >>> from datetime import date
+    >>> row = TieRow("A", "B", "club", 0, 0.0, 0.0, date(2022, 3, 1))
+    >>> t = tie_from_row(row, Config())
+    >>> round(t.strength, 2), t.explain()
+    (0.45, ['club friends since 2022-03-01'])
     """
-    return cfg.strength(p_evidence, b_evidence, friendship_kind, shared_friends)
-
-
-def build_ties(friendships: Iterable[Friendship], events: Iterable[EventAggregate],
-               friends_of: dict[str, set[str]], cfg: Config,
-               shared: dict[tuple[str, str], int] | None = None) -> dict[tuple[str, str], Tie]:
-    """Every tie the evidence supports, keyed by the ordered pair ``(a, b)`` with ``a < b``.
-
-    ``events`` may report a pair from both ends; each (pair, type, nature) is counted once.
-    ``friends_of`` gives each person's friends (for shared friends); people missing
-    from it are taken to have no friends. ``shared``, when given, is each pair's number of
-    common friends instead (pairs missing from it have none).
-    """
-    by_pair: dict[tuple[str, str], dict[tuple[str, str], TypeEvidence]] = defaultdict(dict)
-    for e in events:
-        pair = (e.person, e.other) if e.person < e.other else (e.other, e.person)
-        # keyed by type AND nature: a row's nature may override its type's (a business lunch)
-        by_pair[pair][(e.type, e.nature)] = TypeEvidence(e.type, e.nature, e.times, e.last, e.mass)
-    declared: dict[tuple[str, str], Friendship] = {(f.person_a, f.person_b): f for f in friendships}
-    ties: dict[tuple[str, str], Tie] = {}
-    empty: set[str] = set()
-    for pair in sorted(set(by_pair) | set(declared)):
-        f = declared.get(pair)
-        common = (shared.get(pair, 0) if shared is not None
-                  else len(friends_of.get(pair[0], empty) & friends_of.get(pair[1], empty)))
-        ties[pair] = make_tie(pair[0], pair[1], f.kind if f else None, f.since if f else None,
-                              by_pair.get(pair, {}).values(), common, cfg)
-    return ties
+    strength, personal, business = cfg.strength(row.p, row.q, row.kind, row.shared)
+    return Tie(row.a, row.b, strength, personal, business, row.kind, row.since, row.shared, row.evidence)
 
 
 def tie_graph(ties: Iterable[Tie]) -> nx.Graph:
     """An undirected graph of people; each edge has ``strength`` and the ``tie`` itself.
 
-    >>> from datetime import date
     >>> g = tie_graph([make_tie("A", "B", "friend", None, [], 0, Config())])
     >>> round(g["A"]["B"]["strength"], 2)
     0.55

@@ -15,6 +15,7 @@ from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
+from operator import itemgetter
 from typing import NamedTuple
 
 from graph.derived import Stamp, usable
@@ -60,6 +61,19 @@ class TeamRow(NamedTuple):
 
 def _pair(x: str, y: str) -> tuple[str, str]:
     return (x, y) if x < y else (y, x)
+
+
+def _team_tie_rows(team_rows: Iterable[TeamRow], factor: float) -> list[TieRow]:
+    """One :class:`TieRow` per pair of kept team ties (masses faded by ``factor``), sorted by
+    ``(a, b)``: built in one pass, the rows unpacked by position (a store may hand plain tuples
+    in :class:`TeamRow`'s order; a team-wide read holds 165k of them at 100k people)."""
+    rows = [TieRow(m, o, kind, shared, p * factor, q * factor) if m < o
+            else TieRow(o, m, kind, shared, p * factor, q * factor) for m, o, p, q, kind, shared in team_rows]
+    rows.sort(key=_BY_PAIR)
+    return [row for i, row in enumerate(rows) if i == 0 or _BY_PAIR(rows[i - 1]) != _BY_PAIR(row)]
+
+
+_BY_PAIR = itemgetter(0, 1)
 
 
 def shared_counts(pairs: Iterable[tuple[str, str]], friendships: Iterable[Friendship]
@@ -155,10 +169,7 @@ class BaseReader(ABC):
         if not detail and use.factor is not None and use.weights == weights_key(formula.weights):
             team_rows = self._team_ties(ids, kinds)
             if team_rows is not None:
-                f = use.factor
-                out = {_pair(t.member, t.other): TieRow(*_pair(t.member, t.other), t.kind, t.shared, t.p * f, t.q * f)
-                       for t in team_rows}
-                return [out[k] for k in sorted(out)]
+                return _team_tie_rows(team_rows, use.factor)
         if use.factor is not None:
             kept, evidence = self._kept_ties(ids, None, kinds)
             return self._rows(kept, evidence, use.factor, formula, detail)
@@ -202,8 +213,7 @@ class BaseReader(ABC):
     def _rows(self, kept: Iterable[PairRow], evidence: Iterable[EvidenceRow], factor: float, formula: TieFormula,
               detail: bool) -> list[TieRow]:
         """Tie rows from kept pairs and their evidence (masses as kept: ``factor`` fades them)."""
-        faded = (EvidenceRow(e.x, e.y, e.type, e.nature, e.times, e.last, round(e.mass * factor, 12)) for e in evidence)
-        return self._assemble({(k.a, k.b): k for k in kept}, faded, formula, detail)
+        return self._assemble({(k.a, k.b): k for k in kept}, evidence, formula, detail, factor)
 
     def _live_rows(self, people: Sequence[str] | None, pairs: Sequence[tuple[str, str]] | None, as_of: date,
                    formula: TieFormula, kinds: Sequence[str] | None, detail: bool) -> list[TieRow]:
@@ -240,18 +250,28 @@ class BaseReader(ABC):
 
     @staticmethod
     def _assemble(kept: Mapping[tuple[str, str], PairRow], evidence: Iterable[EvidenceRow], formula: TieFormula,
-                  detail: bool) -> list[TieRow]:
+                  detail: bool, factor: float | None = None) -> list[TieRow]:
         """One :class:`TieRow` per tie: each (pair, type, nature) counted once, ``p`` and ``q``
-        summed in (type, nature) order."""
-        by_pair: dict[tuple[str, str], dict[tuple[str, str], Evidence]] = defaultdict(dict)
+        summed in (type, nature) order (masses faded by ``factor`` and rounded, when given)."""
+        by_pair: dict[tuple[str, str], dict[tuple[str, str], Evidence]] = {}
         for e in evidence:
-            by_pair[_pair(e.x, e.y)][(e.type, e.nature)] = Evidence(e.type, e.nature, e.times, e.last, e.mass)
+            per = by_pair.setdefault((e.x, e.y) if e.x < e.y else (e.y, e.x), {})
+            mass = e.mass if factor is None else round(e.mass * factor, 12)
+            per[(e.type, e.nature)] = Evidence(e.type, e.nature, e.times, e.last, mass)
         weights = formula.weights
+        none: dict[tuple[str, str], Evidence] = {}
         out = []
-        for key in sorted(set(kept) | set(by_pair)):
-            ev = tuple(sorted(by_pair.get(key, {}).values(), key=lambda e: (e.type, e.nature)))
-            p = sum(type_weight(weights, e.type, e.nature) * e.mass for e in ev if e.nature == "personal")
-            q = sum(type_weight(weights, e.type, e.nature) * e.mass for e in ev if e.nature == "business")
+        for key in sorted(kept.keys() | by_pair.keys()):
+            per = by_pair.get(key, none)
+            ev = tuple([per[k] for k in sorted(per)])
+            p: float = 0  # as sum(): 0 when there is no evidence of that nature
+            q: float = 0
+            for x in ev:
+                w = type_weight(weights, x.type, x.nature)
+                if x.nature == "personal":
+                    p += w * x.mass
+                elif x.nature == "business":
+                    q += w * x.mass
             k = kept.get(key)
             out.append(TieRow(key[0], key[1], k.kind if k else None, k.shared if k else 0, p, q,
                               (k.since if k else None) if detail else None, ev if detail else ()))

@@ -353,8 +353,8 @@ def test_cypher_on_neo4j_runs_the_cookbook_and_refuses_writes(page: Any, neo4j_d
 
     from graph.store.neo4j import Neo4jStore
 
-    with Neo4jStore.connect(neo4j.uri, user=neo4j.user, password=neo4j.password) as store:
-        assert store.people(["X"]) == []
+    with Neo4jStore.connect(neo4j.uri, user=neo4j.user, password=neo4j.password) as store, store.reader() as r:
+        assert r.people(ids=["X"]) == []
         assert store.counts()["people"] == 50
 
 

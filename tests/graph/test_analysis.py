@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -11,10 +12,15 @@ import pytest
 from click.testing import CliRunner
 
 from graph.analysis.config import Config
-from graph.analysis.rapport import mutual_contacts, rapport_paths, who_knows
-from graph.analysis.risk import account_risk, departure_whatif, write_handover_plan
+from graph.analysis.contacts import mutual_contacts, who_knows
+from graph.analysis.departure import departure_whatif, write_handover_plan
+from graph.analysis.introductions import rapport_paths
+from graph.analysis.risk import account_risk
+from graph.analysis.search import Match, find_by_name
+from graph.analysis.tie_reads import ties_of
 from graph.model import Dataset
 from graph.store import SQLiteStore, Store
+from graph.store.base import Reader
 from ingest import check_folder
 from relmap.cli import cli
 from tests.helpers import write_folder
@@ -26,10 +32,11 @@ CFG = Config()
 
 
 @pytest.fixture
-def story(store: Store) -> Store:
+def story(store: Store) -> Iterator[Reader]:
     data, _ = check_folder(EXAMPLES)
     store.load(data)
-    return store
+    with store.reader() as r:
+        yield r
 
 
 # -- a planted world: one account only Rita touches, one three reps cover evenly ---------
@@ -55,20 +62,21 @@ PLANTED = {
 
 
 @pytest.fixture
-def planted(store: Store, tmp_path: Path) -> Store:
+def planted(store: Store, tmp_path: Path) -> Iterator[Reader]:
     data, _ = check_folder(write_folder(tmp_path / "planted", dict(PLANTED)))
     store.load(data)
-    return store
+    with store.reader() as r:
+        yield r
 
 
-def test_account_one_rep_touches_is_high_risk(planted: Store) -> None:
+def test_account_one_rep_touches_is_high_risk(planted: Reader) -> None:
     risk = {a.org_id: a for a in account_risk(planted, AS_OF, CFG)}
     solo = risk["SOLO"]
     assert (solo.top_rep_id, solo.top_share, solo.bus_factor, solo.level) == ("R1", 1.0, 1, "high")
     assert solo.value == 90000  # won in the last year beats annual revenue
 
 
-def test_account_three_reps_cover_evenly_is_low_risk(planted: Store) -> None:
+def test_account_three_reps_cover_evenly_is_low_risk(planted: Reader) -> None:
     even = {a.org_id: a for a in account_risk(planted, AS_OF, CFG)}["EVEN"]
     assert even.bus_factor == 3 and even.level == "low"
     assert sorted(r.rep_id for r in even.reps) == ["R1", "R2", "R3"]
@@ -76,17 +84,17 @@ def test_account_three_reps_cover_evenly_is_low_risk(planted: Store) -> None:
     assert even.value == 500  # no won deal: annual revenue
 
 
-def test_risk_is_ordered_highest_first(planted: Store) -> None:
+def test_risk_is_ordered_highest_first(planted: Reader) -> None:
     assert [a.org_id for a in account_risk(planted, AS_OF, CFG)] == ["SOLO", "EVEN"]
 
 
-def test_future_evidence_is_ignored(planted: Store) -> None:
+def test_future_evidence_is_ignored(planted: Reader) -> None:
     # I7 (R3 dining with Sol) is dated after as-of: Tom has no tie to Sol yet
     assert "R3" not in {m["id"] for m in who_knows(planted, "S1", AS_OF, CFG)["known_by"]}
     assert "R3" in {m["id"] for m in who_knows(planted, "S1", date(2027, 1, 2), CFG)["known_by"]}
 
 
-def test_whatif_orphans_and_successor_through_shared_friend(planted: Store) -> None:
+def test_whatif_orphans_and_successor_through_shared_friend(planted: Reader) -> None:
     dep = departure_whatif(planted, "R1", AS_OF, CFG)
     orphans = {o.contact_id: o for _, _, os in dep.accounts for o in os}
     assert set(orphans) >= {"S1", "E1"}
@@ -103,14 +111,15 @@ def test_handover_plan_csv_neutralises_formulas(store: Store, tmp_path: Path) ->
     data, _ = check_folder(write_folder(tmp_path / "f", files))
     store.load(data)
     plan = tmp_path / "plan.csv"
-    write_handover_plan(departure_whatif(store, "R1", AS_OF, CFG), plan)
+    with store.reader() as r:
+        write_handover_plan(departure_whatif(r, "R1", AS_OF, CFG), plan)
     with plan.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     sol = next(r for r in rows if r["contact_id"] == "S1")
     assert sol["contact"] == "'=HYPERLINK(\"http://x\")" and sol["title"] == "'@CTO"
 
 
-def test_strong_path_beats_weak_decoy(story: Store) -> None:
+def test_strong_path_beats_weak_decoy(story: Reader) -> None:
     found = rapport_paths(story, "P-010", AS_OF, CFG, sources=["P-003"], k=10)
     assert found[0].people == ["P-003", "P-080", "P-010"]
     decoy = [p for p in found if p.people == ["P-003", "P-070", "P-010"]]
@@ -119,24 +128,40 @@ def test_strong_path_beats_weak_decoy(story: Store) -> None:
     assert "34 tennis, last 2026-11-14" in found[0].ties[0].explain()
 
 
-def test_paths_respect_max_hops_and_avoid(story: Store) -> None:
+def test_paths_respect_max_hops_and_avoid(story: Reader) -> None:
     assert rapport_paths(story, "P-010", AS_OF, CFG, sources=["P-003"], max_hops=1) == []
     avoided = rapport_paths(story, "P-010", AS_OF, CFG, sources=["P-003"], k=5, avoid=["P-080"])
     assert all("P-080" not in p.people for p in avoided)
 
 
-def test_paths_without_from_start_at_every_rep(story: Store) -> None:
+def test_paths_without_from_start_at_every_rep(story: Reader) -> None:
     found = rapport_paths(story, "P-040", AS_OF, CFG, k=3)
     assert found[0].people == ["P-004", "P-081", "P-040"]
 
 
-def test_mutual_contacts_strongest_first(story: Store) -> None:
+def test_mutual_contacts_strongest_first(story: Reader) -> None:
     found = mutual_contacts(story, "P-003", "P-010", AS_OF, CFG)
     assert found[0]["id"] == "P-080"
     assert found == sorted(found, key=lambda m: -m["strength"])
 
 
-def test_telco_hangs_on_daniel(story: Store) -> None:
+@pytest.mark.parametrize("text, limit", [("telco", 20), ("TELCO", 20), ("an", 20), ("e", 7), ("P-010", 20),
+                                         ("O-KESTREL", 20), ("kestrel b", 20), ("nobody", 20)])
+def test_search_by_name_or_id_exact_id_first(story: Reader, text: str, limit: int) -> None:
+    """People and organisations whose name contains the text (any case) or whose id is it, at
+    most ``limit``: the exact id first, then by name, then by id."""
+    data, _ = check_folder(EXAMPLES)
+    org_name = {o.id: o.name for o in data.organisations}
+    want = [Match("person", p.id, p.name, f"{p.title or ''} · {org_name[p.org_id]}")
+            for p in data.people if text.lower() in p.name.lower() or p.id == text]
+    want += [Match("organisation", o.id, o.name, o.kind)
+             for o in data.organisations if text.lower() in o.name.lower() or o.id == text]
+    want.sort(key=lambda m: (m.id != text, m.name, m.id))
+    assert find_by_name(story, text, limit) == want[:limit]
+    assert text == "nobody" or want, "the text matches nothing: the comparison proves little"
+
+
+def test_telco_hangs_on_daniel(story: Reader) -> None:
     risk = account_risk(story, AS_OF, CFG)
     assert risk[0].org_id == "O-TELCO" and risk[0].top_rep_id == "P-002" and risk[0].level == "high"
     helix = next(a for a in risk if a.org_id == "O-HELIX")
@@ -198,15 +223,21 @@ def test_both_stores_give_identical_answers(neo4j_store_session: Store, tmp_path
     neo.load(data)
     with SQLiteStore(tmp_path / "s") as lite:
         lite.load(data)
-        answers = [{
-            "risk": [a.to_json() for a in account_risk(s, AS_OF, CFG)],
-            "whatif": departure_whatif(s, "P-002", AS_OF, CFG).to_json(),
-            "paths": [p.to_json() for p in rapport_paths(s, "P-010", AS_OF, CFG, k=5)],
-            "mutual": mutual_contacts(s, "P-003", "P-010", AS_OF, CFG),
-            "who": who_knows(s, "O-TELCO", AS_OF, CFG),
-        } for s in (lite, neo)]
+        # as of the kept data's date, and as of an earlier one (the input rows answer then)
+        answers = [[_answers(s, when) for when in (AS_OF, date(2026, 6, 1))] for s in (lite, neo)]
     assert answers[0] == answers[1]
     neo.load(Dataset())
+
+
+def _answers(store: Store, when: date) -> dict[str, object]:
+    with store.reader() as r:
+        return {
+            "risk": [a.to_json() for a in account_risk(r, when, CFG)],
+            "whatif": departure_whatif(r, "P-002", when, CFG).to_json(),
+            "paths": [p.to_json() for p in rapport_paths(r, "P-010", when, CFG, k=5)],
+            "mutual": mutual_contacts(r, "P-003", "P-010", when, CFG),
+            "who": who_knows(r, "O-TELCO", when, CFG),
+        }
 
 
 def test_same_type_with_both_natures_counts_both(store: Store, tmp_path: Path) -> None:
@@ -216,10 +247,9 @@ def test_same_type_with_both_natures_counts_both(store: Store, tmp_path: Path) -
                                  "I1,2026-11-01,lunch,R1;S1,SOLO,business\nI2,2026-11-02,lunch,R1;S1,SOLO,personal\n")
     data, _ = check_folder(write_folder(tmp_path / "lunch", files))
     store.load(data)
-    ties = {t["id"]: t for t in who_knows(store, "S1", AS_OF, CFG)["known_by"]}
-    from graph.analysis.neighbourhood import ties_of
-
-    tie = ties_of(store, ["R1"], AS_OF, CFG)[("R1", "S1")]
+    with store.reader() as r:
+        ties = {t["id"]: t for t in who_knows(r, "S1", AS_OF, CFG)["known_by"]}
+        tie = ties_of(r, ["R1"], AS_OF, CFG)[("R1", "S1")]
     assert sorted((e.type, e.nature, e.times) for e in tie.evidence) == [
         ("lunch", "business", 1), ("lunch", "personal", 1)]
     assert tie.business > 0 and "R1" in ties

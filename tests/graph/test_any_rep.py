@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Collection, Mapping
 from datetime import date
-from pathlib import Path
+from typing import Any
 
 import pytest
 
-from graph.analysis import rapport
+from graph.analysis import introductions
 from graph.analysis.config import Config
-from graph.analysis.neighbourhood import RepReach, TieCache, path_graph
-from graph.analysis.rapport import _paths_in, rapport_paths
+from graph.analysis.introductions import RapportPath, RepReach, path_graph, rapport_paths
+from graph.analysis.paths import best_paths
+from graph.analysis.tie_reads import TieCache, ties_of
+from graph.analysis.ties import tie_graph
+from graph.formula import TieFormula
+from graph.model import Account, Deal, Organisation, Person
 from graph.store import Store
+from graph.store.base import Activity, Neighbours, Reader, TeamSums, TieRow
 from ingest import validate_folder
 from ingest.generate import generate
 
@@ -28,7 +34,7 @@ def generated_data(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no
     return v.dataset
 
 
-def _answers(paths: list[rapport.RapportPath]) -> list[tuple[list[str], float]]:
+def _answers(paths: list[RapportPath]) -> list[tuple[list[str], float]]:
     return [(p.people, round(p.strength, 9)) for p in paths]
 
 
@@ -36,30 +42,31 @@ def _answers(paths: list[rapport.RapportPath]) -> list[tuple[list[str], float]]:
 def test_lazy_any_rep_search_equals_the_full_search(store: Store, generated_data, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
                                                     k: int, hops: int) -> None:
     store.load(generated_data)
-    monkeypatch.setattr(rapport, "OUTER_BATCH", 7)  # many rounds: the stopping rule is exercised
+    monkeypatch.setattr(introductions, "OUTER_BATCH", 7)  # many rounds: the stopping rule is exercised
     cfg = Config()
     reps = sorted(p.id for p in generated_data.people if p.role == "rep")
     contacts = sorted(p.id for p in generated_data.people if p.role in ("decision_maker", "influencer"))
     rng = random.Random(k * 10 + hops)
-    reach = RepReach.read(store, reps, AS_OF)
-    cache = TieCache(limit=1500)  # shared by the searches, as in `relmap stages`; small, so it starts again
     compared = 0
-    for target in rng.sample(contacts, 8):
-        avoid = [rng.choice(reps)] if rng.random() < 0.5 else []
-        lazy = rapport_paths(store, target, AS_OF, cfg, k=k, max_hops=hops, avoid=avoid)
-        G, src = path_graph(store, None, target, hops, AS_OF, cfg)
-        full = _paths_in(G, src, target, k, hops, avoid)
-        assert _answers(lazy) == _answers(full), target
-        shared = rapport_paths(store, target, AS_OF, cfg, k=k, max_hops=hops, avoid=avoid, reach=reach)
-        assert _answers(shared) == _answers(full), target
-        cached = rapport_paths(store, target, AS_OF, cfg, k=k, max_hops=hops, avoid=avoid, reach=reach, cache=cache)
-        assert _answers(cached) == _answers(full) and [p.ties for p in cached] == [p.ties for p in lazy], target
-        assert 0 < len(cache) <= 1500
-        one = [rng.choice(reps)]
-        assert _answers(rapport_paths(store, target, AS_OF, cfg, sources=one, k=k, max_hops=hops, cache=cache)) \
-            == _answers(rapport_paths(store, target, AS_OF, cfg, sources=one, k=k, max_hops=hops)), target
-        assert all(p.people[0] in reps and p.people[-1] == target and not set(p.people) & set(avoid) for p in lazy)
-        compared += len(full)
+    with store.reader() as r:
+        reach = RepReach.read(r, reps, AS_OF)
+        cache = TieCache(limit=1500)  # shared by the searches, as in `relmap stages`; small, so it starts again
+        for target in rng.sample(contacts, 8):
+            avoid = [rng.choice(reps)] if rng.random() < 0.5 else []
+            lazy = rapport_paths(r, target, AS_OF, cfg, k=k, max_hops=hops, avoid=avoid)
+            G, src = path_graph(r, None, target, hops, AS_OF, cfg)
+            full = best_paths(G, src, target, k=k, max_hops=hops, avoid=avoid)
+            assert _answers(lazy) == [(p, round(s, 9)) for p, s in full], target
+            shared = rapport_paths(r, target, AS_OF, cfg, k=k, max_hops=hops, avoid=avoid, reach=reach)
+            assert _answers(shared) == _answers(lazy), target
+            cached = rapport_paths(r, target, AS_OF, cfg, k=k, max_hops=hops, avoid=avoid, reach=reach, cache=cache)
+            assert _answers(cached) == _answers(lazy) and [p.ties for p in cached] == [p.ties for p in lazy], target
+            assert 0 < len(cache) <= 1500
+            one = [rng.choice(reps)]
+            assert _answers(rapport_paths(r, target, AS_OF, cfg, sources=one, k=k, max_hops=hops, cache=cache)) \
+                == _answers(rapport_paths(r, target, AS_OF, cfg, sources=one, k=k, max_hops=hops)), target
+            assert all(p.people[0] in reps and p.people[-1] == target and not set(p.people) & set(avoid) for p in lazy)
+            compared += len(full)
     assert compared > 0, "no target had any path: the comparison proved nothing"
 
 
@@ -70,27 +77,23 @@ def test_paths_from_one_rep_equal_the_search_over_the_whole_graph(store: Store, 
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """The rings mapped from both ends and the pruning lose no path: same answer as the whole
     graph, whether the two ends' first rings are one read or each end's ring is chosen by cost."""
-    from graph.analysis import neighbourhood
-    from graph.analysis.neighbourhood import ties_of
-    from graph.analysis.paths import best_paths
-    from graph.analysis.ties import tie_graph
-
     if not both_ends_at_once:
-        monkeypatch.setattr(neighbourhood, "BOTH_ENDS_COST", -1)
+        monkeypatch.setattr(introductions, "BOTH_ENDS_COST", -1)
     store.load(generated_data)
     cfg = Config()
     everyone = [p.id for p in generated_data.people]
-    whole = tie_graph(ties_of(store, everyone, AS_OF, cfg).values())
     reps = sorted(p.id for p in generated_data.people if p.role == "rep")
     contacts = sorted(p.id for p in generated_data.people if p.role in ("decision_maker", "influencer"))
     rng = random.Random(hops)
     compared = 0
-    for _ in range(10):
-        rep, target = rng.choice(reps), rng.choice(contacts)
-        got = rapport_paths(store, target, AS_OF, cfg, sources=[rep], k=3, max_hops=hops)
-        want = best_paths(whole, [rep], target, k=3, max_hops=hops) if target in whole else []
-        assert [(p.people, round(p.strength, 9)) for p in got] == [(p, round(s, 9)) for p, s in want], (rep, target)
-        compared += len(want)
+    with store.reader() as r:
+        whole = tie_graph(ties_of(r, everyone, AS_OF, cfg).values())
+        for _ in range(10):
+            rep, target = rng.choice(reps), rng.choice(contacts)
+            got = rapport_paths(r, target, AS_OF, cfg, sources=[rep], k=3, max_hops=hops)
+            want = best_paths(whole, [rep], target, k=3, max_hops=hops) if target in whole else []
+            assert [(p.people, round(p.strength, 9)) for p in got] == [(p, round(s, 9)) for p, s in want], (rep, target)
+            compared += len(want)
     assert compared > 0, "no pair had a path: the comparison proved nothing"
 
 
@@ -116,31 +119,56 @@ def _hub_story():  # type: ignore[no-untyped-def]
     return Dataset(organisations=orgs, people=people, friendships=friendships, interactions=interactions)
 
 
-def test_a_hub_next_to_the_target_is_not_expanded(store: Store) -> None:
-    """The rings grow around the cheaper end (:meth:`Store.degrees`): the hub never becomes a
-    ring of its 300 ties (only the last, filtered read touches it), and the answer is the
-    whole graph's."""
-    from graph.analysis.neighbourhood import ties_of
-    from graph.analysis.paths import best_paths
-    from graph.analysis.ties import tie_graph
+class RecordingReader:
+    """A :class:`Reader` that hands every read to another and records what
+    :meth:`~Reader.neighbours` was asked (``(people, among)``): what a search expanded."""
 
+    def __init__(self, inner: Reader) -> None:
+        self.inner = inner
+        self.neighbour_reads: list[tuple[set[str], set[str] | None]] = []
+
+    def neighbours(self, people: Collection[str], as_of: date, *, among: Collection[str] | None = None,
+                   counts: bool = False) -> Neighbours:
+        self.neighbour_reads.append((set(people), set(among) if among is not None else None))
+        return self.inner.neighbours(people, as_of, among=among, counts=counts)
+
+    def people(self, ids: Collection[str] | None = None, **kw: Any) -> list[Person]:
+        return self.inner.people(ids, **kw)
+
+    def organisations(self, ids: Collection[str] | None = None, **kw: Any) -> list[Organisation]:
+        return self.inner.organisations(ids, **kw)
+
+    def accounts(self) -> list[Account]:
+        return self.inner.accounts()
+
+    def deals(self) -> list[Deal]:
+        return self.inner.deals()
+
+    def ties(self, **kw: Any) -> list[TieRow]:
+        return self.inner.ties(**kw)
+
+    def org_activity(self, as_of: date, half_life_days: float) -> list[Activity]:
+        return self.inner.org_activity(as_of, half_life_days)
+
+    def team_sums(self, as_of: date, formula: TieFormula, role_weights: Mapping[str, float], strong_tie: float,
+                  kinds: Collection[str]) -> TeamSums:
+        return self.inner.team_sums(as_of, formula, role_weights, strong_tie, kinds)
+
+
+def test_a_hub_next_to_the_target_is_not_expanded(store: Store) -> None:
+    """The rings grow around the cheaper end (the reader's tie counts): the hub never becomes
+    a ring of its 300 ties (only the last, filtered read touches it), and the answer is the
+    whole graph's."""
     data = _hub_story()
     store.load(data)
     cfg = Config()
-    whole = tie_graph(ties_of(store, [p.id for p in data.people], AS_OF, cfg).values())
-    want = best_paths(whole, ["R"], "T", k=3, max_hops=4)
-    read: list[tuple[set[str], bool]] = []
-    neighbours = store.neighbours
-
-    def spy(people, as_of, among=None):  # type: ignore[no-untyped-def]
-        read.append((set(people), among is not None))
-        return neighbours(people, as_of, among)
-
-    store.neighbours = spy  # type: ignore[method-assign]
-    try:
-        got = rapport_paths(store, "T", AS_OF, cfg, sources=["R"], k=3, max_hops=4)
-    finally:
-        del store.neighbours  # type: ignore[misc]
+    with store.reader() as inner:
+        whole = tie_graph(ties_of(inner, [p.id for p in data.people], AS_OF, cfg).values())
+        want = best_paths(whole, ["R"], "T", k=3, max_hops=4)
+        r = RecordingReader(inner)
+        assert isinstance(r, Reader)
+        got = rapport_paths(r, "T", AS_OF, cfg, sources=["R"], k=3, max_hops=4)
     assert [(p.people, round(p.strength, 9)) for p in got] == [(p, round(s, 9)) for p, s in want]
     assert got[0].people == ["R", "A", "B", "T"] and any("HUB" in p.people for p in got)
-    assert not any("HUB" in people and not filtered for people, filtered in read), read
+    expanded = [people for people, among in r.neighbour_reads if among is None]
+    assert expanded and not any("HUB" in people for people in expanded), r.neighbour_reads

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from graph.analysis.config import Config
-from graph.analysis.cooling import account_values, cooling_ties
+from graph.analysis.accounts import account_values
+from graph.analysis.cooling import cooling_ties
 from graph.store import Store
+from graph.store.base import Reader
 from ingest import check_folder
 from tests.helpers import write_folder
 
@@ -67,13 +70,14 @@ def _files() -> dict[str, str | bytes | None]:
 
 
 @pytest.fixture
-def planted(store: Store, tmp_path: Path) -> Store:
+def planted(store: Store, tmp_path: Path) -> Iterator[Reader]:
     data, _ = check_folder(write_folder(tmp_path / "cooling", _files()))
     store.load(data)
-    return store
+    with store.reader() as r:
+        yield r
 
 
-def test_account_values(planted: Store) -> None:
+def test_account_values(planted: Reader) -> None:
     assert account_values(planted, AS_OF, CFG) == {
         "O-BIG": 900000.0,          # won in the window
         "O-SMALL": 100000.0,        # only the dated win inside the window (revenue is the fallback)
@@ -82,7 +86,7 @@ def test_account_values(planted: Store) -> None:
     }
 
 
-def test_only_quiet_strong_ties_cool_most_valuable_account_first(planted: Store) -> None:
+def test_only_quiet_strong_ties_cool_most_valuable_account_first(planted: Reader) -> None:
     found = cooling_ties(planted, AS_OF, CFG, days=90)
     assert [(t.rep_id, t.contact_id) for t in found] == [
         ("P1", "P21"), ("P2", "P20"),   # Big Co (900k): the weaker tie first
@@ -108,7 +112,7 @@ def test_only_quiet_strong_ties_cool_most_valuable_account_first(planted: Store)
     assert doc["last_interaction"] == _d(200) and doc["strength"] == round(doc["strength"], 6)
 
 
-def test_days_sets_the_cut(planted: Store) -> None:
+def test_days_sets_the_cut(planted: Reader) -> None:
     pairs = [(t.rep_id, t.contact_id) for t in cooling_ties(planted, AS_OF, CFG, days=180)]
     assert pairs == [("P1", "P10"), ("P3", "P50")]
     everything = [(t.rep_id, t.contact_id) for t in cooling_ties(planted, AS_OF, CFG, days=5)]
@@ -117,7 +121,7 @@ def test_days_sets_the_cut(planted: Store) -> None:
     assert ("P1", "P51") not in [(t.rep_id, t.contact_id) for t in cooling_ties(planted, AS_OF, CFG, days=10)]
 
 
-def test_nothing_after_as_of_counts(planted: Store) -> None:
+def test_nothing_after_as_of_counts(planted: Reader) -> None:
     earlier = AS_OF - timedelta(days=100)
     for t in cooling_ties(planted, earlier, CFG, days=30):
         assert t.last_interaction is None or t.last_interaction <= earlier
@@ -126,7 +130,8 @@ def test_nothing_after_as_of_counts(planted: Store) -> None:
 def test_example_story_cooling(store: Store) -> None:
     data, _ = check_folder(EXAMPLES)
     store.load(data)
-    found = cooling_ties(store, AS_OF, CFG, days=90)
+    with store.reader() as r:
+        found = cooling_ties(r, AS_OF, CFG, days=90)
     assert found, "the example story has ties that went quiet"
     values = [t.value for t in found]
     assert values == sorted(values, reverse=True)

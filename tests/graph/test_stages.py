@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from graph.analysis.cooling import cooling_ties
 from graph.analysis.stages import AccountStage, account_stages
 from graph.model import Dataset
 from graph.store import SQLiteStore, Store
+from graph.store.base import Reader
 from ingest import check_folder
 from tests.helpers import write_folder
 
@@ -33,7 +35,8 @@ def _by_org(found: list[AccountStage]) -> dict[str, AccountStage]:
 def test_example_story_stages(store: Store) -> None:
     data, _ = check_folder(EXAMPLES)
     store.load(data)
-    found = account_stages(store, AS_OF, CFG)
+    with store.reader() as r:
+        found = account_stages(r, AS_OF, CFG)
     assert [a.org_id for a in found] == sorted(a.org_id for a in found)
     docs = {a.org_id: a.to_json() for a in found}
     want = {"O-ASTRA": ("partner", None), "O-BLUEFIN": ("friend", "institutional"),
@@ -129,13 +132,14 @@ def _planted_files() -> dict[str, str | bytes | None]:
 
 
 @pytest.fixture
-def planted(store: Store, tmp_path: Path) -> Store:
+def planted(store: Store, tmp_path: Path) -> Iterator[Reader]:
     data, _ = check_folder(write_folder(tmp_path / "planted", _planted_files()))
     store.load(data)
-    return store
+    with store.reader() as r:
+        yield r
 
 
-def test_planted_world_one_account_per_stage(planted: Store) -> None:
+def test_planted_world_one_account_per_stage(planted: Reader) -> None:
     found = _by_org(account_stages(planted, AS_OF, CFG))
     assert sorted(found) == ["O-FRND", "O-OUT", "O-OUT2", "O-PART", "O-SUP2", "O-SUPP"]  # not own, not other
     stages = {org: (a.stage, a.weak_hand) for org, a in found.items()}
@@ -183,7 +187,7 @@ def test_planted_world_one_account_per_stage(planted: Store) -> None:
     assert "Only Rita Rep has a strong tie here: ask Rita Rep to introduce a second rep" in part.next_step
 
 
-def test_planted_pair_stages(planted: Store) -> None:
+def test_planted_pair_stages(planted: Reader) -> None:
     found = _by_org(account_stages(planted, AS_OF, CFG))
     pairs = {(p.rep_id, p.contact_id): p for a in found.values() for p in a.pairs}
     assert pairs[("P1", "P10")].stage == "partner"
@@ -198,7 +202,7 @@ def test_planted_pair_stages(planted: Store) -> None:
     assert all(pj["rep_id"] == "P1" for pj in found["O-PART"].to_json()["pairs"])
 
 
-def test_thresholds_come_from_the_config(planted: Store) -> None:
+def test_thresholds_come_from_the_config(planted: Reader) -> None:
     strict = Config(institutional_stage=0.999, personal_stage=0.999)
     found = _by_org(account_stages(planted, AS_OF, strict))
     assert found["O-PART"].stage == "outsider" and found["O-PART"].weak_hand == "both"
@@ -207,10 +211,11 @@ def test_thresholds_come_from_the_config(planted: Store) -> None:
 
 
 def test_no_accounts_no_stages(store: Store) -> None:
-    assert account_stages(store, AS_OF, CFG) == []
+    with store.reader() as r:
+        assert account_stages(r, AS_OF, CFG) == []
 
 
-def test_json_is_rounded_and_serialisable(planted: Store) -> None:
+def test_json_is_rounded_and_serialisable(planted: Reader) -> None:
     for a in account_stages(planted, AS_OF, CFG):
         doc = json.loads(json.dumps(a.to_json()))
         for key in ("personal", "institutional"):
@@ -228,14 +233,19 @@ def test_both_stores_give_identical_stages_and_cooling(neo4j_store_session: Stor
     try:
         with SQLiteStore(tmp_path / "s") as lite:
             lite.load(data)
-            answers = [json.dumps({
-                "stages": [a.to_json() for a in account_stages(s, AS_OF, CFG)],
-                "cooling": [t.to_json() for t in cooling_ties(s, AS_OF, CFG, days=90)],
-                "cooling30": [t.to_json() for t in cooling_ties(s, AS_OF, CFG, days=30)],
-            }, sort_keys=True, ensure_ascii=False) for s in (lite, neo)]
+            answers = [_stages_and_cooling(s) for s in (lite, neo)]
         assert answers[0] == answers[1]
     finally:
         neo.load(Dataset())
+
+
+def _stages_and_cooling(store: Store) -> str:
+    with store.reader() as r:
+        return json.dumps({
+            "stages": [a.to_json() for a in account_stages(r, AS_OF, CFG)],
+            "cooling": [t.to_json() for t in cooling_ties(r, AS_OF, CFG, days=90)],
+            "cooling30": [t.to_json() for t in cooling_ties(r, AS_OF, CFG, days=30)],
+        }, sort_keys=True, ensure_ascii=False)
 
 
 def test_one_account_alone_equals_its_place_among_all(store: Store) -> None:
@@ -245,12 +255,15 @@ def test_one_account_alone_equals_its_place_among_all(store: Store) -> None:
     data, _ = check_folder(EXAMPLES)
     store.load(data)
     cfg = Config()
-    every = {a.org_id: a.to_json() for a in account_stages(store, AS_OF, cfg)}
-    overview = {a.org_id: a for a in account_stages(store, AS_OF, cfg, introductions=(), pairs=False)}
+    with store.reader() as r:
+        every = {a.org_id: a.to_json() for a in account_stages(r, AS_OF, cfg)}
+        overview = {a.org_id: a for a in account_stages(r, AS_OF, cfg, introductions=(), pairs=False)}
+        alone = {org: account_stages(r, AS_OF, cfg, introductions=[org], only=[org]) for org in every}
     assert every.keys() == overview.keys() and len(every) >= 4
     for org, full in every.items():
-        (alone,) = account_stages(store, AS_OF, cfg, introductions=[org], only=[org])
-        assert alone.to_json() == full, org
+        (one,) = alone[org]
+        alone_doc = one.to_json()
+        assert alone_doc == full, org
         light = overview[org].to_json()
         assert light["pairs"] == [] and light["stage"] == full["stage"] and light["personal"] == full["personal"]
         assert light["next_step"] in ("", full["next_step"])
@@ -260,6 +273,7 @@ def test_progress_counts_the_introductions(store: Store) -> None:
     data, _ = check_folder(EXAMPLES)
     store.load(data)
     calls: list[tuple[str, int, int]] = []
-    found = account_stages(store, AS_OF, CFG, progress=lambda *a: calls.append(a))
+    with store.reader() as r:
+        found = account_stages(r, AS_OF, CFG, progress=lambda *a: calls.append(a))
     asked = [a for a in found if a.stage in ("supplier", "outsider") and a.key_contact is not None]
     assert asked and calls == [("introductions", n, len(asked)) for n in range(1, len(asked) + 1)]

@@ -292,7 +292,7 @@ def test_bad_input_is_refused_and_nothing_written(loaded: str, tmp_path: Path, c
                                                   expected: list[str]) -> None:
     with open_store(loaded) as s:
         before = s.dump()
-        revision = s.revision()
+        revision = s.state().revision
     folder = write_folder(tmp_path / case, files)
     result = CliRunner().invoke(cli, ["ingest", str(folder), "--store", loaded])
     assert result.exit_code == 2
@@ -301,7 +301,7 @@ def test_bad_input_is_refused_and_nothing_written(loaded: str, tmp_path: Path, c
     assert problems == expected
     assert "nothing was written" in lines[-1]
     with open_store(loaded) as s:
-        assert s.revision() == revision
+        assert s.state().revision == revision
         assert s.dump() == before
         assert s.counts() == BASE_COUNTS
 
@@ -389,13 +389,13 @@ def test_accepted_input_is_loaded_as_typed(loaded: str, tmp_path: Path, case: st
     assert result.exit_code == 0, result.output
     assert [line for line in result.stderr.splitlines() if line.startswith("warning:")] == warnings
     expected, _ = check_folder(folder)
-    with open_store(loaded) as s:
+    with open_store(loaded) as s, s.reader() as r:
         assert s.dump() == expected.sorted()
         assert s.counts() == expected.counts()
         if same_as_base:
             assert s.dump() == base
         if case == "quote-inside-unquoted-cell-is-text":
-            assert s.people(["P4"])[0].name == 'Carl "The Cat" Chen'
+            assert r.people(ids=["P4"])[0].name == 'Carl "The Cat" Chen'
         if case == "quoted-commas-and-newlines":
             assert [i.notes for i in s.dump().interactions if i.id == "I1"] == ["Saturday doubles,\nthen lunch"]
 
@@ -409,8 +409,8 @@ def test_formula_looking_text_is_stored_as_typed_and_exported_neutralised(loaded
     folder = write_folder(tmp_path / "formulas", base_with(people=_people_with_names(FORMULAS)))
     result = CliRunner().invoke(cli, ["ingest", str(folder), "--store", loaded])
     assert result.exit_code == 0, result.output
-    with open_store(loaded) as s:
-        assert {p.id: p.name for p in s.people(list(FORMULAS))} == FORMULAS
+    with open_store(loaded) as s, s.reader() as r:
+        assert {p.id: p.name for p in r.people(ids=list(FORMULAS))} == FORMULAS
     plan = tmp_path / "plan.csv"
     result = CliRunner().invoke(cli, ["whatif", "--rep", "P1", "--csv", str(plan), "--as-of", "2026-11-01",
                                       "--store", loaded])

@@ -274,7 +274,7 @@ def ingest_cli(folder: Path, store: Path) -> tuple[int, list[str]]:
     Returns the exit code and the stderr lines breaking the form.
     """
     with SQLiteStore(store) as s:
-        before, revision = s.dump(), s.revision()
+        before, revision = s.dump(), s.state().revision
     result = CliRunner().invoke(cli, ["ingest", str(folder), "--store", str(store)])
     assert result.exit_code in (0, 2), f"exit {result.exit_code}: {result.output}"
     lines = result.stderr.splitlines()
@@ -284,7 +284,7 @@ def ingest_cli(folder: Path, store: Path) -> tuple[int, list[str]]:
         bad = [line for line in lines[:-1] if not line.isprintable() or not (
             line.startswith("warning: ") or PREFIX.match(line) or line.endswith(MISSING))]
         with SQLiteStore(store) as s:
-            assert s.revision() == revision, "a refused ingest changed the store"
+            assert s.state().revision == revision, "a refused ingest changed the store"
             assert s.dump() == before, "a refused ingest changed the store"
     else:
         expected, _ = check_folder(folder)

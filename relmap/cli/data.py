@@ -1,0 +1,171 @@
+"""The data commands: ``ingest``, ``rebuild``, ``stats``, ``generate`` and ``demo``."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from graph.errors import StoreUnavailable, UsageError
+from graph.store import open_store
+from relmap.cli.common import config_option, counts_line, handle_errors, load_weights, store_options
+from relmap.output import emit_json, progress_bar, stderr
+
+__all__ = ["COMMANDS", "EXAMPLES"]
+
+#: The hand-made example data the demo loads.
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "demo"
+
+
+@click.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+@click.option("--skip-invalid", "rejects", type=click.Path(path_type=Path, dir_okay=False), metavar="REJECTS.csv",
+              help="Load the valid rows; write the rejected ones, with their reasons, to REJECTS.csv.")
+@click.option("--batch-size", type=click.IntRange(1, 1_000_000), default=None,
+              help="Rows per write batch (default: 50000 embedded, 10000 Neo4j).")
+@config_option
+@store_options
+@handle_errors
+def ingest(folder: Path, dry_run: bool, rejects: Path | None, batch_size: int | None, config_path: Path | None,
+           store: str, as_json: bool) -> None:
+    """Validate the CSV files in FOLDER and load them into the store.
+
+    Every problem is reported as file:line: message, in one pass; with any
+    problem nothing is written (exit 2), unless --skip-invalid is given. The
+    store ends up holding exactly the folder's rows, so re-running converges.
+    The store keeps its team's ties ready with the type weights of --config; analyses
+    run with other weights compute them live (the same answers, slower).
+    """
+    from ingest import check_folder
+
+    weights = load_weights(config_path)
+    started = time.perf_counter()
+    options: dict[str, Any] = {"batch_size": batch_size} if batch_size else {}
+    with progress_bar() as progress:
+        data, report = check_folder(folder, rejects=rejects, dry_run=dry_run, progress=progress)
+        if not dry_run:
+            with open_store(store, **options) as target:
+                target.load(data, progress=progress, weights=weights)
+    for w in report.warnings:
+        stderr.print(f"warning: {w}", markup=False, emoji=False)
+    seconds = time.perf_counter() - started
+    if as_json:
+        emit_json(report.to_json() | {"store": None if dry_run else store, "seconds": round(seconds, 3)})
+        return
+    verb = "Valid (dry run, nothing written)" if dry_run else f"Ingested into {store}"
+    click.echo(f"{verb}: {counts_line(report.ingested)}.")
+    if rejects is not None:
+        click.echo(f"Rejected {report.rejected} row{'s' if report.rejected != 1 else ''}; reasons in {rejects}.")
+
+
+@click.command()
+@config_option
+@store_options
+@handle_errors
+def rebuild(config_path: Path | None, store: str, as_json: bool) -> None:
+    """Build the store's derived data again (pair evidence, the team's kept ties).
+
+    To keep the team's ties with the type weights of --config: analyses run with other
+    weights compute them live (the same answers, slower) until then. The data and its
+    revision do not change; readers keep answering meanwhile.
+    """
+    weights = load_weights(config_path)
+    started = time.perf_counter()
+    with open_store(store, create=False) as s:
+        state = s.state()
+        if state.loading is not None:
+            raise StoreUnavailable(f"an ingest into {store} started at {state.since} has not finished: run "
+                                   "`relmap rebuild` once it has (an ingest that stopped part-way: run it again, "
+                                   "which builds the derived data too)")
+        with progress_bar() as progress:
+            s.rebuild(progress=progress, weights=weights)
+    seconds = round(time.perf_counter() - started, 3)
+    if as_json:
+        emit_json({"store": store, "rebuilt": state.revision is not None, "seconds": seconds})
+        return
+    click.echo(f"Rebuilt the derived data of {store} in {seconds:.1f} s." if state.revision is not None
+               else f"Nothing to rebuild: {store} holds no load.")
+
+
+@click.command()
+@store_options
+@handle_errors
+def stats(store: str, as_json: bool) -> None:
+    """Count what the store holds."""
+    with open_store(store, create=False) as s:
+        counts = s.counts()
+    if as_json:
+        emit_json(counts)
+        return
+    width = max(len(k) for k in counts)
+    for k, n in counts.items():
+        click.echo(f"{k:<{width}}  {n:>12,}")
+
+
+@click.command()
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--people", type=click.IntRange(10, 100_000_000), default=1000, show_default=True,
+              help="How many people to generate.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same files.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Interactions end at this date (default today).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on standard output.")
+@handle_errors
+def generate(out: Path, people: int, seed: int, as_of: datetime | None, as_json: bool) -> None:
+    """Write realistic synthetic input files for N people into OUT."""
+    from datetime import date
+
+    from ingest.generate import generate as make
+
+    when = as_of.date() if as_of else date.today()
+    with progress_bar() as progress:
+        counts = make(out, people, seed, as_of=when, progress=progress)
+    if as_json:
+        emit_json({"out": str(out), "seed": seed, "rows": counts})
+        return
+    click.echo(f"Wrote {out}: {counts_line(counts)}.")
+
+
+@click.command()
+@click.option("--data", type=click.Path(path_type=Path, file_okay=False), default=EXAMPLES, show_default=False,
+              help="The folder to load (default: the example data shipped in examples/demo).")
+@click.option("--no-dashboard", is_flag=True, help="Only load and summarise; do not start the dashboard.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="The dashboard's port.")
+@click.option("--address", default="127.0.0.1", show_default=True, help="The dashboard's address.")
+@config_option
+@store_options
+@handle_errors
+def demo(data: Path, no_dashboard: bool, port: int, address: str, config_path: Path | None, store: str,
+         as_json: bool) -> None:
+    """Load the example story into the store, print what it holds, then serve the dashboard.
+
+    With --json or --no-dashboard it stops after the summary.
+    """
+    from ingest import ingest_folder
+    from relmap.cli.serve import serve_dashboard
+
+    if not data.is_dir():
+        raise UsageError(f"example data not found at '{data}': run relmap from a clone of the repository "
+                         "(pip install -e .), or pass --data DIR")
+    with open_store(store) as s:
+        with progress_bar() as progress:
+            report = ingest_folder(data, s, progress=progress, weights=load_weights(config_path))
+        counts = s.counts()
+    if as_json:
+        emit_json(report.to_json() | {"store": store, "counts": counts})
+        return
+    click.echo(f"Loaded the example story from {data} into {store}:")
+    click.echo(f"  {counts_line(counts)}.")
+    if no_dashboard:
+        click.echo("Try: relmap risk   ·   relmap paths --to P-010   ·   relmap stages   ·   relmap dashboard")
+        return
+    host = "127.0.0.1" if address in ("0.0.0.0", "") else address
+    click.echo(f"Dashboard: http://{host}:{port} (Ctrl-C stops it)")
+    serve_dashboard(store, port, address)
+
+
+COMMANDS = [ingest, rebuild, stats, generate, demo]
