@@ -1,0 +1,218 @@
+"""Calendars: ``.ics`` files (RFC 5545), with ``icalendar`` and ``recurring-ical-events``.
+
+Each occurrence up to the as-of date with at least two people is an
+interaction, dated in its own time zone (a ``TZID``'s local date; a UTC time
+in the calendar's ``X-WR-TIMEZONE`` when it has one). Recurring series
+(``RRULE``, ``RDATE``, ``EXDATE``, ``RECURRENCE-ID`` overrides) are expanded by
+``recurring-ical-events``; cancelled events and occurrences are left out.
+People: the ``ORGANIZER`` and the ``ATTENDEE``s (``mailto:`` in any case, or an
+``EMAIL`` parameter; names from ``CN``), without rooms, resources and groups
+(``CUTYPE``) and without those who declined. The type comes from the summary's
+words (:mod:`ingest.importers.typetable`). Kept: who, when, the type, and the
+summary only with ``--keep-subjects``; descriptions, locations and notes never.
+
+The same event in two people's exports (one ``UID``) is one interaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ingest.importers.errors import SourceFileError
+from ingest.importers.icsparse import Calendar, Component, Prop, scan, unescape
+from ingest.importers.merge import Run
+from ingest.importers.values import normal_email, person_name, stable_id
+
+__all__ = ["import_calendar", "read_text"]
+
+_LEFT_OUT = {"ROOM", "RESOURCE", "GROUP"}
+_RECURRENCE = {"RRULE", "RDATE", "EXDATE", "RECURRENCE-ID", "EXRULE"}
+_STAMP = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$")
+#: At most this many occurrences of one series are read (a FREQ=MINUTELY rule would never end).
+MAX_OCCURRENCES = 20_000
+
+
+def read_text(path: Path, what: str = "an iCalendar file") -> str:
+    """A calendar's text: UTF-8, as RFC 5545 requires; anything else is refused with the fix."""
+    data = path.read_bytes()
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise SourceFileError(f"{path}: not {what}: it holds binary data (a NUL byte at offset {nul})")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceFileError(f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                              "calendar files are UTF-8 (RFC 5545): export it again or save it as UTF-8") from None
+
+
+def _who(value: str, params: Mapping[str, Any]) -> tuple[str, str | None] | None:
+    """(address, name) of an organizer or attendee who took part; ``None`` for rooms, groups, decliners."""
+    cutype = str(params.get("CUTYPE", "INDIVIDUAL")).upper()
+    if cutype in _LEFT_OUT or str(params.get("PARTSTAT", "")).upper() == "DECLINED":
+        return None
+    email = normal_email(str(value)) or normal_email(str(params.get("EMAIL", "")) or None)
+    if email is None:
+        return None
+    name = person_name(str(params.get("CN", "")).strip().strip('"'))
+    if name and normal_email(name) == email:
+        name = None
+    return email, name
+
+
+def _simple_date(prop: Prop, zone: ZoneInfo | None) -> tuple[date, str] | None:
+    m = _STAMP.match(prop.value.strip())
+    if not m:
+        return None
+    try:
+        if m.group(4) is None:
+            return date(int(m[1]), int(m[2]), int(m[3])), prop.value.strip()
+        when = datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]), min(int(m[6]), 59))
+    except ValueError:
+        return None
+    if m.group(7) and zone is not None:
+        when = when.replace(tzinfo=timezone.utc).astimezone(zone)
+    return when.date(), prop.value.strip()
+
+
+class _Calendar:
+    def __init__(self, run: Run, path: Path, cal: Calendar) -> None:
+        self.run, self.path, self.cal = run, path, cal
+        self.zone: ZoneInfo | None = None
+        name = cal.props.get("X-WR-TIMEZONE", "").strip()
+        if name:
+            try:
+                self.zone = ZoneInfo(name)
+            except (ValueError, KeyError, OSError):
+                self.zone = None
+        self.cancel_all = cal.props.get("METHOD", "").strip().upper() == "CANCEL"
+
+    def occurrence(self, source: str, uid: str, start_key: str, when: date | None, status: str | None,
+                   summary: str | None, people: list[tuple[str, str | None] | None]) -> None:
+        if (status or "").strip().upper() == "CANCELLED" or self.cancel_all:
+            self.run.skip(source, "cancelled")
+            return
+        found: dict[str, str | None] = {}
+        for p in people:
+            if p is not None and (p[0] not in found or found[p[0]] is None):
+                found[p[0]] = p[1]
+        if when is not None and when <= self.run.options.as_of and len(found) < 2:
+            self.run.skip(source, "fewer than two people (after leaving out rooms, resources, groups and those "
+                                  "who declined)")
+            return
+        if when is not None and when > self.run.options.as_of:
+            self.run.skip(source, f"dated {when}, after the as-of date {self.run.options.as_of}")
+            return
+        ids = [self.run.who.person(email=email, name=name) for email, name in found.items()]
+        kind = self.run.options.types.type_of(summary)
+        self.run.interaction(source, f"ics:{uid}|{start_key}", when, kind, list(ids), None, summary)
+
+    def simple(self, event: Component, uid: str) -> None:
+        source = f"{self.path}#{uid}"
+        if event.bad:
+            self.run.skip(source, f"line {event.bad[0]} of the event cannot be read")
+            return
+        start = event.first("DTSTART")
+        found = _simple_date(start, self.zone) if start else None
+        if found is None:
+            self.run.skip(source, "no DTSTART" if start is None else f"DTSTART {start.value[:40]!r} is not a date")
+            return
+        people: list[tuple[str, str | None] | None] = []
+        for prop in event.all("ORGANIZER") + event.all("ATTENDEE"):
+            people.append(_who(prop.value, {k: unescape(v) for k, v in prop.params.items()}))
+        status = event.first("STATUS")
+        summary = event.first("SUMMARY")
+        self.occurrence(source, uid, found[1], found[0], status.value if status else None,
+                        unescape(summary.value) if summary else None, people)
+
+    def series(self, events: list[Component], uid: str) -> None:
+        """Expand a recurring series (and its overrides) with recurring-ical-events."""
+        import icalendar
+        import recurring_ical_events
+
+        source = f"{self.path}#{uid}"
+        if any(e.bad for e in events):
+            bad = next(e.bad[0] for e in events if e.bad)
+            self.run.skip(source, f"line {bad} of the event cannot be read")
+            return
+        head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//relmap//import//EN\r\n"
+        if "X-WR-TIMEZONE" in self.cal.props:
+            head += f"X-WR-TIMEZONE:{self.cal.props['X-WR-TIMEZONE']}\r\n"
+        text = head + "".join(self.cal.text(tz) for tz in self.cal.timezones) + \
+            "".join(self.cal.text(e) for e in events) + "END:VCALENDAR\r\n"
+        as_of = self.run.options.as_of
+        try:
+            calendar = icalendar.Calendar.from_ical(text)
+            found = 0
+            for occ in recurring_ical_events.of(calendar).after(date(1900, 1, 1)):
+                start = occ.get("DTSTART")
+                when = start.dt if start is not None else None
+                day = when.date() if isinstance(when, datetime) else when
+                if not isinstance(day, date) or day > as_of:
+                    break
+                found += 1
+                if found > MAX_OCCURRENCES:
+                    self.run.skip(source, f"more than {MAX_OCCURRENCES:,} occurrences up to {as_of}; the rest are "
+                                          "left out")
+                    break
+                people: list[tuple[str, str | None] | None] = []
+                for key in ("ORGANIZER", "ATTENDEE"):
+                    values = occ.get(key)
+                    for v in values if isinstance(values, list) else [values] if values is not None else []:
+                        people.append(_who(str(v), getattr(v, "params", {})))
+                summary = occ.get("SUMMARY")
+                start_key = when.strftime("%Y%m%dT%H%M%S") if isinstance(when, datetime) else day.strftime("%Y%m%d")
+                self.occurrence(f"{source}@{day.isoformat()}", uid, start_key, day,
+                                str(occ.get("STATUS") or "") or None, str(summary) if summary else None, people)
+        except SourceFileError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a third-party error about one series becomes its skip
+            self.run.skip(source, f"the recurring event cannot be expanded ({exc.__class__.__name__}: "
+                                  f"{str(exc)[:200]})")
+
+    def read(self) -> None:
+        groups: dict[str, list[Component]] = defaultdict(list)
+        for event in self.cal.events:
+            uid_prop = event.first("UID")
+            uid = uid_prop.value.strip() if uid_prop and uid_prop.value.strip() else None
+            if uid is None:  # no UID: named by what it is, so a re-import finds it again
+                key = "|".join(p.value for p in event.props if p.name in ("DTSTART", "SUMMARY", "ORGANIZER"))
+                uid = stable_id("nouid-", key or str(event.line))
+            groups[uid].append(event)
+        total = len(groups)
+        for n, (uid, events) in enumerate(groups.items(), start=1):
+            self.run.read += len(events)
+            if n % 2000 == 0:
+                self.run.tick(self.path.name, n, total)
+            recurring = len(events) > 1 or any(p.name in _RECURRENCE for p in events[0].props)
+            if recurring:
+                self.series(events, uid)
+            else:
+                self.simple(events[0], uid)
+        self.run.tick(self.path.name, total, total)
+
+
+def _files(sources: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for source in sources:
+        if source.is_dir():
+            files += sorted(p for p in source.rglob("*") if p.is_file() and p.suffix.lower() in (".ics", ".ical",
+                                                                                                    ".ifb", ".icalendar"))
+        else:
+            files.append(source)
+    if not files:
+        raise SourceFileError("no .ics files found in " + ", ".join(str(s) for s in sources))
+    return files
+
+
+def import_calendar(run: Run, sources: list[Path]) -> None:
+    """Read ``.ics`` files (or folders of them) into ``run``."""
+    calendars = [(path, scan(str(path), read_text(path))) for path in _files(sources)]
+    for path, cal in calendars:
+        _Calendar(run, path, cal).read()
+
