@@ -581,3 +581,6 @@ def cooling(days: int, store: str, as_json: bool, as_of: Any, config_path: Path 
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="relmap")
+
+from relmap.cli_import import import_cmd  # noqa: E402 - registered last (the lead moves it into the CLI package)
+cli.add_command(import_cmd)
