@@ -40,6 +40,8 @@ _LEGAL = {"inc", "incorporated", "ltd", "limited", "llc", "llp", "plc", "gmbh", 
           "srl", "spa", "ab", "as", "asa", "oy", "oyj", "kg", "co", "corp", "corporation", "company", "pty", "pte",
           "kk", "se", "the"}
 _KINDS = ("own", "customer", "prospect", "partner", "other")
+#: How far along an organisation's kind is: a source moves it forward, never back.
+_STEP = {"": 0, "other": 1, "prospect": 2, "partner": 3, "customer": 3}
 
 
 def org_domain(domain: str) -> str:
@@ -173,8 +175,9 @@ class Resolver:
         if self._own is None:
             domain = sorted(self.our_domains)[0] if self.our_domains else None
             oid = "O-OWN" if self.orgs.get("O-OWN") is None else stable_id("O-", "own")
-            self.orgs.add({"id": oid, "name": name or (_name_from_domain(domain) if domain else "Our team"),
-                           "kind": "own"})
+            title = name or (_name_from_domain(domain) if domain else "Our team")
+            self.orgs.add({"id": oid, "name": title, "kind": "own"})
+            self.org_by_name.setdefault(org_name_key(title), oid)
             self._own = oid
         return self._own
 
@@ -241,9 +244,10 @@ class Resolver:
                 changes: dict[str, str | None] = {}
                 if new:
                     changes["source_ids"] = ";".join(sources + new)
-                if kind and kind != "own" and row.get("kind", "").strip() in ("", "other") and \
-                        PLACEHOLDER_SOURCE not in sources:
-                    changes["kind"] = kind
+                current = row.get("kind", "").strip()
+                if kind and PLACEHOLDER_SOURCE not in sources and _STEP.get(current, 0) < _STEP.get(kind, 0) and \
+                        (current, kind) != ("partner", "customer"):
+                    changes["kind"] = kind  # a kind only moves forward: other, prospect, customer (or partner)
                 if not row.get("industry", "").strip() and clean_text(hint.industry):
                     changes["industry"] = clean_text(hint.industry)
                 if not row.get("annual_revenue", "").strip() and hint.annual_revenue:
