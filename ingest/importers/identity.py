@@ -127,6 +127,8 @@ class Resolver:
         self.org_by_source: dict[str, str] = {}
         self.org_by_name: dict[str, str] = {}
         self.domain_votes: dict[str, Counter[str]] = defaultdict(Counter)
+        #: Organisations named only after a mail domain, by the domain's label ("kestrel", "acmetelecom").
+        self.by_label: dict[str, str] = {}
         #: People created, or given a real organisation, by this import (checked for duplicates).
         self.fresh: set[str] = set()
         self._own: str | None = None
@@ -137,6 +139,7 @@ class Resolver:
                 self.org_by_source.setdefault(sid, oid)
             if row.get("name", "").strip():
                 self.org_by_name.setdefault(org_name_key(row["name"]), oid)
+            self._note_guess(row)
             if PLACEHOLDER_SOURCE in _ids(row):
                 self._placeholder = oid
         own = [r.get("id", "").strip() for r in self.orgs if r.get("kind", "").strip() == "own"]
@@ -165,6 +168,15 @@ class Resolver:
         domain = email_domain(email)
         if org_id and org_id != self._placeholder and not is_free_mail(domain):
             self.domain_votes[org_domain(domain)][org_id] += 1
+
+    def _note_guess(self, row: Row | None) -> None:
+        """Index an organisation whose name was made from its mail domain, by that domain's label."""
+        if row is None:
+            return
+        for sid in _ids(row):
+            if sid.startswith("domain:") and row.get("name", "").strip() == _name_from_domain(sid[7:]):
+                label = org_domain(sid[7:]).split(".")[0]
+                self.by_label.setdefault(re.sub(r"[^0-9a-z]", "", match_name(label)), row.get("id", "").strip())
 
     def is_ours(self, email: str) -> bool:
         """True when the address is on one of our own domains."""
@@ -222,6 +234,10 @@ class Resolver:
                 oid = min(self.domain_votes[mail_key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
             found = self.orgs.get(oid) if oid else None
             guessed = found is not None and found.get("name", "").strip() == _name_from_domain(mail_key)
+        if oid is None and name:  # an organisation named only after its mail domain: "Kestrel" for kestrel.example
+            words = org_name_key(name).split()
+            oid = self.by_label.get("".join(words)) or (self.by_label.get(words[0]) if words else None)
+            guessed = oid is not None
         if oid is None and not (hint.source_id or key or name):
             return None
         kind = hint.kind if hint.kind in _KINDS else None
@@ -235,6 +251,7 @@ class Resolver:
             self.orgs.add({"id": oid, "name": name or _name_from_domain(key or ""), "kind": kind or "other",
                            "industry": clean_text(hint.industry) or "", "annual_revenue": hint.annual_revenue or "",
                            "source_ids": ";".join(sources)})
+            self._note_guess(self.orgs.get(oid))
         else:
             row = self.orgs.get(oid)
             if row is not None:
@@ -254,6 +271,7 @@ class Resolver:
                     changes["annual_revenue"] = hint.annual_revenue
                 if name and (guessed or not row.get("name", "").strip()):
                     changes["name"] = name  # a name made from a mail domain was only a guess
+                    self.by_label = {k: v for k, v in self.by_label.items() if v != oid}
                 if changes:
                     self.orgs.update(row, **changes)
         if hint.source_id:
