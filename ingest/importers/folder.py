@@ -87,7 +87,7 @@ class Table:
 
     def add(self, row: Row) -> None:
         """Append a new row (its key must be new)."""
-        clean = {k: v for k, v in row.items() if v not in (None, "")}
+        clean = {k: v.replace("\x00", "") for k, v in row.items() if v not in (None, "")}
         for column in clean:
             if column not in self.header:
                 self.header.append(column)
@@ -102,6 +102,7 @@ class Table:
                 row.pop(column, None)
                 continue
             assert value is not None
+            value = value.replace("\x00", "")  # the one character no input file may hold
             if column not in self.header:
                 self.header.append(column)
             row[column] = value

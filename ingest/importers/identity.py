@@ -87,7 +87,7 @@ def org_name_key(name: str) -> str:
 
 def _sid(value: str) -> str:
     """A source id as ``source_ids`` keeps it: no spaces or ``;`` (percent-encoded)."""
-    return re.sub(r"[\s;%]", lambda m: f"%{ord(m.group()):02X}", value.strip())
+    return re.sub(r"[\s;%\x00-\x1f\x7f]", lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), value.strip())
 
 
 def _ids(row: Row) -> list[str]:

@@ -34,12 +34,17 @@ def decode_text(path: Path, data: bytes, what: str) -> str:
 
     Binary content (NUL bytes without a UTF-16 byte-order mark) is refused.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise SourceFileError(f"{path}: not {what}: it starts like UTF-16 text but does not decode as UTF-16") \
-                from None
+    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+                       (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                raise SourceFileError(f"{path}: not {what}: it starts like {codec.upper()} text but does not decode "
+                                      f"as {codec.upper()}") from None
+            if "\x00" in text:
+                raise SourceFileError(f"{path}: not {what}: it holds binary data (a NUL character)")
+            return text
     nul = data.find(b"\x00")
     if nul >= 0:
         raise SourceFileError(f"{path}: not {what}: it holds binary data (a NUL byte at offset {nul})")
