@@ -65,6 +65,7 @@ class Table:
         self.name = name
         self.file = FILES[name]
         self.header = header
+        self._columns = set(header)
         self.rows = rows
         self.existed = existed
         self.index: dict[Key, Row] = {}
@@ -88,9 +89,11 @@ class Table:
     def add(self, row: Row) -> None:
         """Append a new row (its key must be new)."""
         clean = {k: v.replace("\x00", "") for k, v in row.items() if v not in (None, "")}
-        for column in clean:
-            if column not in self.header:
-                self.header.append(column)
+        if not self._columns.issuperset(clean):
+            for column in clean:
+                if column not in self._columns:
+                    self.header.append(column)
+                    self._columns.add(column)
         self.rows.append(clean)
         self.index[_key_of(self.name, clean)] = clean
 
@@ -103,8 +106,9 @@ class Table:
                 continue
             assert value is not None
             value = value.replace("\x00", "")  # the one character no input file may hold
-            if column not in self.header:
+            if column not in self._columns:
                 self.header.append(column)
+                self._columns.add(column)
             row[column] = value
 
     def remove(self, row: Row) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -53,13 +53,17 @@ def read_text(path: Path, what: str = "an iCalendar file") -> str:
 
 def _who(value: str, params: Mapping[str, Any]) -> tuple[str, str | None] | None:
     """(address, name) of an organizer or attendee who took part; ``None`` for rooms, groups, decliners."""
-    cutype = str(params.get("CUTYPE", "INDIVIDUAL")).upper()
-    if cutype in _LEFT_OUT or str(params.get("PARTSTAT", "")).upper() == "DECLINED":
+    cutype = params.get("CUTYPE")
+    if cutype is not None and str(cutype).upper() in _LEFT_OUT:
+        return None
+    partstat = params.get("PARTSTAT")
+    if partstat is not None and str(partstat).upper() == "DECLINED":
         return None
     email = normal_email(str(value)) or normal_email(str(params.get("EMAIL", "")) or None)
     if email is None:
         return None
-    name = person_name(str(params.get("CN", "")).strip().strip('"'))
+    cn = str(params.get("CN", ""))
+    name = person_name(unescape(cn).strip().strip('"')) if cn else None
     if name and normal_email(name) == email:
         name = None
     return email, name
@@ -91,6 +95,14 @@ class _Calendar:
             except (ValueError, KeyError, OSError):
                 self.zone = None
         self.cancel_all = cal.props.get("METHOD", "").strip().upper() == "CANCEL"
+        self.cache: dict[str, str | None] = {}
+        self.who_cache: dict[str, tuple[str, str | None] | None] = {}
+
+    def person(self, email: str, name: str | None) -> str | None:
+        pid = self.cache.get(email)
+        if pid is None:
+            pid = self.cache[email] = self.run.who.person(email=email, name=name)
+        return pid
 
     def occurrence(self, source: str, uid: str, start_key: str, when: date | None, status: str | None,
                    summary: str | None, people: list[tuple[str, str | None] | None]) -> None:
@@ -108,14 +120,14 @@ class _Calendar:
         if when is not None and when > self.run.options.as_of:
             self.run.skip(source, f"dated {when}, after the as-of date {self.run.options.as_of}")
             return
-        ids = [self.run.who.person(email=email, name=name) for email, name in found.items()]
+        ids = [self.person(email, name) for email, name in found.items()]
         kind = self.run.options.types.type_of(summary)
         self.run.interaction(source, f"ics:{uid}|{start_key}", when, kind, list(ids), None, summary)
 
     def simple(self, event: Component, uid: str) -> None:
         source = f"{self.path}#{uid}"
         if event.bad:
-            self.run.skip(source, f"line {event.bad[0]} of the event cannot be read")
+            self.run.skip(source, f"line {event.bad_line()} of the event cannot be read")
             return
         start = event.first("DTSTART")
         found = _simple_date(start, self.zone) if start else None
@@ -123,38 +135,83 @@ class _Calendar:
             self.run.skip(source, "no DTSTART" if start is None else f"DTSTART {start.value[:40]!r} is not a date")
             return
         people: list[tuple[str, str | None] | None] = []
-        for prop in event.all("ORGANIZER") + event.all("ATTENDEE"):
-            people.append(_who(prop.value, {k: unescape(v) for k, v in prop.params.items()}))
+        cache = self.who_cache
+        for prop in event.props:
+            if prop.name == "ATTENDEE" or prop.name == "ORGANIZER":
+                hit = cache.get(prop.raw, False)
+                if hit is False:
+                    if len(cache) > 200_000:
+                        cache.clear()
+                    hit = cache[prop.raw] = _who(prop.value, prop.params)
+                people.append(hit)  # type: ignore[arg-type]
         status = event.first("STATUS")
         summary = event.first("SUMMARY")
         self.occurrence(source, uid, found[1], found[0], status.value if status else None,
                         unescape(summary.value) if summary else None, people)
 
-    def series(self, events: list[Component], uid: str) -> None:
+    def parse_series(self, groups: dict[str, list[Component]]) -> dict[str, Any]:
+        """Every recurring series parsed by icalendar in one pass (the time zones once), by UID.
+
+        A series icalendar cannot read in the company of the others is parsed alone later.
+        """
+        import icalendar
+
+        if not groups:
+            return {}
+        head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//relmap//import//EN\r\n"
+        text = head + "".join(self.cal.text(tz) for tz in self.cal.timezones) + \
+            "".join(self.cal.text(e) for events in groups.values() for e in events) + "END:VCALENDAR\r\n"
+        try:
+            calendar = icalendar.Calendar.from_ical(text)
+        except Exception:  # noqa: BLE001 - one bad series: each is parsed alone, to name it
+            return {}
+        found: dict[str, Any] = defaultdict(list)
+        for event in calendar.walk("VEVENT"):
+            found[str(event.get("UID", "")).strip()].append(event)
+        return found
+
+    def _alone(self, events: list[Component]) -> list[Any]:
+        import icalendar
+
+        text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//relmap//import//EN\r\n" + \
+            "".join(self.cal.text(tz) for tz in self.cal.timezones) + "".join(self.cal.text(e) for e in events) + \
+            "END:VCALENDAR\r\n"
+        return list(icalendar.Calendar.from_ical(text).walk("VEVENT"))
+
+    def series(self, events: list[Component], uid: str, parsed: list[Any] | None) -> None:
         """Expand a recurring series (and its overrides) with recurring-ical-events."""
         import icalendar
         import recurring_ical_events
 
         source = f"{self.path}#{uid}"
         if any(e.bad for e in events):
-            bad = next(e.bad[0] for e in events if e.bad)
+            bad = next(e.bad_line() for e in events if e.bad)
             self.run.skip(source, f"line {bad} of the event cannot be read")
             return
-        head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//relmap//import//EN\r\n"
-        if "X-WR-TIMEZONE" in self.cal.props:
-            head += f"X-WR-TIMEZONE:{self.cal.props['X-WR-TIMEZONE']}\r\n"
-        text = head + "".join(self.cal.text(tz) for tz in self.cal.timezones) + \
-            "".join(self.cal.text(e) for e in events) + "END:VCALENDAR\r\n"
         as_of = self.run.options.as_of
         try:
-            calendar = icalendar.Calendar.from_ical(text)
+            calendar = icalendar.Calendar()
+            if "X-WR-TIMEZONE" in self.cal.props:
+                calendar.add("X-WR-TIMEZONE", self.cal.props["X-WR-TIMEZONE"])
+            for event in parsed if parsed and len(parsed) == len(events) else self._alone(events):
+                calendar.add_component(event)
             found = 0
-            for occ in recurring_ical_events.of(calendar).after(date(1900, 1, 1)):
+            query = recurring_ical_events.of(calendar)
+            fast = any(p.name == "RRULE" and re.search(r"FREQ=(SECONDLY|MINUTELY|HOURLY)", p.value, re.I)
+                       for e in events for p in e.props)
+            # one window up to the as-of date; a rule every second or minute is walked step by step instead
+            window = query.after(date(1900, 1, 1)) if fast else query.between(date(1900, 1, 1),
+                                                                               as_of + timedelta(days=1))
+            for occ in window:
                 start = occ.get("DTSTART")
                 when = start.dt if start is not None else None
                 day = when.date() if isinstance(when, datetime) else when
-                if not isinstance(day, date) or day > as_of:
+                if not isinstance(day, date):
                     break
+                if day > as_of:
+                    if fast:
+                        break
+                    continue
                 found += 1
                 if found > MAX_OCCURRENCES:
                     self.run.skip(source, f"more than {MAX_OCCURRENCES:,} occurrences up to {as_of}; the rest are "
@@ -182,16 +239,18 @@ class _Calendar:
             uid = uid_prop.value.strip() if uid_prop and uid_prop.value.strip() else None
             if uid is None:  # no UID: named by what it is, so a re-import finds it again
                 key = "|".join(p.value for p in event.props if p.name in ("DTSTART", "SUMMARY", "ORGANIZER"))
-                uid = stable_id("nouid-", key or str(event.line))
+                uid = stable_id("nouid-", key or str(event.start))
             groups[uid].append(event)
         total = len(groups)
+        recurring = {uid: events for uid, events in groups.items()
+                     if len(events) > 1 or any(p.name in _RECURRENCE for p in events[0].props)}
+        parsed = self.parse_series({u: e for u, e in recurring.items() if not any(x.bad for x in e)})
         for n, (uid, events) in enumerate(groups.items(), start=1):
             self.run.read += len(events)
             if n % 2000 == 0:
                 self.run.tick(self.path.name, n, total)
-            recurring = len(events) > 1 or any(p.name in _RECURRENCE for p in events[0].props)
-            if recurring:
-                self.series(events, uid)
+            if uid in recurring:
+                self.series(events, uid, parsed.get(uid))
             else:
                 self.simple(events[0], uid)
         self.run.tick(self.path.name, total, total)

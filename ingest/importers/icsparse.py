@@ -15,41 +15,128 @@ refused (:class:`~ingest.importers.errors.SourceFileError`).
 >>> event = cal.events[0]
 >>> event.line, event.first("UID").value, event.all("ATTENDEE")[0].params
 (2, '1', {'CN': 'Doe, Jane', 'PARTSTAT': 'ACCEPTED'})
+>>> Where("a\\r\\nb\\r\\n c\\r\\nd\\n", "a\\r\\nbc\\r\\nd\\n").line(7)
+4
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ingest.importers.errors import SourceFileError
 
 __all__ = ["Prop", "Component", "Calendar", "scan", "unescape"]
 
-_NAME = re.compile(r"[A-Za-z0-9-]+")
-_PARAM_VALUE = re.compile(r'[^";:,]*')
-_SIMPLE = re.compile(r"([A-Za-z0-9-]+):")
+_VALUE = r'(?:"[^"]*"|[^";:,]*)'
+_LINE = re.compile(rf'([A-Za-z0-9-]+)((?:;[A-Za-z0-9-]+={_VALUE}(?:,{_VALUE})*)*):(.*)', re.S)
+_PARAM = re.compile(rf';([A-Za-z0-9-]+)=({_VALUE}(?:,{_VALUE})*)')
+_CARET = re.compile(r"\^[\^nN']")
+#: The properties of an event relmap reads; the others are only checked to be content lines.
+WANTED = frozenset({"UID", "DTSTART", "STATUS", "SUMMARY", "ORGANIZER", "ATTENDEE", "RRULE", "RDATE", "EXDATE",
+                    "RECURRENCE-ID", "EXRULE"})
+_FOLD = re.compile(r"\r?\n[ \t]")
+_BOUNDARY = re.compile(r"^(BEGIN|END)[ \t]*:([^\r\n]*)", re.M | re.I)
+_WANTED_LINE = re.compile(r"^(?:" + "|".join(sorted(WANTED)) + r")[;:][^\n]*", re.M | re.I)
+#: A line that is not blank and does not start like a content line (``NAME;`` or ``NAME:``).
+_BAD = re.compile(r"^(?![A-Za-z0-9-]+[;:])[^\r\n]*\S[^\r\n]*$", re.M)
+_CAL_PROPS = re.compile(r"^(X-WR-TIMEZONE|METHOD)[ \t]*(?:;[^:\r\n]*)?:([^\n]*)", re.M | re.I)
 
 
-@dataclass(slots=True)
 class Prop:
-    """One content line: ``NAME;PARAM=VALUE:value`` (names upper-cased)."""
+    """One content line: ``NAME;PARAM=VALUE:value`` (names upper-cased); parameters split when first asked for.
 
-    name: str
-    params: dict[str, str]
-    value: str
+    ``raw`` is the unfolded line itself: two equal lines are the same property.
+    """
+
+    __slots__ = ("name", "raw", "_params", "_value")
+
+    def __init__(self, name: str, raw: str, params: dict[str, str] | None = None, value: str | None = None) -> None:
+        self.name, self.raw = name, raw
+        self._params, self._value = params, value
+
+    def _split(self) -> None:
+        m = _LINE.fullmatch(self.raw)
+        assert m is not None  # checked when the line was read
+        self._value = m.group(3)
+        params: dict[str, str] = {}
+        if m.group(2):
+            for p in _PARAM.finditer(m.group(2)):
+                v = p.group(2)
+                if '"' in v:
+                    v = v.replace('"', "")  # a quoted value cannot hold a quote: the quotes are only delimiters
+                if "^" in v:  # RFC 6868: ^' is a double quote, ^n a new line, ^^ a caret
+                    v = _CARET.sub(lambda c: {"^^": "^", "^n": "\n", "^N": "\n", "^'": '"'}[c.group()], v)
+                params[p.group(1).upper()] = v
+        self._params = params
+
+    @property
+    def params(self) -> dict[str, str]:
+        if self._params is None:
+            self._split()
+        assert self._params is not None
+        return self._params
+
+    @property
+    def value(self) -> str:
+        if self._value is None:
+            self._split()
+        assert self._value is not None
+        return self._value
+
+
+class Where:
+    """Physical line numbers of offsets in the unfolded text, worked out only when a message needs one."""
+
+    def __init__(self, text: str, unfolded: str) -> None:
+        self.text, self.unfolded = text, unfolded
+        self._folds: tuple[list[int], list[int]] | None = None
+        self._newlines: list[int] | None = None
+
+    def line(self, offset: int) -> int:
+        """The line of the file (1 = the first) that the unfolded ``offset`` is on."""
+        if self.text is self.unfolded:
+            original = offset
+        else:
+            if self._folds is None:
+                at, removed, total = [], [], 0
+                for m in _FOLD.finditer(self.text):
+                    at.append(m.start() - total)
+                    total += len(m.group())
+                    removed.append(total)
+                self._folds = (at, removed)
+            at, removed = self._folds
+            n = bisect.bisect_right(at, offset)
+            original = offset + (removed[n - 1] if n else 0)
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
+        return bisect.bisect_left(self._newlines, original) + 1
 
 
 @dataclass(slots=True)
 class Component:
-    """A component (``VEVENT``, ``VTIMEZONE``, ...) with its properties and its lines in the file."""
+    """A component (``VEVENT``, ``VTIMEZONE``, ...): where it is in the unfolded text, its properties."""
 
     name: str
-    line: int
-    start: int  # index of its BEGIN line among the unfolded lines
-    end: int = 0  # index of its END line
+    where: Where
+    start: int  # offset of its BEGIN line
+    body: int  # offset just after its BEGIN line
+    end: int = 0  # offset just after its END line
+    body_end: int = 0  # offset of its END line
+    holes: list[tuple[int, int]] = field(default_factory=list)  # components inside it (an event's VALARMs)
     props: list[Prop] = field(default_factory=list)
-    bad: list[int] = field(default_factory=list)  # lines that could not be read
+    bad: list[int] = field(default_factory=list)  # offsets of lines that could not be read
+
+    @property
+    def line(self) -> int:
+        """The line of the file its BEGIN is on."""
+        return self.where.line(self.start)
+
+    def bad_line(self) -> int:
+        """The line of the file of the first line that could not be read."""
+        return self.where.line(self.bad[0])
 
     def first(self, name: str) -> Prop | None:
         return next((p for p in self.props if p.name == name), None)
@@ -62,52 +149,25 @@ class Component:
 class Calendar:
     """Every ``VCALENDAR`` of a file, flattened: its properties, time zones and events."""
 
-    lines: list[str]
+    unfolded: str
     props: dict[str, str] = field(default_factory=dict)
     timezones: list[Component] = field(default_factory=list)
     events: list[Component] = field(default_factory=list)
 
     def text(self, component: Component) -> str:
         """A component's unfolded lines, to hand to ``icalendar``."""
-        return "\r\n".join(self.lines[component.start:component.end + 1]) + "\r\n"
+        return self.unfolded[component.start:component.end] + "\r\n"
 
 
 def parse_line(line: str) -> Prop | None:
     """A content line's parts; ``None`` when it is not one."""
-    m = _SIMPLE.match(line)
-    if m:
-        return Prop(m.group(1).upper(), {}, line[m.end():])
-    m = _NAME.match(line)
-    if not m:
+    m = _LINE.fullmatch(line)
+    if m is None:
         return None
-    name, pos, size = m.group().upper(), m.end(), len(line)
-    params: dict[str, str] = {}
-    while pos < size and line[pos] == ";":
-        m = _NAME.match(line, pos + 1)
-        if not m or m.end() >= size or line[m.end()] != "=":
-            return None
-        key, pos = m.group().upper(), m.end() + 1
-        values = []
-        while True:
-            if pos < size and line[pos] == '"':
-                close = line.find('"', pos + 1)
-                if close < 0:
-                    return None
-                values.append(line[pos + 1:close])
-                pos = close + 1
-            else:
-                v = _PARAM_VALUE.match(line, pos)
-                assert v is not None
-                values.append(v.group())
-                pos = v.end()
-            if pos < size and line[pos] == ",":
-                pos += 1
-                continue
-            break
-        params[key] = ",".join(values)
-    if pos >= size or line[pos] != ":":
-        return None
-    return Prop(name, params, line[pos + 1:])
+    prop = Prop(m.group(1).upper(), line)
+    if not m.group(2):
+        prop._params, prop._value = {}, m.group(3)
+    return prop
 
 
 def unescape(text: str) -> str:
@@ -117,67 +177,83 @@ def unescape(text: str) -> str:
     return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), text)
 
 
-def _unfold(text: str) -> tuple[list[str], list[int]]:
-    lines: list[str] = []
-    numbers: list[int] = []
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if raw.endswith("\r"):
-            raw = raw[:-1]
-        if raw[:1] in (" ", "\t") and lines:
-            lines[-1] += raw[1:]
-        elif raw:
-            lines.append(raw)
-            numbers.append(number)
-    return lines, numbers
+def _unfold(text: str) -> str:
+    """The text with its folded lines joined (RFC 5545 section 3.1)."""
+    if re.search(r"\n\r?\n[ \t]", text) or text[:1] in (" ", "\t"):  # a continuation after a blank line
+        lines: list[str] = []
+        for raw in text.split("\n"):
+            raw = raw[:-1] if raw.endswith("\r") else raw
+            if raw[:1] in (" ", "\t") and lines:
+                lines[-1] += raw[1:]
+            elif raw:
+                lines.append(raw)
+        return "\n".join(lines) + "\n"
+    return _FOLD.sub("", text) if "\n " in text or "\n\t" in text else text
 
 
 def scan(path: str, text: str) -> Calendar:
     """Read a calendar file's structure; refuse it when it is no calendar, is cut short or damaged."""
-    lines, numbers = _unfold(text)
-    if not lines or lines[0].strip().upper() != "BEGIN:VCALENDAR":
-        first = lines[0][:60] if lines else ""
+    unfolded = _unfold(text)
+    where = Where(text, unfolded)
+    head = unfolded.lstrip("\r\n \t")
+    first = head.split("\n", 1)[0].rstrip("\r")
+    if first.strip().upper() != "BEGIN:VCALENDAR":
         raise SourceFileError(f"{path}: not an iCalendar file: it should start with BEGIN:VCALENDAR, not "
-                              f"{first!r}" if first else f"{path}: not an iCalendar file: it is empty")
-    cal = Calendar(lines)
+                              f"{first[:60]!r}" if first.strip() else f"{path}: not an iCalendar file: it is empty")
+    cal = Calendar(unfolded)
     stack: list[Component] = []
-    for index, line in enumerate(lines):
-        upper = line[:6].upper()
-        if upper == "BEGIN:" or upper.startswith("END:"):
-            keyword, _, what = line.partition(":")
-            keyword, what = keyword.strip().upper(), what.strip().upper()
-            if keyword == "BEGIN":
-                if not stack and what != "VCALENDAR":
-                    raise SourceFileError(f"{path}:{numbers[index]}: BEGIN:{what} outside a VCALENDAR "
-                                          "(text after END:VCALENDAR?)")
-                component = Component(what, numbers[index], index)
-                if len(stack) == 1 and what == "VEVENT":
-                    cal.events.append(component)
-                elif len(stack) == 1 and what == "VTIMEZONE":
-                    cal.timezones.append(component)
-                stack.append(component)
-                continue
-            if keyword == "END":
-                if not stack or stack[-1].name != what:
-                    opened = f"BEGIN:{stack[-1].name} of line {stack[-1].line}" if stack else "nothing"
-                    raise SourceFileError(f"{path}:{numbers[index]}: END:{what} closes {opened}: the file is "
+    last_end = 0
+    header_end: int | None = None  # where the current VCALENDAR's own properties end (its first component)
+    for m in _BOUNDARY.finditer(unfolded):
+        keyword, what = m.group(1).upper(), m.group(2).strip().upper()
+        if keyword == "BEGIN":
+            if not stack:
+                outside = unfolded[last_end:m.start()].strip()
+                if outside:
+                    line = where.line(last_end + unfolded[last_end:m.start()].index(outside[0]))
+                    raise SourceFileError(f"{path}:{line}: text after END:VCALENDAR ({outside[:40]!r}): the file is "
                                           "damaged")
-                stack.pop().end = index
-                continue
-        if not stack:
-            raise SourceFileError(f"{path}:{numbers[index]}: text after END:VCALENDAR ({line[:40]!r}): the file is "
-                                  "damaged")
-        top = stack[-1]
-        if len(stack) > 2 and stack[1].name == "VEVENT" and top.name != "VEVENT":
-            continue  # a VALARM inside an event: nothing relmap reads
-        prop = parse_line(line)
-        if prop is None:
-            top.bad.append(numbers[index])
+                if what != "VCALENDAR":
+                    raise SourceFileError(f"{path}:{where.line(m.start())}: BEGIN:{what} outside a VCALENDAR")
+                header_end = None
+            elif len(stack) == 1 and header_end is None:
+                header_end = m.start()
+            stack.append(Component(what, where, m.start(), m.end()))
             continue
-        if top.name == "VCALENDAR":
-            cal.props.setdefault(prop.name, prop.value)
-        elif top.name == "VEVENT" or top.name == "VTIMEZONE" and len(stack) == 2:
-            top.props.append(prop)
+        if not stack or stack[-1].name != what:
+            opened = f"BEGIN:{stack[-1].name} of line {stack[-1].line}" if stack else "nothing"
+            raise SourceFileError(f"{path}:{where.line(m.start())}: END:{what} closes {opened}: the file is damaged")
+        component = stack.pop()
+        component.end, component.body_end = m.end(), m.start()
+        if len(stack) == 1:
+            if what == "VEVENT":
+                cal.events.append(component)
+            elif what == "VTIMEZONE":
+                cal.timezones.append(component)
+        elif len(stack) == 2 and stack[1].name == "VEVENT":
+            stack[1].holes.append((component.start, component.end))
+        elif not stack:
+            for prop in _CAL_PROPS.finditer(unfolded, component.body, header_end or component.body_end):
+                cal.props.setdefault(prop.group(1).upper(), prop.group(2).rstrip("\r").strip())
+            last_end = m.end()
     if stack:
         raise SourceFileError(f"{path}: cut short: BEGIN:{stack[-1].name} of line {stack[-1].line} is never closed "
                               f"(END:{stack[-1].name} is missing)")
+    outside = unfolded[last_end:].strip()
+    if outside:
+        line = where.line(last_end + unfolded[last_end:].index(outside[0]))
+        raise SourceFileError(f"{path}:{line}: text after END:VCALENDAR ({outside[:40]!r}): the file is damaged")
+    for event in cal.events:
+        edges = [event.body] + [x for hole in event.holes for x in hole] + [event.body_end]
+        for begin, stop in zip(edges[::2], edges[1::2]):
+            bad = _BAD.search(unfolded, begin, stop)
+            if bad is not None:
+                event.bad.append(bad.start())
+            for w in _WANTED_LINE.finditer(unfolded, begin, stop):
+                prop = parse_line(w.group().rstrip("\r"))
+                if prop is None:
+                    event.bad.append(w.start())
+                else:
+                    event.props.append(prop)
+        event.bad.sort()
     return cal

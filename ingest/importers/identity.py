@@ -399,14 +399,18 @@ class Resolver:
         return None
 
     def org_of(self, person_id: str) -> str | None:
-        row = self.people.get(person_id)
+        row = self.people.index.get((person_id,))
         return row.get("org_id", "").strip() if row else None
 
     def external_org(self, people: list[str]) -> str | None:
         """The one organisation, other than ours, that everybody outside our team works at; else ``None``."""
-        orgs = {self.org_of(p) for p in people}
-        orgs.discard(None)
-        outside = {o for o in orgs if o and o != self._placeholder and self.org_kind(o) != "own"}
+        outside: set[str] = set()
+        index, placeholder = self.people.index, self._placeholder
+        for p in people:
+            row = index.get((p,))
+            org = row.get("org_id") if row else None
+            if org and org != placeholder and org != self._own and self.org_kind(org) != "own":
+                outside.add(org)
         return outside.pop() if len(outside) == 1 else None
 
 

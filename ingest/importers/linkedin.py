@@ -56,15 +56,15 @@ def import_linkedin(run: Run, sources: list[Path]) -> None:
                                   "URL,Email Address,Company,Position,Connected On' in its first lines")
         for n, (line, row, problem) in enumerate(csv.rows(), start=1):
             run.read += 1
-            source = f"{path}:{line}"
+            where = f"{path}:{line}"
             if n % 5000 == 0:
                 run.tick(path.name, n, n)
             if problem:
-                run.skip(source, problem)
+                run.skip(where, problem)
                 continue
             name = " ".join(x for x in (row.get("firstname"), row.get("lastname")) if x)
             if not name:
-                run.skip(source, "a blank row (the connection does not share their name)")
+                run.skip(where, "a blank row (the connection does not share their name)")
                 continue
             url = linkedin_url(row.get("url") or row.get("profileurl"))
             company = row.get("company")
@@ -73,6 +73,6 @@ def import_linkedin(run: Run, sources: list[Path]) -> None:
                                  org=OrgHint(name=company) if company else None, title=row.get("position"),
                                  fallback_key=f"linkedin:{match_name(name)}|{match_name(company or '')}")
             if pid is None:
-                run.skip(source, "neither a name nor an e-mail address")
+                run.skip(where, "neither a name nor an e-mail address")
                 continue
-            run.friendship(source, owner, pid, "other", parse_date(row.get("connectedon")))
+            run.friendship(where, owner, pid, "other", parse_date(row.get("connectedon")))

@@ -54,9 +54,9 @@ def _list_addresses(h: Headers) -> set[str]:
             if email:
                 found.add(email)
     for value in h.fields.get("list-id", ()):
-        m = re.search(r"<([^>]+)>", value) or re.search(r"(\S+\.\S+)$", value)
-        if m and "." in m.group(1):
-            local, _, domain = m.group(1).strip().partition(".")
+        named = re.search(r"<([^>]+)>", value) or re.search(r"(\S+\.\S+)$", value)
+        if named and "." in named.group(1):
+            local, _, domain = named.group(1).strip().partition(".")
             email = normal_email(f"{local}@{domain}")
             if email:
                 found.add(email)

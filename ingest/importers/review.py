@@ -122,14 +122,15 @@ def find_duplicates(folder: InputFolder, who: Resolver) -> int:
         return 0
     placeholder = who.org_by_source.get("relmap:unaffiliated")
     by_org: dict[str, list[Row]] = defaultdict(list)
-    for row in folder.tables["people"]:
-        by_org[row.get("org_id", "").strip()].append(row)
+    for person in folder.tables["people"]:
+        by_org[person.get("org_id", "").strip()].append(person)
     listed = {_pair(r) for r in folder.review}
     found = 0
     for pid in sorted(who.fresh):
-        row = folder.tables["people"].get(pid)
-        if row is None:
+        found_row = folder.tables["people"].get(pid)
+        if found_row is None:
             continue
+        row = found_row
         org = row.get("org_id", "").strip()
         if not org or org == placeholder:
             continue

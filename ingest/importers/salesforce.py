@@ -21,6 +21,7 @@ deleted rows (``IsDeleted``) are skipped.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -145,7 +146,7 @@ class _Salesforce:
             return None
         return self.orgs.get(sf_id) or self.who.org_by_source.get(f"salesforce:{sf_id}")
 
-    def rows(self, path: Path, obj: str):  # type: ignore[no-untyped-def]
+    def rows(self, path: Path, obj: str) -> Iterator[tuple[str, dict[str, str]]]:
         csv = SourceCsv(path, what="a Salesforce export")
         csv.require(f"a Salesforce {obj} export", _REQUIRED[obj])
         size = max(1, len(csv._text))

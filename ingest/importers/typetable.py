@@ -59,6 +59,7 @@ class TypeTable:
         self.natures = dict(natures or {})
         self.phrases = [(f" {match_name(p)} ", t) for p, t in (phrases or []) + DEFAULT_PHRASES if match_name(p)]
         self.names = {t for _, t in self.phrases} | PERSONAL_TYPES | BUSINESS_TYPES | set(self.natures)
+        self._seen: dict[str, str] = {}
 
     @classmethod
     def load(cls, path: Path | None) -> TypeTable:
@@ -93,6 +94,14 @@ class TypeTable:
         """The interaction type a summary describes (``meeting`` when no phrase matches)."""
         if not summary:
             return "meeting"
+        found = self._seen.get(summary)
+        if found is None:
+            if len(self._seen) > 100_000:
+                self._seen.clear()
+            found = self._seen[summary] = self._type_of(summary)
+        return found
+
+    def _type_of(self, summary: str) -> str:
         words = match_name(summary)
         if words in self.names:
             return words

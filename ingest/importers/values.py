@@ -21,6 +21,7 @@ whether that skips the record), never raises.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
@@ -122,6 +123,7 @@ def number_text(number: float) -> str:
     return text or "0"
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def normal_email(text: str | None) -> str | None:
     """The address lower-cased, without ``mailto:`` (any case) and angle brackets; ``None`` if not one."""
     if not text:
@@ -167,7 +169,9 @@ def clean_text(text: str | None, limit: int = 2000) -> str | None:
     """One line of printable text, whitespace collapsed, cut at ``limit`` characters; ``None`` if empty."""
     if text is None:
         return None
-    value = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else " " for c in text)
+    value = " ".join(text.split()) if "  " in text or text[:1].isspace() or text[-1:].isspace() else text
     return value[:limit] or None
 
 

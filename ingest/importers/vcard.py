@@ -105,17 +105,17 @@ def import_vcard(run: Run, sources: list[Path]) -> None:
     for path, found in books:
         for n, (line, block) in enumerate(found, start=1):
             run.read += 1
-            source = f"{path}:{line}"
+            where = f"{path}:{line}"
             if n % 2000 == 0:
                 run.tick(path.name, n, len(found))
             try:
                 card = vobject.readOne(block, ignoreUnreadable=True)
             except Exception as exc:  # noqa: BLE001 - vobject's errors about one card become its skip
-                run.skip(source, f"the card cannot be read ({exc.__class__.__name__}: {str(exc)[:120]})")
+                run.skip(where, f"the card cannot be read ({exc.__class__.__name__}: {str(exc)[:120]})")
                 continue
             kind = _text(_values(card, "kind")[0].value) if _values(card, "kind") else None
             if kind and kind.lower() not in ("individual",):
-                run.skip(source, f"a card of kind {kind.lower()}, not a person")
+                run.skip(where, f"a card of kind {kind.lower()}, not a person")
                 continue
             emails = _emails(card)
             org = _text(_values(card, "org")[0].value) if _values(card, "org") else None
@@ -124,7 +124,7 @@ def import_vcard(run: Run, sources: list[Path]) -> None:
                                  org=OrgHint(name=org) if org else None, title=title,
                                  source_ids=(), fallback_key=f"vcard:{(_name(card) or '').lower()}|{(org or '').lower()}")
             if pid is None:
-                run.skip(source, "neither a name nor an e-mail address")
+                run.skip(where, "neither a name nor an e-mail address")
                 continue
             if owner:
-                run.friendship(source, owner, pid, "other")
+                run.friendship(where, owner, pid, "other")
