@@ -226,6 +226,8 @@ class Resolver:
                 oid = min(self.domain_votes[key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
         if oid is None and name:
             oid = self.org_by_name.get(org_name_key(name))
+        if oid is None and key and not name:  # acme-telecom.example: the folder's "Acme Telecom", if it has one
+            oid = self.org_by_name.get(org_name_key(_name_from_domain(key)))
         guessed = False
         if oid is None and mail_domain and not is_free_mail(mail_domain):
             mail_key = org_domain(mail_domain)
