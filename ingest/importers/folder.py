@@ -86,16 +86,17 @@ class Table:
             key = (key[1], key[0])
         return self.index.get(tuple(key))
 
-    def add(self, row: Row) -> None:
-        """Append a new row (its key must be new)."""
-        clean = {k: v.replace("\x00", "") for k, v in row.items() if v not in (None, "")}
-        if not self._columns.issuperset(clean):
-            for column in clean:
+    def add(self, row: Row, clean: bool = False) -> None:
+        """Append a new row (its key must be new); ``clean``: its values are known to hold no NUL."""
+        cells = {k: v for k, v in row.items() if v} if clean else \
+            {k: v.replace("\x00", "") for k, v in row.items() if v not in (None, "")}
+        if not self._columns.issuperset(cells):
+            for column in cells:
                 if column not in self._columns:
                     self.header.append(column)
                     self._columns.add(column)
-        self.rows.append(clean)
-        self.index[_key_of(self.name, clean)] = clean
+        self.rows.append(cells)
+        self.index[_key_of(self.name, cells)] = cells
 
     def update(self, row: Row | None, **values: str | None) -> None:
         """Set cells of an existing row (``None`` or ``""`` empties a cell)."""

@@ -15,7 +15,7 @@ refused (:class:`~ingest.importers.errors.SourceFileError`).
 >>> event = cal.events[0]
 >>> event.line, event.first("UID").value, event.all("ATTENDEE")[0].params
 (2, '1', {'CN': 'Doe, Jane', 'PARTSTAT': 'ACCEPTED'})
->>> Where("a\\r\\nb\\r\\n c\\r\\nd\\n", "a\\r\\nbc\\r\\nd\\n").line(7)
+>>> Where("a\\r\\nb\\r\\n c\\r\\nd\\n", "a\\r\\nbc\\r\\nd\\n").line(8)  # offsets count the "\\n" put first
 4
 """
 
@@ -38,10 +38,12 @@ _CARET = re.compile(r"\^[\^nN']")
 WANTED = frozenset({"UID", "DTSTART", "STATUS", "SUMMARY", "ORGANIZER", "ATTENDEE", "RRULE", "RDATE", "EXDATE",
                     "RECURRENCE-ID", "EXRULE"})
 _FOLD = re.compile(r"\r?\n[ \t]")
-_BOUNDARY = re.compile(r"^(BEGIN|END)[ \t]*:([^\r\n]*)", re.M | re.I)
-_WANTED_LINE = re.compile(r"^(?:" + "|".join(sorted(WANTED)) + r")[;:][^\n]*", re.M | re.I)
+# Each starts at the new line before a line (the text is scanned with a "\n" before its first line): a
+# pattern that starts with a literal is searched for much faster than one that starts with "^".
+_BOUNDARY = re.compile(r"\n(BEGIN|END)[ \t]*:([^\r\n]*)", re.I)
+_WANTED_LINE = re.compile(r"\n(((?:" + "|".join(sorted(WANTED)) + r"))([;:])([^\n]*))", re.I)
 #: A line that is not blank and does not start like a content line (``NAME;`` or ``NAME:``).
-_BAD = re.compile(r"^(?![A-Za-z0-9-]+[;:])[^\r\n]*\S[^\r\n]*$", re.M)
+_BAD = re.compile(r"\n(?![A-Za-z0-9-]+[;:])[^\r\n]*\S")
 _CAL_PROPS = re.compile(r"^(X-WR-TIMEZONE|METHOD)[ \t]*(?:;[^:\r\n]*)?:([^\n]*)", re.M | re.I)
 
 
@@ -51,15 +53,27 @@ class Prop:
     ``raw`` is the unfolded line itself: two equal lines are the same property.
     """
 
-    __slots__ = ("name", "raw", "_params", "_value")
+    __slots__ = ("name", "raw", "_params", "_value", "offset")
 
-    def __init__(self, name: str, raw: str, params: dict[str, str] | None = None, value: str | None = None) -> None:
-        self.name, self.raw = name, raw
+    def __init__(self, name: str, raw: str, params: dict[str, str] | None = None, value: str | None = None,
+                 offset: int = 0) -> None:
+        self.name, self.raw, self.offset = name, raw, offset
         self._params, self._value = params, value
+
+    @property
+    def ok(self) -> bool:
+        """False for a line that is not a content line (its parameters cannot be split)."""
+        if self._params is None:
+            try:
+                self._split()
+            except ValueError:
+                return False
+        return True
 
     def _split(self) -> None:
         m = _LINE.fullmatch(self.raw)
-        assert m is not None  # checked when the line was read
+        if m is None:
+            raise ValueError(f"not a content line: {self.raw[:60]!r}")
         self._value = m.group(3)
         params: dict[str, str] = {}
         if m.group(2):
@@ -97,6 +111,7 @@ class Where:
 
     def line(self, offset: int) -> int:
         """The line of the file (1 = the first) that the unfolded ``offset`` is on."""
+        offset -= 1  # the scanned text has a new line before its first line
         if self.text is self.unfolded:
             original = offset
         else:
@@ -115,19 +130,22 @@ class Where:
         return bisect.bisect_left(self._newlines, original) + 1
 
 
-@dataclass(slots=True)
 class Component:
     """A component (``VEVENT``, ``VTIMEZONE``, ...): where it is in the unfolded text, its properties."""
 
-    name: str
-    where: Where
-    start: int  # offset of its BEGIN line
-    body: int  # offset just after its BEGIN line
-    end: int = 0  # offset just after its END line
-    body_end: int = 0  # offset of its END line
-    holes: list[tuple[int, int]] = field(default_factory=list)  # components inside it (an event's VALARMs)
-    props: list[Prop] = field(default_factory=list)
-    bad: list[int] = field(default_factory=list)  # offsets of lines that could not be read
+    __slots__ = ("name", "where", "start", "body", "end", "body_end", "holes", "props", "bad", "firsts", "people")
+
+    def __init__(self, name: str, where: Where, start: int, body: int) -> None:
+        self.name, self.where = name, where
+        self.start = start  # offset of its BEGIN line
+        self.body = body  # offset just after its BEGIN line
+        self.end = 0  # offset just after its END line
+        self.body_end = 0  # offset of its END line
+        self.holes: list[tuple[int, int]] = []  # components inside it (an event's VALARMs)
+        self.props: list[Prop] = []
+        self.bad: list[int] = []  # offsets of lines that could not be read
+        self.firsts: dict[str, Prop] = {}  # the first property of each name
+        self.people: list[Prop] = []  # ORGANIZER and ATTENDEE properties, in order
 
     @property
     def line(self) -> int:
@@ -139,7 +157,7 @@ class Component:
         return self.where.line(self.bad[0])
 
     def first(self, name: str) -> Prop | None:
-        return next((p for p in self.props if p.name == name), None)
+        return self.firsts.get(name)
 
     def all(self, name: str) -> list[Prop]:
         return [p for p in self.props if p.name == name]
@@ -193,8 +211,9 @@ def _unfold(text: str) -> str:
 
 def scan(path: str, text: str) -> Calendar:
     """Read a calendar file's structure; refuse it when it is no calendar, is cut short or damaged."""
-    unfolded = _unfold(text)
-    where = Where(text, unfolded)
+    plain = _unfold(text)
+    where = Where(text, plain)
+    unfolded = "\n" + plain
     head = unfolded.lstrip("\r\n \t")
     first = head.split("\n", 1)[0].rstrip("\r")
     if first.strip().upper() != "BEGIN:VCALENDAR":
@@ -214,15 +233,15 @@ def scan(path: str, text: str) -> Calendar:
                     raise SourceFileError(f"{path}:{line}: text after END:VCALENDAR ({outside[:40]!r}): the file is "
                                           "damaged")
                 if what != "VCALENDAR":
-                    raise SourceFileError(f"{path}:{where.line(m.start())}: BEGIN:{what} outside a VCALENDAR")
+                    raise SourceFileError(f"{path}:{where.line(m.start() + 1)}: BEGIN:{what} outside a VCALENDAR")
                 header_end = None
             elif len(stack) == 1 and header_end is None:
                 header_end = m.start()
-            stack.append(Component(what, where, m.start(), m.end()))
+            stack.append(Component(what, where, m.start() + 1, m.end()))
             continue
         if not stack or stack[-1].name != what:
             opened = f"BEGIN:{stack[-1].name} of line {stack[-1].line}" if stack else "nothing"
-            raise SourceFileError(f"{path}:{where.line(m.start())}: END:{what} closes {opened}: the file is damaged")
+            raise SourceFileError(f"{path}:{where.line(m.start() + 1)}: END:{what} closes {opened}: the file is damaged")
         component = stack.pop()
         component.end, component.body_end = m.end(), m.start()
         if len(stack) == 1:
@@ -243,17 +262,34 @@ def scan(path: str, text: str) -> Calendar:
     if outside:
         line = where.line(last_end + unfolded[last_end:].index(outside[0]))
         raise SourceFileError(f"{path}:{line}: text after END:VCALENDAR ({outside[:40]!r}): the file is damaged")
+    bad_search, wanted, line_match = _BAD.search, _WANTED_LINE.finditer, _LINE.fullmatch
     for event in cal.events:
-        edges = [event.body] + [x for hole in event.holes for x in hole] + [event.body_end]
-        for begin, stop in zip(edges[::2], edges[1::2]):
-            bad = _BAD.search(unfolded, begin, stop)
+        spans = [(event.body, event.body_end)] if not event.holes else list(zip(
+            [event.body] + [h[1] for h in event.holes], [h[0] for h in event.holes] + [event.body_end]))
+        props, people, firsts = event.props, event.people, event.firsts
+        for begin, stop in spans:
+            bad = bad_search(unfolded, begin, stop)
             if bad is not None:
-                event.bad.append(bad.start())
-            for w in _WANTED_LINE.finditer(unfolded, begin, stop):
-                prop = parse_line(w.group().rstrip("\r"))
-                if prop is None:
-                    event.bad.append(w.start())
+                event.bad.append(bad.start() + 1)
+            for w in wanted(unfolded, begin, stop):
+                line, name, sep, rest = w.groups()
+                if line[-1:] == "\r":
+                    line, rest = line[:-1], rest[:-1]
+                name = name.upper()
+                if sep == ":":  # no parameters: nothing that can be wrong
+                    prop = Prop(name, line, {}, rest, w.start() + 1)
+                elif name == "ATTENDEE" or name == "ORGANIZER":  # checked when first read (once per line)
+                    prop = Prop(name, line, None, None, w.start() + 1)
+                elif line_match(line) is None:
+                    event.bad.append(w.start() + 1)
+                    continue
                 else:
-                    event.props.append(prop)
-        event.bad.sort()
+                    prop = Prop(name, line, None, None, w.start() + 1)
+                props.append(prop)
+                if name == "ATTENDEE" or name == "ORGANIZER":
+                    people.append(prop)
+                elif name not in firsts:
+                    firsts[name] = prop
+        if len(event.bad) > 1:
+            event.bad.sort()
     return cal

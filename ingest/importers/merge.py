@@ -90,7 +90,7 @@ class Run:
         participants = list(dict.fromkeys(p for p in people if p))
         iid = stable_id("I-", key)
         table = self.t["interactions"]
-        row = table.get(iid)
+        row = table.index.get((iid,))
         if row is not None:  # the same event or message from another export: everybody who took part
             have = [p.strip() for p in row.get("participants", "").split(";") if p.strip()]
             participants = list(dict.fromkeys(have + participants))
@@ -104,7 +104,7 @@ class Run:
                   "org_id": org or "", "nature": nature or "",
                   "notes": (self.text(subject, 500) or "") if self.options.keep_subjects else ""}
         if row is None:
-            table.add(values)
+            table.add(values, clean=True)
         else:
             keep_notes = values["notes"] or row.get("notes", "")
             table.update(row, **(values | {"notes": keep_notes, "org_id": values["org_id"] or row.get("org_id")}))

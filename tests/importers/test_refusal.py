@@ -85,7 +85,9 @@ def test_bad_records_inside_a_good_file_are_skipped_with_a_reason(tmp_path: Path
                    "ORGANIZER:mailto:a@x.example\nATTENDEE:mailto:b@x.example\nEND:VEVENT\nBEGIN:VEVENT\nUID:bad-line\n"
                    "DTSTART:20240101T100000Z\nthis is no content line\nEND:VEVENT\nBEGIN:VEVENT\nUID:bad-rule\n"
                    "DTSTART:20240101T100000Z\nRRULE:FREQ=SOMETIMES\nORGANIZER:mailto:a@x.example\n"
-                   "ATTENDEE:mailto:b@x.example\nEND:VEVENT\nEND:VCALENDAR\n")
+                   "ATTENDEE:mailto:b@x.example\nEND:VEVENT\nBEGIN:VEVENT\nUID:bad-attendee\nDTSTART:20240101T100000Z\n"
+                   "ORGANIZER:mailto:a@x.example\nATTENDEE;CN=\"Unclosed:mailto:b@x.example\nEND:VEVENT\n"
+                   "END:VCALENDAR\n")
     result, doc = run_import("calendar", cal, into=tmp_path / "in")
     assert result.exit_code == 0, result.output
     assert doc is not None and doc["added"]["interactions"] == 1
@@ -93,6 +95,7 @@ def test_bad_records_inside_a_good_file_are_skipped_with_a_reason(tmp_path: Path
     assert reasons[f"{cal}#bad-date"] == "DTSTART '2024-13-45' is not a date"
     assert reasons[f"{cal}#bad-line"] == "line 17 of the event cannot be read"
     assert reasons[f"{cal}#bad-rule"].startswith("the recurring event cannot be expanded (")
+    assert reasons[f"{cal}#bad-attendee"] == "line 30 of the event cannot be read"
 
 
 @pytest.mark.parametrize("argv, message", [
