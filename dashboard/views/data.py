@@ -32,8 +32,8 @@ def _check(files: dict[str, bytes]) -> Any:
     """Validate a folder's files as ``relmap ingest`` does; show the problems; the dataset or ``None``."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        for name, data in files.items():
-            (folder / Path(name).name).write_bytes(data)
+        for name, content in files.items():
+            (folder / Path(name).name).write_bytes(content)
         try:
             data, report = check_folder(folder)
         except InputError as exc:

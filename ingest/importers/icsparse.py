@@ -272,24 +272,24 @@ def scan(path: str, text: str) -> Calendar:
             if bad is not None:
                 event.bad.append(bad.start() + 1)
             for w in wanted(unfolded, begin, stop):
-                line, name, sep, rest = w.groups()
-                if line[-1:] == "\r":
-                    line, rest = line[:-1], rest[:-1]
+                content, name, sep, rest = w.groups()
+                if content[-1:] == "\r":
+                    content, rest = content[:-1], rest[:-1]
                 name = name.upper()
                 if sep == ":":  # no parameters: nothing that can be wrong
-                    prop = Prop(name, line, {}, rest, w.start() + 1)
+                    read = Prop(name, content, {}, rest, w.start() + 1)
                 elif name == "ATTENDEE" or name == "ORGANIZER":  # checked when first read (once per line)
-                    prop = Prop(name, line, None, None, w.start() + 1)
-                elif line_match(line) is None:
+                    read = Prop(name, content, None, None, w.start() + 1)
+                elif line_match(content) is None:
                     event.bad.append(w.start() + 1)
                     continue
                 else:
-                    prop = Prop(name, line, None, None, w.start() + 1)
-                props.append(prop)
+                    read = Prop(name, content, None, None, w.start() + 1)
+                props.append(read)
                 if name == "ATTENDEE" or name == "ORGANIZER":
-                    people.append(prop)
+                    people.append(read)
                 elif name not in firsts:
-                    firsts[name] = prop
+                    firsts[name] = read
         if len(event.bad) > 1:
             event.bad.sort()
     return cal
