@@ -171,7 +171,7 @@ class _Salesforce:
             return
         kind = (row.get("usertype") or "standard").lower()
         if kind not in ("standard", ""):
-            self.run.skip(source, f"a {row.get('usertype')} user (portal, partner or automated), not our team")
+            self.run.skip(source, f"a user of type {row.get('usertype')} (portal, partner or automated), not our team")
             return
         pid = self.who.person(name=_name(row), email=row.get("email"), source_ids=(f"salesforce:{uid}",),
                               title=row.get("title"), team=True)

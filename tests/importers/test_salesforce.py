@@ -40,7 +40,7 @@ def test_skips_say_why(tmp_path: Path) -> None:
     _, doc = run_import("salesforce", SF, into=tmp_path / "in")
     assert doc is not None
     skipped = {s["source"].split("salesforce/")[1]: s["reason"] for s in doc["skipped"]}
-    assert skipped["User.csv:4"].startswith("a AutomatedProcess user")
+    assert skipped["User.csv:4"].startswith("a user of type AutomatedProcess")
     assert skipped["Account.csv:5"] == "deleted in Salesforce (IsDeleted)"
     assert skipped["Contact.csv:6"] == "neither a name nor an e-mail address"
     assert skipped["Opportunity.csv:3"].startswith("no amount")  # never dropped silently
