@@ -69,7 +69,7 @@ def write_ics(path: Path, events: int, seed: int = 1) -> None:
             hour = rng.randrange(7, 20)
             organizer = rng.choice(TEAM)
             guests = rng.sample(people, rng.randint(1, 5))
-            lines = [f"BEGIN:VEVENT", f"UID:{n:08x}-bench@northwind.example", "DTSTAMP:20240101T000000Z",
+            lines = ["BEGIN:VEVENT", f"UID:{n:08x}-bench@northwind.example", "DTSTAMP:20240101T000000Z",
                      f"DTSTART;TZID=Europe/Berlin:2024{month:02d}{dom:02d}T{hour:02d}0000",
                      f"DTEND;TZID=Europe/Berlin:2024{month:02d}{dom:02d}T{hour:02d}4500",
                      f"SUMMARY:{rng.choice(SUMMARIES)}", "DESCRIPTION:Agenda and notes that relmap never keeps.",

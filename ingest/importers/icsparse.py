@@ -24,7 +24,6 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from ingest.importers.errors import SourceFileError
 

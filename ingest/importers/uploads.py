@@ -17,14 +17,14 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
-from datetime import date
+from datetime import date  # noqa: F401 - the doctest's as-of date
 from pathlib import Path
 
 from ingest.importers.errors import SourceFileError
 from ingest.importers.merge import Options, Skip
 from ingest.importers.run import ImportReport, import_sources
 
-__all__ = ["import_uploads", "zip_folder", "Options", "date"]
+__all__ = ["import_uploads", "zip_folder", "Options"]
 
 
 def import_uploads(kind: str, uploads: dict[str, bytes], base: dict[str, bytes], options: Options) -> \
