@@ -15,5 +15,17 @@ __all__ = ["SourceFileError"]
 
 
 class SourceFileError(UsageError):
-    """A source file that is not of its kind (binary, truncated, another format), or a folder file
-    relmap cannot merge into safely; nothing is written."""
+    r"""A source file that is not of its kind (binary, truncated, another format), or a folder file
+    relmap cannot merge into safely; nothing is written.
+
+    The message is one printable line: what a file holds (a new line in a header cell, an
+    escape sequence) is shown escaped.
+
+    >>> str(SourceFileError("a.csv: no 'id' column (its header is: Na\x1bme)"))
+    "a.csv: no 'id' column (its header is: Na\\x1bme)"
+    """
+
+    def __init__(self, message: str) -> None:
+        if not message.isprintable():
+            message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+        super().__init__(message)

@@ -107,8 +107,6 @@ class _HubSpot:
         cid = _first(row, *_ID["companies"])
         name = _first(row, "companyname", "name")
         domain = _first(row, "companydomainname", "domainname", "website", "domain")
-        if domain:
-            domain = domain.lower().split("//")[-1].split("/")[0].removeprefix("www.")
         if not cid or not (name or domain):
             self.run.skip(source, "no Record ID, or neither a name nor a domain")
             return

@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from ingest.importers.folder import InputFolder, Row
-from ingest.importers.orgnames import is_free_mail, name_from_domain, org_domain, org_name_key
+from ingest.importers.orgnames import host_name, is_free_mail, name_from_domain, org_domain, org_name_key
 from ingest.importers.values import clean_text, email_domain, match_name, name_from_email, normal_email, stable_id
 
 __all__ = ["OrgHint", "Resolver", "org_domain", "is_free_mail", "org_name_key", "PLACEHOLDER_SOURCE"]
@@ -166,8 +166,8 @@ class Resolver:
         if hint.source_id:
             hint = OrgHint(_sid(hint.source_id), hint.name, hint.domain, hint.kind, hint.industry, hint.annual_revenue)
         name = clean_text(hint.name, 2000)
-        domain = hint.domain.lower().strip(".") if hint.domain else None
-        if domain and (is_free_mail(domain) or "." not in domain):
+        domain = host_name(hint.domain)
+        if domain and is_free_mail(domain):
             domain = None
         key = org_domain(domain) if domain else None
         if key and key in self.our_domains:
@@ -182,6 +182,7 @@ class Resolver:
         if oid is None and key and not name:  # acme-telecom.example: the folder's "Acme Telecom", if it has one
             oid = self.org_by_name.get(org_name_key(name_from_domain(key)))
         guessed = False
+        mail_domain = host_name(mail_domain)
         if oid is None and mail_domain and not is_free_mail(mail_domain):
             mail_key = org_domain(mail_domain)
             oid = self.org_by_source.get(f"domain:{mail_key}")

