@@ -12,7 +12,8 @@ unchanged byte for byte. Anything else is a crash; its reproducer (the mutated
 file and a JSON note) is kept under ``--keep``.
 
 A progress line goes to standard error; the summary is one JSON document on
-standard output. Exit code 1 when anything was found.
+standard output (Ctrl-C or SIGTERM stops after the current file and still prints
+it). Exit code 1 when anything was found.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -32,7 +34,18 @@ sys.path.insert(0, str(ROOT))
 from tests.importers.fuzzing import check, random_case  # noqa: E402
 
 
+stop_requested = False
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGINT or SIGTERM: finish the current file, then print the summary of the files done."""
+    global stop_requested
+    stop_requested = True
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--files", type=int, default=5_000, help="how many files to try (default 5000)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0); a run is reproducible")
@@ -45,8 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     ops_seen: Counter[str] = Counter()
     findings: list[dict[str, object]] = []
     started = time.perf_counter()
+    done = 0
     with tempfile.TemporaryDirectory() as tmp:
         for number in range(1, args.files + 1):
+            if stop_requested:
+                break
             kind, path, extra, ops, data = random_case(rng)
             kinds[kind] += 1
             ops_seen.update(ops)
@@ -63,10 +79,11 @@ def main(argv: list[str] | None = None) -> int:
                         "problem": problem}
                 stem.with_suffix(".json").write_text(json.dumps(note, indent=2))
                 findings.append(note)
+            done = number
             if number % 250 == 0:
                 print(f"{number}/{args.files} files, {dict(exits)} exits, {len(findings)} found, "
                       f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
-    summary = {"files": args.files, "seed": args.seed, "exits": dict(sorted(exits.items())), "kinds": dict(kinds),
+    summary = {"files": done, "seed": args.seed, "stopped_early": done < args.files, "exits": dict(sorted(exits.items())), "kinds": dict(kinds),
                "ops": dict(sorted(ops_seen.items())), "found": len(findings), "findings": findings[:20],
                "seconds": round(time.perf_counter() - started, 1)}
     print(json.dumps(summary, indent=2))

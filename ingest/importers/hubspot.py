@@ -114,6 +114,7 @@ class _HubSpot:
         oid = self.who.org(OrgHint(source_id=f"hubspot:company:{cid}", name=name, domain=domain, kind=_kind(row),
                                    industry=row.get("industry"), annual_revenue=number_text(revenue) if revenue else None))
         if oid is None:
+            self.run.skip(source, f"neither a name nor a web domain ({domain!r} is no domain)")
             return
         self.companies[cid] = oid
         rep = self.owner(source, _first(row, "companyowner", "hubspotowner", "owner"))

@@ -257,7 +257,7 @@ class _Calendar:
             uid_prop = event.first("UID")
             uid = uid_prop.value.strip() if uid_prop and uid_prop.value.strip() else None
             if uid is None:  # no UID: named by what it is, so a re-import finds it again
-                key = "|".join(p.value for p in event.props if p.name in ("DTSTART", "SUMMARY", "ORGANIZER"))
+                key = "|".join(p.raw for p in event.props if p.name in ("DTSTART", "SUMMARY", "ORGANIZER"))
                 uid = stable_id("nouid-", key or str(event.start))
             groups[uid].append(event)
         total = len(groups)

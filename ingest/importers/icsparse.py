@@ -52,27 +52,26 @@ class Prop:
     ``raw`` is the unfolded line itself: two equal lines are the same property.
     """
 
-    __slots__ = ("name", "raw", "_params", "_value", "offset")
+    __slots__ = ("name", "raw", "_params", "_value", "offset", "_bad")
 
     def __init__(self, name: str, raw: str, params: dict[str, str] | None = None, value: str | None = None,
                  offset: int = 0) -> None:
         self.name, self.raw, self.offset = name, raw, offset
         self._params, self._value = params, value
+        self._bad = False
 
     @property
     def ok(self) -> bool:
-        """False for a line that is not a content line (its parameters cannot be split)."""
+        """False for a line that is not a content line (then its value is empty, its parameters none)."""
         if self._params is None:
-            try:
-                self._split()
-            except ValueError:
-                return False
-        return True
+            self._split()
+        return not self._bad
 
     def _split(self) -> None:
         m = _LINE.fullmatch(self.raw)
         if m is None:
-            raise ValueError(f"not a content line: {self.raw[:60]!r}")
+            self._bad, self._params, self._value = True, {}, ""
+            return
         self._value = m.group(3)
         params: dict[str, str] = {}
         if m.group(2):

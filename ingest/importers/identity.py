@@ -194,7 +194,7 @@ class Resolver:
             words = org_name_key(name).split()
             oid = self.by_label.get("".join(words)) or (self.by_label.get(words[0]) if words else None)
             guessed = oid is not None
-        if oid is None and not (hint.source_id or key or name):
+        if oid is None and not (key or name):  # nothing to name a new organisation by
             return None
         kind = hint.kind if hint.kind in _KINDS else None
         if oid is None:

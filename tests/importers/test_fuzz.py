@@ -39,3 +39,23 @@ def test_every_op_is_drawn() -> None:
     seen = {op for _ in range(400) for op in random_case(rng)[3]}
     assert seen == set(OPS)
     assert mutate(b"abc", rng, ["empty"]) == b""
+
+
+# What scripts/fuzz_import.py found, each fixed; kept as it was found (small enough to read).
+FOUND = [
+    ("hubspot", "companies.csv", b"Record ID,Company name,Company Domain Name\n9002,Epsilon,www.epsilon-fo;ods.example\n",
+     ()),  # seed 2: a ';' in a domain became a source id relmap ingest refused
+    ("salesforce", "OpportunityContactRole.csv", b"Id,OpportunityId,\"Cont\nctId\",Role\n1,2,3,x\n",
+     ()),  # seed 2: a new line in a header cell made the refusal message two lines
+    ("calendar", "cal.ics", b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20240510T200000Z\nORGANIZER;CN=samom\n"
+     b"ATTENDEE:mailto:a@b.example\nEND:VEVENT\nEND:VCALENDAR\n",
+     ()),  # seed 3: an event without UID and a damaged ORGANIZER line: exit 1
+    ("hubspot", "companies.csv", b"Record ID,Company name,Company Domain Name\n9002,,not a domain\n",
+     ()),  # seed 3: a company with neither a name nor a usable domain was written without a name
+]
+
+
+@pytest.mark.parametrize("kind, name, data, args", FOUND, ids=[f"{k}-{n}-{i}" for i, (k, n, _, _) in enumerate(FOUND)])
+def test_what_fuzzing_found(tmp_path: Path, kind: str, name: str, data: bytes, args: tuple[str, ...]) -> None:
+    code, problem = check(tmp_path, kind, name, data, args)
+    assert problem is None, problem
