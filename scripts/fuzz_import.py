@@ -8,8 +8,8 @@ Each case is a fixture file (Salesforce, HubSpot, LinkedIn, .ics, mbox, .eml,
 .vcf) mutated by one to three random ops, imported with ``relmap import`` into a
 folder that already holds data. It must end in exit 0 with a folder ``relmap
 ingest`` accepts, or exit 2 with one JSON error naming the file and the folder
-unchanged byte for byte. Anything else is a crash; its reproducer (the mutated
-file and a JSON note) is kept under ``--keep``.
+unchanged byte for byte, within ``--slow`` seconds. Anything else is a finding;
+its reproducer (the mutated file and a JSON note) is kept under ``--keep``.
 
 A progress line goes to standard error; the summary is one JSON document on
 standard output (Ctrl-C or SIGTERM stops after the current file and still prints
@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--files", type=int, default=5_000, help="how many files to try (default 5000)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0); a run is reproducible")
+    parser.add_argument("--slow", type=float, default=30.0,
+                        help="a file taking longer than this many seconds is a finding (default 30)")
     parser.add_argument("--keep", type=Path, default=Path(tempfile.gettempdir()) / "relmap-import-fuzz",
                         help="where reproducers are kept (default: $TMPDIR/relmap-import-fuzz)")
     args = parser.parse_args(argv)
@@ -59,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     findings: list[dict[str, object]] = []
     started = time.perf_counter()
     done = 0
+    slowest = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         for number in range(1, args.files + 1):
             if stop_requested:
@@ -66,10 +69,15 @@ def main(argv: list[str] | None = None) -> int:
             kind, path, extra, ops, data = random_case(rng)
             kinds[kind] += 1
             ops_seen.update(ops)
+            began = time.perf_counter()
             try:
                 code, problem = check(Path(tmp), kind, path.name, data, extra)
             except Exception as exc:  # noqa: BLE001 - the harness itself must report, not stop
                 code, problem = -1, f"{exc.__class__.__name__}: {exc}"
+            took = time.perf_counter() - began
+            slowest = max(slowest, took)
+            if problem is None and took > args.slow:
+                problem = f"took {took:.0f} s (more than --slow {args.slow:.0f} s)"
             exits[str(code)] += 1
             if problem:
                 args.keep.mkdir(parents=True, exist_ok=True)
@@ -84,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{number}/{args.files} files, {dict(exits)} exits, {len(findings)} found, "
                       f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
     summary = {"files": done, "seed": args.seed, "stopped_early": done < args.files, "exits": dict(sorted(exits.items())), "kinds": dict(kinds),
-               "ops": dict(sorted(ops_seen.items())), "found": len(findings), "findings": findings[:20],
+               "ops": dict(sorted(ops_seen.items())), "found": len(findings),
+               "slowest_seconds": round(slowest, 1), "findings": findings[:20],
                "seconds": round(time.perf_counter() - started, 1)}
     print(json.dumps(summary, indent=2))
     return 1 if findings else 0

@@ -81,6 +81,9 @@ class _Mail:
         try:
             senders = h.addresses("from")
             people = senders + h.addresses("to") + h.addresses("cc")
+        except ValueError as exc:
+            self.run.skip(source, f"an address header cannot be read ({exc})")
+            return
         except Exception as exc:  # noqa: BLE001 - the standard library's parser on a hostile header
             self.run.skip(source, f"an address header cannot be read ({exc.__class__.__name__})")
             return

@@ -44,8 +44,15 @@ def header_end(data: bytes | mmap.mmap, start: int = 0, stop: int | None = None)
     return min(ends) + 1 if ends else stop
 
 
+#: The longest header handed to ``email.policy.default``, whose parser takes time quadratic in a header's
+#: length on some inputs (minutes for a megabyte); a plain address list of any length is read here.
+POLICY_LIMIT = 32_000
+
+
 def policy_addresses(name: str, value: str) -> list[tuple[str, str]]:
     """``(display name, address)`` pairs as ``email.policy.default`` reads the header."""
+    if len(value) > POLICY_LIMIT:
+        raise ValueError(f"the {name} header is {len(value):,} characters long and not a plain address list")
     header = policy.default.header_factory(name, value)
     return [(a.display_name, a.addr_spec) for a in getattr(header, "addresses", ())]
 
@@ -130,7 +137,7 @@ class Headers:
     def text(self, name: str) -> str | None:
         """An unstructured header (``Subject``) with RFC 2047 encoded words decoded."""
         value = self.get(name)
-        if value is None or "=?" not in value:
+        if value is None or "=?" not in value or len(value) > POLICY_LIMIT:
             return value
         return str(policy.default.header_factory(name, value))
 
@@ -177,7 +184,7 @@ def _phrase(text: str) -> str:
 def _fast(value: str) -> list[tuple[str, str]]:
     """Split a plain address list; :class:`_Slow` for any form this does not read exactly as policy.default."""
     out: list[tuple[str, str]] = []
-    pos, size = 0, len(value)
+    pos, size = 0, len(value.rstrip(" \t"))  # a comma and blanks at the end are nothing
     while pos < size:
         m = _ITEM.match(value, pos)
         if m is None or m.end() == pos:
@@ -194,6 +201,4 @@ def _fast(value: str) -> list[tuple[str, str]]:
                 raise _Slow
             out.append((_phrase(phrase), m.group("a")))
         pos = m.end()
-        if value[pos - 1:pos] == "," and not value[pos:].strip():
-            break
     return out
