@@ -28,7 +28,11 @@ from ingest.importers.folder import InputFolder, Row
 from ingest.importers.orgnames import host_name, is_free_mail, name_from_domain, org_domain, org_name_key
 from ingest.importers.values import clean_text, email_domain, match_name, name_from_email, normal_email, stable_id
 
-__all__ = ["OrgHint", "Resolver", "org_domain", "is_free_mail", "org_name_key", "PLACEHOLDER_SOURCE"]
+__all__ = ["OrgHint", "Resolver", "org_domain", "is_free_mail", "org_name_key", "joined_ids", "PLACEHOLDER_SOURCE"]
+
+#: The longest source id kept (a longer "id" is no id), and the longest ``source_ids`` cell (as ingest allows).
+MAX_ID = 300
+MAX_IDS = 20_000
 
 #: The source id marking the placeholder organisation of people with no organisation known.
 PLACEHOLDER_SOURCE = "relmap:unaffiliated"
@@ -39,8 +43,21 @@ _STEP = {"": 0, "other": 1, "prospect": 2, "partner": 3, "customer": 3}
 
 
 def _sid(value: str) -> str:
-    """A source id as ``source_ids`` keeps it: no spaces or ``;`` (percent-encoded)."""
-    return re.sub(r"[\s;%\x00-\x1f\x7f]", lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), value.strip())
+    """A source id as ``source_ids`` keeps it: no spaces or ``;`` (percent-encoded); ``""`` when it is too
+    long to be an id (over :data:`MAX_ID` characters)."""
+    value = re.sub(r"[\s;%\x00-\x1f\x7f]", lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), value.strip())
+    return value if len(value) <= MAX_ID else ""
+
+
+def joined_ids(ids: list[str]) -> str:
+    """The ids of a ``source_ids`` cell, as many as fit its limit (the first ones kept)."""
+    kept: list[str] = []
+    size = 0
+    for sid in ids:
+        if sid and size + len(sid) + 1 <= MAX_IDS:
+            kept.append(sid)
+            size += len(sid) + 1
+    return ";".join(kept)
 
 
 def _ids(row: Row) -> list[str]:
@@ -164,7 +181,7 @@ class Resolver:
         most of the folder's people with that domain work at is taken.
         """
         if hint.source_id:
-            hint = OrgHint(_sid(hint.source_id), hint.name, hint.domain, hint.kind, hint.industry, hint.annual_revenue)
+            hint = OrgHint(_sid(hint.source_id) or None, hint.name, hint.domain, hint.kind, hint.industry, hint.annual_revenue)
         name = clean_text(hint.name, 2000)
         domain = host_name(hint.domain)
         if domain and is_free_mail(domain):
@@ -206,7 +223,7 @@ class Resolver:
             sources = [s for s in (hint.source_id, f"domain:{key}" if key else None) if s]
             self.orgs.add({"id": oid, "name": name or name_from_domain(key or ""), "kind": kind or "other",
                            "industry": clean_text(hint.industry) or "", "annual_revenue": hint.annual_revenue or "",
-                           "source_ids": ";".join(sources)})
+                           "source_ids": joined_ids(sources)})
             self._note_guess(self.orgs.get(oid))
         else:
             row = self.orgs.get(oid)
@@ -216,7 +233,7 @@ class Resolver:
                        if s and s not in sources and s not in self.org_by_source]
                 changes: dict[str, str | None] = {}
                 if new:
-                    changes["source_ids"] = ";".join(sources + new)
+                    changes["source_ids"] = joined_ids(sources + new)
                 current = row.get("kind", "").strip()
                 if kind and PLACEHOLDER_SOURCE not in sources and _STEP.get(current, 0) < _STEP.get(kind, 0) and \
                         (current, kind) != ("partner", "customer"):
@@ -264,7 +281,7 @@ class Resolver:
             of the old layout: name and company), so a re-import finds it again.
         """
         addresses = [e for e in dict.fromkeys(normal_email(x) for x in (email, *emails)) if e]
-        sources = [_sid(s) for s in dict.fromkeys(source_ids) if s and s.strip()]
+        sources = [x for x in (_sid(s) for s in dict.fromkeys(source_ids) if s and s.strip()) if x]
         name = clean_text(name, 2000)
         title = clean_text(title, 2000)
         pid = next((self.by_email[e] for e in addresses if e in self.by_email), None)
@@ -285,7 +302,7 @@ class Resolver:
             row: Row = {"id": pid, "name": name or name_from_email(addresses[0]),
                         "org_id": self._org_for(ours, org, addresses), "title": title or "", "role": "other",
                         "email": addresses[0] if addresses else "",
-                        "source_ids": ";".join(sources + [f"email:{e}" for e in addresses[1:]])}
+                        "source_ids": joined_ids(sources + [f"email:{e}" for e in addresses[1:]])}
             self.people.add(row)
             self.fresh.add(pid)
             for e in addresses:
@@ -318,7 +335,7 @@ class Resolver:
         add += [f"email:{e}" for e in extra if e != known and f"email:{e}" not in have and
                 self.by_email.get(e, pid) == pid]
         if add:
-            changes["source_ids"] = ";".join(have + add)
+            changes["source_ids"] = joined_ids(have + add)
         if changes:
             self.people.update(found, **changes)
         for e in addresses:

@@ -21,7 +21,7 @@ from collections import defaultdict
 from rapidfuzz import fuzz, process
 
 from ingest.importers.folder import InputFolder, Row
-from ingest.importers.identity import Resolver
+from ingest.importers.identity import Resolver, joined_ids
 from ingest.importers.values import match_name
 
 __all__ = ["apply_decisions", "find_duplicates", "open_questions", "THRESHOLD"]
@@ -66,7 +66,7 @@ def _merge(folder: InputFolder, gone: str, into: str) -> None:
         extra.append(f"email:{email}")
     merged = list(dict.fromkeys(ids + extra))
     if merged != ids:
-        changes["source_ids"] = ";".join(merged)
+        changes["source_ids"] = joined_ids(merged)
     if changes:
         people.update(keeper, **changes)
     friendships = folder.tables["friendships"]

@@ -71,3 +71,15 @@ def test_a_megabyte_header_is_read_or_refused_in_moments(tmp_path: Path) -> None
                               b"\nDate: Tue, 14 May 2024 10:04:25 +0200\n\nbody\n", ())
         assert problem is None and code == 0, problem
         assert time.process_time() - began < 20
+
+
+def test_an_id_too_long_to_be_an_id_is_not_kept(tmp_path: Path) -> None:
+    """seed 5: a 100,000-character Record ID and LinkedIn URL became source ids relmap ingest refused."""
+    huge = "9" * 100_000
+    code, problem = check(tmp_path, "hubspot", "contacts.csv",
+                          f"Record ID,First Name,Email\n{huge},Ann,ann@acme.example\n".encode(), ())
+    assert problem is None and code == 0, problem
+    code, problem = check(tmp_path, "linkedin", "Connections.csv",
+                          f"First Name,Last Name,URL,Company,Connected On\nAnn,Lee,https://www.linkedin.com/in/{huge},"
+                          "Acme,30 May 2024\n".encode(), ("--owner", "rita@northwind.example"))
+    assert problem is None and code == 0, problem
