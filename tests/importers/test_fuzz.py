@@ -83,3 +83,14 @@ def test_an_id_too_long_to_be_an_id_is_not_kept(tmp_path: Path) -> None:
                           f"First Name,Last Name,URL,Company,Connected On\nAnn,Lee,https://www.linkedin.com/in/{huge},"
                           "Acme,30 May 2024\n".encode(), ("--owner", "rita@northwind.example"))
     assert problem is None and code == 0, problem
+
+
+def test_a_megabyte_of_blanks_in_an_address_header_is_read_in_moments(tmp_path: Path) -> None:
+    """seed 5: a lazy quantifier followed by blanks took quadratic time on a megabyte of blanks."""
+    import time
+
+    began = time.process_time()
+    code, problem = check(tmp_path, "mail", "m.eml", b"From: x@y.example\nTo: Ann" + b" " * 1_000_000 +
+                          b"<a@b.example>\nDate: Tue, 14 May 2024 10:04:25 +0200\n\nbody\n", ())
+    assert problem is None and code == 0, problem
+    assert time.process_time() - began < 20
