@@ -126,7 +126,8 @@ def test_content_lines_split_as_icalendar_splits_them(name: str, params: dict[st
     mine = parse_line(line)
     parsed = icalendar.parser.Contentline(line).parts()
     assert mine is not None
-    assert (mine.name, mine.params, mine.value) == (parsed[0], dict(parsed[1]), parsed[2])
+    # icalendar unescapes every value here; relmap unescapes TEXT values (summaries) when it reads them
+    assert (mine.name, mine.params, unescape(mine.value)) == (parsed[0], dict(parsed[1]), parsed[2])
 
 
 def test_scan_refuses_what_is_no_calendar(tmp_path: Path) -> None:
