@@ -10,6 +10,8 @@ as stripped strings or ``None`` (an empty cell) from :mod:`ingest.csvfile`.
 >>> row, _ = parse_row(OrganisationRow, {"id": "O1", "name": "Acme", "kind": "customer"})
 >>> row.kind, row.annual_revenue
 ('customer', None)
+>>> parse_row(PersonRow, {"id": "P1", "name": "Ann", "org_id": "O1", "source_ids": "hubspot:42;x"})[1]
+[('source_ids', "source_ids 'hubspot:42;x' must be source ids like 'salesforce:0035g00000Abc12AAB' separated by ';' (not 'x')")]
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ __all__ = [
 
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # ASCII digits only, as ISO 8601 writes them
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_SOURCE_ID = re.compile(r"^[a-z][a-z0-9_-]*:\S+$")
 
 
 class _BadValue(ValueError):
@@ -68,9 +71,20 @@ def _number(value: Any) -> Any:
     return value
 
 
+def _source_ids(value: Any) -> Any:
+    """``source_ids``: ``kind:id`` entries separated by ``;`` (``salesforce:003...;linkedin:https://...``)."""
+    if isinstance(value, str):
+        for item in value.split(";"):
+            if not _SOURCE_ID.match(item.strip()):
+                raise _BadValue("must be source ids like 'salesforce:0035g00000Abc12AAB' separated by ';' "
+                                f"(not {item.strip()!r})")
+    return value
+
+
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(max_length=2_000)]
 LongText = Annotated[str, Field(max_length=100_000)]
+SourceIds = Annotated[str, BeforeValidator(_source_ids), Field(max_length=20_000)]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Amount = Annotated[float, BeforeValidator(_number), Field(ge=0)]
 
@@ -85,6 +99,8 @@ class OrganisationRow(_Row):
     kind: Literal["own", "customer", "prospect", "partner", "other"]
     industry: Text | None = None
     annual_revenue: Amount | None = None
+    #: Where the row came from (written by ``relmap import``, which matches on it); not stored.
+    source_ids: SourceIds | None = None
 
 
 class PersonRow(_Row):
@@ -94,6 +110,8 @@ class PersonRow(_Row):
     title: Text | None = None
     role: Literal["rep", "manager", "decision_maker", "influencer", "user", "other"] = "other"
     email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    #: The person's ids in other systems (written by ``relmap import``, which matches on it); not stored.
+    source_ids: SourceIds | None = None
 
 
 class FriendshipRow(_Row):

@@ -41,10 +41,13 @@ from graph.model import (
 from ingest.csvfile import CsvFile
 from ingest.rows import ROW_MODELS, known_columns, parse_row, required_columns
 
-__all__ = ["Validation", "Rejected", "validate_folder", "REQUIRED_FILES", "Progress"]
+__all__ = ["Validation", "Rejected", "validate_folder", "REQUIRED_FILES", "REVIEW_FILE", "Progress"]
 
 #: Files an input folder must have; the other four are optional.
 REQUIRED_FILES = ("organisations.csv", "people.csv")
+
+#: The possible duplicates ``relmap import`` lists for a person to decide on; not input, not warned about.
+REVIEW_FILE = "review.csv"
 
 
 @dataclass
@@ -276,7 +279,7 @@ def validate_folder(folder: Path, progress: Progress | None = None) -> Validatio
     c = _Checker(v, progress)
     d = v.dataset
     for extra in sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".csv"):
-        if extra not in ROW_MODELS:
+        if extra not in ROW_MODELS and extra != REVIEW_FILE:
             v.warnings.append(Problem(extra, 0, "file not read: relmap reads " + ", ".join(ROW_MODELS)))
 
     for line, row, cells, r in c.rows(folder, "organisations.csv"):

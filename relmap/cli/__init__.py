@@ -3,6 +3,7 @@
 One module per group of commands, each listing its ``COMMANDS``:
 
 - :mod:`relmap.cli.data`: ``ingest``, ``rebuild``, ``stats``, ``generate``, ``demo``;
+- :mod:`relmap.cli.imports`: ``import`` (real exports into an input folder);
 - :mod:`relmap.cli.analysis`: ``paths``, ``mutual``, ``who-knows``, ``risk``, ``whatif``,
   ``stages``, ``cooling``;
 - :mod:`relmap.cli.serve`: ``query``, ``dashboard``;
@@ -20,7 +21,7 @@ import sys
 import click
 
 from relmap import __version__
-from relmap.cli import analysis, data, serve
+from relmap.cli import analysis, data, imports, serve
 
 __all__ = ["cli", "main"]
 
@@ -36,7 +37,7 @@ def cli() -> None:
     """
 
 
-for _group in (data, analysis, serve):
+for _group in (data, imports, analysis, serve):
     for _command in _group.COMMANDS:
         cli.add_command(_command)
 
