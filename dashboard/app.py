@@ -6,6 +6,7 @@ every page; the sidebar holds what every page shares (the store, the as-of date)
 
 from __future__ import annotations
 
+import gc
 import sys
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,21 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from dashboard import common  # noqa: E402
+import graph.analysis  # noqa: E402,F401  (every page's analyses, imported before the freeze below)
+
+
+@st.cache_resource(show_spinner=False)
+def _long_lived_objects_frozen() -> bool:
+    """Once per server process: the objects alive after the imports (Streamlit, pandas, the
+    libraries: they live as long as the server) leave the cyclic collector's sight
+    (``gc.freeze``), so a full collection during an analysis walks only what it made. The
+    collector stays on. At 100k people this takes about 0.5 s of CPU off the stages overview
+    (2.5 -> 2.0 s), which builds 165k ties' numbers."""
+    gc.freeze()
+    return True
+
+
+_long_lived_objects_frozen()
 
 PAGES = Path(__file__).resolve().parent / "views"  # not "pages/": Streamlit would serve those by name
 
