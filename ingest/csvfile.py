@@ -109,6 +109,10 @@ class CsvFile:
     problems : list[Problem]
         Problems found so far (header problems at once, row problems as
         :meth:`rows` is consumed).
+    raw : list[str]
+        The cells of the row :meth:`rows` yielded last, exactly as in the file (not
+        stripped, empty ones and any beyond the header's width included; for a row
+        the csv module cannot read, a best effort): what a rejects file keeps.
     """
 
     def __init__(self, path: Path) -> None:
@@ -118,6 +122,7 @@ class CsvFile:
         self._lines = _Lines(path)
         self._reader = csv.reader(iter(self._lines), strict=True)
         self.header: list[str] = []
+        self.raw: list[str] = []
         try:
             first = next(self._reader, None)
         except csv.Error as exc:
@@ -170,12 +175,14 @@ class CsvFile:
                 # a one-line row is read leniently, only to name it (so rows referring to it are not
                 # reported as dangling)
                 guess = _lenient(self._lines.last) if reader.line_num == start else []
+                self.raw = guess
                 named = {col: v for col, raw in zip(header, guess) if (v := raw.strip())}
                 yield (bad[0], named, self._lines.bad[bad[0]]) if bad else (
                     start, named, f"row cannot be read as CSV: {_csv_error(exc)}")
                 continue
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue  # a blank line
+            self.raw = cells
             # empty cells are left out: "not given"
             row: dict[str, str] = {col: v for col, raw in zip(header, cells) if (v := raw.strip())}
             bad = [n for n in range(start, reader.line_num + 1) if n in self._lines.bad]

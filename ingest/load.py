@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,24 +22,67 @@ from graph.errors import InputError
 from graph.model import Dataset
 from graph.store.base import Progress, Store
 from ingest.rejects import write_rejects
-from ingest.validate import validate_folder
+from ingest.rows import ROW_MODELS
+from ingest.validate import Rejected, validate_folder
 
-__all__ = ["IngestReport", "check_folder", "ingest_folder"]
+__all__ = ["IngestReport", "RejectCount", "count_rejects", "check_folder", "ingest_folder"]
+
+
+@dataclass(frozen=True)
+class RejectCount:
+    """How many rows of one file were rejected for one reason: ``invalid`` (problems of their
+    own) or ``refers to a rejected row`` (only because they name rows of ``refers_to`` that were
+    rejected)."""
+
+    file: str
+    rows: int
+    reason: str
+    refers_to: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "rows": self.rows, "reason": self.reason, "refers_to": list(self.refers_to)}
+
+    def __str__(self) -> str:
+        """``people.csv: 2 rows with problems``; ``interactions.csv: 52 rows that name rejected rows
+        of people.csv``."""
+        from graph.analysis.words import plural
+
+        if self.reason == INVALID:
+            return f"{self.file}: {plural(self.rows, 'row')} with problems"
+        return (f"{self.file}: {plural(self.rows, 'row')} that name{'s' if self.rows == 1 else ''} rejected rows "
+                f"of {' and '.join(self.refers_to)}")
+
+
+INVALID, DEPENDENT = "invalid", "refers to a rejected row"
+
+
+def count_rejects(rejected: list[Rejected]) -> list[RejectCount]:
+    """The rejected rows counted per file and reason, in file order (a row with problems of its
+    own counts as invalid, whatever else it names)."""
+    counts: Counter[tuple[str, str, tuple[str, ...]]] = Counter()
+    for r in rejected:
+        counts[(r.file, INVALID, ()) if r.invalid else (r.file, DEPENDENT, r.refers_to)] += 1
+    order = {name: i for i, name in enumerate(ROW_MODELS)}
+    return [RejectCount(file, n, reason, refers) for (file, reason, refers), n in
+            sorted(counts.items(), key=lambda c: (order.get(c[0][0], 99), c[0][1] != INVALID, c[0][2]))]
 
 
 @dataclass
 class IngestReport:
-    """What an ingest did; :meth:`to_json` is the contract's JSON shape."""
+    """What an ingest did; :meth:`to_json` is the contract's JSON shape (and ``rejected_by``, the
+    rejected rows counted per file and reason)."""
 
     ingested: dict[str, int]
     rejected: int = 0
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
     rejects_file: str | None = None
+    rejected_by: list[RejectCount] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"ingested": self.ingested, "rejected": self.rejected, "warnings": self.warnings,
-                "dry_run": self.dry_run, "rejects_file": self.rejects_file}
+                "dry_run": self.dry_run, "rejects_file": self.rejects_file,
+                "rejected_by": [c.to_json() for c in self.rejected_by]}
 
 
 def check_folder(folder: Path, *, rejects: Path | None = None, dry_run: bool = False,
@@ -56,13 +100,21 @@ def check_folder(folder: Path, *, rejects: Path | None = None, dry_run: bool = F
     """
     v = validate_folder(Path(folder), progress=progress)
     warnings = [str(w) for w in v.warnings]
-    if v.fatal or (v.problems and rejects is None):
+    if v.fatal:  # a whole file cannot be used: setting rows aside cannot help
+        from graph.analysis.words import plural
+
+        files = sorted({p.file for p in v.fatal}, key=lambda f: (list(ROW_MODELS).index(f) if f in ROW_MODELS
+                                                                 else 99, f))
+        raise InputError(v.problems, f"{plural(len(v.problems), 'problem')} found; nothing was written. Fix "
+                                     f"{' and '.join(files)} and run the ingest again: a file that cannot be used "
+                                     "as a whole stops the ingest.")
+    if v.problems and rejects is None:
         raise InputError(v.problems)
     rejected = 0
     if rejects is not None:
         rejected = write_rejects(Path(rejects), v.rejected)
     report = IngestReport(v.dataset.counts(), rejected, warnings, dry_run,
-                          str(rejects) if rejects is not None else None)
+                          str(rejects) if rejects is not None else None, count_rejects(v.rejected))
     return v.dataset, report
 
 

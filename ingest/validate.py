@@ -41,7 +41,8 @@ from graph.model import (
 from ingest.csvfile import CsvFile
 from ingest.rows import ROW_MODELS, known_columns, parse_row, required_columns
 
-__all__ = ["Validation", "Rejected", "validate_folder", "REQUIRED_FILES", "REVIEW_FILE", "Progress"]
+__all__ = ["Validation", "Rejected", "validate_folder", "original_cells", "REQUIRED_FILES", "REVIEW_FILE",
+           "Progress"]
 
 #: Files an input folder must have; the other four are optional.
 REQUIRED_FILES = ("organisations.csv", "people.csv")
@@ -52,12 +53,33 @@ REVIEW_FILE = "review.csv"
 
 @dataclass
 class Rejected:
-    """One row left out, with every reason and its original cells."""
+    """One row left out, with every reason and its original cells (:func:`original_cells`).
+
+    ``refers_to`` names the files whose rejected rows it refers to; ``invalid`` says whether it
+    has problems of its own (else it is left out only because it refers to rejected rows)."""
 
     file: str
     line: int
     problems: list[Problem]
     cells: dict[str, str]
+    refers_to: tuple[str, ...] = ()
+    invalid: bool = True
+
+
+def original_cells(header: list[str], raw: list[str]) -> dict[str, str]:
+    """A row's cells exactly as in the file, by column: empty ones too, and any beyond the
+    header's width as ``"column N"`` (N counted from 1).
+
+    >>> original_cells(["id", "name"], ["P1", " Ann ", "", "x"])
+    {'id': 'P1', 'name': ' Ann ', 'column 3': '', 'column 4': 'x'}
+    """
+    cells = dict(zip(header, raw))
+    for n in range(len(header), len(raw)):
+        key = f"column {n + 1}"
+        while key in cells:
+            key += "+"
+        cells[key] = raw[n]
+    return cells
 
 
 @dataclass
@@ -103,38 +125,38 @@ class _Checker:
         self.person: dict[str, tuple[str, str]] = {}  # id -> (org_id, role)
         self.unusable: set[str] = set()  # files that could not be read at all
 
-    # -- reference checks: return (message, is_dependent) or None --------------
-    def org_ref(self, column: str, org_id: str) -> tuple[str, bool] | None:
+    # -- reference checks: (message, the file of the rejected row it depends on, or None) or None --
+    def org_ref(self, column: str, org_id: str) -> tuple[str, str | None] | None:
         if org_id in self.org_kind:
             return None
         if "organisations.csv" in self.unusable:
-            return f"{column} '{org_id}' cannot be checked: organisations.csv is unusable", True
+            return f"{column} '{org_id}' cannot be checked: organisations.csv is unusable", "organisations.csv"
         if org_id in self.org_line:
             return (f"{column} '{org_id}' refers to a rejected row "
-                    f"(organisations.csv:{self.org_line[org_id]})", True)
-        return f"{column} '{org_id}' is not in organisations.csv", False
+                    f"(organisations.csv:{self.org_line[org_id]})", "organisations.csv")
+        return f"{column} '{org_id}' is not in organisations.csv", None
 
-    def person_ref(self, column: str, person_id: str) -> tuple[str, bool] | None:
+    def person_ref(self, column: str, person_id: str) -> tuple[str, str | None] | None:
         if person_id in self.person:
             return None
         if "people.csv" in self.unusable:
-            return f"{column} '{person_id}' cannot be checked: people.csv is unusable", True
+            return f"{column} '{person_id}' cannot be checked: people.csv is unusable", "people.csv"
         if person_id in self.person_line:
             return (f"{column} '{person_id}' refers to a rejected row "
-                    f"(people.csv:{self.person_line[person_id]})", True)
-        return f"{column} '{person_id}' is not in people.csv", False
+                    f"(people.csv:{self.person_line[person_id]})", "people.csv")
+        return f"{column} '{person_id}' is not in people.csv", None
 
-    def rep_ref(self, column: str, rep_id: str) -> tuple[str, bool] | None:
+    def rep_ref(self, column: str, rep_id: str) -> tuple[str, str | None] | None:
         missing = self.person_ref(column, rep_id)
         if missing:
             return missing
         org_id, role = self.person[rep_id]
         if role != "rep":
-            return f"{column} '{rep_id}' has role '{role}' in people.csv; only a 'rep' can be assigned", False
+            return f"{column} '{rep_id}' has role '{role}' in people.csv; only a 'rep' can be assigned", None
         kind = self.org_kind[org_id]
         if kind != "own":
             return (f"{column} '{rep_id}' works at '{org_id}' (kind '{kind}'); a rep must work at an "
-                    "organisation of kind 'own'"), False
+                    "organisation of kind 'own'"), None
         return None
 
     # -- driving one file --------------------------------------------------------
@@ -179,7 +201,7 @@ class _Checker:
             count += 1
             if self.progress and count % 20_000 == 0:
                 self.progress(name, int(csv_file.fraction_read * 1000), 1000)
-            report.start(line, cells)
+            report.start(line, cells, csv_file)
             if unreadable:
                 report.add(unreadable)
                 row = None
@@ -210,20 +232,26 @@ class _RowReport:
     def __init__(self, v: Validation, file: str) -> None:
         self.v, self.file = v, file
         self.line = 0
-        self.cells: dict[str, str] = {}
+        self.source: CsvFile | None = None
         self.own: list[Problem] = []
         self.dependent: list[Problem] = []
+        self.refers_to: set[str] = set()
 
-    def start(self, line: int, cells: dict[str, str]) -> None:
-        self.line, self.cells = line, cells
+    def start(self, line: int, cells: dict[str, str], source: CsvFile) -> None:
+        self.line, self.source = line, source
         if self.own or self.dependent:
-            self.own, self.dependent = [], []
+            self.own, self.dependent, self.refers_to = [], [], set()
 
-    def add(self, message: str, column: str | None = None, dependent: bool = False) -> None:
+    def add(self, message: str, column: str | None = None, depends_on: str | None = None) -> None:
+        """One problem of the row; ``depends_on``: the file of the rejected row it refers to."""
         problem = Problem(self.file, self.line, message, column)
-        (self.dependent if dependent else self.own).append(problem)
+        if depends_on is None:
+            self.own.append(problem)
+        else:
+            self.dependent.append(problem)
+            self.refers_to.add(depends_on)
 
-    def check(self, result: tuple[str, bool] | None, column: str) -> None:
+    def check(self, result: tuple[str, str | None] | None, column: str) -> None:
         if result:
             self.add(result[0], column, result[1])
 
@@ -235,7 +263,9 @@ class _RowReport:
         if self.ok:
             return
         self.v.problems.extend(self.own)
-        self.v.rejected.append(Rejected(self.file, self.line, self.own + self.dependent, self.cells))
+        cells = original_cells(self.source.header, self.source.raw) if self.source is not None else {}
+        self.v.rejected.append(Rejected(self.file, self.line, self.own + self.dependent, cells,
+                                        tuple(sorted(self.refers_to)), bool(self.own)))
 
 
 def _one_line(p: Problem) -> Problem:

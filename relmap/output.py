@@ -5,6 +5,11 @@
 >>> emit_json({"b": 1, "a": [1, 2]}, buf)
 >>> buf.getvalue()
 '{"b": 1, "a": [1, 2]}\\n'
+>>> for line in table(["name", "value"], [["Telco", "3,950,000"], ["Quarry Point", "0"]], right={1}):
+...     print(line)
+name              value
+Telco         3,950,000
+Quarry Point          0
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager
+from collections.abc import Collection, Sequence
 from typing import Any, Iterator, TextIO
 
 from rich.console import Console
@@ -19,7 +25,7 @@ from rich.progress import BarColumn, TaskProgressColumn, Progress, TextColumn, T
 
 from graph.store.base import Progress as ProgressFn
 
-__all__ = ["emit_json", "stderr", "progress_bar"]
+__all__ = ["emit_json", "stderr", "progress_bar", "table"]
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -29,6 +35,17 @@ def emit_json(doc: Any, out: TextIO | None = None) -> None:
     out = out or sys.stdout
     out.write(json.dumps(doc, ensure_ascii=False, default=str) + "\n")
     out.flush()
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Collection[int] = ()) -> list[str]:
+    """A plain text table: each column as wide as its widest cell, two spaces apart, the columns
+    numbered in ``right`` aligned right (numbers), no trailing spaces."""
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    lines = []
+    for cells in (headers, *rows):
+        lines.append("  ".join(c.rjust(w) if i in right else c.ljust(w)
+                               for i, (c, w) in enumerate(zip(cells, widths))).rstrip())
+    return lines
 
 
 @contextmanager

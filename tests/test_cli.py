@@ -25,7 +25,7 @@ def test_ingest_prints_summary(store_spec: str, tmp_path: Path) -> None:
     result = run("ingest", str(folder), "--store", store_spec)
     assert result.exit_code == 0, result.output
     assert result.stdout == (f"Ingested into {store_spec}: 3 organisations, 6 people, 2 friendships, "
-                             "3 interactions, 2 accounts, 2 deals.\n")
+                             "3 interactions, 2 account assignments, 2 deals.\n")
 
 
 def test_ingest_json_is_one_document(store_spec: str, tmp_path: Path) -> None:
@@ -45,8 +45,9 @@ def test_stats_text_and_json(store_spec: str, tmp_path: Path) -> None:
     text = run("stats", "--store", store_spec)
     assert text.exit_code == 0
     assert text.stdout.splitlines() == [
-        "organisations             3", "people                    6", "friendships               2",
-        "interactions              3", "accounts                  2", "deals                     2",
+        "organisations                   3", "people                          6",
+        "friendships                     2", "interactions                    3",
+        "account assignments             2", "deals                           2",
     ]
     doc = run("stats", "--store", store_spec, "--json")
     assert json.loads(doc.stdout) == BASE_COUNTS

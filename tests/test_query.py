@@ -315,3 +315,24 @@ def test_syntax_error_is_exit_2_with_message(demo_neo4j: str) -> None:
     code, _, err = query(demo_neo4j, "MATCH (n RETURN n")
     assert code == 2
     assert "Cypher syntax error" in err
+
+
+def test_a_server_notice_is_one_readable_line(demo_neo4j: str) -> None:
+    """A deprecation the server notes arrives as one line on standard error, not a driver object dump."""
+    code, out, err = query(demo_neo4j, "MATCH (n:Person {id: 'P-003'}) RETURN id(n) AS internal")
+    assert code == 0, err
+    assert json.loads(out)["columns"] == ["internal"]
+    notes = [line for line in err.splitlines() if line.startswith("warning: ")]
+    assert len(notes) == 1, err
+    assert "id" in notes[0] and "deprecated" in notes[0].lower()
+    assert "GqlStatusObject" not in err and "SummaryNotification" not in err
+
+
+def test_a_syntax_error_is_placed_in_the_query_as_written(demo_neo4j: str) -> None:
+    """The column counts the analyst's characters, not the ``EXPLAIN `` relmap plans with."""
+    code, _, err = query(demo_neo4j, "MATCH (n:Person) RETRN n")
+    assert code == 2
+    assert "(line 1, column 18)" in err, err
+    lines = err.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip() == "MATCH (n:Person) RETRN n")
+    assert lines[at + 1].index("^") == lines[at].index("RETRN")

@@ -1,26 +1,37 @@
 """Accounts: what the analyses call an account, what it is worth, and our team's ties there.
 
 An **account** is an organisation of kind ``customer``, ``prospect`` or ``partner``,
-or any organisation a rep is assigned to in ``accounts.csv``. Its **value** is the
-sum of its won deals closed in the ``value_window_days`` before ``as_of``; without
-such deals, its ``annual_revenue``; else 0. Its **contacts** are the people who work
+or any organisation a rep is assigned to in ``accounts.csv``. Its **value** is our business
+there (:class:`AccountValue`): the won deals closed in the ``value_window_days`` up to
+``as_of`` (``as_of - value_window_days < closed_on <= as_of``; a won deal without a date is
+left out) plus the open pipeline (every open deal's amount). The customer's own
+``annual_revenue`` is its size, never our value. Its **contacts** are the people who work
 there; our **team** is everyone at an ``own`` organisation.
+
+>>> from graph.model import Deal
+>>> deals = [Deal("D1", "O", 1_500_000.0, "won", closed_on=date(2026, 6, 19)),
+...          Deal("D2", "O", 850_000.0, "won", closed_on=date(2025, 10, 21)),
+...          Deal("D3", "O", 2_000_000.0, "open"), Deal("D4", "O", 300_000.0, "lost")]
+>>> v = value_of(deals, date(2026, 11, 26), Config())
+>>> v.won_last_year, v.pipeline, v.value
+(1500000.0, 2000000.0, 3500000.0)
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable
 from datetime import date, timedelta
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from graph.analysis.config import Config
 from graph.analysis.tie_reads import ties_of
 from graph.analysis.ties import Tie
-from graph.model import Account, Organisation, Person
+from graph.model import Account, Deal, Organisation, Person
 from graph.store.base import Reader
 
-__all__ = ["ACCOUNT_KINDS", "accounts_of", "account_values", "account_organisations", "account_ties",
-           "account_strengths", "TeamTie"]
+__all__ = ["ACCOUNT_KINDS", "AccountValue", "accounts_of", "value_of", "account_values", "account_organisations",
+           "account_ties", "account_strengths", "TeamTie"]
 
 #: Organisation kinds that are accounts.
 ACCOUNT_KINDS = ("customer", "prospect", "partner")
@@ -38,16 +49,41 @@ def accounts_of(r: Reader, assignments: Iterable[Account] | None = None) -> dict
     return dict(sorted(orgs.items()))
 
 
-def account_values(r: Reader, as_of: date, cfg: Config, orgs: dict[str, Organisation] | None = None
-                   ) -> dict[str, float]:
-    """Each account's value (see the module docstring)."""
-    orgs = orgs if orgs is not None else accounts_of(r)
+class AccountValue(NamedTuple):
+    """Our business at an account as of a date: ``won_last_year``, the won deals closed in the
+    ``value_window_days`` up to it, and ``pipeline``, the open deals; ``value`` is their sum."""
+
+    won_last_year: float = 0.0
+    pipeline: float = 0.0
+
+    @property
+    def value(self) -> float:
+        return self.won_last_year + self.pipeline
+
+
+def value_of(deals: Iterable[Deal], as_of: date, cfg: Config) -> AccountValue:
+    """The :class:`AccountValue` of one account's ``deals`` (see the module docstring)."""
     since = as_of - timedelta(days=cfg.value_window_days)
-    won: dict[str, float] = {}
-    for d in r.deals():
+    won: list[float] = []
+    pipeline: list[float] = []
+    for d in deals:
         if d.status == "won" and d.closed_on is not None and since < d.closed_on <= as_of:
-            won[d.org_id] = won.get(d.org_id, 0.0) + d.amount
-    return {oid: won.get(oid) or (o.annual_revenue or 0.0) for oid, o in orgs.items()}
+            won.append(d.amount)
+        elif d.status == "open":
+            pipeline.append(d.amount)
+    return AccountValue(math.fsum(won), math.fsum(pipeline))
+
+
+def account_values(r: Reader, as_of: date, cfg: Config, orgs: dict[str, Organisation] | None = None,
+                   deals: Iterable[Deal] | None = None) -> dict[str, AccountValue]:
+    """Each account's :class:`AccountValue` (see the module docstring); ``deals``:
+    :meth:`Reader.deals`, when the caller has read them."""
+    orgs = orgs if orgs is not None else accounts_of(r)
+    by_org: dict[str, list[Deal]] = {oid: [] for oid in orgs}
+    for d in (r.deals() if deals is None else deals):
+        if d.org_id in by_org:
+            by_org[d.org_id].append(d)
+    return {oid: value_of(found, as_of, cfg) for oid, found in by_org.items()}
 
 
 def account_organisations(r: Reader) -> list[Organisation]:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from graph.errors import UsageError
+from graph.analysis.money import money
 from graph.formula import TieFormula, type_weight, weight_table
 from graph.model import BUSINESS_TYPE_WEIGHTS, DEFAULT_TYPE_WEIGHT, EVIDENCE_HALF_LIFE_DAYS, PERSONAL_TYPE_WEIGHTS
 
@@ -76,7 +77,11 @@ class Config:
         risk high (else medium); with a bus factor of 2 or more, a top share of at
         least ``risk_high`` makes it medium (else low). See :mod:`graph.analysis.risk`.
     value_window_days
-        Won deals closed within this window make an account's value.
+        An account's value is its won deals closed within this many days up to ``as_of``
+        plus its open deals (:func:`graph.analysis.accounts.account_values`).
+    currency
+        The currency amounts are shown in (a symbol such as ``"€"`` or a code such as
+        ``"EUR"``; empty by default): :func:`graph.analysis.money.money`. JSON keeps numbers.
     personal_stage, institutional_stage
         Scores at or above which the personal / institutional hand counts as strong.
     deal_saturation
@@ -106,10 +111,19 @@ class Config:
     deal_saturation: float = 250_000.0
     default_k: int = 3
     default_max_hops: int = 4
+    currency: str = ""
 
     def type_weight(self, interaction_type: str, nature: str) -> float:
         """Weight of one interaction of a type (falls back to the nature's default)."""
         return type_weight(self._weights, interaction_type, nature)
+
+    def money(self, amount: float) -> str:
+        """``amount`` as people read it, in :attr:`currency` (:func:`graph.analysis.money.money`).
+
+        >>> Config().money(1950000.4), Config(currency="€").money(250000)
+        ('1,950,000', '€250,000')
+        """
+        return money(amount, self.currency)
 
     def weights(self) -> dict[str, float]:
         """Every type weight in the one encoding of :func:`graph.formula.weight_table`."""
@@ -146,7 +160,13 @@ class Config:
             if key not in known:
                 raise UsageError(f"{source}: unknown setting '{key}' (known: {', '.join(sorted(known))})")
             current = getattr(base, key)
-            if isinstance(current, Mapping):
+            if isinstance(current, str):
+                if not isinstance(value, str) or len(value) > 8 or not value.strip() == value \
+                        or any(c.isdigit() or not c.isprintable() for c in value):
+                    raise UsageError(f"{source}: '{key}' must be a currency symbol or code, such as \"€\" or "
+                                     "\"EUR\" (text of at most 8 characters, no digits or spaces around it)")
+                changes[key] = value
+            elif isinstance(current, Mapping):
                 if not isinstance(value, Mapping):
                     raise UsageError(f"{source}: '{key}' must be a table of name = number")
                 merged = dict(current)

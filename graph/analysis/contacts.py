@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from graph.analysis.config import Config
+from graph.analysis.search import unknown_ids
 from graph.analysis.tie_reads import ties_of
 from graph.errors import UsageError
 from graph.store.base import Reader
@@ -19,10 +20,12 @@ def mutual_contacts(r: Reader, a: str, b: str, as_of: date, cfg: Config) -> list
 
     Each entry: ``{"id", "name", "strength_a", "strength_b", "strength"}``.
     """
+    if a == b:
+        raise UsageError(f"A and B are the same person ('{a}'): mutual contacts need two different people")
     people = {p.id: p for p in r.people(ids=[a, b])}
-    for pid in (a, b):
-        if pid not in people:
-            raise UsageError(f"no person with id '{pid}' in the store")
+    missing = [pid for pid in (a, b) if pid not in people]
+    if missing:
+        raise unknown_ids(r, missing)
     of: dict[str, dict[str, float]] = {a: {}, b: {}}
     for t in ties_of(r, [a, b], as_of, cfg).values():
         for end in (a, b):
@@ -47,7 +50,7 @@ def who_knows(r: Reader, subject: str, as_of: date, cfg: Config) -> dict[str, An
     else:
         orgs = r.organisations(ids=[subject])
         if not orgs:
-            raise UsageError(f"'{subject}' is neither a person id nor an organisation id in the store")
+            raise unknown_ids(r, [subject], "person or organisation")
         kind, name = "organisation", orgs[0].name
         targets = {p.id: p for p in r.people(orgs=[subject])}
     team = {p.id: p for p in r.people(kinds=["own"])}

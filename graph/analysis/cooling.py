@@ -14,12 +14,9 @@ null) when the friendship was declared more than ``days`` days before
 ``as_of`` or has no date: a friendship nobody has acted on in the record is
 worth a call; one declared last week is not yet cooling.
 
-**Account value** is :func:`graph.analysis.accounts.account_values` (the risk
-analysis uses the same): the amount of the account's won deals
-closed in the ``value_window_days`` before ``as_of``
-(``as_of - value_window_days < closed_on <= as_of``; won deals without a date
-are left out, as in the stages they count as ``value_window_days`` old);
-without such deals, the organisation's ``annual_revenue``; else 0.
+**Account value** is :func:`graph.analysis.accounts.account_values`, as in the risk analysis
+and the stages: the account's won deals closed in the ``value_window_days`` up to ``as_of``
+plus its open pipeline (never the customer's ``annual_revenue``).
 
 Order: most valuable account first, then the weakest tie first (the one
 closest to dropping below ``strong_tie``), then the longest silence, then
@@ -39,6 +36,7 @@ from typing import Any
 from graph.analysis.accounts import account_organisations, account_ties, account_values
 from graph.analysis.config import Config
 from graph.analysis.ties import Tie, TypeEvidence
+from graph.analysis.words import plural
 from graph.store.base import Reader
 
 __all__ = ["CoolingTie", "cooling_ties"]
@@ -76,10 +74,10 @@ class CoolingTie:
 def _span(days: int) -> str:
     """A readable length of time."""
     if days < 60:
-        return f"{days} day{'s' if days != 1 else ''}"
+        return plural(days, "day")
     if days < 730:
-        return f"{days // 30} months"
-    return f"{days // 365} years"
+        return plural(days // 30, "month")
+    return plural(days // 365, "year")
 
 
 _ACTIONS = {
@@ -154,7 +152,7 @@ def cooling_ties(r: Reader, as_of: date, cfg: Config, days: int = 90) -> list[Co
             continue
         c = contacts[contact]
         found.append(CoolingTie(member, team[member].name, contact, c.name, c.title, c.org_id,
-                                org_name[c.org_id], tie.strength, last, days_since, values.get(c.org_id, 0.0),
+                                org_name[c.org_id], tie.strength, last, days_since, values[c.org_id].value,
                                 _suggestion(tie, c.name, days_since), tie))
     found.sort(key=lambda t: (-t.value, t.strength, -(t.days_since if t.days_since is not None else math.inf),
                               t.rep_id, t.contact_id))

@@ -19,6 +19,8 @@ from typing import Any
 from graph.analysis.accounts import ACCOUNT_KINDS, account_values, accounts_of
 from graph.analysis.config import Config
 from graph.analysis.introductions import RapportPath, RepReach, rapport_paths
+from graph.analysis.money import money_cell
+from graph.analysis.search import unknown_ids
 from graph.analysis.tie_reads import ties_of
 from graph.errors import UsageError
 from graph.export import write_csv
@@ -56,10 +58,13 @@ class Departure:
     rep_name: str
     accounts: list[tuple[str, str, list[Orphan]]] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
+    #: Each account's value (:func:`graph.analysis.accounts.account_values`): the order of ``accounts``.
+    values: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"rep_id": self.rep_id, "rep_name": self.rep_name,
-                "accounts": [{"org_id": oid, "name": name, "orphaned": [o.to_json(self.names) for o in orphans]}
+                "accounts": [{"org_id": oid, "name": name, "value": round(self.values.get(oid, 0.0), 2),
+                              "orphaned": [o.to_json(self.names) for o in orphans]}
                              for oid, name, orphans in self.accounts]}
 
     def plan_rows(self) -> list[list[Any]]:
@@ -70,12 +75,15 @@ class Departure:
                 rows.append([oid, name, o.contact_id, o.contact_name, o.title or "", self.rep_id, self.rep_name,
                              o.successor_id or "", o.successor_name or "",
                              " > ".join(self.names.get(p, p) for p in o.path.people) if o.path else "",
-                             f"{o.path.strength:.3f}" if o.path else "", o.suggestion])
+                             f"{o.path.strength:.3f}" if o.path else "", o.suggestion,
+                             money_cell(self.values.get(oid, 0.0))])
         return rows
 
 
+#: The handover plan's columns; ``account_value`` is a whole number (no separators, no currency), so that
+#: a spreadsheet reads it as a number in any locale.
 PLAN_COLUMNS = ("org_id", "account", "contact_id", "contact", "title", "departing_rep_id", "departing_rep",
-                "successor_id", "successor", "introduction_path", "path_strength", "action")
+                "successor_id", "successor", "introduction_path", "path_strength", "action", "account_value")
 
 
 def departure_whatif(r: Reader, rep_id: str, as_of: date, cfg: Config, *, max_hops: int | None = None
@@ -88,8 +96,11 @@ def departure_whatif(r: Reader, rep_id: str, as_of: date, cfg: Config, *, max_ho
         When ``rep_id`` is not a rep at one of our organisations.
     """
     rep = r.people(ids=[rep_id])
-    if not rep or rep[0].role != "rep":
-        raise UsageError(f"'{rep_id}' is not a rep in the store (a person with role 'rep' at our organisation)")
+    if not rep:
+        raise unknown_ids(r, [rep_id], "rep")
+    if rep[0].role != "rep":
+        raise UsageError(f"{rep[0].name} ('{rep_id}') has role '{rep[0].role}', not 'rep': the what-if is about "
+                         "one of our reps (a person with role 'rep' at our organisation)")
     team = {p.id: p for p in r.people(kinds=["own"])}
     if rep[0].org_id not in {p.org_id for p in team.values()}:
         raise UsageError(f"'{rep_id}' does not work at an organisation of kind 'own'")
@@ -136,8 +147,8 @@ def departure_whatif(r: Reader, rep_id: str, as_of: date, cfg: Config, *, max_ho
             suggestion = (f"No one else can reach {c.name} and no other rep covers the account: assign a "
                           f"successor now and have {rep[0].name} introduce them before leaving")
         by_org[c.org_id].append(Orphan(cid, c.name, c.title, held[cid], None, None, None, suggestion))
-    dep = Departure(rep_id, rep[0].name, names=names)
-    for oid in sorted(by_org, key=lambda o: (-values.get(o, 0.0), o)):
+    dep = Departure(rep_id, rep[0].name, names=names, values={oid: values[oid].value for oid in by_org})
+    for oid in sorted(by_org, key=lambda o: (-values[o].value, o)):
         dep.accounts.append((oid, orgs[oid].name, by_org[oid]))
     return dep
 

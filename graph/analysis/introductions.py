@@ -28,6 +28,7 @@ import networkx as nx
 
 from graph.analysis.config import Config
 from graph.analysis.paths import best_paths
+from graph.analysis.search import unknown_ids
 from graph.analysis.tie_reads import TieCache, ties_for_pairs
 from graph.analysis.ties import Tie, tie_graph
 from graph.errors import UsageError
@@ -78,7 +79,10 @@ def decision_makers(r: Reader, org_id: str) -> list[Person]:
     ``relmap paths --to-org`` reaches."""
     members = r.people(orgs=[org_id])
     if not members:
-        raise UsageError(f"no organisation '{org_id}' with people in the store")
+        org = r.organisations(ids=[org_id])
+        if not org:
+            raise unknown_ids(r, [org_id], "organisation")
+        raise UsageError(f"nobody at {org[0].name} ('{org_id}') is in the store: there is no one to introduce you to")
     for role in ("decision_maker", "influencer"):
         chosen = [p for p in members if p.role == role]
         if chosen:
@@ -102,7 +106,8 @@ def rapport_paths(r: Reader, target: str, as_of: date, cfg: Config, *, sources: 
     cfg : Config
         Weights (tie strength) and defaults for ``k`` and ``max_hops``.
     sources : collection of str, optional
-        Who starts the chain; by default every rep on our team.
+        Who starts the chain; by default every rep on our team (every *other* rep when the
+        target is a rep).
     k, max_hops : int, optional
         How many paths, and at most how many hops each (exact within that limit).
     avoid : collection of str
@@ -124,8 +129,7 @@ def rapport_paths(r: Reader, target: str, as_of: date, cfg: Config, *, sources: 
     wanted = {target} | set(sources or ())
     missing = sorted(wanted - {p.id for p in r.people(ids=wanted)})
     if missing:
-        raise UsageError(f"no person with id {', '.join(repr(m) for m in missing)} in the store "
-                         "(ids are case-sensitive; `relmap query` or the dashboard can search by name)")
+        raise unknown_ids(r, missing)
     if not sources:
         return _paths_from_any_rep(r, target, as_of, cfg, k, max_hops, set(avoid), reach, cache)
     G, src = path_graph(r, sources, target, max_hops, as_of, cfg, cache)
@@ -140,14 +144,14 @@ def _with_ties(G: nx.Graph, found: list[tuple[list[str], float]]) -> list[Rappor
 def path_graph(r: Reader, sources: Collection[str] | None, target: str, max_hops: int, as_of: date,
                cfg: Config, cache: TieCache | None = None) -> tuple[nx.Graph, set[str]]:
     """The tie graph holding every path of at most ``max_hops`` from ``sources`` (else every
-    rep) to ``target`` (steps 1 to 3 of the module docstring, every usable tie built); and
+    rep but the target) to ``target`` (steps 1 to 3 of the module docstring, every usable tie built); and
     the set of source ids."""
     adj: Adjacency = defaultdict(set)
     if sources:
         src = set(sources)
         meet_in_the_middle(r, src, target, max_hops, as_of, adj)
     else:
-        src = {p.id for p in r.people(kinds=["own"], role="rep")}
+        src = {p.id for p in r.people(kinds=["own"], role="rep")} - {target}
         adj = rings_to_reps(r, target, src, max_hops, as_of)
     G = tie_graph(ties_for_pairs(r, usable_edges(adj, src, target, max_hops)[0], as_of, cfg, cache).values())
     G.add_node(target)
@@ -391,7 +395,7 @@ def _paths_from_any_rep(r: Reader, target: str, as_of: date, cfg: Config, k: int
     """
     if k <= 0:
         return []
-    reps = {p.id for p in r.people(kinds=["own"], role="rep")} - avoid
+    reps = {p.id for p in r.people(kinds=["own"], role="rep")} - avoid - {target}  # a rep target: the others
     adj = rings_to_reps(r, target, reps, max_hops, as_of, reach)
     for a in avoid:
         for v in adj.pop(a, ()):

@@ -34,17 +34,18 @@ The moves:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from graph.analysis.accounts import value_of
 from graph.analysis.config import Config
 from graph.analysis.introductions import RepReach, rapport_paths
 from graph.analysis.paths import PathSearchTooLarge
 from graph.analysis.tie_reads import TieCache
 from graph.analysis.ties import Tie
+from graph.analysis.words import plural
 from graph.model import Deal, Organisation, Person
 from graph.store.base import Reader
 
@@ -170,10 +171,6 @@ def _label(p: Person) -> str:
     return f"{p.name}, {p.title}" if p.title else f"{p.name} ({p.role.replace('_', ' ')})"
 
 
-def _money(x: float) -> str:
-    return f"{x:,.0f}"
-
-
 _PLAYS = {"tennis", "golf", "go", "sport", "game"}
 _PHRASES = {"dinner": "has dinner with you", "lunch": "has lunch with you",
             "festival": "goes to festivals with you", "party": "goes to parties with you",
@@ -218,21 +215,21 @@ def _introduction_sentence(intro: Introduction, people: dict[str, Person], first
 
 
 def _won_note(deals: Sequence[Deal], as_of: date, cfg: Config) -> str:
-    """Why the institutional hand is weak, in a few words (for the friend move)."""
-    won = [d for d in deals if d.status == "won" and (d.closed_on is None or d.closed_on <= as_of)]
-    window = [d for d in won if d.closed_on is not None and (as_of - d.closed_on).days < cfg.value_window_days]
-    if window:
-        total = math.fsum(d.amount for d in window)
-        note = f"won only {_money(total)} in the last {cfg.value_window_days} days"
+    """Why the institutional hand is weak, in a few words (for the friend move): the two parts of
+    the account's value (:func:`graph.analysis.accounts.value_of`), the last win and the open deals."""
+    value = value_of(deals, as_of, cfg)
+    window = plural(cfg.value_window_days, "day")
+    if value.won_last_year:
+        note = f"won only {cfg.money(value.won_last_year)} in the last {window}"
     else:
+        won = [d for d in deals if d.status == "won" and (d.closed_on is None or d.closed_on <= as_of)]
         dated = [d.closed_on for d in won if d.closed_on is not None]
-        note = f"no won deal in the last {cfg.value_window_days} days"
+        note = f"no won deal in the last {window}"
         if dated:
             note += f"; the last one closed on {max(dated).isoformat()}"
         elif won:
             note += "; older won deals have no date"
     open_deals = [d for d in deals if d.status == "open"]
     if open_deals:
-        total = math.fsum(d.amount for d in open_deals)
-        note += f"; {len(open_deals)} open deal{'s' if len(open_deals) != 1 else ''} worth {_money(total)}"
+        note += f"; {plural(len(open_deals), 'open deal')} worth {cfg.money(value.pipeline)}"
     return note

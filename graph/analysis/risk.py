@@ -15,9 +15,13 @@ does). The **level**:
 - ``low``: otherwise, including accounts with no strong tie at all (bus factor 0:
   nothing hangs on anyone yet; the stages analysis shows what to build there).
 
-Accounts are ordered highest risk first: by level, then by value at risk
-(value times top share), then by id. What a rep's departure would orphan is
-:mod:`graph.analysis.departure`.
+An account's **value** is our business there (:mod:`graph.analysis.accounts`: the won deals
+of the last ``value_window_days`` plus the open pipeline; never the customer's
+``annual_revenue``, which is shown as its size). Its **value at risk** is what hangs on the
+top rep: ``value * top_share`` where the level is high or medium, 0 where it is low.
+
+Accounts are ordered highest risk first: by level, then by value at risk, then by value,
+then by id. What a rep's departure would orphan is :mod:`graph.analysis.departure`.
 
 >>> cfg = Config()
 >>> level_of(0.9, 1, cfg), level_of(0.5, 1, cfg), level_of(0.85, 2, cfg), level_of(0.5, 3, cfg)
@@ -29,13 +33,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from graph.analysis.accounts import ACCOUNT_KINDS, account_values, accounts_of
+from graph.analysis.accounts import ACCOUNT_KINDS, AccountValue, account_values, accounts_of
 from graph.analysis.config import Config
+from graph.analysis.money import money_cell
+from graph.export import write_csv
 from graph.store.base import Reader
 
-__all__ = ["RepShare", "AccountRisk", "account_risk", "level_of", "LEVELS"]
+__all__ = ["RepShare", "AccountRisk", "account_risk", "level_of", "LEVELS", "RISK_COLUMNS", "risk_rows",
+           "write_risk_csv"]
 
 LEVELS = ("high", "medium", "low")
 
@@ -62,13 +70,19 @@ class AccountRisk:
     level: str
     assigned: list[str]
     contacts_tied: int
+    won_last_year: float = 0.0
+    pipeline: float = 0.0
+    annual_revenue: float | None = None
 
     @property
     def value_at_risk(self) -> float:
-        return self.value * self.top_share
+        """What hangs on the top rep: ``value * top_share``, or 0 where the risk is low."""
+        return 0.0 if self.level == "low" else self.value * self.top_share
 
     def to_json(self) -> dict[str, Any]:
         return {"org_id": self.org_id, "name": self.name, "value": round(self.value, 2),
+                "won_last_year": round(self.won_last_year, 2), "pipeline": round(self.pipeline, 2),
+                "annual_revenue": None if self.annual_revenue is None else round(self.annual_revenue, 2),
                 "reps": [{"rep_id": r.rep_id, "name": r.name, "share": round(r.share, 6),
                           "strong_contacts": r.strong_contacts} for r in self.reps],
                 "top_rep_id": self.top_rep_id, "top_share": round(self.top_share, 6),
@@ -98,6 +112,7 @@ def account_risk(r: Reader, as_of: date, cfg: Config) -> list[AccountRisk]:
     assignments = r.accounts()
     orgs = accounts_of(r, assignments)
     values = account_values(r, as_of, cfg, orgs)
+    nothing_yet = AccountValue()
     weighted: dict[str, dict[str, float]] = defaultdict(dict)
     strong: dict[str, dict[str, int]] = defaultdict(dict)
     for oid, rep, w, n in summed.shares:
@@ -120,10 +135,32 @@ def account_risk(r: Reader, as_of: date, cfg: Config) -> list[AccountRisk]:
             shares = sorted(((rep, w / total) for rep, w in per_rep.items()), key=lambda s: (-s[1], s[0]))
         bus = sum(1 for n in held.values() if n > 0)
         top_rep, top_share = (shares[0] if shares else (None, 0.0))
+        value = values.get(oid, nothing_yet)
         out.append(AccountRisk(
-            oid, org.name, values.get(oid, 0.0),
+            oid, org.name, value.value,
             [RepShare(rep, reps[rep].name, s, held.get(rep, 0)) for rep, s in shares],
             top_rep, top_share, bus, level_of(top_share, bus, cfg) if shares else "low",
-            assigned.get(oid, []), summed.reach.get(oid, 0)))
-    out.sort(key=lambda a: (LEVELS.index(a.level), -round(a.value_at_risk, 6), a.org_id))
+            assigned.get(oid, []), summed.reach.get(oid, 0), value.won_last_year, value.pipeline,
+            org.annual_revenue))
+    out.sort(key=lambda a: (LEVELS.index(a.level), -round(a.value_at_risk, 6), -round(a.value, 6), a.org_id))
     return out
+
+
+#: The risk table as CSV (``relmap risk --csv``, the dashboard's download): money as whole numbers
+#: without separators or currency (:func:`graph.analysis.money.money_cell`), so that a spreadsheet
+#: reads them as numbers in any locale; ``annual_revenue`` is the customer's size, empty when not given.
+RISK_COLUMNS = ("level", "org_id", "account", "value", "won_last_year", "pipeline", "value_at_risk",
+                "annual_revenue", "top_rep_id", "top_rep", "top_share", "bus_factor", "contacts_tied", "assigned")
+
+
+def risk_rows(accounts: list[AccountRisk]) -> list[list[Any]]:
+    """The rows of :data:`RISK_COLUMNS`, in the order given."""
+    return [[a.level, a.org_id, a.name, money_cell(a.value), money_cell(a.won_last_year), money_cell(a.pipeline),
+             money_cell(a.value_at_risk), "" if a.annual_revenue is None else money_cell(a.annual_revenue),
+             a.top_rep_id or "", a.reps[0].name if a.reps else "", f"{a.top_share:.3f}", a.bus_factor,
+             a.contacts_tied, ";".join(a.assigned)] for a in accounts]
+
+
+def write_risk_csv(accounts: list[AccountRisk], path: Path) -> int:
+    """Write the risk table as a spreadsheet-safe CSV; return the number of rows."""
+    return write_csv(path, RISK_COLUMNS, risk_rows(accounts))

@@ -63,7 +63,8 @@ Next step
 ---------
 Each account gets one concrete sentence (:mod:`graph.analysis.next_steps`), built around a
 key contact; for supplier and outsider accounts that is a warm introduction, one path search
-each.
+each. Each account also carries its value (:func:`graph.analysis.accounts.value_of`, as in the
+risk and cooling analyses): the friend move quotes its two parts.
 
 >>> cfg = Config()
 >>> stage_of(0.7, 0.2, cfg), weak_hand_of("friend")
@@ -81,7 +82,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from graph.analysis.accounts import TeamTie, account_organisations, account_strengths
+from graph.analysis.accounts import AccountValue, TeamTie, account_organisations, account_strengths, value_of
 from graph.analysis.config import Config
 from graph.analysis.introductions import RepReach
 from graph.analysis.next_steps import Draft, Introduction, best_introduction, key_decision_maker, next_step, \
@@ -240,6 +241,7 @@ class AccountStage:
     business_mass: float
     business: float
     pairs: tuple[PairStage, ...]
+    value: AccountValue = AccountValue()
 
     @property
     def weak_hand(self) -> str | None:
@@ -251,6 +253,8 @@ class AccountStage:
             "org_id": self.org_id, "name": self.name, "kind": self.kind, "stage": self.stage,
             "personal": _r(self.personal), "institutional": _r(self.institutional),
             "weak_hand": self.weak_hand, "next_step": self.next_step,
+            "value": round(self.value.value, 2), "won_last_year": round(self.value.won_last_year, 2),
+            "pipeline": round(self.value.pipeline, 2),
             "key_contact": ({"id": k.id, "name": k.name, "title": k.title, "role": k.role} if k else None),
             "introduction": self.introduction.to_json() if self.introduction else None,
             "signals": {"won_weighted": round(self.won_weighted, 2), "deal": _r(self.deal),
@@ -379,7 +383,8 @@ def account_stages(r: Reader, as_of: date, cfg: Config, *,
         rep_pairs = tuple(_pair_stage(tie, d.deals, as_of, cfg) for tie in ties_at.get(d.org.id, [])
                           if team[tie[0]].role == "rep") if pairs else ()
         out.append(AccountStage(d.org.id, d.org.name, d.org.kind, d.stage, d.personal, d.institutional, step,
-                                d.key, intro, d.won_weighted, d.deal, d.business_mass, d.business, rep_pairs))
+                                d.key, intro, d.won_weighted, d.deal, d.business_mass, d.business, rep_pairs,
+                                value_of(d.deals, as_of, cfg)))
     return out
 
 

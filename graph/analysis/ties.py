@@ -31,6 +31,7 @@ from typing import Any
 import networkx as nx
 
 from graph.analysis.config import Config
+from graph.analysis.words import plural
 from graph.formula import MIN_STRENGTH
 from graph.store.base import Evidence, TieRow
 
@@ -71,6 +72,9 @@ class Tie:
         ...         (TypeEvidence("tennis", "personal", 34, date(2026, 11, 14), 20.0),))
         >>> t.explain()
         ['club friends since 2022-03-01', '34 tennis, last 2026-11-14', '2 shared friends']
+        >>> Tie("A", "B", 0.3, 0.0, 0.3, None, None, 1, (TypeEvidence("meeting", "business", 4, date(2026, 9, 1), 2.0),
+        ...     TypeEvidence("personal_call", "personal", 1, date(2026, 5, 2), 0.5))).explain()
+        ['4 meetings, last 2026-09-01', '1 personal call, last 2026-05-02', '1 shared friend']
         """
         lines = []
         if self.friendship_kind:
@@ -78,9 +82,9 @@ class Tie:
                     "former_colleague": "former colleagues"}.get(self.friendship_kind, "acquainted")
             lines.append(f"{kind} since {self.friendship_since}" if self.friendship_since else kind)
         for e in sorted(self.evidence, key=lambda e: (-e.mass, e.type, e.nature)):
-            lines.append(f"{e.times} {e.type.replace('_', ' ')}, last {e.last}")
+            lines.append(f"{plural(e.times, e.type.replace('_', ' '))}, last {e.last}")
         if self.shared_friends:
-            lines.append(f"{self.shared_friends} shared friend{'s' if self.shared_friends != 1 else ''}")
+            lines.append(plural(self.shared_friends, "shared friend"))
         return lines
 
     def to_json(self) -> dict[str, Any]:

@@ -15,13 +15,24 @@ from graph.errors import UsageError
 from graph.store import open_store
 from graph.store.base import Reader
 from relmap.cli.common import analysis_options, handle_errors, settings
-from relmap.output import emit_json, progress_bar, stderr
+from relmap.output import emit_json, progress_bar, stderr, table
 
 __all__ = ["COMMANDS"]
 
 
 def _names(r: Reader, ids: set[str]) -> dict[str, str]:
     return {p.id: p.name for p in r.people(ids=ids)} if ids else {}
+
+
+def _strength(x: float, digits: int) -> str:
+    """A strength with ``digits`` decimals; one too small to show so is ``<0.001`` (not ``0.000``:
+    a path that exists is never shown as nothing).
+
+    >>> _strength(0.7454, 3), _strength(0.00014, 3), _strength(0.004, 2)
+    ('0.745', '<0.001', '<0.01')
+    """
+    smallest = 10.0 ** -digits
+    return f"<{smallest:.{digits}f}" if x < smallest / 2 else f"{x:.{digits}f}"
 
 
 @click.command()
@@ -61,15 +72,19 @@ def paths(target: str | None, target_org: str | None, sources: tuple[str, ...], 
             doc["targets"] = targets
         emit_json(doc)
         return
+    from graph.analysis.words import plural
+
     who = names.get(target, target) if target else f"the decision makers of {target_org}"
     if not found:
-        click.echo(f"No introduction path to {who} within {max_hops or cfg.default_max_hops} hops as of {when}.")
+        click.echo(f"No introduction path to {who} within {plural(max_hops or cfg.default_max_hops, 'hop')} "
+                   f"as of {when}.")
         return
     click.echo(f"Warm introductions to {who}, as of {when}:")
     for n, p in enumerate(found, start=1):
-        click.echo(f"{n}. {p.strength:.3f}  " + " -> ".join(names.get(x, x) for x in p.people))
+        click.echo(f"{n}. {_strength(p.strength, 3)}  " + " -> ".join(names.get(x, x) for x in p.people))
         for (a, b), tie in zip(zip(p.people, p.people[1:]), p.ties):
-            click.echo(f"     {names.get(a, a)} - {names.get(b, b)} ({tie.strength:.2f}): " + "; ".join(tie.explain()))
+            click.echo(f"     {names.get(a, a)} - {names.get(b, b)} ({_strength(tie.strength, 2)}): "
+                       + "; ".join(tie.explain()))
 
 
 @click.command()
@@ -81,6 +96,8 @@ def mutual(a: str, b: str, store: str, as_json: bool, as_of: datetime | None, co
     """People tied to both A and B (person ids), strongest first."""
     from graph.analysis.contacts import mutual_contacts
 
+    if a == b:  # before the store is opened: nonsense is a usage error wherever the store is
+        raise UsageError(f"A and B are the same person ('{a}'): mutual contacts need two different people")
     when, cfg = settings(as_of, config_path)
     with open_store(store, create=False) as s, s.reader() as r:
         found, names = mutual_contacts(r, a, b, when, cfg), _names(r, {a, b})
@@ -119,24 +136,50 @@ def who_knows_cmd(subject: str, store: str, as_json: bool, as_of: datetime | Non
         click.echo(f"  {m['name']} ({m['id']}) {m['strength']:.2f}" + (f": {contacts}" if doc["kind"] == "organisation" else ""))
 
 
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 @click.command()
 @click.option("--limit", type=click.IntRange(1), default=None, help="Show only the riskiest N accounts.")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              metavar="RISK.csv", help="Also write the table as CSV (spreadsheet-safe), with every column.")
 @analysis_options
 @handle_errors
-def risk(limit: int | None, store: str, as_json: bool, as_of: datetime | None, config_path: Path | None) -> None:
-    """Single-rep dependency risk of every account, highest risk first."""
-    from graph.analysis.risk import account_risk
+def risk(limit: int | None, csv_path: Path | None, store: str, as_json: bool, as_of: datetime | None,
+         config_path: Path | None) -> None:
+    """Single-rep dependency risk of every account, highest risk first.
+
+    An account's value is our business there: its won deals closed in the last 365 days
+    (value_window_days) plus its open pipeline. Its value at risk is the part that hangs on
+    the top rep: value x top share where the risk is high or medium, 0 where it is low.
+    """
+    from graph.analysis.risk import account_risk, write_risk_csv
+    from graph.analysis.words import plural
 
     when, cfg = settings(as_of, config_path)
     with open_store(store, create=False) as s, s.reader() as r:
         found = account_risk(r, when, cfg)[:limit]
+    if csv_path is not None:
+        written = write_risk_csv(found, csv_path)
+        stderr.print(f"wrote the risk table ({plural(written, 'row')}) to {csv_path}", markup=False, emoji=False)
     if as_json:
         emit_json({"as_of": when.isoformat(), "accounts": [a.to_json() for a in found]})
         return
-    click.echo(f"{'level':<7} {'account':<28} {'value':>12} {'top rep':<22} {'share':>6} {'bus':>4}")
-    for a in found:
-        top = a.reps[0].name if a.reps else "-"
-        click.echo(f"{a.level:<7} {a.name[:28]:<28} {a.value:>12,.0f} {top[:22]:<22} {a.top_share:>6.0%} {a.bus_factor:>4}")
+    if not found:
+        click.echo("No accounts in the store (an account is a customer, prospect or partner, or an organisation "
+                   "a rep is assigned to).")
+        return
+    days = cfg.value_window_days
+    won = "won last year" if days == 365 else f"won last {plural(days, 'day')}"
+    rows = [[a.level, _cut(a.name, 30), cfg.money(a.value), cfg.money(a.won_last_year), cfg.money(a.pipeline),
+             cfg.money(a.value_at_risk), _cut(a.reps[0].name, 22) if a.reps else "-", f"{a.top_share:.0%}",
+             str(a.bus_factor)] for a in found]
+    headers = ["level", "account", "value", won, "pipeline", "value at risk", "top rep", "share", "bus factor"]
+    for line in table(headers, rows, right={2, 3, 4, 5, 7, 8}):
+        click.echo(line)
+    click.echo(f"Value: won in the last {plural(days, 'day')} up to {when}, plus the open pipeline.")
+    click.echo("Value at risk: value x the top rep's share where the risk is high or medium; 0 where it is low.")
 
 
 @click.command()
@@ -155,8 +198,10 @@ def whatif(rep_id: str, csv_path: Path | None, max_hops: int | None, store: str,
     with open_store(store, create=False) as s, s.reader() as r:
         dep = departure_whatif(r, rep_id, when, cfg, max_hops=max_hops)
     if csv_path is not None:
+        from graph.analysis.words import plural
+
         rows = write_handover_plan(dep, csv_path)
-        stderr.print(f"wrote the handover plan ({rows} rows) to {csv_path}", markup=False, emoji=False)
+        stderr.print(f"wrote the handover plan ({plural(rows, 'row')}) to {csv_path}", markup=False, emoji=False)
     if as_json:
         emit_json(dep.to_json() | {"as_of": when.isoformat()})
         return
@@ -165,7 +210,7 @@ def whatif(rep_id: str, csv_path: Path | None, max_hops: int | None, store: str,
         return
     click.echo(f"If {dep.rep_name} left (as of {when}), these contacts would have no strong tie left:")
     for oid, name, orphans in dep.accounts:
-        click.echo(f"  {name} ({oid}):")
+        click.echo(f"  {name} ({oid}, value {cfg.money(dep.values.get(oid, 0.0))}):")
         for o in orphans:
             click.echo(f"    {o.contact_name}{', ' + o.title if o.title else ''}: {o.suggestion}")
 
@@ -191,7 +236,7 @@ def stages(orgs: tuple[str, ...], store: str, as_json: bool, as_of: datetime | N
     for a in found:
         doc = a.to_json()
         click.echo(f"{doc['stage']:<9} {doc['name'][:28]:<28} personal {doc['personal']:.2f}  "
-                   f"institutional {doc['institutional']:.2f}")
+                   f"institutional {doc['institutional']:.2f}  value {cfg.money(a.value.value)}")
         click.echo(f"          next: {doc['next_step']}")
 
 
@@ -203,6 +248,7 @@ def stages(orgs: tuple[str, ...], store: str, as_json: bool, as_of: datetime | N
 def cooling(days: int, store: str, as_json: bool, as_of: datetime | None, config_path: Path | None) -> None:
     """Strong ties with valuable accounts that have gone quiet, most valuable first."""
     from graph.analysis.cooling import cooling_ties
+    from graph.analysis.words import plural
 
     when, cfg = settings(as_of, config_path)
     with open_store(store, create=False) as s, s.reader() as r:
@@ -211,12 +257,14 @@ def cooling(days: int, store: str, as_json: bool, as_of: datetime | None, config
         emit_json({"as_of": when.isoformat(), "days": days, "ties": [t.to_json() for t in found]})
         return
     if not found:
-        click.echo(f"No strong tie with an account has been quiet for more than {days} days (as of {when}).")
+        click.echo(f"No strong tie with an account has been quiet for more than {plural(days, 'day')} "
+                   f"(as of {when}).")
         return
+
     for t in found:
-        doc = t.to_json()
-        click.echo(f"  {doc['rep_name']} - {doc['contact_name']} ({doc['account']}): "
-                   f"{doc['days_since'] if doc['days_since'] is not None else 'no'} days; {doc['suggestion']}")
+        quiet = plural(t.days_since, "day") if t.days_since is not None else "never met"
+        click.echo(f"  {t.rep_name} - {t.contact_name} ({t.account}, value {cfg.money(t.value)}): "
+                   f"{quiet}; {t.suggestion}")
 
 
 COMMANDS = [paths, mutual, who_knows_cmd, risk, whatif, stages, cooling]

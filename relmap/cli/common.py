@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the analyses (and NetworkX) are imported by the commands th
     from graph.analysis.config import Config
 
 __all__ = ["store_options", "config_option", "analysis_options", "handle_errors", "settings", "load_weights",
-           "counts_line"]
+           "counts_line", "counted", "COUNTED"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,8 +70,25 @@ def load_weights(config_path: Path | None) -> dict[str, float]:
     return load_config(config_path).weights()
 
 
+#: What each count of a store or an input folder counts, in words: ``accounts`` counts the rows
+#: of accounts.csv, rep-account assignments (an account may have several reps, and an account
+#: with none is still an account).
+COUNTED = {"organisations": "organisation", "people": "person", "friendships": "friendship",
+           "interactions": "interaction", "accounts": "account assignment", "deals": "deal"}
+
+
+def counted(key: str) -> str:
+    """The label of a count (plural): ``counted("accounts") == "account assignments"``."""
+    from graph.analysis.words import noun
+
+    return noun(2, COUNTED[key]) if key in COUNTED else key
+
+
 def counts_line(counts: dict[str, int]) -> str:
-    return ", ".join(f"{n:,} {k}" for k, n in counts.items())
+    """``"10 organisations, 1 person, ..."``, each count with its noun (:data:`COUNTED`)."""
+    from graph.analysis.words import plural
+
+    return ", ".join(plural(n, COUNTED[k]) if k in COUNTED else f"{n:,} {k}" for k, n in counts.items())
 
 
 def handle_errors(func: F) -> F:
@@ -110,9 +127,11 @@ def _report(exc: RelmapError, as_json: bool) -> None:
     if isinstance(exc, InputError):
         for p in exc.problems:
             stderr.print(str(p), markup=False, emoji=False)
-        n = len(exc.problems)
-        summary = (f"{n} problem{'s' if n != 1 else ''} found; nothing was written. Fix the rows above, or pass "
-                   "--skip-invalid REJECTS.csv to load the valid rows and set the others aside.")
+        from graph.analysis.words import plural
+
+        summary = exc.summary or (f"{plural(len(exc.problems), 'problem')} found; nothing was written. Fix the "
+                                  "rows above, or pass --skip-invalid REJECTS.csv to load the valid rows and set "
+                                  "the others aside.")
         stderr.print(summary, markup=False, emoji=False)
         if as_json:
             emit_json({"error": {"message": summary, "exit_code": exc.exit_code,

@@ -1,9 +1,9 @@
-"""The data commands: ``ingest``, ``rebuild``, ``stats``, ``generate`` and ``demo``."""
+"""The data commands: ``ingest``, ``rebuild``, ``stats``, ``search``, ``generate`` and ``demo``."""
 
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,13 +11,16 @@ import click
 
 from graph.errors import StoreUnavailable, UsageError
 from graph.store import open_store
-from relmap.cli.common import config_option, counts_line, handle_errors, load_weights, store_options
-from relmap.output import emit_json, progress_bar, stderr
+from relmap.cli.common import config_option, counted, counts_line, handle_errors, load_weights, store_options
+from relmap.output import emit_json, progress_bar, stderr, table
 
-__all__ = ["COMMANDS", "EXAMPLES"]
+__all__ = ["COMMANDS", "EXAMPLES", "STORY_DATE"]
 
-#: The hand-made example data the demo loads.
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "demo"
+#: The hand-made example story the demo loads: package data, so it ships with every install
+#: (``examples/demo`` in a clone points here).
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "demo"
+#: The date the example story is told as of (its README's figures, the tests').
+STORY_DATE = date(2026, 11, 26)
 
 
 @click.command()
@@ -59,7 +62,14 @@ def ingest(folder: Path, dry_run: bool, rejects: Path | None, batch_size: int | 
     verb = "Valid (dry run, nothing written)" if dry_run else f"Ingested into {store}"
     click.echo(f"{verb}: {counts_line(report.ingested)}.")
     if rejects is not None:
-        click.echo(f"Rejected {report.rejected} row{'s' if report.rejected != 1 else ''}; reasons in {rejects}.")
+        from graph.analysis.words import plural
+
+        if not report.rejected:
+            click.echo(f"No rows rejected ({rejects} holds the header only).")
+            return
+        click.echo(f"Rejected {plural(report.rejected, 'row')}; the reasons, row by row, are in {rejects}:")
+        for count in report.rejected_by:
+            click.echo(f"  {count}")
 
 
 @click.command()
@@ -101,9 +111,51 @@ def stats(store: str, as_json: bool) -> None:
     if as_json:
         emit_json(counts)
         return
-    width = max(len(k) for k in counts)
+    labels = {k: counted(k) for k in counts}
+    width = max(len(label) for label in labels.values())
     for k, n in counts.items():
-        click.echo(f"{k:<{width}}  {n:>12,}")
+        click.echo(f"{labels[k]:<{width}}  {n:>12,}")
+
+
+@click.command()
+@click.argument("text")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="At most this many matches.")
+@store_options
+@handle_errors
+def search(text: str, limit: int, store: str, as_json: bool) -> None:
+    """People and organisations whose name contains TEXT (in any case), or whose id is TEXT.
+
+    The ids it shows are what the other commands take (ids are case-sensitive). Example:
+
+        relmap search viktor
+    """
+    from graph.analysis.search import search_json
+    from graph.analysis.words import plural
+
+    text = text.strip()
+    if not text:
+        raise UsageError("give some text to search for: part of a name, or an id")
+    with open_store(store, create=False) as s, s.reader() as r:
+        found = search_json(r, text, limit + 1)
+    more, found = len(found) > limit, found[:limit]
+    if as_json:
+        emit_json({"text": text, "matches": found, "truncated": more})
+        return
+    if not found:
+        click.echo(f"Nothing matches '{text}': no person or organisation has it in their name, or as their id.")
+        return
+    click.echo(f"{plural(len(found), 'match')} for '{text}':")
+    rows = []
+    for m in found:
+        if m["type"] == "person":
+            at = f"at {m['organisation'] or m['org_id']}"
+            rows.append(["person", m["id"], m["name"], f"{m['title']} {at}" if m["title"] else at])
+        else:
+            rows.append(["organisation", m["id"], m["name"], ", ".join(x for x in (m["kind"], m["industry"]) if x)])
+    for line in table(["", "", "", ""], rows)[1:]:
+        click.echo(f"  {line}")
+    if more:
+        click.echo(f"Only the first {plural(limit, 'match')} are shown: pass --limit N for more, or a longer TEXT.")
 
 
 @click.command()
@@ -132,7 +184,7 @@ def generate(out: Path, people: int, seed: int, as_of: datetime | None, as_json:
 
 @click.command()
 @click.option("--data", type=click.Path(path_type=Path, file_okay=False), default=EXAMPLES, show_default=False,
-              help="The folder to load (default: the example data shipped in examples/demo).")
+              help="The folder to load (default: the example story that ships with relmap).")
 @click.option("--no-dashboard", is_flag=True, help="Only load and summarise; do not start the dashboard.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="The dashboard's port.")
 @click.option("--address", default="127.0.0.1", show_default=True, help="The dashboard's address.")
@@ -143,14 +195,20 @@ def demo(data: Path, no_dashboard: bool, port: int, address: str, config_path: P
          as_json: bool) -> None:
     """Load the example story into the store, print what it holds, then serve the dashboard.
 
+    The example story is dated for 2026-11-26: pass --as-of 2026-11-26 to the analysis
+    commands (and pick that date in the dashboard's sidebar) to see it as the README tells it.
     With --json or --no-dashboard it stops after the summary.
     """
     from ingest import ingest_folder
-    from relmap.cli.serve import serve_dashboard
+    from relmap.cli.serve import check_port, serve_dashboard
 
     if not data.is_dir():
-        raise UsageError(f"example data not found at '{data}': run relmap from a clone of the repository "
-                         "(pip install -e .), or pass --data DIR")
+        raise UsageError(f"no input folder at '{data}'" + (": this relmap was installed without its example story; "
+                                                          "reinstall it (pip install relmap), or pass --data DIR"
+                                                          if data == EXAMPLES else ": pass --data DIR"))
+    serving = not (as_json or no_dashboard)
+    if serving:
+        check_port(address, port)  # before the load: a taken port is known at once
     with open_store(store) as s:
         with progress_bar() as progress:
             report = ingest_folder(data, s, progress=progress, weights=load_weights(config_path))
@@ -158,14 +216,16 @@ def demo(data: Path, no_dashboard: bool, port: int, address: str, config_path: P
     if as_json:
         emit_json(report.to_json() | {"store": store, "counts": counts})
         return
-    click.echo(f"Loaded the example story from {data} into {store}:")
+    story = data.resolve() == EXAMPLES.resolve()
+    click.echo(f"Loaded {'the example story' if story else 'the folder'} from {data} into {store}:")
     click.echo(f"  {counts_line(counts)}.")
-    if no_dashboard:
-        click.echo("Try: relmap risk   ·   relmap paths --to P-010   ·   relmap stages   ·   relmap dashboard")
-        return
-    host = "127.0.0.1" if address in ("0.0.0.0", "") else address
-    click.echo(f"Dashboard: http://{host}:{port} (Ctrl-C stops it)")
-    serve_dashboard(store, port, address)
+    if story:
+        when = f"--as-of {STORY_DATE.isoformat()}"
+        click.echo(f"The story is dated {STORY_DATE.isoformat()}: add {when} to see it as the README tells it "
+                   "(in the dashboard, pick that date in the sidebar).")
+        click.echo(f"Try: relmap risk {when}   ·   relmap paths --to P-010 {when}   ·   relmap stages {when}")
+    if serving:
+        serve_dashboard(store, port, address)
 
 
-COMMANDS = [ingest, rebuild, stats, generate, demo]
+COMMANDS = [ingest, rebuild, stats, search, generate, demo]

@@ -73,7 +73,9 @@ def test_account_one_rep_touches_is_high_risk(planted: Reader) -> None:
     risk = {a.org_id: a for a in account_risk(planted, AS_OF, CFG)}
     solo = risk["SOLO"]
     assert (solo.top_rep_id, solo.top_share, solo.bus_factor, solo.level) == ("R1", 1.0, 1, "high")
-    assert solo.value == 90000  # won in the last year beats annual revenue
+    assert (solo.value, solo.won_last_year, solo.pipeline) == (90000, 90000, 0)  # won in the last year
+    assert solo.annual_revenue == 1000 and solo.to_json()["annual_revenue"] == 1000  # its size, apart
+    assert solo.value_at_risk == 90000  # high: all of it hangs on Rita
 
 
 def test_account_three_reps_cover_evenly_is_low_risk(planted: Reader) -> None:
@@ -81,7 +83,8 @@ def test_account_three_reps_cover_evenly_is_low_risk(planted: Reader) -> None:
     assert even.bus_factor == 3 and even.level == "low"
     assert sorted(r.rep_id for r in even.reps) == ["R1", "R2", "R3"]
     assert all(abs(r.share - 1 / 3) < 1e-9 for r in even.reps)
-    assert even.value == 500  # no won deal: annual revenue
+    assert even.value == 0 and even.annual_revenue == 500  # no deal: worth nothing to us yet, whatever its size
+    assert even.value_at_risk == 0
 
 
 def test_risk_is_ordered_highest_first(planted: Reader) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from graph.analysis.config import Config
-from graph.analysis.accounts import account_values
+from graph.analysis.accounts import AccountValue, account_values
 from graph.analysis.cooling import cooling_ties
 from graph.store import Store
 from graph.store.base import Reader
@@ -78,23 +78,27 @@ def planted(store: Store, tmp_path: Path) -> Iterator[Reader]:
 
 
 def test_account_values(planted: Reader) -> None:
-    assert account_values(planted, AS_OF, CFG) == {
-        "O-BIG": 900000.0,          # won in the window
-        "O-SMALL": 100000.0,        # only the dated win inside the window (revenue is the fallback)
-        "O-REV": 50000.0,           # no wins: annual revenue
-        "O-NONE": 0.0,              # neither
+    """Our business at each account: won in the window plus the open pipeline; the customer's
+    annual revenue is never part of it."""
+    values = account_values(planted, AS_OF, CFG)
+    assert values == {
+        "O-BIG": AccountValue(900000.0, 800000.0),    # won in the window, and an open deal
+        "O-SMALL": AccountValue(100000.0, 0.0),       # only the dated win inside the window, not after as_of
+        "O-REV": AccountValue(0.0, 0.0),              # an annual revenue of 50,000 is its size, not our value
+        "O-NONE": AccountValue(0.0, 0.0),
     }
+    assert values["O-BIG"].value == 1700000.0
 
 
 def test_only_quiet_strong_ties_cool_most_valuable_account_first(planted: Reader) -> None:
     found = cooling_ties(planted, AS_OF, CFG, days=90)
     assert [(t.rep_id, t.contact_id) for t in found] == [
-        ("P1", "P21"), ("P2", "P20"),   # Big Co (900k): the weaker tie first
+        ("P1", "P21"), ("P2", "P20"),   # Big Co (900k won, 800k open): the weaker tie first
         ("P1", "P10"),                  # Small Co (100k)
-        ("P3", "P50"),                  # Revenue Co (50k): a friendship never acted on
+        ("P3", "P50"),                  # Revenue Co (nothing won or open): a friendship never acted on
     ]
     assert all(t.strength >= CFG.strong_tie for t in found)
-    assert [t.value for t in found] == [900000.0, 900000.0, 100000.0, 50000.0]
+    assert [t.value for t in found] == [1700000.0, 1700000.0, 100000.0, 0.0]
     assert found[0].strength < found[1].strength
 
     small = found[2]
