@@ -18,6 +18,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STREAMLIT_SERVER_HEADLESS=true \
     STREAMLIT_BROWSER_GATHER_USAGE_STATS=false
 
+# Fonts for names in any script, Chinese, Japanese and Korean included, for whatever draws
+# text inside the container (the slim image has almost none).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-noto-core fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
+
 # A non-root user to run as; its home is where Streamlit keeps its own files.
 RUN groupadd --system --gid 10001 relmap \
  && useradd --system --uid 10001 --gid relmap --create-home --home-dir /home/relmap --shell /usr/sbin/nologin relmap \
@@ -34,18 +40,14 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
  && pip install --no-cache-dir -r /tmp/requirements.txt \
  && rm /tmp/requirements.txt
 
-# 2. The project, installed EDITABLE from /app. This is on purpose, not for
-#    development: `relmap demo` finds its data at
-#    Path(relmap/cli.py).resolve().parent.parent / "examples" / "demo". A regular
-#    install puts cli.py in site-packages, where no examples/ folder is next to it;
-#    the editable install imports the code from /app itself, so that path is
-#    /app/examples/demo, which COPY puts in the image (see .dockerignore for what
-#    stays out). The files stay owned by root: the relmap user can read, not change them.
-COPY . .
-RUN pip install --no-cache-dir --no-deps -e . \
- && python -m compileall -q graph ingest relmap dashboard \
- && test -f /app/examples/demo/people.csv \
- && relmap --version
+# 2. The project, installed like any package: the example story `relmap demo` loads and the
+#    dashboard's files ship inside it (package data), so nothing is read from /app afterwards.
+#    The source is removed once installed.
+COPY . /tmp/relmap-src
+RUN pip install --no-cache-dir --no-deps /tmp/relmap-src \
+ && rm -rf /tmp/relmap-src \
+ && relmap --version \
+ && python -c "import relmap.cli.data as d; assert (d.EXAMPLES / 'people.csv').is_file(), d.EXAMPLES"
 
 USER relmap
 

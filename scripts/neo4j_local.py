@@ -25,6 +25,11 @@ From the shell::
 RELMAP_STORE=...`` lines on stdout (also saved to ``<home>/relmap-neo4j.env``);
 progress goes to stderr.  Re-starting on an existing home keeps its data and
 password.  Server output is in ``<home>/logs/console.log``.
+
+``start(watch=True)`` (what the test session uses) ties the server to the
+process that started it: a small watchdog process stops the server as soon as
+that process ends, however it ends (Ctrl-C, a timeout's SIGTERM, ``kill -9``).
+From the shell the server is meant to outlive the command, so it is not watched.
 """
 from __future__ import annotations
 
@@ -205,7 +210,9 @@ class Server:
     pagecache: str = "128m"
     timeout: float = 120.0
     owns_home: bool = False
+    watch: bool = False
     _proc: subprocess.Popen | None = dataclasses.field(default=None, repr=False, compare=False)
+    _leash: int | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def __enter__(self) -> Server:
         return self
@@ -243,17 +250,27 @@ class Server:
             _log(f"pid {self.pid} ignored SIGTERM for {timeout}s, sending SIGKILL")
             self._signal(signal.SIGKILL, 10)
         (self.home / PID_FILE).unlink(missing_ok=True)
+        self._release()
 
     def kill(self) -> None:
         """SIGKILL the server (no checkpoint: the next start runs recovery)."""
         self._signal(signal.SIGKILL, 10)
         (self.home / PID_FILE).unlink(missing_ok=True)
+        self._release()
+
+    def _release(self) -> None:
+        """Let the watchdog go (it finds the server stopped and exits)."""
+        if self._leash is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._leash)
+            self._leash = None
 
     def restart(self, timeout: float | None = None) -> Server:
         """Stop if running, then start again on the same home, port and password."""
         self.stop()
-        new = start(self.home, self.port, self.heap, self.pagecache, timeout or self.timeout)
-        self.pid, self._proc = new.pid, new._proc
+        new = start(self.home, self.port, self.heap, self.pagecache, timeout or self.timeout, watch=self.watch)
+        self.pid, self._proc, self._leash = new.pid, new._proc, new._leash
+        new._leash = None
         return self
 
     def ping(self, timeout: float = 2.0) -> None:
@@ -339,8 +356,43 @@ def attach(home: Path) -> Server | None:
     return Server(env["NEO4J_URI"], env["NEO4J_USER"], env["NEO4J_PASSWORD"], home, pid, port)
 
 
+def watchdog(pid: int, home: Path) -> int:
+    """Start a watchdog that stops the server ``pid`` (started from ``home``) once this process
+    ends, however it ends; return the file descriptor that keeps it waiting.
+
+    The watchdog is a separate process in its own session (a Ctrl-C in the terminal does not
+    reach it) that reads a pipe whose only writer is this process: the kernel closes that end
+    when this process exits, even on ``kill -9``, and the watchdog then sends the server
+    SIGTERM (SIGKILL after 30 s). Closing the returned descriptor lets it go early.
+    """
+    read, write = os.pipe()  # both ends close on exec: no other child of this process holds them
+    log = open(Path(home) / "logs" / "watchdog.log", "ab")
+    try:
+        subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "watchdog", "--pid", str(pid),
+                          "--home", str(home)], stdin=read, stdout=log, stderr=subprocess.STDOUT,
+                         start_new_session=True)
+    finally:
+        os.close(read)
+        log.close()
+    return write
+
+
+def _watch(pid: int, home: Path) -> int:
+    """The watchdog's side: wait for the starter to end, then stop its server if still running."""
+    home = Path(home).resolve()
+    with contextlib.suppress(OSError):
+        while sys.stdin.buffer.read(4096):
+            pass  # nothing is ever written: EOF means the starter ended or let go
+    if not _pid_is_server(pid, home):
+        return 0
+    print(f"{time.ctime()}: the process that started Neo4j (pid {pid}) is gone: stopping it", flush=True)
+    srv = Server("", "", "", home, pid)
+    srv.stop()
+    return 0
+
+
 def start(home: Path | None = None, port: int | None = None, heap: str = "512m",
-          pagecache: str = "128m", timeout: float = 120) -> Server:
+          pagecache: str = "128m", timeout: float = 120, watch: bool = False) -> Server:
     """Start a Neo4j server and wait until ``RETURN 1`` succeeds on ``neo4j``.
 
     Parameters
@@ -355,6 +407,10 @@ def start(home: Path | None = None, port: int | None = None, heap: str = "512m",
         JVM heap (``-Xms``/``-Xmx``) and page cache size, e.g. ``"1g"``.
     timeout : float
         Seconds to wait for readiness; on expiry the server is killed.
+    watch : bool
+        Stop the server when this process ends, however it ends (:func:`watchdog`):
+        what a test session wants. Off by default: from the shell the server outlives
+        the ``start`` command.
 
     Returns
     -------
@@ -382,7 +438,7 @@ def start(home: Path | None = None, port: int | None = None, heap: str = "512m",
     elif not free_port(port):  # else RETURN 1 might reach another server
         raise RuntimeError(f"port {port} on 127.0.0.1 is already in use")
     srv = Server(f"bolt://127.0.0.1:{port}", "neo4j", password, home, 0, port, heap,
-                 pagecache, timeout, owns_home)
+                 pagecache, timeout, owns_home, watch)
     (home / ENV_FILE).write_text("".join(f"{k}={v}\n" for k, v in srv.env.items()))
     os.chmod(home / ENV_FILE, 0o600)
     _write_conf(home, lib, port, pagecache)
@@ -399,6 +455,8 @@ def start(home: Path | None = None, port: int | None = None, heap: str = "512m",
                                      stderr=subprocess.STDOUT, start_new_session=True)
     srv.pid = srv._proc.pid
     (home / PID_FILE).write_text(f"{srv.pid}\n")
+    if watch:  # at once: a starter killed while the server boots must not leave it behind
+        srv._leash = watchdog(srv.pid, home)
     srv._wait_ready(timeout)
     _log(f"Neo4j ready on {srv.uri} after {time.monotonic() - t0:.1f}s (pid {srv.pid})")
     return srv
@@ -412,6 +470,9 @@ def main(argv: list[str] | None = None) -> int:
     cmds = {name: sub.add_parser(name) for name in ("start", "stop", "status")}
     for p in cmds.values():
         p.add_argument("--home", type=Path, default=Path(".neo4j"), help="default ./.neo4j")
+    guard = sub.add_parser("watchdog", help="(internal) stop a server once its starter ends")
+    guard.add_argument("--pid", type=int, required=True)
+    guard.add_argument("--home", type=Path, required=True)
     cmds["start"].add_argument("--port", type=int)
     cmds["start"].add_argument("--heap", default="512m")
     cmds["start"].add_argument("--pagecache", default="128m")
@@ -422,6 +483,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.cmd == "fetch":
             print(fetch())
             return 0
+        if args.cmd == "watchdog":
+            return _watch(args.pid, args.home)
         srv = attach(args.home)
         if args.cmd == "start":
             if srv is None:

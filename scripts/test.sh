@@ -26,5 +26,12 @@ if ! command -v chromium >/dev/null 2>&1; then
     fi
 fi
 
+# Fonts for the example story's Japanese name (and any CJK name) in the browser's screenshots.
+if command -v fc-list >/dev/null 2>&1 && [[ -z "$(fc-list :lang=ja 2>/dev/null)" ]] \
+        && [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian's fonts-noto-cjk for the browser tests" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null
+fi
+
 python -m mypy
 python -m pytest "$@"

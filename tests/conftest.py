@@ -4,8 +4,9 @@ The ``store`` fixture is parametrised over the embedded SQLite store (a real
 file in a temporary folder) and Neo4j (a real server). The Neo4j server is
 the one named by ``RELMAP_TEST_NEO4J_URI`` (with ``NEO4J_USER`` and
 ``NEO4J_PASSWORD``), or else one this session starts from the Maven Central
-jars with ``scripts/neo4j_local.py``. When it cannot start, Neo4j tests skip,
-unless ``RELMAP_REQUIRE_NEO4J=1`` (CI sets it): then they fail.
+jars with ``scripts/neo4j_local.py`` (watched: it never outlives the session,
+however the session ends). When it cannot start, Neo4j tests skip, unless
+``RELMAP_REQUIRE_NEO4J=1`` (CI sets it): then they fail.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from graph.model import Dataset
 from graph.store import SQLiteStore, Store
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples" / "demo"
+EXAMPLES = ROOT / "relmap" / "examples" / "demo"
 BACKENDS = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 
 
@@ -55,7 +56,8 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServ
         yield Neo4jServer(uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
         return
     try:
-        server = _launcher().start(home=tmp_path_factory.mktemp("neo4j"), heap="1g", pagecache="256m")
+        # watched: the server stops when this session ends, however it ends (Ctrl-C, a timeout, kill -9)
+        server = _launcher().start(home=tmp_path_factory.mktemp("neo4j"), heap="1g", pagecache="256m", watch=True)
     except Exception as exc:  # noqa: BLE001 - reported as skip or failure below
         if required:
             pytest.fail(f"Neo4j could not start and RELMAP_REQUIRE_NEO4J=1: {exc}", pytrace=False)

@@ -347,14 +347,17 @@ def test_the_image_and_compose_agree_on_the_dashboard() -> None:
     assert any(word == "USER" and rest not in ("root", "0") for word, rest in instructions), "runs as root"
 
 
-def test_the_image_ships_the_demo_where_relmap_demo_looks() -> None:
+def test_the_image_installs_relmap_as_a_package_with_its_example_story_and_fonts() -> None:
     instructions = dockerfile_instructions()
     assert instructions[0] == ("FROM", "python:3.11-slim")
-    # `relmap demo` looks two folders above relmap/cli/data.py: only an editable install from
-    # /app leaves the package in /app, beside /app/examples/demo.
-    assert ("WORKDIR", "/app") in instructions
-    assert any(word == "RUN" and re.search(r"pip install .*(-e|--editable) \.(\s|$)", rest)
-               for word, rest in instructions)
+    # a regular install: the example story and the dashboard ship inside the package, and the
+    # build checks that `relmap demo` finds the story there
+    runs = [rest for word, rest in instructions if word == "RUN"]
+    assert any(re.search(r"pip install (--\S+ )*/tmp/relmap-src(\s|$)", rest) for rest in runs), runs
+    assert not any(re.search(r"pip install .*(-e|--editable) ", rest) for rest in runs)
+    assert any("EXAMPLES / 'people.csv'" in rest for rest in runs)
+    # names in Chinese, Japanese or Korean do not show as boxes
+    assert any("fonts-noto-cjk" in rest and "apt-get install" in rest for rest in runs)
     for kept in ("examples/demo/people.csv", "relmap/cli/data.py", "graph/store/neo4j/__init__.py", "pyproject.toml"):
         assert not dockerignored(kept), f".dockerignore keeps {kept} out of the image"
     for dropped in (".env", ".git/config", ".venv/bin/python", "relmap-data/graph.db", ".neo4j/data"):
