@@ -35,18 +35,22 @@ def _long_lived_objects_frozen() -> bool:
 
 _long_lived_objects_frozen()
 
-PAGES = Path(__file__).resolve().parent / "views"  # not "pages/": Streamlit would serve those by name
+HERE = Path(__file__).resolve().parent
+PAGES = HERE / "views"  # not "pages/": Streamlit would serve those by name
 
-st.set_page_config(page_title="relmap", page_icon="🤝", layout="wide")
+# The icons ship with the app, so they show on any machine and offline: the tab's is a file
+# next to this one (an emoji would need an emoji font, a Material name a download), the
+# sidebar's come from the Material Symbols font Streamlit bundles.
+st.set_page_config(page_title="relmap", page_icon=str(HERE / "icon.svg"), layout="wide")
 
 if common.gate():
     navigation = st.navigation([
-        st.Page(PAGES / "network.py", title="Network", icon="🕸️", default=True),
-        st.Page(PAGES / "introductions.py", title="Introductions", icon="🤝"),
-        st.Page(PAGES / "risk.py", title="Handover risk", icon="⚠️"),
-        st.Page(PAGES / "stages.py", title="Relationship stages", icon="🧭"),
-        st.Page(PAGES / "cypher.py", title="Cypher", icon="⌨️"),
-        st.Page(PAGES / "data.py", title="Data", icon="🗂️"),
+        st.Page(PAGES / "network.py", title="Network", icon=":material/hub:", default=True),
+        st.Page(PAGES / "introductions.py", title="Introductions", icon=":material/handshake:"),
+        st.Page(PAGES / "risk.py", title="Handover risk", icon=":material/warning:"),
+        st.Page(PAGES / "stages.py", title="Relationship stages", icon=":material/explore:"),
+        st.Page(PAGES / "cypher.py", title="Cypher", icon=":material/terminal:"),
+        st.Page(PAGES / "data.py", title="Data", icon=":material/database:"),
     ])
     with st.sidebar:
         st.markdown("**relmap** · who knows whom")

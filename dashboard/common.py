@@ -28,7 +28,7 @@ from graph.store.consistency import retrying
 __all__ = ["store_spec", "get_store", "get_cypher_store", "revision", "as_of", "config", "gate", "risk",
            "stages", "stage_detail", "whatif", "paths", "mutual", "who_knows", "search", "ego", "team_map",
            "people_and_orgs", "team", "reps", "members", "decision_makers", "show_error", "stop_without_store",
-           "md"]
+           "md", "md_code"]
 
 
 def store_spec() -> str:
@@ -120,6 +120,22 @@ def md(text: object) -> str:
     for token in ("://", "www", "@"):
         escaped = escaped.replace(token, token[0] + "\u200b" + token[1:])
     return escaped
+
+
+def md_code(text: object) -> str:
+    r"""Like :func:`md`, except that what relmap's messages quote between backticks (a command,
+    a clause) shows as code, not as text with stray backticks. Inside a code span nothing is
+    read as Markdown; an unmatched backtick stays a backtick.
+
+    >>> print(md_code("load data with `relmap ingest DIR` instead"))
+    load data with `relmap ingest DIR` instead
+    >>> print(md_code("a `*b*` and `c"))
+    a `*b*` and \`c
+    """
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an odd number of backticks: the last one is text
+        parts[-2:] = ["`".join(parts[-2:])]
+    return "".join(md(part) if i % 2 == 0 else (f"`{part}`" if part else "") for i, part in enumerate(parts))
 
 
 def show_error(exc: Exception) -> None:

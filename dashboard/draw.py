@@ -16,12 +16,21 @@ works offline and draws at once, even for real networks:
   (``weight="strength"``, ``seed=0``). Above ``physics_limit`` people the
   physics is off, so the drawing appears at once at those positions; below it a
   short stabilisation starts from them.
-- **Encoding.** Colour by organisation (a stable palette keyed by org id; our
+- **Encoding.** Colour by organisation (each organisation drawn in its own
+  colour, :func:`~dashboard.style.org_colors`, the rest grouped as "other"; our
   own organisation purple) or by stage (:data:`STAGE_COLORS`); reps are
   diamonds, decision makers stars, focus people larger with a dark ring; edge
   width ``1 + 7 * strength``; personal ties (or any declared friendship) solid
-  terracotta, business ties dashed steel blue; path edges magenta, thicker and
-  drawn last (on top).
+  terracotta, business ties dashed steel blue, other relationships (an edge
+  with ``kind="other"``) thin grey; each highlighted path in its own colour
+  (:data:`~dashboard.style.PATH_COLORS`), thicker and drawn last (on top); a
+  step that several paths share is drawn once per path, side by side.
+- **Fits its frame.** The page is the drawing above its legend: the legend
+  wraps to as many lines as it needs and the drawing takes the rest of the
+  page's ``height`` (by default the whole frame it is shown in), so every
+  legend entry is visible; the view is fitted to the people once the layout
+  has settled, and again when the frame changes size (until the user pans or
+  zooms). The legend always has the key to shapes and line styles.
 
 Escaping
 --------
@@ -53,25 +62,20 @@ Names, titles, organisation names and tie evidence reach the page in two places:
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import html
-import importlib.util
-import json
 import math
 import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from dashboard.page import VIS_VERSION, legend_html, page_html
 from dashboard.relevance import edge_strength, select_nodes
-from dashboard.style import (BUSINESS_EDGE_COLOR, FOCUS_BORDER, ORG_PALETTE, OWN_COLOR, PATH_COLOR,
-                             PERSONAL_EDGE_COLOR, STAGE_COLORS, NodeStyle, edge_width, node_style, org_color)
+from dashboard.style import (BUSINESS_EDGE_COLOR, FOCUS_BORDER, ORG_PALETTE, OTHER_COLOR, OTHER_EDGE_COLOR,
+                             OWN_COLOR, PATH_COLOR, PATH_COLORS, PERSONAL_EDGE_COLOR, STAGE_COLORS, NodeStyle,
+                             edge_width, node_style, org_color, org_colors, path_color)
 from graph.analysis.ties import Tie
 from graph.model import Organisation, Person
 
@@ -82,20 +86,27 @@ __all__ = [
     "select_nodes",
     "node_style",
     "org_color",
+    "org_colors",
+    "path_color",
     "edge_width",
     "ORG_PALETTE",
     "OWN_COLOR",
+    "OTHER_COLOR",
     "STAGE_COLORS",
     "PERSONAL_EDGE_COLOR",
     "BUSINESS_EDGE_COLOR",
+    "OTHER_EDGE_COLOR",
     "PATH_COLOR",
+    "PATH_COLORS",
+    "EDGE_KINDS",
     "VIS_VERSION",
 ]
 
-#: The vis-network version inlined (the one pyvis 0.3.2 bundles).
-VIS_VERSION = "9.1.2"
 _HEIGHT = re.compile(r"^\d{1,5}(\.\d{1,3})?(px|%|vh|em|rem)$")
 _ROLE_NAMES = {"decision_maker": "decision maker"}
+#: What an edge without a :class:`Tie` may say it is (its ``kind``): drawn as a personal tie,
+#: a business tie, or another relationship.
+EDGE_KINDS = ("personal", "business", "other")
 
 
 @dataclass(frozen=True)
@@ -115,41 +126,6 @@ class DrawResult:
     physics: bool = False
 
 
-@lru_cache(maxsize=1)
-def _vis_assets() -> tuple[str, str]:
-    """The vis-network JS and CSS that pyvis bundles, checked safe to inline (the CSS without
-    the button icons the drawing never shows)."""
-    spec = importlib.util.find_spec("pyvis")  # locate only: importing pyvis costs ~1 s
-    if spec is None or spec.origin is None:
-        raise RuntimeError("pyvis is not installed: it bundles the vis-network files")
-    root = Path(spec.origin).resolve().parent
-    for folder in (root / "templates" / "lib" / f"vis-{VIS_VERSION}", root / "lib" / f"vis-{VIS_VERSION}"):
-        js_file, css_file = folder / "vis-network.min.js", folder / "vis-network.css"
-        if js_file.is_file() and css_file.is_file():
-            js, css = js_file.read_text(encoding="utf-8"), css_file.read_text(encoding="utf-8")
-            lowered_js, lowered_css = js.lower(), css.lower()
-            if "</script" in lowered_js or "<!--" in js or "</style" in lowered_css:
-                raise RuntimeError(f"{folder} cannot be inlined safely")
-            return js, _ICON_RULES.sub("", css)
-    raise RuntimeError(f"pyvis does not bundle vis-network {VIS_VERSION} under {root}")
-
-
-#: The vis-network stylesheet's rules that draw the navigation and manipulation buttons'
-#: icons (base64 images: 207 of its 220 KB). The drawing enables neither, so every page
-#: leaves them out.
-_ICON_RULES = re.compile(r"""[^{}]*\{[^{}]*url\(["']?data:[^{}]*\}""")
-
-
-def _script_json(value: Any) -> str:
-    r"""JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` at all.
-
-    >>> print(_script_json({"name": "</script><b>&"}))
-    {"name":"\u003c/script\u003e\u003cb\u003e\u0026"}
-    """
-    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def _rgba(hex_color: str, alpha: float) -> str:
     """``#rrggbb`` with an opacity, as CSS ``rgba()``.
 
@@ -162,10 +138,6 @@ def _rgba(hex_color: str, alpha: float) -> str:
 
 def _jid(node: Any) -> str | int:
     return node if isinstance(node, (str, int)) and not isinstance(node, bool) else str(node)
-
-
-def _sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
 def _layout(H: nx.Graph, span: float) -> dict[Any, tuple[int, int]]:
@@ -213,73 +185,31 @@ def _node_title(person: Person | None, node: Any, org: Organisation | None, stag
     return "\n".join(lines)
 
 
-def _edge_title(a: str, b: str, strength: float, tie: Tie | None) -> str:
+def _edge_title(a: str, b: str, strength: float, tie: Tie | None, text: object = None) -> str:
+    """The tooltip of an edge: who, how strong and why; ``text`` (an edge's ``title``) replaces the
+    strength line of an edge without a tie."""
     lines = [f"{a} \u2013 {b}", f"strength {strength:.2f}"]
     if tie is not None:
         lines[1] += f" (personal {tie.personal:.2f}, business {tie.business:.2f})"
         lines.extend(tie.explain())
+    elif isinstance(text, str) and text:
+        lines[1:] = text.splitlines()
     return "\n".join(lines)
 
 
-def _legend(orgs_shown: Counter[str], orgs: Mapping[str, Organisation], color_by: str,
-            stage_names: Sequence[str], note: str) -> str:
-    """The legend under the drawing: HTML, so every string is escaped."""
-    esc = html.escape
-    items: list[str] = []
-    if note:
-        items.append(f'<span class="relmap-note">{esc(note)}</span>')
-    swatch = '<span class="relmap-item"><i style="background:{}"></i>{}</span>'
-    if color_by == "stage":
-        items.append(swatch.format(OWN_COLOR, "our team"))
-        items.extend(swatch.format(STAGE_COLORS[s], esc(s)) for s in stage_names)
-    else:
-        top = orgs_shown.most_common(10)
-        for org_id, _ in top:
-            org = orgs.get(org_id)
-            color = OWN_COLOR if org is not None and org.kind == "own" else org_color(org_id)
-            items.append(swatch.format(color, esc(org.name if org is not None else org_id)))
-        if len(orgs_shown) > len(top):
-            items.append(f'<span class="relmap-item">+{len(orgs_shown) - len(top)} more organisations</span>')
-    items.append('<span class="relmap-item">&#9670; rep &#9733; decision maker</span>')
-    items.append(f'<span class="relmap-item"><b style="border-top:3px solid {PERSONAL_EDGE_COLOR}"></b>personal</span>')
-    items.append(f'<span class="relmap-item"><b style="border-top:3px dashed {BUSINESS_EDGE_COLOR}"></b>business</span>')
-    items.append(f'<span class="relmap-item"><b style="border-top:5px solid {PATH_COLOR}"></b>path</span>')
-    return '<div class="relmap-legend">' + "".join(items) + "</div>"
-
-
-_PAGE_CSS = """
-html, body { margin: 0; padding: 0; background: #ffffff; font-family: system-ui, sans-serif; }
-#relmap-network { width: 100%; height: %(height)s; border: 1px solid #e0e0e0; box-sizing: border-box; }
-.relmap-legend { font-size: 12px; color: #424242; padding: 4px 2px; line-height: 20px; }
-.relmap-legend .relmap-item { margin-right: 12px; white-space: nowrap; }
-.relmap-legend .relmap-note { margin-right: 16px; font-style: italic; }
-.relmap-legend i { display: inline-block; width: 10px; height: 10px; border-radius: 5px; margin-right: 4px; }
-.relmap-legend b { display: inline-block; width: 18px; height: 0; margin: 0 4px 3px 0; vertical-align: middle; }
-"""
-
-# Reads the data block, draws, and tells browser tests when and how much it drew.
-_PAGE_JS = """(function () {
-  "use strict";
-  var container = document.getElementById("relmap-network");
-  var data = JSON.parse(document.getElementById("relmap-data").textContent);
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
-  var network = new vis.Network(container, {nodes: nodes, edges: edges}, data.options);
-  window.relmapNetwork = network;
-  network.once("afterDrawing", function () {
-    window.relmapNodeCount = network.body.data.nodes.length;
-    window.relmapEdgeCount = network.body.data.edges.length;
-    container.setAttribute("data-relmap-nodes", String(window.relmapNodeCount));
-    container.setAttribute("data-relmap-edges", String(window.relmapEdgeCount));
-    window.relmapDrawn = true;
-  });
-})();"""
+def _edge_kind(data: Mapping[str, Any], tie: Tie | None) -> str:
+    """``personal``, ``business`` or ``other``: a tie's dominant side (any declared friendship is
+    personal), else the edge's own ``kind``, else business."""
+    if tie is not None:
+        return "personal" if tie.friendship_kind or tie.personal >= tie.business else "business"
+    kind = data.get("kind")
+    return kind if kind in EDGE_KINDS else "business"
 
 
 def network_html(G: nx.Graph, people: Mapping[str, Person], orgs: Mapping[str, Organisation], *,
                  color_by: str = "organisation", stage_of: Mapping[str, str] | None = None,
                  highlight_paths: Sequence[Sequence[str]] = (), focus: Collection[str] = (),
-                 max_nodes: int = 300, physics_limit: int = 150, height: str = "640px") -> DrawResult:
+                 max_nodes: int = 300, physics_limit: int = 150, height: str = "100vh") -> DrawResult:
     """A self-contained HTML page drawing ``G`` (people and their ties) with vis-network.
 
     Parameters
@@ -293,7 +223,8 @@ def network_html(G: nx.Graph, people: Mapping[str, Person], orgs: Mapping[str, O
     stage_of
         Org id -> relationship stage (``outsider``, ``friend``, ``supplier``, ``partner``).
     highlight_paths
-        Paths (sequences of person ids) to draw emphasised; their people are always kept.
+        Paths (sequences of person ids) to draw emphasised, each in its own colour with a
+        legend entry ("path 1", ...); their people are always kept.
     focus
         People to keep first when trimming, and to mark.
     max_nodes
@@ -301,7 +232,9 @@ def network_html(G: nx.Graph, people: Mapping[str, Person], orgs: Mapping[str, O
     physics_limit
         Above this many people physics is off and nodes sit at the computed positions.
     height
-        CSS height of the drawing, e.g. ``"640px"`` or ``"80vh"``; the legend adds ~30 px.
+        CSS height of the whole page, the drawing and its legend, e.g. ``"640px"``; by default
+        ``"100vh"``, the frame the page is shown in. The legend takes the lines it needs and
+        the drawing the rest.
 
     Returns
     -------
@@ -322,15 +255,17 @@ def network_html(G: nx.Graph, people: Mapping[str, Person], orgs: Mapping[str, O
     note = f"showing {len(shown)} of {total} people, chosen by relevance" if len(shown) < total else ""
     shown_set = set(shown)
     focus_set = {n for n in focus if n in shown_set}
-    path_edges: set[frozenset[Any]] = set()
-    path_nodes: set[Any] = set()
-    for path in highlight_paths:
+    path_edges: dict[frozenset[Any], list[int]] = {}  # a step -> the paths taking it, in order
+    path_nodes: dict[Any, int] = {}  # a person -> the first path through them
+    for i, path in enumerate(highlight_paths):
         for n in path:
             if n in shown_set:
-                path_nodes.add(n)
+                path_nodes.setdefault(n, i)
         for u, v in zip(path, path[1:]):
             if u in shown_set and v in shown_set and u != v:
-                path_edges.add(frozenset((u, v)))
+                taking = path_edges.setdefault(frozenset((u, v)), [])
+                if i not in taking:
+                    taking.append(i)
 
     H = G.subgraph(shown)
     physics = len(shown) <= physics_limit
@@ -342,47 +277,66 @@ def network_html(G: nx.Graph, people: Mapping[str, Person], orgs: Mapping[str, O
         p = people.get(n)
         return p.name if p is not None else str(n)
 
+    orgs_shown: Counter[str] = Counter(people[n].org_id for n in shown if n in people)
+    colors = org_colors({o: k for o, k in orgs_shown.items() if not (o in orgs and orgs[o].kind == "own")})
     nodes: list[dict[str, Any]] = []
-    orgs_shown: Counter[str] = Counter()
     for n in shown:
         person = people.get(n)
         org = orgs.get(person.org_id) if person is not None else None
         stage = stages.get(person.org_id) if person is not None else None
-        if person is not None:
-            orgs_shown[person.org_id] += 1
-        style = node_style(person, org, color_by=color_by, stage=stage, focus=n in focus_set,
-                           on_path=n in path_nodes)
+        ring = path_color(path_nodes[n]) if n in path_nodes else False
+        style = node_style(person, org, color_by=color_by, stage=stage, focus=n in focus_set, on_path=ring,
+                           colors=colors)
         x, y = pos[n]
         nodes.append({"id": _jid(n), "label": name(n), "title": _node_title(person, n, org, stage, color_by),
                       "x": x, "y": y, **style.to_vis(),
+                      "org": person.org_id if person is not None else None,
                       "focus": n in focus_set, "onPath": n in path_nodes})
 
     edges: list[dict[str, Any]] = []
+    kinds: set[str] = set()
+
+    def on_paths(u: Any, v: Any, base: dict[str, Any], title: str, width: float, dashes: Any) -> None:
+        """The step u-v once for each path taking it, in that path's colour; side by side when shared."""
+        u, v = sorted((u, v), key=str)  # one direction, so that clockwise and counter-clockwise are sides
+        taking = path_edges[frozenset((u, v))]
+        for j, i in enumerate(taking):
+            edge = dict(base, **{"from": _jid(u), "to": _jid(v), "onPath": True, "path": i, "width": width,
+                                 "dashes": dashes, "color": path_color(i),
+                                 "title": f"path {i + 1}\n{title}" if len(highlight_paths) > 1 else title})
+            if len(taking) > 1 and j > 0:
+                edge["smooth"] = {"enabled": True, "type": "curvedCW" if j % 2 else "curvedCCW",
+                                  "roundness": round(0.2 * ((j + 1) // 2), 2)}
+            edges.append(edge)
+
     drawn: set[frozenset[Any]] = set()
     for u, v, data in sorted(H.edges(data=True), key=lambda e: (edge_strength(e[2]), str(e[0]), str(e[1]))):
         key = frozenset((u, v))
         drawn.add(key)
         s = edge_strength(data)
         tie = data.get("tie") if isinstance(data.get("tie"), Tie) else None
-        on_path = key in path_edges
-        personal = tie is not None and (bool(tie.friendship_kind) or tie.personal >= tie.business)
-        edge: dict[str, Any] = {"from": _jid(u), "to": _jid(v), "title": _edge_title(name(u), name(v), s, tie),
-                                "strength": round(s, 4), "kind": "personal" if personal else "business",
-                                "onPath": on_path}
-        if on_path:
-            edge.update(width=edge_width(s) + 4, dashes=False, color=PATH_COLOR)
+        kind = _edge_kind(data, tie)
+        kinds.add(kind)
+        base: dict[str, Any] = {"strength": round(s, 4), "kind": kind}
+        title = _edge_title(name(u), name(v), s, tie, data.get("title"))
+        if physics:
+            base["length"] = round(spring * (1.6 - s), 1)
+        if key in path_edges:
+            on_paths(u, v, base, title, edge_width(s) + 2, False)
+            continue
+        edge: dict[str, Any] = dict(base, **{"from": _jid(u), "to": _jid(v), "title": title, "onPath": False})
+        if kind == "other":
+            edge.update(width=2, dashes=False, color=OTHER_EDGE_COLOR)
         else:  # a colour string sets vis's color, highlight and hover at once
+            personal = kind == "personal"
             edge.update(width=edge_width(s), dashes=not personal,
                         color=_rgba(PERSONAL_EDGE_COLOR if personal else BUSINESS_EDGE_COLOR, 0.35 + 0.6 * s))
-        if physics:
-            edge["length"] = round(spring * (1.6 - s), 1)
         edges.append(edge)
     # Path steps without a tie in G still show the path; path edges go last, on top.
-    for key in sorted(path_edges - drawn, key=lambda k: sorted(map(str, k))):
+    for key in sorted(set(path_edges) - drawn, key=lambda k: sorted(map(str, k))):
         u, v = sorted(key, key=str)
-        edges.append({"from": _jid(u), "to": _jid(v), "title": f"{name(u)} \u2013 {name(v)}\n(path step, no tie)",
-                      "strength": 0.0, "kind": "path", "onPath": True, "width": 4, "dashes": [4, 4],
-                      "color": PATH_COLOR})
+        on_paths(u, v, {"strength": 0.0, "kind": "path"}, f"{name(u)} \u2013 {name(v)}\n(path step, no tie)", 4,
+                 [4, 4])
     edges.sort(key=lambda e: bool(e["onPath"]))  # stable: path edges last
     for i, edge in enumerate(edges):
         edge["id"] = i
@@ -406,25 +360,9 @@ def network_html(G: nx.Graph, people: Mapping[str, Person], orgs: Mapping[str, O
     else:
         options["physics"] = {"enabled": False}
 
-    vis_js, vis_css = _vis_assets()
-    csp = ("default-src 'none'; " f"script-src {_sha256(vis_js)} {_sha256(_PAGE_JS)}; "
-           "style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'")
-    legend = _legend(orgs_shown, orgs, color_by, [s for s in STAGE_COLORS], note)
-    page = "".join([
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
-        f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n',
-        "<title>relmap network</title>\n",
-        f"<style>{vis_css}</style>\n",
-        "<style>", _PAGE_CSS.replace("%(height)s", height), "</style>\n",
-        f"<script>{vis_js}</script>\n",
-        "</head>\n<body>\n",
-        f'<div id="relmap-network" data-relmap-shown="{len(shown)}" data-relmap-total="{total}"></div>\n',
-        legend, "\n",
-        '<script type="application/json" id="relmap-data">',
-        _script_json({"nodes": nodes, "edges": edges, "options": options}),
-        "</script>\n",
-        f"<script>{_PAGE_JS}</script>\n",
-        "</body>\n</html>\n",
-    ])
+    legend = legend_html(orgs_shown, orgs, colors, color_by, list(STAGE_COLORS), note,
+                         len(highlight_paths), kinds, bool(focus_set))
+    page = page_html({"nodes": nodes, "edges": edges, "options": options}, legend, height=height,
+                     shown=len(shown), total=total)
     return DrawResult(html=page, shown=len(shown), total=total, note=note,
                       node_ids=tuple(str(n) for n in shown), physics=physics)

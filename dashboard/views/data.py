@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import common
+from graph.analysis.words import plural
 from graph.errors import InputError, RelmapError
 from ingest import check_folder
 from ingest.rows import ROW_MODELS
@@ -27,6 +28,15 @@ KINDS = {"salesforce": "Salesforce (Data Export CSVs)", "hubspot": "HubSpot (CRM
 SUFFIXES = ["csv", "ics", "mbox", "eml", "vcf"]
 
 
+def counts(by_file: dict[str, int]) -> str:
+    """How many rows of each file, in words.
+
+    >>> counts({"organisations": 1, "people": 50, "deals": 0})
+    '1 organisation, 50 people, 0 deals'
+    """
+    return ", ".join(plural(n, "person" if name == "people" else name.removesuffix("s")) for name, n in by_file.items())
+
+
 def _check(files: dict[str, bytes]) -> Any:
     """Validate a folder's files as ``relmap ingest`` does; show the problems; the dataset or ``None``."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -36,7 +46,7 @@ def _check(files: dict[str, bytes]) -> Any:
         try:
             data, report = check_folder(folder)
         except InputError as exc:
-            st.error(f"{len(exc.problems)} problem(s) found; nothing was written.")
+            st.error(f"{plural(len(exc.problems), 'problem')} found; nothing was written.")
             st.code("\n".join(str(p) for p in exc.problems), language=None)
             return None
         except RelmapError as exc:
@@ -44,7 +54,7 @@ def _check(files: dict[str, bytes]) -> Any:
             return None
     for w in report.warnings:
         st.warning(common.md(w))
-    st.success("Valid: " + ", ".join(f"{n:,} {k}" for k, n in report.ingested.items()))
+    st.success("Valid: " + counts(report.ingested))
     return data
 
 
@@ -110,14 +120,14 @@ def _import_section(store: Any, base: dict[str, bytes]) -> None:
     if not found or found[0] != key:
         return
     _, report, folder = found
-    st.success(f"Read {report.read:,} records. Added: " + ", ".join(f"{n:,} {k}" for k, n in report.added.items()))
+    st.success(f"Read {plural(report.read, 'record')}. Added: " + counts(report.added))
     if any(report.updated.values()):
-        st.info("Updated: " + ", ".join(f"{n:,} {k}" for k, n in report.updated.items()))
+        st.info("Updated: " + counts(report.updated))
     if report.skipped:
-        st.warning(f"Skipped {len(report.skipped):,} record(s), each with its reason:")
+        st.warning(f"Skipped {plural(len(report.skipped), 'record')}, each with its reason:")
         st.dataframe(pd.DataFrame([s.to_json() for s in report.skipped]), hide_index=True, key="import_skipped")
     if report.review:
-        st.warning(f"{report.review} possible duplicate(s) for you to decide: download the folder, write merge or "
+        st.warning(f"{plural(report.review, 'possible duplicate')} for you to decide: download the folder, write merge or "
                    "keep in the decision column of review.csv, and import again.")
         st.dataframe(pd.read_csv(io.BytesIO(folder["review.csv"]), dtype=str, keep_default_na=False), hide_index=True,
                      key="import_review")

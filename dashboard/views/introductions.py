@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import networkx as nx
 import streamlit as st
 
 from dashboard import common
 from dashboard.draw import network_html
 from dashboard.views.network import pick_subject
+
+
+def _names(spec: str, rev: str, *ids: str) -> list[str]:
+    people, _ = common.people_and_orgs(spec, rev, tuple(sorted(set(ids))))
+    return [people[i].name if i in people else i for i in ids]
+
+
+def mutual_rows(mutual: list[dict[str, Any]], a_name: str, b_name: str) -> list[dict[str, Any]]:
+    """The mutual contacts of A and B as table rows whose columns name the two people.
+
+    >>> mutual_rows([{"id": "P1", "name": "Jo", "strength_a": 0.9, "strength_b": 0.5, "strength": 0.45}],
+    ...             "Aisha Khan", "Viktor Lindqvist")[0]
+    {'contact': 'Jo', 'id': 'P1', 'tie with Aisha Khan': 0.9, 'tie with Viktor Lindqvist': 0.5, 'bridge strength': 0.45}
+    """
+    a_col, b_col = f"tie with {a_name}", f"tie with {b_name}"
+    if a_col == b_col:  # two people of the same name
+        a_col, b_col = f"{a_col} (first)", f"{b_col} (second)"
+    return [{"contact": m["name"], "id": m["id"], a_col: m["strength_a"], b_col: m["strength_b"],
+             "bridge strength": m["strength"]} for m in mutual]
 
 
 def render() -> None:
@@ -49,7 +70,9 @@ def render() -> None:
             people, orgs = common.people_and_orgs(spec, rev, tuple(sorted(G.nodes)))
             drawing = network_html(G, people, orgs, highlight_paths=[p["people"] for p in found],
                                    focus=targets)
-            st.iframe(drawing.html, height=480)
+            st.iframe(drawing.html, height=520)
+            if len(found) > 1:
+                st.caption("Each path is drawn in its own colour: path 1 is the first below.")
             for n, p in enumerate(found, start=1):
                 st.markdown(f"**{n}. {' → '.join(common.md(x) for x in p['names'])}** · "
                             f"strength {p['strength']:.3f}")
@@ -60,7 +83,8 @@ def render() -> None:
             st.subheader("Mutual contacts")
             mutual = common.mutual(spec, rev, when, source, target)
             if mutual:
-                st.dataframe(mutual, hide_index=True, width="stretch")
+                st.dataframe(mutual_rows(mutual, *_names(spec, rev, source, target)), hide_index=True,
+                             width="stretch")
             else:
                 st.caption("None.")
         st.subheader("Who on the team knows them")

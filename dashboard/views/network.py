@@ -73,7 +73,7 @@ def render() -> None:
     with right:
         st.caption(f"Ties around {common.md(title)} as of {when}: {G.number_of_nodes()} people, "
                    f"{G.number_of_edges()} ties. {drawing.note}")
-        st.iframe(drawing.html, height=660)
+        st.iframe(drawing.html, height=700)
         shown = [n for n in drawing.node_ids if n in people]
         pick = st.selectbox("Ties of", shown, key="net_pick",
                             format_func=lambda n: f"{people[n].name} ({n})" if n in people else n)

@@ -259,8 +259,15 @@ def selected(page: Any, label: str) -> str:
 def choose(page: Any, label: str, option: str) -> None:
     """Pick the option containing ``option`` in the select box ``label`` and wait for the rerun."""
     box = selectbox(page, label)
-    box.locator('button[aria-label="Open"]').click()
-    page.locator('[role="option"]', has_text=option).first.click()
+    options = page.locator('[role="option"]', has_text=option)
+    for _ in range(3):  # a rerun that lands just after the click closes the list again: open it anew
+        box.locator('button[aria-label="Open"]').click()
+        try:
+            options.first.wait_for(timeout=TIMEOUT_MS // 3)
+            break
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError; the last try raises below
+            wait_for_app(page)
+    options.first.click()
     wait_for_app(page)
     assert option in selected(page, label), f"{label}: {selected(page, label)!r}, not {option!r}"
 
@@ -281,6 +288,43 @@ def wait_drawn(page: Any, index: int = 0) -> tuple[Any, int]:
     attr = frame.locator("#relmap-network").get_attribute("data-relmap-nodes")
     assert attr == str(count), f"data-relmap-nodes={attr!r} but window.relmapNodeCount={count!r}"
     return frame, int(count)
+
+
+#: Where the drawing's people and legend entries are, in the frame's own pixels, once the view has
+#: settled: the frame's size, the drawing's box, each person's box (shape and name) and each
+#: legend entry's box with its text and swatch colour.
+_GEOMETRY = """() => {
+    const net = window.relmapNetwork;
+    const area = document.getElementById('relmap-network').getBoundingClientRect();
+    const box = r => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+    const nodes = net.body.data.nodes.getIds().map(id => {
+        const b = net.getBoundingBox(id);
+        const a = net.canvasToDOM({x: b.left, y: b.top}), z = net.canvasToDOM({x: b.right, y: b.bottom});
+        return {id: String(id), left: area.left + a.x, top: area.top + a.y, right: area.left + z.x,
+                bottom: area.top + z.y};
+    });
+    const items = Array.from(document.querySelectorAll('.relmap-legend .relmap-item'), e => {
+        const swatch = e.querySelector('i, b');
+        const colour = swatch === null ? null : (swatch.tagName === 'I' ? getComputedStyle(swatch).backgroundColor
+                                                                          : getComputedStyle(swatch).borderTopColor);
+        return Object.assign(box(e.getBoundingClientRect()), {text: e.textContent, colour: colour});
+    });
+    return {width: window.innerWidth, height: window.innerHeight, area: box(area), nodes: nodes, items: items};
+}"""
+
+
+def drawing_geometry(frame: Any) -> dict[str, Any]:
+    """The drawing in ``frame`` once its view has settled (see :data:`_GEOMETRY`)."""
+    frame.wait_for_function("() => window.relmapSettled === true", timeout=TIMEOUT_MS)
+    frame.wait_for_timeout(300)  # the fit after the last resize
+    geometry: dict[str, Any] = frame.evaluate(_GEOMETRY)
+    return geometry
+
+
+def inside(box: dict[str, float], width: float, height: float, slack: float = 1.0) -> bool:
+    """Whether ``box`` lies within ``(0, 0, width, height)`` (give or take ``slack`` px)."""
+    return (box["left"] >= -slack and box["top"] >= -slack and box["right"] <= width + slack
+            and box["bottom"] <= height + slack)
 
 
 def grid_rows(page: Any, index: int = 0, until: Callable[[list[list[str]]], bool] | None = None

@@ -26,9 +26,12 @@ from tests.dashboard.browser import (
     Dashboard,
     chromium_executable,
     choose,
+    drawing_geometry,
     exceptions,
     expect_title,
     grid_rows,
+    iframe_frame,
+    inside,
     launch_browser,
     nav_titles,
     open_page,
@@ -204,7 +207,7 @@ def test_every_page_loads_by_url(page: Any, demo: Dashboard, name: str) -> None:
         wait_drawn(page)
     if name == "stages":
         page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for()
-    if name in ("stages", "cypher", "data"):  # the others are taken with their results shown, below
+    if name in ("cypher", "data"):  # the others are taken with their results shown, below
         screenshot(page, name)
     assert not page.js_errors, page.js_errors
 
@@ -234,7 +237,39 @@ def test_sidebar_links_reach_every_page(page: Any, demo: Dashboard) -> None:
         assert not exceptions(page), f"{name}: {exceptions(page)}"
 
 
+# -- the chrome ---------------------------------------------------------------------------------------------
+def test_no_deploy_button_or_developer_menu_and_icons_that_ship(page: Any, demo: Dashboard) -> None:
+    """The header holds only the viewer's menu; the sidebar's icons are Material Symbols (the font
+    Streamlit bundles), not emoji that a machine without an emoji font shows as boxes."""
+    visit(page, demo, "network")
+    assert page.get_by_role("button", name="Deploy").count() == 0
+    assert page.get_by_text("Deploy", exact=True).count() == 0
+    page.locator('[data-testid="stMainMenuButton"]').click()
+    menu = page.get_by_role("menu")
+    menu.wait_for()
+    shown = menu.inner_text()
+    assert "Print" in shown
+    for developer in ("Rerun", "Clear cache", "Deploy", "Developer"):
+        assert developer not in shown, shown
+    page.keyboard.press("Escape")
+    icons = page.locator('[data-testid="stSidebarNav"] a [data-testid="stIconMaterial"]')
+    assert icons.count() == len(TITLES) == 6
+    assert page.locator('[data-testid="stSidebarNav"] a').evaluate_all(
+        "links => links.every(a => a.querySelector('[data-testid=stIconMaterial]') !== null)")
+    font = icons.first.evaluate("e => getComputedStyle(e).fontFamily")
+    assert "Material Symbols" in font, font
+    assert page.evaluate("() => document.fonts.check('24px \"Material Symbols Rounded\"', 'hub')")
+
+
 # -- Network -----------------------------------------------------------------------------------------------
+def _org_colours(frame: Any) -> dict[str, set[str]]:
+    """Each organisation drawn (by id) and the fill colours its people have."""
+    found: dict[str, set[str]] = {}
+    for node in frame.evaluate("() => relmapNetwork.body.data.nodes.get()"):
+        found.setdefault(node["org"], set()).add(node["color"]["background"])
+    return found
+
+
 def test_network_draws_the_team_map(page: Any, demo: Dashboard) -> None:
     visit(page, demo, "network")
     page.get_by_text("Ties around our reps and everyone they know").wait_for()
@@ -242,7 +277,28 @@ def test_network_draws_the_team_map(page: Any, demo: Dashboard) -> None:
     assert nodes > 10
     assert frame.evaluate("() => relmapNetwork.body.data.nodes.length") == nodes
     assert frame.locator(".relmap-legend").inner_text().count("Northwind Systems") == 1
+    # every legend entry lies inside the frame (none cut off below the drawing), and so does everyone drawn
+    geometry = drawing_geometry(frame)
+    width, height = geometry["width"], geometry["height"]
+    texts = [item["text"] for item in geometry["items"]]
+    outside = [item["text"] for item in geometry["items"] if not inside(item, width, height)]
+    assert not outside, f"legend entries outside the {width}x{height} frame: {outside}"
+    assert inside(geometry["area"], width, height)
+    assert not [n["id"] for n in geometry["nodes"] if not inside(n, width, height, slack=2)]
+    for key in ("rep", "decision maker", "everyone else", "personal tie", "business tie"):
+        assert any(t.endswith(key) for t in texts), (key, texts)
+    for org in ("Bluefin Foods", "Lakeside University Alumni Network", "Summit Integrators", "Astra Logistics",
+                "Kestrel Bank", "Telco Meridian"):
+        assert org in texts, (org, texts)
+    # every organisation drawn in a colour of its own, the legend's swatch that colour
+    colours = _org_colours(frame)
+    assert all(len(c) == 1 for c in colours.values()), colours
+    fills = [next(iter(c)) for c in colours.values()]
+    assert len(fills) == len(set(fills)) >= 9, colours
+    swatch = {item["text"]: item["colour"] for item in geometry["items"] if item["colour"]}
+    assert len({swatch[t] for t in ("Astra Logistics", "Kestrel Bank", "Telco Meridian", "Summit Integrators")}) == 4
     screenshot(page, "network")
+    assert not page.js_errors, page.js_errors
 
 
 # -- Introductions -----------------------------------------------------------------------------------------
@@ -259,9 +315,32 @@ def test_introductions_find_the_planted_path(page: Any, demo: Dashboard) -> None
     choose(page, "Starting from", "Aisha Khan")
     page.get_by_text(f"1. {PLANTED}").wait_for()
     assert not exceptions(page), exceptions(page)
-    _, nodes = wait_drawn(page)
+    frame, nodes = wait_drawn(page)
     assert nodes >= 3
+    # the k paths (3 by default), each in its own colour, with a key
+    assert page.get_by_text(re.compile(r"^\d+\. Aisha Khan → ")).count() == 3
+    colours: dict[int, set[str]] = {}
+    for edge in frame.evaluate("() => relmapNetwork.body.data.edges.get().filter(e => e.onPath)"):
+        colours.setdefault(edge["path"], set()).add(edge["color"])
+    assert sorted(colours) == [0, 1, 2] and all(len(c) == 1 for c in colours.values()), colours
+    assert len({next(iter(c)) for c in colours.values()}) == 3
+    geometry = drawing_geometry(frame)
+    keys = {item["text"]: item["colour"] for item in geometry["items"] if item["text"].startswith("path")}
+    assert list(keys) == ["path 1", "path 2", "path 3"] and len(set(keys.values())) == 3
+    # the drawing is centred in its frame, and everyone and every legend entry is inside it
+    width, height = geometry["width"], geometry["height"]
+    assert all(inside(n, width, height, slack=2) for n in geometry["nodes"])
+    assert all(inside(item, width, height) for item in geometry["items"])
+    area = geometry["area"]
+    left, right = min(n["left"] for n in geometry["nodes"]), max(n["right"] for n in geometry["nodes"])
+    top, bottom = min(n["top"] for n in geometry["nodes"]), max(n["bottom"] for n in geometry["nodes"])
+    assert abs((left + right) / 2 - (area["left"] + area["right"]) / 2) < 0.05 * (area["right"] - area["left"])
+    assert abs((top + bottom) / 2 - (area["top"] + area["bottom"]) / 2) < 0.05 * (area["bottom"] - area["top"])
+    # mutual contacts are labelled with the two people's names
     page.get_by_text("Mutual contacts").wait_for()
+    header = page.locator('[data-testid="stDataFrame"]').first.locator('[role="columnheader"]').all_inner_texts()
+    assert "tie with Aisha Khan" in " ".join(header) and "tie with Viktor Lindqvist" in " ".join(header), header
+    assert "strength_a" not in " ".join(header)
     screenshot(page, "introductions")
     assert not page.js_errors, page.js_errors
 
@@ -272,7 +351,7 @@ def test_handover_risk_and_the_what_if(page: Any, demo: Dashboard) -> None:
     rows = grid_rows(page, 0)
     assert rows[0][:3] == ["high", "Telco Meridian", "O-TELCO"], rows[:2]
     choose(page, "Rep", "Daniel Reyes")
-    warning = page.get_by_text(re.compile(r"If Daniel Reyes left, \d+ contact\(s\) would have no strong tie left"))
+    warning = page.get_by_text(re.compile(r"If Daniel Reyes left, \d+ contacts? would have no strong tie left"))
     warning.wait_for()
     orphans = int(re.search(r"(\d+) contact", warning.inner_text()).group(1))  # type: ignore[union-attr]
     assert orphans >= 1
@@ -306,6 +385,28 @@ def test_stages_chart_and_metrics(page: Any, demo: Dashboard) -> None:
     assert all(n >= 1 for n in metrics.values()), metrics  # the story has one account of each stage at least
 
 
+def test_stages_table_shows_names(page: Any, demo: Dashboard) -> None:
+    """The rep-contact table names the rep and the contact (their ids after); the overview's
+    "pick the account below" is true: the picker is below it."""
+    visit(page, demo, "stages")
+    overview = grid_rows(page, 0)
+    assert any("(pick the account below to work out a warm introduction)" in cell for row in overview for cell in row)
+    assert not any(cell == "None" for row in overview for cell in row)
+    table = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="Account").first.bounding_box()
+    assert table is not None and picker is not None and picker["y"] > table["y"] + table["height"] - 1
+    choose(page, "Account", "Astra Logistics")
+    rows = grid_rows(page, 1, until=lambda rows: len(rows) == 10)
+    assert len(rows) == 10, rows
+    assert {row[0] for row in rows} == {"Liam O'Brien", "Zoë Müller"}
+    assert "Isabella Rossi" in {row[1] for row in rows}
+    assert {row[-2] for row in rows} == {"P-004", "P-005"}
+    assert not any(cell in ("None", "") for row in rows for cell in row[3:7])
+    assert page.get_by_text("weak hand: none").count() == 1
+    screenshot(page, "stages")
+    assert not exceptions(page), exceptions(page)
+
+
 # -- Cypher ------------------------------------------------------------------------------------------------
 def test_cypher_on_the_embedded_store_explains_neo4j(page: Any, demo: Dashboard) -> None:
     visit(page, demo, "cypher")
@@ -329,26 +430,47 @@ def test_cypher_on_neo4j_runs_the_cookbook_and_refuses_writes(page: Any, neo4j_d
     server, neo4j = neo4j_demo
     visit(page, server, "cypher")
     page.get_by_text("Read-only: queries that would change data are refused.").wait_for()
+    # a cookbook click sets the parameters too: Streamlit must not warn about the cypher_params key
+    page.get_by_role("button", name="Who at our company knows someone at this account?").click()
+    wait_for_app(page)
+    assert "O-TELCO" in page.get_by_label("Parameters (JSON)").input_value()
     page.get_by_role("button", name="Accounts by number of covering reps (fewest first)").click()
     wait_for_app(page)
     assert "COVERS" in page.get_by_label("Query").input_value()
+    assert page.get_by_label("Parameters (JSON)").input_value() == "{}"
     page.get_by_role("button", name="Run").click()
     wait_for_app(page)
-    success = page.locator('[data-testid="stAlert"]', has_text="row(s)")
+    success = page.locator('[data-testid="stAlert"]', has_text=re.compile(r"^\d+ rows?$"))
     success.wait_for()
     n = int(success.inner_text().split()[0])
     assert n >= 5
     rows = grid_rows(page, 0, until=lambda rows: len(rows) == n)
     assert len(rows) == n
     assert any("Quarry Point Mining" in cell for row in rows for cell in row)
+    assert "cypher_params" not in server.output(), server.output()[-2000:]
+
+    # friendships (KNOWS) drawn as personal ties, and nobody cut off at the bottom
+    _run_query(page, "MATCH p = (:Person {id: 'P-003'})-[:KNOWS]-(:Person) RETURN p")
+    frame, nodes = wait_drawn(page)
+    assert nodes >= 4
+    edges = frame.evaluate("() => relmapNetwork.body.data.edges.get()")
+    assert edges and all(e["kind"] == "personal" and e["dashes"] is False for e in edges), edges
+    geometry = drawing_geometry(frame)
+    width, height = geometry["width"], geometry["height"]
+    assert not [n["id"] for n in geometry["nodes"] if not inside(n, width, height, slack=2)]
+    assert all(inside(item, width, height) for item in geometry["items"])
     screenshot(page, "cypher-neo4j")
 
     _run_query(page, "CREATE (n:Person {id: 'X'}) RETURN n")
-    page.locator('[data-testid="stAlert"]', has_text="Refused").wait_for()
+    refused = page.locator('[data-testid="stAlert"]', has_text="Refused")
+    refused.wait_for()
+    assert "`" not in refused.inner_text(), refused.inner_text()  # no stray backticks: the command is code
+    assert refused.locator("code").all_inner_texts() == ["relmap ingest"]
     assert not exceptions(page), exceptions(page)
+    screenshot(page, "cypher-neo4j-refused")
 
     _run_query(page, "MATCH (p:Person {id: 'X'}) RETURN count(p) AS n")
-    page.locator('[data-testid="stAlert"]', has_text="1 row(s)").wait_for()
+    page.locator('[data-testid="stAlert"]', has_text="1 row").wait_for()
     assert grid_rows(page, 0, until=lambda rows: rows == [["0"]]) == [["0"]]
 
     from graph.store.neo4j import Neo4jStore

@@ -19,14 +19,19 @@ import pytest
 
 from dashboard.draw import (
     BUSINESS_EDGE_COLOR,
+    ORG_PALETTE,
+    OTHER_COLOR,
+    OTHER_EDGE_COLOR,
     OWN_COLOR,
     PATH_COLOR,
+    PATH_COLORS,
     PERSONAL_EDGE_COLOR,
     STAGE_COLORS,
     DrawResult,
     network_html,
     node_style,
     org_color,
+    org_colors,
     select_nodes,
 )
 from graph.analysis.ties import Tie, TypeEvidence
@@ -285,16 +290,128 @@ def test_highlighted_paths_are_marked_thick_and_on_top(small: Any) -> None:
     assert {frozenset((e["from"], e["to"])) for e in on_path} == {
         frozenset(("rep", "u1")), frozenset(("u1", "dm")), frozenset(("x", "dm"))}
     assert edges[-len(on_path):] == on_path  # drawn last
-    assert all(e["color"] == PATH_COLOR for e in on_path)
+    # each path in its own colour: the first magenta, the second the next colour
+    assert {frozenset((e["from"], e["to"])): e["color"] for e in on_path} == {
+        frozenset(("rep", "u1")): PATH_COLORS[0], frozenset(("u1", "dm")): PATH_COLORS[0],
+        frozenset(("x", "dm")): PATH_COLORS[1]}
+    assert PATH_COLORS[0] == PATH_COLOR and len(set(PATH_COLORS)) == len(PATH_COLORS) == 10
     plain = {frozenset((e["from"], e["to"])): e for e in edges if not e["onPath"]}
     rep_u1 = next(e for e in on_path if {e["from"], e["to"]} == {"rep", "u1"})
-    assert rep_u1["width"] == pytest.approx(1 + 7 * 0.9 + 4)
+    assert rep_u1["width"] == pytest.approx(1 + 7 * 0.9 + 2)
     assert all(e["width"] > 1 + 7 * e["strength"] for e in on_path if e["kind"] != "path")
-    assert all(e["color"] != PATH_COLOR for e in plain.values())
+    assert all(e["color"] not in PATH_COLORS for e in plain.values())
     no_tie = next(e for e in on_path if {e["from"], e["to"]} == {"x", "dm"})
     assert no_tie["kind"] == "path"  # a step with no tie in G is still drawn
-    marked = {n["id"] for n in data["nodes"] if n["onPath"]}
-    assert marked == {"rep", "u1", "dm", "x"}
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert {n for n in nodes if nodes[n]["onPath"]} == {"rep", "u1", "dm", "x"}
+    # a person's ring is the colour of the first path through them
+    assert {n: nodes[n]["color"]["border"] for n in ("rep", "u1", "dm", "x")} == {
+        "rep": PATH_COLORS[0], "u1": PATH_COLORS[0], "dm": PATH_COLORS[0], "x": PATH_COLORS[1]}
+    # and the legend names each path in its colour
+    legend = legend_items(r.html)
+    assert [t for t, _ in legend if t.startswith("path")] == ["path 1", "path 2"]
+    assert dict(legend)["path 2"] == PATH_COLORS[1]
+
+
+def test_a_step_several_paths_share_is_drawn_once_for_each(small: Any) -> None:
+    """Paths 1 to 3 all end with u1-dm: three edges side by side (one straight, two curved
+    to either side), each in its path's colour, so that every path can be followed."""
+    G, people, orgs = small
+    paths = [["rep", "u1", "dm"], ["x", "u2", "rep", "u1", "dm"], ["u2", "rep", "u1", "dm"]]
+    edges = page_data(network_html(G, people, orgs, highlight_paths=paths).html)["edges"]
+    shared = [e for e in edges if {e["from"], e["to"]} == {"u1", "dm"}]
+    assert [e["path"] for e in shared] == [0, 1, 2]
+    assert [e["color"] for e in shared] == list(PATH_COLORS[:3])
+    assert "smooth" not in shared[0]
+    assert {shared[1]["smooth"]["type"], shared[2]["smooth"]["type"]} == {"curvedCW", "curvedCCW"}
+    assert all(e["title"].startswith(f"path {e['path'] + 1}\n") for e in shared)
+    assert len([e for e in edges if {e["from"], e["to"]} == {"rep", "u2"}]) == 2  # paths 2 and 3
+
+
+def legend_items(page: str) -> list[tuple[str, str | None]]:
+    """The legend's entries: their text and the colour of their swatch (dot or line), if any."""
+    legend = page[page.index('<div class="relmap-legend">'):page.index('<script type="application/json"')]
+    out = []
+    for item in re.findall(r'<span class="relmap-item[^"]*">(.*?)</span>(?=<span class="relmap-item|</div>)', legend):
+        color = re.search(r'(?:background:|solid |dashed )(#[0-9a-f]{6})', item)
+        text = html.unescape(re.sub(r"<[^>]+>", "", item)).strip()
+        out.append((text.lstrip("\u25c6\u2605\u25cf"), color.group(1) if color else None))
+    return out
+
+
+def test_every_organisation_drawn_has_its_own_colour_or_is_other() -> None:
+    """Twenty organisations: the twelve with the most people drawn each take a colour of their
+    own, in the legend too; the other eight share "other"; our own stays purple."""
+    people = {"rep": Person("rep", "Rita", "us", role="rep")}
+    orgs = {"us": Organisation("us", "Our Co", "own")}
+    G = nx.Graph()
+    for i in range(20):
+        orgs[f"o{i}"] = Organisation(f"o{i}", f"Org {i}", "customer")
+        for j in range(20 - i):  # Org 0 has the most people
+            pid = f"p{i}-{j}"
+            people[pid] = Person(pid, f"Person {i}-{j}", f"o{i}")
+            add_tie(G, tie("rep", pid, 0.5))
+    r = network_html(G, people, orgs, max_nodes=1000)
+    nodes = page_data(r.html)["nodes"]
+    color_of: dict[str, set[str]] = {}
+    for n in nodes:
+        color_of.setdefault(n["org"], set()).add(n["color"]["background"])
+    assert all(len(c) == 1 for c in color_of.values()), color_of
+    colors = {org: next(iter(c)) for org, c in color_of.items()}
+    own = colors.pop("us")
+    assert own == OWN_COLOR
+    mine = {org: c for org, c in colors.items() if c != OTHER_COLOR}
+    assert set(mine) == {f"o{i}" for i in range(12)}
+    assert len(set(mine.values())) == 12 and set(mine.values()) <= set(ORG_PALETTE)
+    assert {org for org, c in colors.items() if c == OTHER_COLOR} == {f"o{i}" for i in range(12, 20)}
+    legend = legend_items(r.html)
+    swatches = {t: c for t, c in legend if c is not None}
+    assert swatches["Our Co"] == OWN_COLOR
+    assert all(swatches[f"Org {i}"] == mine[f"o{i}"] for i in range(12))
+    assert swatches["8 other organisations"] == OTHER_COLOR
+    assert not any(f"Org {i}" in t for t, _ in legend for i in range(12, 20))
+
+
+def test_org_colors_prefer_each_organisations_own_colour() -> None:
+    """An organisation keeps its colour from drawing to drawing, unless one drawn with more people
+    has it already: then it takes the next free one."""
+    apart = next(f"y{i}" for i in range(1000) if org_color(f"y{i}") != org_color("a"))
+    clash = next(f"x{i}" for i in range(1000) if org_color(f"x{i}") == org_color("a"))
+    assert org_colors({"a": 5, apart: 1}) == {"a": org_color("a"), apart: org_color(apart)}
+    both = org_colors({"a": 5, clash: 1})
+    assert both["a"] == org_color("a") and both[clash] != both["a"]
+    assert org_colors({}) == {}
+
+
+def test_the_key_to_shapes_and_lines_is_always_in_the_legend(small: Any) -> None:
+    G, people, orgs = small
+    for kwargs in ({}, {"color_by": "stage", "stage_of": {"acme": "partner"}}, {"focus": ["dm"]},
+                   {"highlight_paths": [["rep", "u1"]]}):
+        texts = [t for t, _ in legend_items(network_html(G, people, orgs, **kwargs).html)]
+        assert texts[:3] == ["rep", "decision maker", "everyone else"], texts
+        assert {"personal tie", "business tie"} <= set(texts), texts
+        assert ("in focus" in texts) == ("focus" in kwargs)
+        assert ("path" in texts) == ("highlight_paths" in kwargs)
+    # the page: the drawing takes the height the legend leaves, and the legend wraps
+    page = network_html(G, people, orgs).html
+    assert "body { height: 100vh; display: flex; flex-direction: column;" in page
+    assert "#relmap-network { flex: 1 1 auto;" in page and "flex-wrap: wrap" in page
+
+
+def test_an_edge_without_a_tie_may_say_what_it_is() -> None:
+    """The Cypher page's drawing: KNOWS is a personal tie, other relationships are "other"."""
+    G = nx.Graph()
+    G.add_edge("a", "b", strength=0.4, tie=None, kind="personal", title="KNOWS (kind: club)")
+    G.add_edge("a", "c", strength=0.2, tie=None, kind="other", title="WORKS_AT")
+    G.add_edge("b", "c", strength=0.2, tie=None)
+    edges = {frozenset((e["from"], e["to"])): e for e in page_data(network_html(G, {}, {}).html)["edges"]}
+    knows, works, plain = edges[frozenset("ab")], edges[frozenset("ac")], edges[frozenset("bc")]
+    assert knows["kind"] == "personal" and knows["dashes"] is False and knows["color"].startswith("rgba(224,122,95,")
+    assert knows["title"].splitlines() == ["a \u2013 b", "KNOWS (kind: club)"]
+    assert works["kind"] == "other" and works["dashes"] is False and works["color"] == OTHER_EDGE_COLOR
+    assert plain["kind"] == "business" and plain["dashes"] is True
+    texts = [t for t, _ in legend_items(network_html(G, {}, {}).html)]
+    assert "other relationship" in texts
 
 
 def test_node_styles_by_role_focus_and_colouring(small: Any) -> None:

@@ -75,18 +75,62 @@ def test_introductions_page_finds_the_planted_path(demo: str) -> None:
     assert any("34 tennis" in t for t in texts)
     assert len(at.get("iframe")) == 1
     assert at.subheader[0].value == "Mutual contacts"
+    mutual = at.dataframe[0].value
+    assert list(mutual.columns) == ["contact", "id", "tie with Aisha Khan", "tie with Viktor Lindqvist",
+                                    "bridge strength"]
+    assert mutual.iloc[0]["contact"] == "Jonas Becker"
+
+
+def test_introductions_draw_each_path_in_its_own_colour(demo: str) -> None:
+    at = app("introductions")
+    at.text_input(key="intro_text").set_value("Viktor").run()
+    at.selectbox(key="intro_from").set_value("P-003").run()
+    at.slider(key="intro_k").set_value(3).run()
+    page = at.get("iframe")[0].proto.srcdoc
+    data = json.loads(re.search(r'id="relmap-data">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
+    colours = {e["path"]: e["color"] for e in data["edges"] if e["onPath"]}
+    assert sorted(colours) == [0, 1, 2] and len(set(colours.values())) == 3
+    for n in (1, 2, 3):
+        assert f"path {n}</span>" in page
 
 
 def test_risk_page_puts_telco_first_and_plans_the_handover(demo: str) -> None:
     at = app("risk")
     table = at.dataframe[0].value
     assert table.iloc[0]["account"] == "Telco Meridian" and table.iloc[0]["level"] == "high"
+    # our value and its parts, and the customer's size, each in its own column, in whole units
+    assert {"value", "won last year", "pipeline", "value at risk", "annual revenue"} <= set(table.columns)
+    telco = table.iloc[0]
+    assert telco["value"] == telco["won last year"] + telco["pipeline"] > 0
+    assert telco["annual revenue"] != telco["value"]
+    low = table[table["level"] == "low"]
+    assert len(low) and (low["value at risk"] == 0).all()
+    quarry = table[table["account"] == "Quarry Point Mining"].iloc[0]
+    assert quarry["value"] == 0 and quarry["annual revenue"] == 2_100_000_000  # a prospect: its size, not our value
+    money = table[["value", "won last year", "pipeline", "value at risk"]].to_numpy().ravel()
+    assert all(float(v).is_integer() for v in money)
+    high = table[table["level"] == "high"]["value at risk"].sum()
+    assert at.metric[2].value == f"{high:,.0f}"  # no cents, thousands separated
     at.selectbox(key="risk_rep").set_value("P-002").run()
     assert not at.exception
-    assert any("Daniel Reyes" in w.value for w in at.warning)
+    assert any(re.search(r"If Daniel Reyes left, \d+ contacts would have no strong tie left", w.value)
+               for w in at.warning)
     orphans = at.dataframe[-1].value
     assert "Viktor Lindqvist" in set(orphans["contact"])
     assert len(at.get("download_button")) == 1
+
+
+def elements(at: AppTest) -> list[Any]:
+    """The page's elements (not blocks) in the order they are shown."""
+    def walk(node: Any) -> Any:
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                yield from walk(child)
+        else:
+            yield node
+
+    return list(walk(at.main))
 
 
 def test_stages_page_places_every_stage(demo: str) -> None:
@@ -96,6 +140,26 @@ def test_stages_page_places_every_stage(demo: str) -> None:
     at.selectbox(key="stage_pick").set_value("O-KESTREL").run()
     assert any("supplier" in m.value for m in at.markdown)
     assert at.info[-1].value.startswith("Next step:")
+
+
+def test_stages_page_names_the_pairs_and_says_where_the_picker_is(demo: str) -> None:
+    at = app("stages")
+    overview = at.dataframe[0].value
+    waiting = overview[overview["next step"].str.startswith("(pick")]
+    assert len(waiting) and set(waiting["next step"]) == {"(pick the account below to work out a warm introduction)"}
+    assert "None" not in set(overview["weak hand"]) and "none" in set(overview["weak hand"])
+    shown = elements(at)
+    table = next(i for i, e in enumerate(shown) if getattr(e, "type", "") == "dataframe")
+    picker = next(i for i, e in enumerate(shown) if getattr(e, "key", None) == "stage_pick")
+    assert table < picker, "the overview says the picker is below it"
+    at.selectbox(key="stage_pick").set_value("O-ASTRA").run()
+    pairs = at.dataframe[-1].value
+    assert list(pairs.columns)[:2] == ["rep", "contact"]
+    assert {"Liam O'Brien", "Zoë Müller"} == set(pairs["rep"])
+    assert "Isabella Rossi" in set(pairs["contact"])
+    assert {"P-004", "P-005"} == set(pairs["rep id"])
+    assert pairs["weak hand"].notna().all() and "none" in set(pairs["weak hand"])
+    assert "weak hand: **none**" in " ".join(m.value for m in at.markdown)
 
 
 def test_data_page_shows_counts(demo: str) -> None:
@@ -111,15 +175,23 @@ def test_cypher_page(demo: str, backend: str) -> None:
     at.button(key="recipe_1").click().run()
     at.button(key="cypher_run").click().run()
     assert not at.exception
-    assert at.success[0].value.endswith("row(s)")
+    assert re.fullmatch(r"\d+ rows?", at.success[0].value)
     assert len(at.dataframe[0].value) > 0
     at.text_area(key="cypher_query").set_value("MATCH p = (:Person {id: 'P-003'})-[:KNOWS]-(:Person) RETURN p").run()
     at.button(key="cypher_run").click().run()
     frame = at.get("iframe")[0].proto.srcdoc
     assert "Aisha Khan" in frame or "Aisha Khan".encode("ascii", "backslashreplace").decode() in frame
+    edges = json.loads(re.search(r'id="relmap-data">(.*?)</script>', frame, re.S).group(1))["edges"]  # type: ignore[union-attr]
+    assert edges and all(e["kind"] == "personal" and e["dashes"] is False for e in edges)  # KNOWS: personal ties
     at.text_area(key="cypher_query").set_value("CREATE (n:Person {id: 'X'}) RETURN n").run()
     at.button(key="cypher_run").click().run()
     assert at.error[0].value.startswith("Refused:")
+    # `relmap ingest` shows as code, not as text between stray backticks
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parseInline(at.error[0].value)[0].children or []
+    assert [t.content for t in tokens if t.type == "code_inline"] == ["relmap ingest"]
+    assert not any("`" in t.content for t in tokens if t.type == "text")
 
 
 def test_password_protects_every_page(demo: str, monkeypatch: pytest.MonkeyPatch) -> None:
