@@ -1,27 +1,31 @@
-#!/usr/bin/env python3
 """Analysis benchmark: rapport-path latency, the load-everything baseline, and account risk.
 
 For each ``--people`` scale it generates data with ``relmap generate`` (or reuses
-``<out>/data-<people>-s<seed>-<as_of>``, the folder ``bench/ingest.py`` uses too),
+``<out>/data-<people>-s<seed>-<as_of>``, the folder ``python -m bench.ingest`` uses too),
 loads it with ``relmap ingest`` into an embedded store and (unless
 ``--skip-neo4j``) a Neo4j 5.26 server from ``scripts/neo4j_local.py``, both kept
-under ``<out>/analysis/`` and reused on reruns, then measures:
+under ``<out>/analysis/`` and reused on reruns while their revision is the one loaded
+and their derived data is built for it (a store of another schema is loaded again),
+then measures:
 
-1. **paths**: ``rapport_paths(store, target, as_of, cfg, sources=[rep], k=3,
-   max_hops=4)`` end to end (store reads included), after an untimed warm-up over
+1. **paths**: ``rapport_paths(r, target, as_of, cfg, sources=[rep], k=3,
+   max_hops=4)`` inside ``with store.reader() as r:`` (as ``relmap paths`` runs it),
+   end to end (store reads included), after an untimed warm-up over
    ``--warm-pairs`` other pairs, never the timed ones (its p50 and p95 are kept;
    ``--no-warm`` skips it: a Neo4j server started for the run begins with a cold page
    cache and unwarmed query code, unlike one in use), for ``--pairs`` seeded random
    (rep, account contact) pairs, from each store, in a fresh subprocess per store
-   whose peak RSS is the memory of a path-query process. Every store call is
-   counted and timed (rows read), and the size of the neighbourhood graph of each
-   query is recorded, so a miss can be pinned on a query;
+   whose peak RSS is the memory of a path-query process. Every read of the reader
+   is counted and timed (rows read), the stages are timed (``path_graph``, the tie
+   building of ``ties_for_pairs``, ``best_paths``), and the size of the neighbourhood
+   graph of each query is recorded, so a miss can be pinned on a query;
 2. **baseline**: the naive way, in its own subprocess: read every friendship and
-   every interaction's participants from the embedded store, build every tie with
-   ``build_ties``, the tie graph with ``weight = -log(strength)``, then
-   ``nx.single_source_dijkstra(G, rep, target)`` for the same pairs; the
-   unrestricted shortest path is checked against relmap's best path;
-3. **risk**: ``account_risk(store, as_of, cfg)`` over all accounts, per store;
+   every interaction's participants from the embedded store's file, build every tie
+   (``graph.formula.MASS`` per interaction, ``make_tie`` per pair), the tie graph with
+   ``weight = -log(strength)``, then ``nx.single_source_dijkstra(G, rep, target)``
+   for the same pairs; the unrestricted shortest path is checked against relmap's
+   best path;
+3. **risk**: ``account_risk(r, as_of, cfg)`` over all accounts, per store;
 4. ``--sqlite-cache-mb N``: the SQLite path queries again with a smaller page
    cache, to split a path-query process's memory into SQLite cache and the rest.
 
@@ -30,9 +34,9 @@ kept: on a shared machine wall times stretch with the load, CPU times much less.
 A report goes to stdout, progress to stderr, every number to
 ``<out>/analysis/results-<people>.json``.
 
-    python bench/analysis.py --people 100000
-    python bench/analysis.py --people 1000000 --skip-neo4j --baseline-max-people 100000
-    python bench/analysis.py --report bench/out/analysis/results-100000.json
+    python -m bench.analysis --people 100000
+    python -m bench.analysis --people 1000000 --skip-neo4j --baseline-max-people 100000
+    python -m bench.analysis --report bench/out/analysis/results-100000.json
 """
 
 from __future__ import annotations
@@ -59,13 +63,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import benchdata  # noqa: E402  (bench/benchdata.py)
-# bench/ holds a file named like relmap's ``ingest`` package: keep bench/ off the import path
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-sys.path.insert(0, str(ROOT))
+from bench import benchdata
+
+ROOT = benchdata.ROOT
 
 TARGETS = {"p50_ms": 50.0, "p95_ms": 200.0, "rss_mb": 500.0, "speedup": 100.0, "risk_s": 5.0}
 ACCOUNT_CONTACT_KINDS = ("customer", "prospect")
@@ -134,7 +134,7 @@ def loadavg() -> list[float]:
 
 # -- data and stores ------------------------------------------------------------------------
 def ensure_data(out: Path, people: int, seed: int, as_of: str) -> Path:
-    """Generate (or reuse) the input files (shared with the other benchmarks: bench/benchdata.py)."""
+    """Generate (or reuse) the input files (shared with the other benchmarks: ``bench.benchdata``)."""
     return benchdata.ensure_data(out, people, seed, as_of, log=log)
 
 
@@ -159,28 +159,29 @@ def timed_ingest(folder: Path, store: str, env: dict[str, str] | None = None) ->
 
 
 def ensure_sqlite(out: Path, folder: Path) -> tuple[Path, dict[str, Any]]:
-    """An embedded store holding ``folder`` (loaded once, reused while its revision is unchanged)."""
+    """An embedded store holding ``folder``: loaded once, reused while it holds the revision
+    loaded then with its derived data built (a store of another schema is loaded again)."""
+    from graph.errors import StoreUnavailable
     from graph.store import SQLiteStore
 
     store_dir = out / "analysis" / f"sqlite-{folder.name.removeprefix('data-')}"
     marker = store_dir / ".bench-loaded"
     if marker.exists():
         info = json.loads(marker.read_text())
-        with SQLiteStore(store_dir, create=False) as s:
-            # a store loaded before relmap kept pair evidence answers live: load it again
-            reuse = s.revision() == info.get("revision") and s._evidence_factor(date(9999, 12, 31), None) is not None
+        try:
+            with SQLiteStore(store_dir, create=False) as s:
+                reuse = benchdata.built_revision(s) == info.get("revision")
+        except StoreUnavailable:
+            reuse = False
         if reuse:
             log(f"reusing the embedded store {store_dir} (loaded in {info['ingest']['seconds']}s)")
-            rebuilt = benchdata.ensure_derived(store_dir, log=log)
-            if rebuilt:
-                info["rebuild_derived"] = rebuilt
-                marker.write_text(json.dumps(info) + "\n")
             return store_dir, info
+        log(f"the embedded store {store_dir} is not the one loaded, or of another schema: loading it again")
     shutil.rmtree(store_dir, ignore_errors=True)
     log(f"loading {folder.name} into the embedded store {store_dir} (relmap ingest) ...")
     ingest = timed_ingest(folder, str(store_dir))
     with SQLiteStore(store_dir, create=False) as s:
-        info = {"revision": s.revision(), "ingest": ingest, "loadavg_after": loadavg()}
+        info = {"revision": s.state().revision, "ingest": ingest, "loadavg_after": loadavg()}
     info["bytes"] = sum(p.stat().st_size for p in store_dir.iterdir() if p.is_file())
     marker.write_text(json.dumps(info) + "\n")
     log(f"embedded store loaded in {ingest['seconds']}s (peak RSS {ingest['peak_rss_mb']} MB)")
@@ -216,34 +217,20 @@ def neo4j_server(out: Path, folder: Path, heap: str, pagecache: str) -> Iterator
         info = json.loads(marker.read_text()) if marker.exists() else None
         if info is not None:
             with Neo4jStore.connect(srv.uri, user=srv.user, password=srv.password) as s:
-                # a store loaded before relmap kept pair evidence (MET) answers live: load it again
-                if s.revision() != info.get("revision") or s._factor(date(9999, 12, 31), None) is None:
+                # another revision, another schema (its reader refuses it) or derived data not built
+                if benchdata.built_revision(s) != info.get("revision"):
+                    log(f"the Neo4j store in {home} is not the one loaded, or of another schema: loading it again")
                     info = None
         if info is None:
             log(f"loading {folder.name} into Neo4j (relmap ingest --store {srv.uri}) ...")
             ingest = timed_ingest(folder, srv.uri, env)
             with Neo4jStore.connect(srv.uri, user=srv.user, password=srv.password) as s:
-                info = {"revision": s.revision(), "ingest": ingest, "loadavg_after": loadavg(),
+                info = {"revision": s.state().revision, "ingest": ingest, "loadavg_after": loadavg(),
                         "heap": heap, "pagecache": pagecache}
             marker.write_text(json.dumps(info) + "\n")
             log(f"Neo4j loaded in {ingest['seconds']}s (client peak RSS {ingest['peak_rss_mb']} MB)")
         else:
             log(f"reusing the Neo4j store in {home} (loaded in {info['ingest']['seconds']}s)")
-            with Neo4jStore.connect(srv.uri, user=srv.user, password=srv.password) as s:
-                from graph.store.neo4j import TEAM_VERSION
-
-                kept = s._read("MATCH (m:RelmapMeta {key: 'store'}) "
-                               "RETURN m.team_revision AS t, m.team_version AS v, m.tie_revision AS ties")
-                if (not kept or kept[0]["t"] != s.revision() or (kept[0]["v"] or 1) < TEAM_VERSION
-                        or kept[0]["ties"] != s.revision()):
-                    # loaded before relmap kept the ties as they are now: build them in place, as a load would
-                    log("building the ties the store lacks (rebuild_derived) ...")
-                    started = time.perf_counter()
-                    s.rebuild_derived()
-                    info["rebuild_derived"] = {"seconds": round(time.perf_counter() - started, 1),
-                                               "loadavg_after": loadavg()}
-                    marker.write_text(json.dumps(info) + "\n")
-                    log(f"rebuilt in {info['rebuild_derived']['seconds']}s")
         info = dict(info, version=nl.neo4j_version(), server_pid=srv.pid,
                     store_bytes=sum(p.stat().st_size for p in (home / "data").rglob("*") if p.is_file()))
         yield srv, info
@@ -270,12 +257,12 @@ def _draw_pairs(store_dir: Path, n: int, seed: int, warm: int) -> tuple[list[tup
     many reps and contacts there are."""
     from graph.store import SQLiteStore
 
-    with SQLiteStore(store_dir, create=False) as s:
-        reps = sorted(p.id for p in s.people_at(("own",), role="rep"))
-        contacts = sorted(p.id for p in s.people_at(ACCOUNT_CONTACT_KINDS))
+    with SQLiteStore(store_dir, create=False) as s, s.reader() as r:
+        reps = sorted(p.id for p in r.people(kinds=["own"], role="rep"))
+        contacts = sorted(p.id for p in r.people(kinds=ACCOUNT_CONTACT_KINDS))
     rng = random.Random(seed)
     pairs = [(rng.choice(reps), rng.choice(contacts)) for _ in range(n)]
-    timed, others = set(pairs), []
+    timed, others = set(pairs), list[tuple[str, str]]()
     while len(others) < warm and len(reps) * len(contacts) > len(timed):  # (else every pair is timed)
         pair = (rng.choice(reps), rng.choice(contacts))
         if pair not in timed:
@@ -296,28 +283,77 @@ def sample_pairs(store_dir: Path, n: int, seed: int, as_of: str, warm: int) -> d
 
 
 # -- workers (each runs in its own process) ------------------------------------------------------
-def open_store_from_env(spec: str) -> Any:
+def open_store_from_env(spec: str, sqlite_cache_mb: float = 0.0) -> Any:
+    """The store ``spec`` names (Neo4j credentials from the environment); with
+    ``sqlite_cache_mb``, an embedded store whose connections keep a page cache of that size
+    (relmap opens them with 256 MiB)."""
     from graph.store import open_store
+    from graph.store.sqlite import SQLiteStore
 
+    if sqlite_cache_mb and "://" not in spec:
+        kib = int(sqlite_cache_mb * 1024)
+
+        class SmallCacheStore(SQLiteStore):
+            """The embedded store, each connection's page cache set to ``--sqlite-cache-mb``
+            (the store has no setting for it: the one place the benchmark reaches inside it)."""
+
+            def _connect(self) -> sqlite3.Connection:
+                conn = super()._connect()
+                conn.execute(f"PRAGMA cache_size=-{kib}")
+                return conn
+
+        return SmallCacheStore(spec, create=False)
     return open_store(spec, create=False)
 
 
-class StoreProbe:
-    """Wraps a store's analysis reads: per call, the method, ids asked for, rows returned and seconds."""
+def _read_rows(out: Any, kwargs: dict[str, Any]) -> int:
+    """The rows a read returned, counted as the bench always has: one per pair of ``neighbours``
+    (one per person counted, for a lookup of tie counts), one per tie and one per (type, nature)
+    of its evidence for ``ties`` (a tie's pair row and its evidence rows), one per share of
+    ``team_sums``, one per item of a list."""
+    from graph.store.base import Neighbours, TeamSums
 
-    METHODS = ("people", "people_at", "members", "organisations", "accounts", "deals", "friendships_of",
-               "events_of", "org_activity", "neighbours", "degrees", "pair_friendships", "pair_events",
-               "pair_evidence", "weighted_evidence", "team_ties", "account_shares")
+    if isinstance(out, Neighbours):
+        return len(out.pairs) + (len(out.ties) if kwargs.get("counts") else 0)
+    if isinstance(out, TeamSums):
+        return len(out.shares)
+    if out and hasattr(out[0], "evidence"):  # TieRow
+        return len(out) + sum(len(row.evidence) for row in out)
+    return len(out)
+
+
+def _asked(args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
+    """How many ids (or pairs, organisations, kinds) a read was asked about."""
+    given = args[0] if args else next((kwargs[k] for k in ("ids", "people", "pairs", "orgs", "kinds")
+                                       if kwargs.get(k) is not None), None)
+    return len(given) if given is not None and hasattr(given, "__len__") and not isinstance(given, str) else 0
+
+
+class StoreProbe:
+    """Wraps the eight reads of every reader the store hands out: per call, the method, ids asked
+    for, rows returned and seconds (a ``neighbours`` read of tie counts only, the path search's
+    cost lookup, is named ``neighbours(counts)``). ``seconds`` sums them all."""
+
+    METHODS = ("people", "organisations", "accounts", "deals", "neighbours", "ties", "org_activity", "team_sums")
 
     def __init__(self, store: Any) -> None:
         self.calls: list[tuple[str, int, int, float]] = []
         self.depth = 0
-        for name in self.METHODS:
-            setattr(store, name, self._wrap(name, getattr(store, name)))
+        self.seconds = 0.0
+        opened = store.reader
+
+        @contextlib.contextmanager
+        def reader() -> Iterator[Any]:
+            with opened() as r:
+                for name in self.METHODS:
+                    setattr(r, name, self._wrap(name, getattr(r, name)))
+                yield r
+
+        store.reader = reader
 
     def _wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if self.depth:  # a read made inside another one (pair_evidence's): counted there
+            if self.depth:  # a read made inside another one (team_sums' from ties): counted there
                 return fn(*args, **kwargs)
             t = time.perf_counter()
             self.depth += 1
@@ -325,9 +361,10 @@ class StoreProbe:
                 out = fn(*args, **kwargs)
             finally:
                 self.depth -= 1
-            asked = len(args[0]) if args and hasattr(args[0], "__len__") and not isinstance(args[0], str) else 0
-            rows = sum(len(part) for part in out) if isinstance(out, tuple) else len(out)  # pair_evidence: two lists
-            self.calls.append((name, asked, rows, time.perf_counter() - t))
+            secs = time.perf_counter() - t
+            self.seconds += secs
+            label = "neighbours(counts)" if name == "neighbours" and kwargs.get("counts") else name
+            self.calls.append((label, _asked(args, kwargs), _read_rows(out, kwargs), secs))
             return out
         return wrapped
 
@@ -349,17 +386,14 @@ def summarise_calls(calls: list[tuple[str, int, int, float]]) -> dict[str, dict[
 
 def worker_paths(args: argparse.Namespace) -> dict[str, Any]:
     """Time ``rapport_paths`` for every pair; record store calls and graph sizes per query."""
-    import graph.analysis.neighbourhood as N
-    import graph.analysis.rapport as R
+    import graph.analysis.introductions as I
     from graph.analysis.config import Config
-    from graph.store.consistency import consistent
+    from graph.store.consistency import retrying
 
     rss_start = current_rss_mb()
     cfg, as_of = Config(), date.fromisoformat(args.as_of)
     pairs = json.loads(Path(args.pairs_file).read_text())["pairs"]
-    store = open_store_from_env(args.store)
-    if args.sqlite_cache_mb and hasattr(store, "conn"):
-        store.conn.execute(f"PRAGMA cache_size=-{int(args.sqlite_cache_mb * 1024)}")
+    store = open_store_from_env(args.store, args.sqlite_cache_mb)
     probe = StoreProbe(store)
     stage: dict[str, float] = {}
     sizes: dict[str, int] = {}
@@ -369,12 +403,10 @@ def worker_paths(args: argparse.Namespace) -> dict[str, Any]:
             t = time.perf_counter()
             out = fn(*a, **k)
             stage[name] = stage.get(name, 0.0) + time.perf_counter() - t
-            if name == "build_ties":
-                sizes["ties"] = sizes.get("ties", 0) + len(out)
             return out
         return wrapped
 
-    path_graph = R.path_graph
+    path_graph, ties_for_pairs = I.path_graph, I.ties_for_pairs
 
     def sized_path_graph(*a: Any, **k: Any) -> Any:
         t = time.perf_counter()
@@ -383,15 +415,30 @@ def worker_paths(args: argparse.Namespace) -> dict[str, Any]:
         sizes["nodes"], sizes["edges"] = G.number_of_nodes(), G.number_of_edges()
         return G, src
 
-    R.path_graph = sized_path_graph
-    R.best_paths = timed("best_paths", R.best_paths)
-    N.build_ties = timed("build_ties", N.build_ties)
+    def built_ties(*a: Any, **k: Any) -> Any:
+        # the tie building: ties_for_pairs without its store read (the reader's ``ties``)
+        t, read = time.perf_counter(), probe.seconds
+        out = ties_for_pairs(*a, **k)
+        stage["build_ties"] = stage.get("build_ties", 0.0) + time.perf_counter() - t - (probe.seconds - read)
+        sizes["ties"] = sizes.get("ties", 0) + len(out)
+        return out
+
+    I.path_graph = sized_path_graph
+    I.best_paths = timed("best_paths", I.best_paths)
+    I.ties_for_pairs = built_ties
+
+    @retrying
+    def query(rep: str, target: str) -> list[Any]:
+        # as `relmap paths` runs it: one reader (one consistent snapshot), no cyclic collector
+        with benchdata.gc_off(), store.reader() as r:
+            return I.rapport_paths(r, target, as_of, cfg, sources=[rep], k=3, max_hops=4)
+
     rss_ready = current_rss_mb()
     cold: list[float] = []
     if args.warm:  # untimed queries first, on other pairs: a server in use is warm, one just started is not
         for rep, target in json.loads(Path(args.pairs_file).read_text()).get("warm_pairs", []):
             t = time.perf_counter()
-            consistent(store, lambda: R.rapport_paths(store, target, as_of, cfg, sources=[rep], k=3, max_hops=4))
+            query(rep, target)
             cold.append(time.perf_counter() - t)
         log(f"  {args.label}: warm-up ({len(cold)} other pairs) p50 {pct([c * 1000 for c in cold], 50):.1f} ms, "
             f"p95 {pct([c * 1000 for c in cold], 95):.1f} ms")
@@ -402,9 +449,7 @@ def worker_paths(args: argparse.Namespace) -> dict[str, Any]:
         probe.take()
         gc.collect()
         t, c, sc = time.perf_counter(), time.process_time(), server_cpu()
-        # as `relmap paths` and the dashboard run it: one consistent read of the store
-        found = consistent(store, lambda: R.rapport_paths(store, target, as_of, cfg, sources=[rep], k=3,
-                                                          max_hops=4))
+        found = query(rep, target)
         wall, cpu, scpu = time.perf_counter() - t, time.process_time() - c, server_cpu() - sc
         calls = probe.take()
         queries.append({
@@ -424,31 +469,38 @@ def worker_paths(args: argparse.Namespace) -> dict[str, Any]:
 
 def worker_risk(args: argparse.Namespace) -> dict[str, Any]:
     """Time ``account_risk`` over all accounts (``--repeats`` times), with the store calls of the first."""
-    import graph.analysis.neighbourhood as N
+    import graph.analysis.tie_reads as T
     from graph.analysis.config import Config
-    from graph.store.consistency import consistent
     from graph.analysis.risk import account_risk
+    from graph.store.consistency import retrying
 
     cfg, as_of = Config(), date.fromisoformat(args.as_of)
     store = open_store_from_env(args.store)
     probe = StoreProbe(store)
     ties_s = [0.0]
-    orig = N.build_ties
+    orig = T.tie_from_row
 
-    def build_ties(*a: Any, **k: Any) -> Any:
+    def tie_from_row(*a: Any, **k: Any) -> Any:  # every Tie built from a reader's row passes here
         t = time.perf_counter()
         out = orig(*a, **k)
         ties_s[0] += time.perf_counter() - t
         return out
 
-    N.build_ties = build_ties
+    T.tie_from_row = tie_from_row
+
+    @retrying
+    def risk() -> list[Any]:
+        # as `relmap risk` runs it: one reader (one consistent snapshot), no cyclic collector
+        with benchdata.gc_off(), store.reader() as r:
+            return account_risk(r, as_of, cfg)
+
     runs = []
     for i in range(args.repeats):
         probe.take()
         ties_s[0] = 0.0
         gc.collect()
         t, c, sc = time.perf_counter(), time.process_time(), server_cpu()
-        result = consistent(store, lambda: account_risk(store, as_of, cfg))  # as `relmap risk` runs it
+        result = risk()
         wall, cpu, scpu = time.perf_counter() - t, time.process_time() - c, server_cpu() - sc
         calls = probe.take()
         runs.append({"seconds": wall, "cpu_seconds": cpu, "server_cpu_seconds": scpu, "accounts": len(result),
@@ -461,13 +513,13 @@ def worker_risk(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def worker_baseline(args: argparse.Namespace) -> dict[str, Any]:
-    """Load the whole graph into NetworkX from the embedded store, then Dijkstra for every pair."""
+    """Load the whole graph into NetworkX from the embedded store's file, then Dijkstra for every pair."""
     import networkx as nx
 
     from graph.analysis.config import Config
-    from graph.analysis.neighbourhood import friend_sets
-    from graph.analysis.ties import build_ties, tie_graph
-    from graph.model import EventAggregate, Friendship
+    from graph.analysis.ties import TypeEvidence, make_tie, tie_graph
+    from graph.formula import MASS, compile_steps
+    from graph.model import Friendship
 
     if args.mem_limit_gb:
         limit = int(args.mem_limit_gb * 2**30)
@@ -489,6 +541,7 @@ def worker_baseline(args: argparse.Namespace) -> dict[str, Any]:
     t = time.perf_counter()
     agg: dict[tuple[str, str, str, str], list[Any]] = {}
     hl = cfg.half_life_days
+    mass = compile_steps((("mass", MASS),), ("age", "half_life", "size"), ())  # graph.formula's, in Python
     rows = conn.execute(
         "SELECT p.interaction_id, p.person_id, i.date, i.type, i.nature FROM participants p "
         "JOIN interactions i ON i.id = p.interaction_id WHERE i.date <= ? ORDER BY p.interaction_id", (iso,))
@@ -501,7 +554,7 @@ def worker_baseline(args: argparse.Namespace) -> dict[str, Any]:
         if len(people) < 2:
             return
         d, typ, nature = meta
-        w = 2.0 ** (-(as_of - date.fromisoformat(d)).days / hl) / math.sqrt(len(people) - 1)
+        (w,) = mass((as_of - date.fromisoformat(d)).days, hl, len(people))
         ps = sorted(people)
         for x in range(len(ps)):
             for y in range(x + 1, len(ps)):
@@ -528,21 +581,27 @@ def worker_baseline(args: argparse.Namespace) -> dict[str, Any]:
     log(f"  baseline: {n_interactions:,} interactions ({n_rows:,} participant rows) -> {len(agg):,} (pair, type) "
         f"aggregates; RSS {current_rss_mb():,.0f} MB")
 
+    # every tie: its evidence per (type, nature), its friendship, its shared friends (the
+    # aggregates are popped as they go, so they do not outlive their use)
     t = time.perf_counter()
-    def events() -> Iterator[Any]:
-        # build_ties keeps one aggregate per (pair, type); relmap's stores list a type's
-        # business rows before its personal ones, so the personal one is kept: same here.
-        # Entries are popped as they go, so the aggregates do not outlive their use.
-        for key in [k for k in agg if k[3] == "business"]:
-            v = agg.pop(key)
-            yield EventAggregate(key[0], key[1], key[2], key[3], v[0], date.fromisoformat(v[1]), round(v[2], 12))
-        while agg:
-            key, v = agg.popitem()
-            yield EventAggregate(key[0], key[1], key[2], key[3], v[0], date.fromisoformat(v[1]), round(v[2], 12))
-
-    friends = friend_sets(friendships)
-    ties = build_ties(friendships, events(), friends, cfg)
-    del agg, friends, friendships
+    friends: dict[str, set[str]] = defaultdict(set)
+    declared: dict[tuple[str, str], Friendship] = {}
+    for f in friendships:
+        friends[f.person_a].add(f.person_b)
+        friends[f.person_b].add(f.person_a)
+        declared[(f.person_a, f.person_b)] = f
+    evidence: dict[tuple[str, str], list[TypeEvidence]] = defaultdict(list)
+    while agg:
+        (a, b, typ, nature), (n, last, m) = agg.popitem()
+        evidence[(a, b)].append(TypeEvidence(typ, nature, n, date.fromisoformat(last), round(m, 12)))
+    none: set[str] = set()
+    ties = {}
+    for pair in sorted(evidence.keys() | declared.keys()):
+        known = declared.get(pair)
+        ties[pair] = make_tie(pair[0], pair[1], known.kind if known else None, known.since if known else None,
+                              evidence.pop(pair, ()), len(friends.get(pair[0], none) & friends.get(pair[1], none)),
+                              cfg)
+    del agg, evidence, friends, declared, friendships
     gc.collect()
     phases["build_ties"] = time.perf_counter() - t
     n_ties = len(ties)
@@ -605,7 +664,7 @@ WORKERS = {"paths": worker_paths, "risk": worker_risk, "baseline": worker_baseli
 def run_worker(kind: str, label: str, store: str, out_json: Path, args: argparse.Namespace,
                env: dict[str, str] | None = None, extra: list[str] | None = None) -> dict[str, Any] | None:
     """Run one worker in a fresh Python process; its JSON result (None when it failed)."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, "--label", label, "--store", store,
+    cmd = [sys.executable, "-m", "bench.analysis", "--worker", kind, "--label", label, "--store", store,
            "--as-of", args.as_of, "--result", str(out_json)] + ([] if args.warm else ["--no-warm"]) + (extra or [])
     log(f"{label}: {kind} worker starting (load {loadavg()}) ...")
     t = time.perf_counter()
@@ -789,7 +848,7 @@ def bench_scale(people: int, args: argparse.Namespace, out: Path) -> dict[str, A
     work.mkdir(parents=True, exist_ok=True)
     res: dict[str, Any] = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ"),
-        "command": "python " + " ".join([str(Path(sys.argv[0]))] + sys.argv[1:]),
+        "command": " ".join(["python -m bench.analysis"] + sys.argv[1:]),
         "params": {"people": people, "seed": args.seed, "as_of": args.as_of, "pairs": args.pairs, "k": 3,
                    "max_hops": 4, "heap": args.heap, "pagecache": args.pagecache},
         "machine": machine(), "loadavg_start": loadavg(),
@@ -874,7 +933,8 @@ def cross_check(res: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(prog="python -m bench.analysis", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--people", type=int, nargs="+", default=[100_000], help="scales to run (default 100000)")
     ap.add_argument("--pairs", type=int, default=50, help="(rep, target) pairs (default 50)")
     ap.add_argument("--seed", type=int, default=1)

@@ -1,4 +1,5 @@
-"""Generated input data shared by the benchmark scripts (one folder per scale, seed and date).
+"""What the benchmarks share: generated input data (one folder per scale, seed and date), the
+check that a loaded store can be reused, and measuring helpers.
 
 >>> callable(ensure_data)
 True
@@ -6,6 +7,8 @@ True
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import math
 import os
@@ -13,8 +16,9 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,23 +27,19 @@ def _stderr(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def ensure_derived(store_dir: Path, log: Callable[[str], None] = _stderr) -> dict[str, float] | None:
-    """Build the kept team ties of an embedded store loaded before relmap kept them
-    (``SQLiteStore.rebuild_derived``, what a load does); ``{"seconds": ...}`` when it had to."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    from graph.store import SQLiteStore
+def built_revision(store: Any) -> str | None:
+    """The revision of a store whose derived data is built for it (``state().revision`` and the
+    stamp of a reader: what the benchmarks time); ``None`` for an empty store, one written by
+    another schema (its reader refuses it: load it again) or one whose derived data is not built."""
+    from graph.errors import StoreUnavailable
 
-    with SQLiteStore(store_dir, create=False) as s:
-        kept = dict(s.conn.execute("SELECT key, value FROM meta WHERE key IN ('team_revision', 'org_revision')"))
-        if kept.get("team_revision") == kept.get("org_revision") == s.revision():
-            return None
-        log(f"building the kept team ties {store_dir} lacks (rebuild_derived, as a load would) ...")
-        started = time.perf_counter()
-        s.rebuild_derived()
-        seconds = round(time.perf_counter() - started, 1)
-    log(f"rebuilt in {seconds}s")
-    return {"seconds": seconds, "loadavg_after": loadavg()}
+    try:
+        revision = store.state().revision
+        with store.reader() as r:
+            stamp = r.stamp
+    except StoreUnavailable:
+        return None
+    return revision if revision and stamp is not None and stamp.built == revision else None
 
 
 def ensure_data(out: Path, people: int, seed: int, as_of: str, log: Callable[[str], None] = _stderr) -> Path:
@@ -105,3 +105,22 @@ def process_cpu(pid: int | None) -> float:
     except OSError:
         return float("nan")
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def gc_off() -> Iterator[None]:
+    """No cyclic garbage collection inside (reference counting still frees everything): what
+    ``relmap``'s analysis commands do at their entry point, so an analysis timed here runs as
+    it does there.
+
+    >>> with gc_off():
+    ...     gc.isenabled()
+    False
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

@@ -1,10 +1,10 @@
-#!/usr/bin/env python3
 """Dashboard benchmark: server-side render time of every page, and the network drawing in Chromium.
 
 On the example story (``relmap demo``) and on a generated store of ``--people``
 people (``relmap generate`` + ``relmap ingest``; an already loaded store under
 ``bench/out/analysis/`` is copied instead, and the generated files under
-``bench/out/data-<people>-s<seed>-<as_of>`` are reused), it measures:
+``bench/out/data-<people>-s<seed>-<as_of>`` are reused; a store of another schema
+is loaded again), it measures:
 
 1. **server side**, with ``streamlit.testing.v1.AppTest`` on ``dashboard/app.py``
    (``RELMAP_STORE`` set, "As of" = ``--as-of``): for each page (and a few
@@ -28,15 +28,14 @@ Targets: every page <= 2 s server side at 100k people, network drawn <= 3 s.
 A report goes to stdout, progress to stderr, every number to
 ``bench/out/dashboard/results.json``.
 
-    python bench/dashboard.py                         # example + 100k people
-    python bench/dashboard.py --datasets example      # only the example story
-    python bench/dashboard.py --skip-browser --page-timeout 120
+    python -m bench.dashboard                         # example + 100k people
+    python -m bench.dashboard --datasets example      # only the example story
+    python -m bench.dashboard --skip-browser --page-timeout 120
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import contextlib
 import cProfile
 import json
@@ -57,11 +56,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-# bench/ holds a file named like relmap's ``ingest`` package: keep bench/ off the import path
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-sys.path.insert(0, str(ROOT))
+from bench import benchdata
 
+ROOT = benchdata.ROOT
 APP = ROOT / "dashboard" / "app.py"
 SERVER_TARGET_S = 2.0
 DRAWN_TARGET_S = 3.0
@@ -123,36 +120,35 @@ def _people_in(store: Path) -> int | None:
         return None
 
 
-@functools.lru_cache(maxsize=1)
-def _benchdata() -> Any:
-    """bench/benchdata.py (bench/ is kept off the import path), loaded once."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("benchdata", ROOT / "bench" / "benchdata.py")
-    assert spec is not None and spec.loader is not None
-    benchdata = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(benchdata)
-    return benchdata
-
-
 def ensure_data(out: Path, people: int, seed: int, as_of: str) -> Path:
-    """Generated input files, shared with the other benchmarks (bench/benchdata.py)."""
-    return _benchdata().ensure_data(out, people, seed, as_of, log=log)
+    """Generated input files, shared with the other benchmarks (``bench.benchdata``)."""
+    return benchdata.ensure_data(out, people, seed, as_of, log=log)
+
+
+def _ready(store: Path) -> bool:
+    """Whether an embedded store can be timed as it is: of this schema, its derived data built."""
+    from graph.errors import StoreUnavailable
+    from graph.store import SQLiteStore
+
+    try:
+        with SQLiteStore(store, create=False) as s:
+            return benchdata.built_revision(s) is not None
+    except StoreUnavailable:
+        return False
 
 
 def generated_store(out: Path, work: Path, people: int, seed: int, as_of: str) -> tuple[Path, str]:
     """This benchmark's own store of the generated data: reused, copied from another benchmark's, or ingested."""
     store = work / f"sqlite-{people}-s{seed}-{as_of}"
     marker = store / ".bench-dashboard"
-    if marker.exists() and _people_in(store) == people:
+    if marker.exists() and _people_in(store) == people and _ready(store):
         log(f"reusing the store {store}")
-        _benchdata().ensure_derived(store, log=log)
         return store, json.loads(marker.read_text())["source"]
     shutil.rmtree(store, ignore_errors=True)
     store.mkdir(parents=True)
     source = ""
     for candidate in (out / "analysis" / f"sqlite-{people}-s{seed}-{as_of}",):
-        if (candidate / ".bench-loaded").exists() and _people_in(candidate) == people:
+        if (candidate / ".bench-loaded").exists() and _people_in(candidate) == people and _ready(candidate):
             log(f"copying the loaded store {candidate} (sqlite backup) ...")
             src = sqlite3.connect(f"file:{candidate / 'relmap.sqlite3'}?mode=ro", uri=True)
             dst = sqlite3.connect(store / "relmap.sqlite3")
@@ -180,12 +176,13 @@ def subjects(store: Path, example: bool) -> dict[str, str]:
         return {"rep": "P-003", "target": "P-010"}  # Aisha Khan -> Viktor Lindqvist, the planted path
     from graph.store import SQLiteStore
 
-    with SQLiteStore(store, create=False) as s:
-        reps = sorted(p.id for p in s.people_at(("own",), role="rep"))
+    with SQLiteStore(store, create=False) as s, s.reader() as r:
+        reps = sorted(p.id for p in r.people(kinds=["own"], role="rep"))
         rep = reps[0]
-        covered = {a.org_id for a in s.accounts() if a.rep_id == rep}
-        for org in sorted({a.org_id for a in s.accounts()} - covered):
-            makers = sorted(p.id for p in s.members([org]) if p.role == "decision_maker")
+        accounts = r.accounts()
+        covered = {a.org_id for a in accounts if a.rep_id == rep}
+        for org in sorted({a.org_id for a in accounts} - covered):
+            makers = sorted(p.id for p in r.people(orgs=[org]) if p.role == "decision_maker")
             if makers:
                 return {"rep": rep, "target": makers[0]}
     raise SystemExit("no decision maker at an account the first rep does not cover")
@@ -274,10 +271,7 @@ def worker(args: argparse.Namespace) -> None:
 
     import dashboard.common  # noqa: F401
     import dashboard.draw  # noqa: F401
-    import graph.analysis.neighbourhood  # noqa: F401
-    import graph.analysis.rapport  # noqa: F401
-    import graph.analysis.risk  # noqa: F401
-    import graph.analysis.stages  # noqa: F401
+    import graph.analysis  # noqa: F401 - every page's analyses (dashboard/app.py imports them all)
     import ingest  # noqa: F401
 
     result: dict[str, Any] = {"case": args.worker, "import_s": round(time.perf_counter() - t, 3), "runs": {}}
@@ -406,7 +400,7 @@ def run_case(case: str, store: Path, subj: dict[str, str], args: argparse.Namesp
     out = work / "runs" / (slug + ("-cprofile" if cprofile_run else "") + ".json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.unlink(missing_ok=True)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", case, "--store", str(store), "--result", str(out),
+    cmd = [sys.executable, "-m", "bench.dashboard", "--worker", case, "--store", str(store), "--result", str(out),
            "--as-of", args.as_of, "--rep", subj["rep"], "--target", subj["target"],
            "--timeout", str(args.page_timeout + 60)]
     if cprofile_run:
@@ -583,7 +577,8 @@ def report(results: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(prog="python -m bench.dashboard", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--datasets", default="example,generated", help="example, generated, or both (comma-separated)")
     ap.add_argument("--people", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=1)

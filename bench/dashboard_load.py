@@ -1,12 +1,11 @@
-#!/usr/bin/env python3
 """Dashboard load test: concurrent browser sessions walking every page of ``relmap dashboard``.
 
 Starts ``relmap dashboard`` on a store (default: the example story, loaded
 afresh with ``relmap demo --no-dashboard --store bench/out/load/example-store``;
-or ``--store DIR``; or ``--people N`` for bench/analysis.py's generated embedded
+or ``--store DIR``; or ``--people N`` for ``bench.analysis``'s generated embedded
 store), then opens ``--sessions`` concurrent sessions (default 10) in headless
 system Chromium (Debian's ``chromium``, never a downloaded browser; the flags
-that keep it off the network are bench/dashboard.py's), one browser context
+that keep it off the network are ``bench.dashboard``'s), one browser context
 each, spread over ``--browsers`` browsers (default 1), all driven by one asyncio
 Playwright loop.
 
@@ -32,16 +31,15 @@ A report goes to stdout, progress to stderr every 10 s, every number to
 ``bench/out/load/dashboard-<label>-<UTC time>.json``. Exit status 1 when any
 visit failed.
 
-    python bench/dashboard_load.py                              # example story, 10 sessions, 60 s
-    python bench/dashboard_load.py --sessions 3 --duration 20   # a quick try
-    python bench/dashboard_load.py --people 2000 --duration 20  # a generated store
+    python -m bench.dashboard_load                              # example story, 10 sessions, 60 s
+    python -m bench.dashboard_load --sessions 3 --duration 20   # a quick try
+    python -m bench.dashboard_load --people 2000 --duration 20  # a generated store
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import json
 import os
 import platform
@@ -54,32 +52,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-# bench/ holds a file named like relmap's ``ingest`` package: keep bench/ off the import path
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-sys.path.insert(0, str(ROOT))
+from bench import benchdata
+from bench.benchdata import loadavg, machine_cpu, pct
+from tests.dashboard.browser import APP_READY  # the browser suite's wait: the script run has finished
 
+ROOT = benchdata.ROOT
 VIEWPORT = {"width": 1400, "height": 1000}
-from tests.dashboard.browser import APP_READY  # noqa: E402  (the browser suite's wait: the script run has finished)
-
 _T0 = time.perf_counter()
 
 
 def log(msg: str) -> None:
     print(f"[dashboard-load {time.perf_counter() - _T0:6.1f}s] {msg}", file=sys.stderr, flush=True)
-
-
-def bench_module(name: str) -> Any:
-    """One of the other bench scripts, imported from its file (bench/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-_BENCHDATA = bench_module("benchdata")  # the helpers the bench scripts share
-loadavg, machine_cpu, pct = _BENCHDATA.loadavg, _BENCHDATA.machine_cpu, _BENCHDATA.pct
 
 
 def descendant_cpu() -> dict[str, float]:
@@ -365,9 +348,10 @@ def report(r: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(prog="python -m bench.dashboard_load", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--store", type=Path, help="an embedded store folder (default: the example story, loaded afresh)")
-    ap.add_argument("--people", type=int, help="bench/analysis.py's generated embedded store of this many people")
+    ap.add_argument("--people", type=int, help="bench.analysis's generated embedded store of this many people")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--as-of", default="2026-11-26", help="the generated data's date (with --people)")
     ap.add_argument("--sessions", type=int, default=10, help="concurrent browser sessions (default 10)")
@@ -392,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("the playwright package is not installed (pip install -e '.[test]')") from None
     import streamlit
 
-    dash = bench_module("dashboard")  # its dashboard_server, example_store and Chromium flags
+    from bench import dashboard as dash  # its dashboard_server, example_store and Chromium flags
     out = args.out.resolve()
     work = out / "load"
     work.mkdir(parents=True, exist_ok=True)
@@ -400,10 +384,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.store:
         store, label, source = args.store.resolve(), args.store.name, "--store"
     elif args.people:
-        analysis = bench_module("analysis")
+        from bench import analysis
+
         folder = analysis.ensure_data(out, args.people, args.seed, args.as_of)
         store, info = analysis.ensure_sqlite(out, folder)
-        label, source = f"sqlite-{args.people}", f"bench/analysis.py's store {store.name}"
+        label, source = f"sqlite-{args.people}", f"bench.analysis's store {store.name}"
     else:
         log("loading the example story (relmap demo --no-dashboard) ...")
         store, label, source = dash.example_store(work), "example", "relmap demo --no-dashboard"
@@ -422,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python "
                    f"{platform.python_version()}, Streamlit {streamlit.__version__}, {chromium}",
-        "command": "python " + " ".join(["bench/dashboard_load.py"] + (sys.argv[1:] if argv is None else argv)),
+        "command": " ".join(["python -m bench.dashboard_load"] + (sys.argv[1:] if argv is None else argv)),
         "store": str(store), "store_label": label, "store_source": source, "counts": counts,
         "sessions": args.sessions, "browsers": args.browsers, "duration_s": args.duration,
         "page_timeout_s": args.page_timeout, "min_rounds": args.min_rounds, "loadavg_before": la_before,

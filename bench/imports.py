@@ -139,7 +139,7 @@ def _run(kind: str, source: Path, into: Path) -> dict[str, float | int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.imports", description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--json", dest="json_path", type=Path, default=None, help="also write the figures here")

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Ingest benchmark: relmap's loaders against two baselines, measured in one run.
 
 On ``relmap generate`` data for N people (about ten interactions per person) it
@@ -27,8 +26,8 @@ machine).
 rows = the data rows of the six CSV files. A results table goes to stdout,
 progress to stderr; ``--json FILE`` also writes every number as JSON.
 
-    python bench/ingest.py                      # 100k people, ~1.45M rows
-    python bench/ingest.py --people 10000 --skip-neo4j
+    python -m bench.ingest                      # 100k people, ~1.45M rows
+    python -m bench.ingest --people 10000 --skip-neo4j
 """
 
 from __future__ import annotations
@@ -54,22 +53,17 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import benchdata  # noqa: E402  (bench/benchdata.py)
-# this file is named like relmap's ``ingest`` package: keep bench/ off the import path
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-sys.path.insert(0, str(ROOT))
+from bench import benchdata
+from graph.derived import SCHEMA_VERSION
+from graph.model import BUSINESS_TYPES, PERSONAL_TYPES, TABLES, Dataset
+from graph.store.neo4j import cypher as q
 
-from graph.model import BUSINESS_TYPES, PERSONAL_TYPES, TABLES, Dataset  # noqa: E402
-from graph.store import cypher as q  # noqa: E402
-
+ROOT = benchdata.ROOT
 FILES = [f"{t}.csv" for t in TABLES]
 TARGETS = {"load_csv": 1.0, "row_by_row": 50.0, "sqlite_rows_per_s": 200_000}
-#: The stages of a relmap load that build derived data (pair evidence, ties, the team's ties),
-#: which ``LOAD CSV`` and the row-by-row baseline do not build.
-DERIVED_STAGES = ("evidence", "ties", "team ties")
+#: The stages of a relmap load that build derived data (pair evidence, ties, the team's ties,
+#: the organisations' activity), which ``LOAD CSV`` and the row-by-row baseline do not build.
+DERIVED_STAGES = ("evidence", "ties", "team ties", "activity")
 _T0 = time.perf_counter()
 
 
@@ -164,7 +158,7 @@ def data_rows(folder: Path) -> dict[str, int]:
 
 
 def ensure_data(out: Path, people: int, seed: int, as_of: str) -> Path:
-    """Generate (or reuse) the input files (shared with the other benchmarks: bench/benchdata.py)."""
+    """Generate (or reuse) the input files (shared with the other benchmarks: ``bench.benchdata``)."""
     return benchdata.ensure_data(out, people, seed, as_of, log=log)
 
 
@@ -576,7 +570,7 @@ def bench_load_csv(folder: Path, srv: Any, rows: int, full: dict[str, int]) -> d
 
 
 # -- optional: alternative statements for relmap's load (profiling) ---------------------------
-# Copies of the statements of graph/store/cypher.py, and alternatives to them, timed stage by
+# Copies of the statements of graph/store/neo4j/cypher.py, and alternatives to them, timed stage by
 # stage on fresh servers with the same rows relmap sends. Nothing here is used by relmap.
 def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(rows)
@@ -828,7 +822,8 @@ def bench_ab(folder: Path, out: Path, args: argparse.Namespace, interactions: in
             counts = graph_counts(drv)
         finally:
             drv.close()
-    res = {"interactions": len(inter), "participants": len(parts), "arms": {}, "graph_counts": counts}
+    res: dict[str, Any] = {"interactions": len(inter), "participants": len(parts), "arms": {},
+                           "graph_counts": counts}
     for arm in arms:
         t = timings[arm]
         total = t["interactions"] + t["participants"]
@@ -867,11 +862,13 @@ def bench_variants(folder: Path, out: Path, args: argparse.Namespace, rows: int,
                             + (f" ({retried} retried transactions)" if retried else ""))
                     with Clock(srv.pid) as c:  # relmap's cleanup and meta write, as in Neo4jStore.load
                         with drv.session(database="neo4j") as s:
-                            for statement in list(q.STALE_RELATIONSHIPS.values()) + list(q.STALE_NODES.values()):
+                            for statement in ([q.STALE_RELATIONSHIPS[r] for r in q.INPUT_REL_TYPES]
+                                              + list(q.STALE_NODES.values())):
                                 while s.execute_write(lambda tx, st=statement: tx.run(
                                         st, run=run, limit=10_000).single()["deleted"]):
                                     pass
-                            s.execute_write(lambda tx: tx.run(q.META_SET, revision=run, schema_version=1).consume())
+                            meta = {"revision": run, "schema_version": SCHEMA_VERSION}  # no derived data built
+                            s.execute_write(lambda tx: tx.run(q.META_SET, meta=meta).consume())
                     stages["cleanup"] = c.as_dict() | {"rows": 0}
                 counts = graph_counts(drv)
             finally:
@@ -958,7 +955,7 @@ def report(res: dict[str, Any]) -> str:
         names = list(v)
         stages = list(dict.fromkeys(st for x in v.values() for st in x["stages"]))
         lines.append("")
-        lines.append("variants of the load statements (bench/ingest.py, --variants): "
+        lines.append("variants of the load statements (bench.ingest, --variants): "
                      "wall seconds and server CPU seconds per stage")
         lines.append(f"  {'stage':<26}" + "".join(f"{k[:24]:>26}" for k in names))
         for st in stages:
@@ -1044,7 +1041,7 @@ def ratios(res: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__.split("\n\n")[0])
     ap.add_argument("--people", type=int, default=100_000, help="people to generate (default 100000)")
     ap.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     ap.add_argument("--as-of", default="2026-11-26", help="generator --as-of (default 2026-11-26)")
@@ -1078,7 +1075,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = sum(sizes.values())
     res: dict[str, Any] = {
         "date": started.strftime("%Y-%m-%d %H:%M:%SZ"),
-        "command": " ".join([Path(sys.executable).name, "bench/ingest.py", *sys.argv[1:]]) if argv is None else "",
+        "command": " ".join([Path(sys.executable).name, "-m", "bench.ingest", *sys.argv[1:]]) if argv is None else "",
         "params": {"people": args.people, "seed": args.seed, "as_of": args.as_of, "heap": args.heap,
                    "pagecache": args.pagecache, "baseline_rows": args.baseline_rows},
         "machine": machine(), "data": str(folder), "data_rows": sizes, "rows": rows,

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Load test: N concurrent clients, each its own process and its own store, issuing a mix of analyses.
 
 Each client (a ``multiprocessing`` *spawn* process, so the clients run in
@@ -7,14 +6,16 @@ parallel instead of taking turns on one GIL) opens the store with
 ``--duration`` seconds have passed picks an operation at random by weight
 (``--mix``, default ``paths=90,risk=5,stages=5``) and runs it:
 
-- ``paths``: ``rapport_paths(store, target, as_of, cfg, sources=[rep])`` for a
-  random rep (``store.people_at(("own",), role="rep")``) and a random decision
-  maker of an account organisation (``store.accounts()`` → ``store.members``);
-- ``risk``: ``account_risk(store, as_of, cfg)`` over all accounts;
-- ``stages``: ``account_stages(store, as_of, cfg, introductions=())`` (every
+- ``paths``: ``rapport_paths(r, target, as_of, cfg, sources=[rep])`` for a
+  random rep (``r.people(kinds=["own"], role="rep")``) and a random decision
+  maker of an account organisation (``r.accounts()`` → ``r.people(orgs=...)``);
+- ``risk``: ``account_risk(r, as_of, cfg)`` over all accounts;
+- ``stages``: ``account_stages(r, as_of, cfg, introductions=())`` (every
   account's stage, no next-step path searches).
 
-Every operation's wall time is recorded, and every exception (type, message,
+Each operation opens its own reader (``with store.reader() as r:``, one consistent
+snapshot, as a ``relmap`` command does) and runs without the cyclic garbage collector
+(as ``relmap``'s analysis commands do). Every operation's wall time is recorded, and every exception (type, message,
 the arguments); an operation that started before the deadline is let finish.
 A client still busy ``--grace`` seconds after the deadline is killed and
 counted as an error. Note that risk and stages take seconds each at 100k
@@ -22,28 +23,27 @@ people, so with the default mix they hold most of the clients' time.
 
 The store: ``--store`` (a folder or a ``bolt://`` / ``neo4j://`` URI; Neo4j
 credentials from ``NEO4J_USER`` / ``NEO4J_PASSWORD``), else the embedded store
-of ``--people`` generated people that bench/analysis.py keeps under
+of ``--people`` generated people that ``bench.analysis`` keeps under
 ``bench/out/analysis/`` (generated and loaded when missing, via its
-``ensure_sqlite`` and bench/benchdata.py), or with ``--neo4j-100k`` that
+``ensure_sqlite`` and ``bench.benchdata``), or with ``--neo4j-100k`` that
 benchmark's Neo4j server (``neo4j_server``, on the home
-``bench/out/analysis/neo4j-<people>-s<seed>-<as_of>``, loaded when missing or
-of another revision; ``--reload-stale-neo4j`` also reloads a home loaded before
-Neo4j kept the pair evidence, whose queries fall back to the slow live reads).
+``bench/out/analysis/neo4j-<people>-s<seed>-<as_of>``, loaded when missing, of
+another revision or of another schema). A warning says when the store's derived
+data does not answer as of ``--as-of`` (the queries then read the input rows, slower).
 
 A report goes to stdout, progress to stderr every ``--progress`` seconds, every
 number to ``bench/out/load/load-<label>-<UTC time>.json``. Exit status 1 when
 any operation failed or any client did not finish.
 
-    python bench/load.py                                   # 100k SQLite, 8 clients, 120 s
-    python bench/load.py --people 2000 --duration 20       # small scale
-    python bench/load.py --neo4j-100k                      # the 100k Neo4j server
-    python bench/load.py --store bolt://127.0.0.1:7687 --mix paths=1
+    python -m bench.load                                   # 100k SQLite, 8 clients, 120 s
+    python -m bench.load --people 2000 --duration 20       # small scale
+    python -m bench.load --neo4j-100k                      # the 100k Neo4j server
+    python -m bench.load --store bolt://127.0.0.1:7687 --mix paths=1
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import multiprocessing as mp
 import os
@@ -60,11 +60,10 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-# bench/ holds a file named like relmap's ``ingest`` package: keep bench/ off the import path
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-sys.path.insert(0, str(ROOT))
+from bench import benchdata
+from bench.benchdata import loadavg, machine_cpu, pct
 
+ROOT = benchdata.ROOT
 KINDS = ("paths", "risk", "stages")
 DEFAULT_MIX = "paths=90,risk=5,stages=5"
 _T0 = time.perf_counter()
@@ -72,19 +71,6 @@ _T0 = time.perf_counter()
 
 def log(msg: str) -> None:
     print(f"[load {time.perf_counter() - _T0:7.1f}s] {msg}", file=sys.stderr, flush=True)
-
-
-def bench_module(name: str) -> Any:
-    """One of the other bench scripts, imported from its file (bench/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-_BENCHDATA = bench_module("benchdata")  # the helpers the bench scripts share
-loadavg, machine_cpu, pct = _BENCHDATA.loadavg, _BENCHDATA.machine_cpu, _BENCHDATA.pct
 
 
 def quiet_driver() -> None:
@@ -118,9 +104,10 @@ def subjects(spec: str) -> dict[str, Any]:
     from graph.store import open_store
 
     with open_store(spec, create=False) as s:
-        reps = sorted(p.id for p in s.people_at(("own",), role="rep"))
-        orgs = sorted({a.org_id for a in s.accounts()})
-        targets = sorted(p.id for p in s.members(orgs) if p.role == "decision_maker")
+        with s.reader() as r:
+            reps = sorted(p.id for p in r.people(kinds=["own"], role="rep"))
+            orgs = sorted({a.org_id for a in r.accounts()})
+            targets = sorted(p.id for p in r.people(orgs=orgs) if p.role == "decision_maker")
         counts = s.counts()
     if not reps or not targets:
         raise SystemExit(f"{spec}: {len(reps)} reps and {len(targets)} decision makers at accounts; need both")
@@ -135,7 +122,7 @@ def client(index: int, spec: str, as_of: str, mix: dict[str, float], reps: list[
     quiet_driver()
     try:
         from graph.analysis.config import load_config
-        from graph.analysis.rapport import rapport_paths
+        from graph.analysis.introductions import rapport_paths
         from graph.analysis.risk import account_risk
         from graph.analysis.stages import account_stages
         from graph.store import open_store
@@ -164,12 +151,13 @@ def client(index: int, spec: str, as_of: str, mix: dict[str, float], reps: list[
             try:
                 if kind == "paths":
                     args = {"rep": rng.choice(reps), "target": rng.choice(targets)}
-                    found = rapport_paths(store, args["target"], when, cfg, sources=[args["rep"]])
-                    size = len(found)
-                elif kind == "risk":
-                    size = len(account_risk(store, when, cfg))
-                else:
-                    size = len(account_stages(store, when, cfg, introductions=()))
+                with gc_off(), store.reader() as r:
+                    if kind == "paths":
+                        size = len(rapport_paths(r, args["target"], when, cfg, sources=[args["rep"]]))
+                    elif kind == "risk":
+                        size = len(account_risk(r, when, cfg))
+                    else:
+                        size = len(account_stages(r, when, cfg, introductions=()))
                 err = None
             except Exception as exc:  # noqa: BLE001 - every failure is a result here
                 size = -1
@@ -282,7 +270,8 @@ def run(spec: str, args: argparse.Namespace, mix: dict[str, float], subj: dict[s
     return res
 
 
-server_cpu = _BENCHDATA.process_cpu
+server_cpu = benchdata.process_cpu
+gc_off = benchdata.gc_off
 
 
 def summarise(res: dict[str, Any], mix: dict[str, float], duration: float) -> dict[str, Any]:
@@ -383,13 +372,12 @@ def machine() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--store", help="a store folder or a Neo4j URI (default: the generated --people store)")
     ap.add_argument("--people", type=int, default=100_000, help="scale of the generated store (default 100000)")
     ap.add_argument("--neo4j-100k", action="store_true",
-                    help="the --people store in bench/analysis.py's Neo4j server (started, stopped at the end)")
-    ap.add_argument("--reload-stale-neo4j", action="store_true",
-                    help="with --neo4j-100k: reload (relmap ingest) a home whose pair evidence is missing or stale")
+                    help="the --people store in bench.analysis's Neo4j server (started, stopped at the end)")
     ap.add_argument("--clients", type=int, default=8, help="concurrent client processes (default 8)")
     ap.add_argument("--duration", type=float, default=120.0, help="seconds of load (default 120)")
     ap.add_argument("--mix", default=DEFAULT_MIX, help=f"operation weights (default {DEFAULT_MIX})")
@@ -420,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict[str, Any] = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-        "command": "python " + " ".join(["bench/load.py"] + (sys.argv[1:] if argv is None else argv)),
+        "command": " ".join(["python -m bench.load"] + (sys.argv[1:] if argv is None else argv)),
         "clients": args.clients, "duration_s": args.duration, "mix": mix, "as_of": args.as_of, "seed": args.seed,
         "loadavg_before": loadavg(),
     }
@@ -430,13 +418,14 @@ def main(argv: list[str] | None = None) -> int:
             spec, label = args.store, (args.store if "://" in args.store else Path(args.store).name)
             results["store_source"] = "--store"
         else:
-            analysis = bench_module("analysis")
+            from bench import analysis
+
             folder = analysis.ensure_data(out, args.people, args.seed, args.as_of)
             if args.neo4j_100k:
                 srv, info = stack.enter_context(analysis.neo4j_server(out, folder, args.heap, args.pagecache))
                 os.environ.update(NEO4J_USER=srv.user, NEO4J_PASSWORD=srv.password)
                 spec, server_pid = srv.uri, srv.pid
-                info = refresh_neo4j(analysis, out, folder, srv, info, args)
+                info = check_neo4j(srv, info, args)
                 label = f"neo4j-{args.people}"
                 results["store_source"] = {k: v for k, v in info.items() if k != "server_pid"}
             else:
@@ -461,32 +450,20 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if results["summary"]["total_errors"] else 0
 
 
-def refresh_neo4j(analysis: Any, out: Path, folder: Path, srv: Any, info: dict[str, Any],
-                  args: argparse.Namespace) -> dict[str, Any]:
-    """Whether the server's pair evidence (``MET``) answers; with ``--reload-stale-neo4j`` reload it if not."""
+def check_neo4j(srv: Any, info: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    """Whether the server's derived data answers reads as of ``--as-of`` with the configuration's
+    half-life (``pair_evidence``); a warning when it does not (the reads then use the input rows)."""
     from graph.analysis.config import load_config
+    from graph.derived import usable
     from graph.store.neo4j import Neo4jStore
 
     half_life = load_config().half_life_days
-    with Neo4jStore.connect(srv.uri, user=srv.user, password=srv.password) as s:
-        fresh = s._factor(date.fromisoformat(args.as_of), half_life) is not None
-    info = dict(info, pair_evidence=fresh)
-    if fresh:
-        return info
-    if not args.reload_stale_neo4j:
-        log("WARNING: this Neo4j home was loaded before the store kept pair evidence (MET relationships): "
-            "the queries fall back to live reads. --reload-stale-neo4j reloads it (relmap ingest).")
-        return info
-    log(f"reloading {folder.name} into {srv.uri} (relmap ingest) for the pair evidence ...")
-    ingest = analysis.timed_ingest(folder, srv.uri, {"NEO4J_USER": srv.user, "NEO4J_PASSWORD": srv.password})
-    with Neo4jStore.connect(srv.uri, user=srv.user, password=srv.password) as s:
-        marker = {"revision": s.revision(), "ingest": ingest, "loadavg_after": loadavg(), "heap": args.heap,
-                  "pagecache": args.pagecache}
-        fresh = s._factor(date.fromisoformat(args.as_of), half_life) is not None
-    home = out / "analysis" / f"neo4j-{folder.name.removeprefix('data-')}"
-    (home / ".bench-loaded").write_text(json.dumps(marker) + "\n")  # the format bench/analysis.py reads
-    log(f"reloaded in {ingest['seconds']} s; pair evidence answers: {fresh}")
-    return dict(info, **marker, reloaded_by_load_py=True, pair_evidence=fresh)
+    with Neo4jStore.connect(srv.uri, user=srv.user, password=srv.password) as s, s.reader() as r:
+        fresh = usable(r.stamp, date.fromisoformat(args.as_of), half_life).factor is not None
+    if not fresh:
+        log(f"WARNING: the derived data of this Neo4j store does not answer as of {args.as_of}: "
+            "the queries read the input rows instead (slower)")
+    return dict(info, pair_evidence=fresh)
 
 
 if __name__ == "__main__":
