@@ -132,7 +132,9 @@ def test_readers_during_an_ingest_see_old_or_new_never_a_mix(store_spec: str, ba
     threads = [threading.Thread(target=reader, args=(g,)) for g in kinds]
     for t in threads:
         t.start()
-    time.sleep(0.5)
+    deadline = time.monotonic() + 60  # a guarded read of the old data first, however slow the machine
+    while not guarded and not errors and time.monotonic() < deadline:
+        time.sleep(0.05)
     proc = ingest_proc(new_dir, store_spec)
     try:
         r = runner.invoke(cli, ["stats", "--json", "--store", store_spec])
@@ -146,7 +148,9 @@ def test_readers_during_an_ingest_see_old_or_new_never_a_mix(store_spec: str, ba
         people = {m.label: m.value for m in at.metric}["People"]
         assert int(people.replace(",", "")) in (len(old.people), len(new.people))
         assert proc.wait(timeout=600) == 0, stderr_of(proc)
-        time.sleep(0.5)
+        deadline = time.monotonic() + 60  # and a guarded read of the new data after it
+        while not (guarded and guarded[-1] == expected(new)) and not errors and time.monotonic() < deadline:
+            time.sleep(0.05)
     finally:
         done.set()
         for t in threads:
