@@ -14,7 +14,8 @@ summary only with ``--keep-subjects``; descriptions, locations and notes never.
 The same event in two people's exports (one ``UID``) is one interaction.
 
 Speed: single events are read from the scanner's lines (:func:`~ingest.importers.icsparse.fast_fields`);
-recurring series by icalendar and recurring-ical-events.
+plain recurring series are expanded by :mod:`ingest.importers.icsrecur` (``dateutil``, the steps
+recurring-ical-events takes), every other series by icalendar and recurring-ical-events.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from zoneinfo import ZoneInfo
 from ingest.importers.errors import SourceFileError
 from ingest.importers.icsparse import (Calendar, Component, Fields, Prop, fast_fields, line_value, scan_prefixed,
                                        unescape)
+from ingest.importers.icsrecur import expand
 from ingest.importers.merge import Run
 from ingest.importers.values import normal_email, person_name, stable_id
 
@@ -268,6 +270,13 @@ class _Calendar:
             found[str(event.get("UID", "")).strip()].append(event)
         return found
 
+    def expand(self, events: list[Component], uid: str) -> list[tuple[date, Component]] | None:
+        """A plain series' occurrences up to the as-of date (:func:`~ingest.importers.icsrecur.expand`);
+        ``None`` when recurring-ical-events has to be asked."""
+        if "X-WR-TIMEZONE" in self.cal.props and self.zone is None:
+            return None  # x-wr-timezone refuses the name: the library says so
+        return expand([(e, e.props) for e in events], uid, self.zone, self.run.options.as_of)
+
     def library(self, events: list[Component], parsed: list[Any] | None) -> Iterator[tuple[Any, Component]]:
         """A series' occurrences as recurring-ical-events yields them: (start, the event it comes from)."""
         import icalendar
@@ -288,8 +297,10 @@ class _Calendar:
             start = occ.get("DTSTART")
             yield (start.dt if start is not None else None), self.by_index[int(str(occ.get("X-RELMAP-INDEX")))]
 
-    def series(self, events: list[Component], uid: str, parsed: list[Any] | None) -> None:
-        """Expand a recurring series (and its overrides) with recurring-ical-events."""
+    def series(self, events: list[Component], uid: str, parsed: list[Any] | None,
+               expanded: list[tuple[date, Component]] | None = None) -> None:
+        """Expand a recurring series (and its overrides): ``expanded`` if :meth:`expand` could, else with
+        recurring-ical-events."""
         source = f"{self.path}#{uid}"
         if any(e.bad for e in events):
             bad = next(e.bad_line() for e in events if e.bad)
@@ -298,9 +309,10 @@ class _Calendar:
         as_of = self.run.options.as_of
         try:
             found = 0
-            fast = any(p.name == "RRULE" and re.search(r"FREQ=(SECONDLY|MINUTELY|HOURLY)", p.value, re.I)
-                       for e in events for p in e.props)
-            for when, event in self.library(events, parsed):
+            fast = expanded is None and any(p.name == "RRULE" and re.search(r"FREQ=(SECONDLY|MINUTELY|HOURLY)",
+                                                                           p.value, re.I)
+                                            for e in events for p in e.props)
+            for when, event in expanded if expanded is not None else self.library(events, parsed):
                 day = when.date() if isinstance(when, datetime) else when
                 if not isinstance(day, date):
                     break
@@ -348,13 +360,20 @@ class _Calendar:
         total = len(groups)
         recurring = {uid: events for uid, events in groups.items() if len(events) > 1 or (
             events[0].fast[5] if events[0].fast is not None else any(p.name in _RECURRENCE for p in events[0].props))}
-        parsed = self.parse_series({u: e for u, e in recurring.items() if not any(x.bad for x in e)})
+        expanded: dict[str, list[tuple[date, Component]]] = {}
+        for uid, events in recurring.items():
+            if not any(e.bad for e in events):
+                found = self.expand(events, uid)
+                if found is not None:
+                    expanded[uid] = found
+        parsed = self.parse_series({u: e for u, e in recurring.items()
+                                    if u not in expanded and not any(x.bad for x in e)})
         for n, (uid, events) in enumerate(groups.items(), start=1):
             self.run.read += len(events)
             if n % 2000 == 0:
                 self.run.tick(self.path.name, n, total)
             if uid in recurring:
-                self.series(events, uid, parsed.get(uid))
+                self.series(events, uid, parsed.get(uid), expanded.get(uid))
             else:
                 self.simple(events[0], uid)
         self.run.tick(self.path.name, total, total)
