@@ -520,6 +520,7 @@ def worker_baseline(args: argparse.Namespace) -> dict[str, Any]:
     from graph.analysis.ties import TypeEvidence, make_tie, tie_graph
     from graph.formula import MASS, compile_steps
     from graph.model import Friendship
+    from graph.store.reader import shared_counts
 
     if args.mem_limit_gb:
         limit = int(args.mem_limit_gb * 2**30)
@@ -584,24 +585,16 @@ def worker_baseline(args: argparse.Namespace) -> dict[str, Any]:
     # every tie: its evidence per (type, nature), its friendship, its shared friends (the
     # aggregates are popped as they go, so they do not outlive their use)
     t = time.perf_counter()
-    friends: dict[str, set[str]] = defaultdict(set)
-    declared: dict[tuple[str, str], Friendship] = {}
-    for f in friendships:
-        friends[f.person_a].add(f.person_b)
-        friends[f.person_b].add(f.person_a)
-        declared[(f.person_a, f.person_b)] = f
     evidence: dict[tuple[str, str], list[TypeEvidence]] = defaultdict(list)
     while agg:
         (a, b, typ, nature), (n, last, m) = agg.popitem()
         evidence[(a, b)].append(TypeEvidence(typ, nature, n, date.fromisoformat(last), round(m, 12)))
-    none: set[str] = set()
     ties = {}
-    for pair in sorted(evidence.keys() | declared.keys()):
-        known = declared.get(pair)
+    pairs_known = sorted(evidence.keys() | {(f.person_a, f.person_b) for f in friendships})
+    for pair, (known, shared) in shared_counts(pairs_known, friendships).items():
         ties[pair] = make_tie(pair[0], pair[1], known.kind if known else None, known.since if known else None,
-                              evidence.pop(pair, ()), len(friends.get(pair[0], none) & friends.get(pair[1], none)),
-                              cfg)
-    del agg, evidence, friends, declared, friendships
+                              evidence.pop(pair, ()), shared, cfg)
+    del agg, evidence, friendships, pairs_known
     gc.collect()
     phases["build_ties"] = time.perf_counter() - t
     n_ties = len(ties)
