@@ -1,8 +1,11 @@
-"""Small helpers the tests share: writing input folders and a tiny valid dataset."""
+"""Small helpers the tests share: writing input folders, a tiny valid dataset, a generated one."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+
+from graph.model import Dataset
 
 #: A small valid input folder, every file present. Line numbers matter to the tests.
 BASE: dict[str, str] = {
@@ -67,3 +70,14 @@ def base_with(**changes: str | bytes | None) -> dict[str, str | bytes | None]:
     for key, value in changes.items():
         files[f"{key}.csv"] = value
     return files
+
+
+def generated_dataset(folder: Path, people: int, seed: int, as_of: date = date(2026, 11, 26)) -> Dataset:
+    """``relmap generate`` of ``people`` people into ``folder``, validated as an ingest would."""
+    from ingest.generate import generate
+    from ingest.validate import validate_folder
+
+    generate(folder, people, seed=seed, as_of=as_of)
+    v = validate_folder(folder)
+    assert v.ok
+    return v.dataset

@@ -19,19 +19,14 @@ from graph.formula import TieFormula
 from graph.model import Account, Deal, Organisation, Person
 from graph.store import Store
 from graph.store.base import Activity, Neighbours, Reader, TeamSums, TieRow
-from ingest import validate_folder
-from ingest.generate import generate
+from tests.helpers import generated_dataset
 
 AS_OF = date(2026, 11, 26)
 
 
 @pytest.fixture(scope="module")
 def generated_data(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    out = tmp_path_factory.mktemp("gen")
-    generate(out, 600, seed=11, as_of=AS_OF)
-    v = validate_folder(out)
-    assert v.ok
-    return v.dataset
+    return generated_dataset(tmp_path_factory.mktemp("gen"), 600, seed=11, as_of=AS_OF)
 
 
 def _answers(paths: list[RapportPath]) -> list[tuple[list[str], float]]:

@@ -15,9 +15,8 @@ from graph.formula import DECAY, FRIENDSHIP_BASE, MASS, TIE_STRENGTH, WEIGHT, re
 from graph.model import Dataset
 from graph.store import Store
 from graph.store.sqlite import sql, sql_derived
-from ingest import validate_folder
-from ingest.generate import generate
 from tests.graph import brute_force as bf
+from tests.helpers import generated_dataset
 
 NEWEST = date(2026, 11, 20)
 ACCOUNT_KINDS = ("customer", "prospect", "partner")
@@ -25,11 +24,7 @@ ACCOUNT_KINDS = ("customer", "prospect", "partner")
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
-    out = tmp_path_factory.mktemp("gen")
-    generate(out, 600, seed=11, as_of=date(2026, 11, 26))
-    v = validate_folder(out)
-    assert v.ok
-    return v.dataset
+    return generated_dataset(tmp_path_factory.mktemp("gen"), 600, seed=11)
 
 
 @pytest.mark.parametrize("as_of, half_life", [(NEWEST, 180.0), (date(2027, 3, 1), 180.0), (date(2026, 2, 1), 180.0),

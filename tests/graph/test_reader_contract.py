@@ -25,9 +25,8 @@ from graph.errors import StoreChanged, StoreUnavailable
 from graph.model import ORG_KINDS, Dataset, Friendship, Organisation, Person
 from graph.store import SQLiteStore, Store
 from graph.store.base import Reader
-from ingest.generate import generate
-from ingest import validate_folder
 from tests.graph import brute_force as bf
+from tests.helpers import generated_dataset
 
 NEWEST = date(2026, 11, 20)  # the example's newest interaction
 KEPT = [NEWEST, date(2027, 9, 1)]  # the derived data answers (faded by a factor on the later day)
@@ -48,11 +47,7 @@ def with_future_friendship(data: Dataset) -> Dataset:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
-    out = tmp_path_factory.mktemp("gen")
-    generate(out, 900, seed=5, as_of=date(2026, 11, 26))
-    v = validate_folder(out)
-    assert v.ok
-    return v.dataset
+    return generated_dataset(tmp_path_factory.mktemp("gen"), 900, seed=5)
 
 
 def _ids(data: Dataset) -> list[str]:
