@@ -24,6 +24,15 @@ declared friendship.
   ``p`` and ``q`` as of ``ref`` (weights: the stamp's ``weights``), the friendship's ``kind``
   and ``shared``; and ``reach``, how many of its people any rep has a tie to.
 
+**Per person** ``y``, the *team routes* (what a search from every rep meets): the people ``m``
+through whom a rep reaches ``y`` in two hops (rep - ``m`` - ``y``, ``m`` not a rep), the
+:data:`ROUTE_LIMIT` strongest, each with ``v = strength(m, y) * strength(best rep, m)`` as of
+``ref`` (the best rep other than ``y``), strongest first. Tie strengths only fade after
+``ref``, so ``v`` bounds every route through ``m`` at any later date, and the last ``v`` of a
+full list bounds every route through anyone not listed. They are computed with
+:func:`route_formula` (the stamp's ``routes`` key says which): a search with other settings
+does not use them.
+
 **The stamp** (:class:`Stamp`) says what the derived data was built from; :func:`usable` is
 the one check of whether it answers a read as of a date, made once per reader. When it
 does not (an earlier date, another half-life, derived data being rebuilt), the stores
@@ -47,21 +56,25 @@ True
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from graph.formula import DEFAULT_WEIGHTS, weights_key
+from graph.formula import DEFAULT_WEIGHTS, TieFormula, weights_key
 from graph.model import EVIDENCE_HALF_LIFE_DAYS
 
 __all__ = ["SCHEMA_VERSION", "Stamp", "Usable", "usable", "fade", "touched", "HALF_LIFE", "DEFAULT_WEIGHTS",
-           "weights_key"]
+           "weights_key", "ROUTE_LIMIT", "route_formula", "routes_key", "routes_answer"]
 
 #: The shape of what a store keeps (input and derived data). A store written by another
 #: schema is refused by readers (exit 3: run the same ingest again, which rewrites it).
-#: 5: derived data as one concept, the same on both stores.
-SCHEMA_VERSION = 5
+#: 5: derived data as one concept, the same on both stores. 6: the team routes.
+SCHEMA_VERSION = 6
+
+#: How many two-hop routes to each person the team routes keep.
+ROUTE_LIMIT = 6
 
 #: The half-life of the kept evidence masses: the configuration's default.
 HALF_LIFE = EVIDENCE_HALF_LIFE_DAYS
@@ -76,7 +89,8 @@ class Stamp:
     are kept as of; ``newest`` the newest interaction's date and ``friend_ref`` the newest
     friendship's (``None`` when there are none: an empty store, or no dated friendship);
     ``half_life`` the masses' half-life; ``weights`` the :func:`~graph.formula.weights_key` of
-    the type weights the team ties' ``p`` and ``q`` were summed with.
+    the type weights the team ties' ``p`` and ``q`` were summed with; ``routes`` the
+    :func:`routes_key` of the settings the team routes were computed with (empty: none kept).
     """
 
     revision: str | None
@@ -86,13 +100,14 @@ class Stamp:
     friend_ref: date | None
     half_life: float = HALF_LIFE
     weights: str = ""
+    routes: str = ""
 
     def to_text(self) -> dict[str, str]:
         """The stamp as text values (how both stores keep it)."""
         return {"revision": self.revision or "", "built": self.built or "",
                 "ref": self.ref.isoformat() if self.ref else "", "newest": self.newest.isoformat() if self.newest else "",
                 "friend_ref": self.friend_ref.isoformat() if self.friend_ref else "",
-                "half_life": repr(float(self.half_life)), "weights": self.weights}
+                "half_life": repr(float(self.half_life)), "weights": self.weights, "routes": self.routes}
 
     @classmethod
     def from_text(cls, values: Mapping[str, str | None]) -> "Stamp":
@@ -106,7 +121,8 @@ class Stamp:
             return date.fromisoformat(v) if v else None
 
         return cls(values.get("revision") or None, values.get("built") or None, day("ref"), day("newest"),
-                   day("friend_ref"), float(values.get("half_life") or HALF_LIFE), values.get("weights") or "")
+                   day("friend_ref"), float(values.get("half_life") or HALF_LIFE), values.get("weights") or "",
+                   values.get("routes") or "")
 
 
 class Usable(NamedTuple):
@@ -153,6 +169,42 @@ def usable(stamp: Stamp | None, as_of: date, half_life: float | None) -> Usable:
     factor = (fade(stamp.ref, stamp.half_life, as_of)
               if half_life is not None and float(half_life) == float(stamp.half_life) else None)
     return Usable(True, factor, stamp.weights)
+
+
+def route_formula(weights: Mapping[str, float]) -> TieFormula:
+    """The tie-strength settings the team routes are computed with: the defaults, with the
+    type ``weights`` of the team ties and the kept half-life."""
+    from graph.analysis.config import Config
+
+    return Config().formula()._replace(weights=dict(weights), half_life_days=HALF_LIFE)
+
+
+def routes_key(formula: TieFormula) -> str:
+    """The settings of ``formula`` that tie strengths depend on, as one text (what the
+    stamp's ``routes`` keeps).
+
+    >>> routes_key(route_formula(DEFAULT_WEIGHTS)) == routes_key(route_formula(dict(DEFAULT_WEIGHTS)))
+    True
+    """
+    params = formula.params("cypher")
+    params["half_life_days"] = float(formula.half_life_days)
+    return json.dumps(params, sort_keys=True)
+
+
+def routes_answer(stamp: Stamp | None, as_of: date, formula: TieFormula) -> bool:
+    """Whether the kept team routes bound every two-hop route as of ``as_of`` with
+    ``formula``: the derived data answers as of that date (:func:`usable`) and the routes
+    were computed with the same settings.
+
+    >>> s = Stamp("r", "r", date(2026, 1, 1), date(2026, 1, 1), None, HALF_LIFE, "w",
+    ...           routes_key(route_formula(DEFAULT_WEIGHTS)))
+    >>> routes_answer(s, date(2026, 2, 1), route_formula(DEFAULT_WEIGHTS))
+    True
+    >>> routes_answer(s, date(2025, 12, 1), route_formula(DEFAULT_WEIGHTS))  # before ref
+    False
+    """
+    return usable(stamp, as_of, None).ties and stamp is not None and bool(stamp.routes) \
+        and stamp.routes == routes_key(formula)
 
 
 def touched(people: Collection[str], ties: Iterable[tuple[str, str]]) -> set[str]:

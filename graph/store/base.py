@@ -190,6 +190,15 @@ class Reader(Protocol):
         or type weights) the same sums are made in Python from :meth:`ties`."""
         ...
 
+    def routes(self, people: Collection[str], as_of: date, formula: TieFormula) -> dict[str, list[tuple[str, float]]] | None:
+        """The kept team routes (:mod:`graph.derived`) of each of ``people``: ``(via, v)``,
+        strongest first, at most :data:`graph.derived.ROUTE_LIMIT` (people without one are left
+        out). Each ``v`` bounds every route rep - ``via`` - person as of ``as_of``; when the list
+        is full its last ``v`` also bounds every route through anyone else. ``None`` when the
+        routes cannot answer (another date before the kept data, other settings: see
+        :func:`graph.derived.routes_answer`)."""
+        ...
+
 
 @runtime_checkable
 class Store(Protocol):

@@ -18,7 +18,7 @@ from datetime import date
 from operator import itemgetter
 from typing import NamedTuple
 
-from graph.derived import Stamp, usable
+from graph.derived import Stamp, routes_answer, usable
 from graph.formula import TieFormula, type_weight, weights_key
 from graph.model import Account, Deal, Friendship, Organisation, Person
 from graph.store.base import Activity, Evidence, Neighbours, TeamSums, TieRow
@@ -209,6 +209,15 @@ class BaseReader(ABC):
         return TeamSums([(o, rep, w, strong[(o, rep)]) for (o, rep), w in sorted(weighted.items())],
                         {o: len(c) for o, c in tied.items()})
 
+    def routes(self, people: Collection[str], as_of: date, formula: TieFormula) -> dict[str, list[tuple[str, float]]] | None:
+        if not routes_answer(self.stamp, as_of, formula):
+            return None
+        out: dict[str, list[tuple[str, float]]] = {}
+        ids = sorted(set(people))
+        for person, via, v in self._kept_routes(ids) if ids else ():
+            out.setdefault(person, []).append((via, v))
+        return out
+
     # -- shared arithmetic ------------------------------------------------------------------------
     def _rows(self, kept: Iterable[PairRow], evidence: Iterable[EvidenceRow], factor: float, formula: TieFormula,
               detail: bool) -> list[TieRow]:
@@ -337,6 +346,10 @@ class BaseReader(ABC):
                         strong_tie: float, kinds: list[str]) -> TeamSums:
         """:meth:`team_sums` from the kept team ties, the strength rendered from
         :data:`graph.formula.TIE_STRENGTH` (their masses faded by ``factor``)."""
+
+    @abstractmethod
+    def _kept_routes(self, people: list[str]) -> Iterable[tuple[str, str, float]]:
+        """``(person, via, v)`` of the kept team routes of ``people``, by person and rank."""
 
     @abstractmethod
     def _kept_activity(self) -> list[Activity]:

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import pytest
 
 from graph.analysis.config import Config
-from graph.derived import HALF_LIFE, NOTHING, Stamp, fade, touched, usable
+from graph.derived import routes_key, HALF_LIFE, NOTHING, Stamp, fade, touched, usable
 from graph.formula import DEFAULT_WEIGHTS, weights_key
 from graph.model import Dataset
 from graph.store import Store
@@ -51,7 +51,7 @@ def test_usable_says_when_the_derived_data_answers() -> None:
 def test_the_stamp_reads_back_from_its_text() -> None:
     for stamp in (STAMP, Stamp("r", None, None, None, None), replace(STAMP, half_life=45.5, weights="[]")):
         text = stamp.to_text()
-        assert set(text) == {"revision", "built", "ref", "newest", "friend_ref", "half_life", "weights"}
+        assert set(text) == {"revision", "built", "ref", "newest", "friend_ref", "half_life", "weights", "routes"}
         assert all(isinstance(v, str) for v in text.values())
         assert Stamp.from_text(text) == stamp
     assert Stamp.from_text({}) == Stamp(None, None, None, None, None, HALF_LIFE, "")
@@ -71,11 +71,17 @@ def test_a_load_stamps_its_derived_data(store: Store) -> None:
     revision = store.state().revision
     with store.reader() as r:
         assert r.stamp == Stamp(revision, revision, NEWEST, NEWEST, max(f.since for f in data.friendships if f.since),
-                                HALF_LIFE, weights_key(DEFAULT_WEIGHTS))
-    custom = replace(Config(), default_personal=0.95).weights()
-    store.load(data, weights=custom)
+                                HALF_LIFE, weights_key(DEFAULT_WEIGHTS), routes_key(Config().formula()))
+        assert r.routes([data.people[0].id], NEWEST, Config().formula()) is not None
+    custom = replace(Config(), default_personal=0.95)
+    store.load(data, weights=custom.weights())
     with store.reader() as r:
-        assert r.stamp is not None and r.stamp.weights == weights_key(custom) != weights_key(DEFAULT_WEIGHTS)
+        assert r.stamp is not None and r.stamp.weights == weights_key(custom.weights()) != weights_key(DEFAULT_WEIGHTS)
+        # the routes answer searches with the settings they were built with, and only those
+        assert r.stamp.routes == routes_key(custom.formula()) != routes_key(Config().formula())
+        assert r.routes([data.people[0].id], NEWEST, custom.formula()) is not None
+        assert r.routes([data.people[0].id], NEWEST, Config().formula()) is None
+        assert r.routes([data.people[0].id], NEWEST, replace(custom, personal_saturation=2.0).formula()) is None
     revision = store.state().revision
     store.rebuild(weights=DEFAULT_WEIGHTS)
     store.rebuild(people=[data.people[0].id])
@@ -116,7 +122,8 @@ def _touched(c: dict[str, Any]) -> set[str]:
 class SQLiteBehind:
     """A second connection to the file writes the rows and reads the tables."""
 
-    TABLES = ("pair_evidence", "ties", "person_ties", "org_activity", "team_ties", "team_reach", "meta")
+    TABLES = ("pair_evidence", "ties", "person_ties", "org_activity", "team_ties", "team_reach", "team_routes",
+              "meta")
 
     def _conn(self, store: Store) -> sqlite3.Connection:
         return sqlite3.connect(Path(store.location) / "relmap.sqlite3", isolation_level=None)
@@ -170,8 +177,9 @@ class Neo4jBehind:
                      "t.shared",
         "orgs": "MATCH (o:Organisation) RETURN o.id, o.team_reach, o.personal_n, o.personal_last, o.personal_mass, "
                 "o.business_n, o.business_last, o.business_mass",
+        "routes": "MATCH (p:Person) RETURN p.id, p.route_via, p.route_v, p.route_reps, p.route_rep_s",
         "stamp": "MATCH (m:RelmapMeta) RETURN m.revision, m.built, m.ref, m.newest, m.friend_ref, m.half_life, "
-                 "m.weights",
+                 "m.weights, m.routes",
     }
 
     def __init__(self, server: Any) -> None:
@@ -242,7 +250,8 @@ def test_rebuilding_what_some_people_touch_equals_a_full_rebuild(store: Store, b
             ((g, w) for g, w in zip(partial[table], full[table]) if not _same_value(g, w)), None))
     assert any(not _same_rows(before[t], full[t]) for t in full if t in ("pair_evidence", "ties", "team_ties",
                                                                          "team_reach", "person_ties", "met", "tie",
-                                                                         "orgs")), "the change should show"
+                                                                         "orgs", "team_routes", "routes")), \
+        "the change should show"
     assert all(full[t] for t in full)
     # and the answers are those of the changed rows
     with store.reader() as r:

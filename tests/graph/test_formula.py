@@ -83,6 +83,14 @@ RENDERED = [
     (sql.tie_strength_sql({"p": "(t.p * :factor)", "q": "(t.q * :factor)", "kind": "t.kind", "n": "t.shared"}),
      [sql.TEAM_SHARES]),
     (render(sql.ROLE_WEIGHT, "sql", {"role": "s.role"}), [sql.TEAM_SHARES]),
+    # the team routes: the reps' ties from the team ties, any tie from its evidence
+    (sql.tie_strength_sql({"p": "t.p", "q": "t.q", "kind": "t.kind", "n": "t.shared"}),
+     [sql_derived.ROUTES_ALL, sql_derived.ROUTES_PART]),
+    (sql.tie_strength_sql({
+        nature[0]: (f"coalesce((SELECT sum({render(WEIGHT, 'sql', {'type': 'e.type', 'nature': 'e.nature'})} "
+                    f"* e.mass) FROM pair_evidence e WHERE e.a = t.a AND e.b = t.b AND e.nature = '{nature[1]}'), 0.0)")
+        for nature in (("p", "personal"), ("q", "business"))} | {"kind": "t.kind", "n": "t.shared"}),
+     [sql_derived.ROUTES_ALL, sql_derived.ROUTES_PART]),
 ]
 
 

@@ -96,7 +96,7 @@ def test_a_store_of_another_schema_is_refused_until_loaded_again(store: Neo4jSto
     store.load(data)
     keys = store.cypher("MATCH (m:RelmapMeta) RETURN keys(m) AS k").rows[0][0]
     assert set(keys) == {"key", "schema_version", "generation", "loaded_at", "revision", "built", "ref", "newest",
-                         "friend_ref", "half_life", "weights"}
+                         "friend_ref", "half_life", "weights", "routes"}
     assert store.cypher("MATCH ()-[t:TEAM_TIE]->() WHERE t.b IS NOT NULL RETURN count(t)").rows == [[0]]
     with store.reader() as r:
         assert r.stamp is not None and r.stamp.built == r.stamp.revision == store.state().revision

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import date
 
-from graph.derived import HALF_LIFE, Stamp, touched
+from graph.derived import HALF_LIFE, ROUTE_LIMIT, Stamp, route_formula, routes_key, touched
 from graph.formula import weights_key
 from graph.store.base import Progress
 from graph.store.neo4j import cypher_derived as d
@@ -54,7 +54,24 @@ def build_all(bolt: Bolt, revision: str, weights: Mapping[str, float], progress:
     _team_all(bolt, weights)
     _step(progress, "team ties", 1)
     _activity(bolt, newest, HALF_LIFE, progress)
-    return Stamp(revision, revision, newest, newest, friend_ref, HALF_LIFE, weights_key(weights))
+    _routes(bolt, None, weights, progress)
+    return Stamp(revision, revision, newest, newest, friend_ref, HALF_LIFE, weights_key(weights),
+                 routes_key(route_formula(weights)))
+
+
+def _routes(bolt: Bolt, scope: tuple[Collection[str], Collection[str]] | None, weights: Mapping[str, float],
+            progress: Progress | None) -> None:
+    """The team routes: of everyone (``scope`` ``None``), or, with ``scope`` ``(touched,
+    people)``, the best ties to reps of the touched people and the routes of ``people``."""
+    _step(progress, "team routes", 0)
+    params = {**route_formula(weights).params("cypher"), "limit": ROUTE_LIMIT}
+    touched_people, people = (None, None) if scope is None else (sorted(scope[0]), sorted(scope[1]))
+    scoped = scope is not None
+    bolt.autocommit(d.routes_clear(scoped, "route_reps", "route_rep_s"), people=touched_people)
+    bolt.autocommit(d.route_reps(scoped), people=touched_people, **params)
+    bolt.autocommit(d.routes_clear(scoped, "route_via", "route_v"), people=people)
+    bolt.autocommit(d.routes(scope is not None), people=people, **params)
+    _step(progress, "team routes", 1)
 
 
 def _team_all(bolt: Bolt, weights: Mapping[str, float]) -> None:
@@ -108,4 +125,10 @@ def build_around(bolt: Bolt, people: Collection[str], stamp: Stamp, weights: Map
         bolt.write(d.REACH_OF, orgs=sorted(set(before["orgs"]) | set(after["orgs"])))
     _step(progress, "team ties", 1)
     _activity(bolt, ref, stamp.half_life, progress)
-    return Stamp(stamp.revision, stamp.revision, ref, newest, friend_ref, stamp.half_life, weights_key(weights))
+    if same_weights:
+        tied = set(before["tied"]) | set(after["tied"])
+        _routes(bolt, (scope, set(asked) | set(scope) | tied), weights, progress)
+    else:
+        _routes(bolt, None, weights, progress)
+    return Stamp(stamp.revision, stamp.revision, ref, newest, friend_ref, stamp.half_life, weights_key(weights),
+                 routes_key(route_formula(weights)))

@@ -181,7 +181,7 @@ DUMP = {
 
 # -- the metadata -------------------------------------------------------------------------
 #: The stamp's keys (:meth:`graph.derived.Stamp.to_text`), each a text property of the meta node.
-STAMP_KEYS = ("revision", "built", "ref", "newest", "friend_ref", "half_life", "weights")
+STAMP_KEYS = ("revision", "built", "ref", "newest", "friend_ref", "half_life", "weights", "routes")
 
 #: Marks a load in progress (readers wait for it: they must not see half of it); the
 #: loader's heartbeat thread keeps ``loading_beat`` fresh, so a killed load shows as stale.

@@ -15,7 +15,7 @@ from dataclasses import fields
 from graph.formula import DECAY, MASS, TIE_STRENGTH, Expr, Lookup, Num, Var, render
 from graph.store.neo4j.bolt import Packed, packed
 
-__all__ = ["PEOPLE_BY_ID", "PEOPLE_AT_ORGS", "PEOPLE_AT_KINDS", "PEOPLE_NAMED", "ORGS_BY_ID", "ORGS_BY_KIND",
+__all__ = ["ROUTES_KEPT", "PEOPLE_BY_ID", "PEOPLE_AT_ORGS", "PEOPLE_AT_KINDS", "PEOPLE_NAMED", "ORGS_BY_ID", "ORGS_BY_KIND",
            "ORGS_NAMED", "ACCOUNTS", "DEALS", "NEIGHBOURS_TIE", "NEIGHBOURS_TIE_AMONG", "NEIGHBOURS_TIE_INTO",
            "TIE_COUNTS", "PAIR_TIES", "TIES_BY_ID", "TIES_OF", "TEAM_OF_MEMBERS", "TEAM_OF_OTHERS", "TEAM_REPS",
            "TEAM_SUMS", "TEAM_REACH", "ACTIVITY_KEPT", "NEIGHBOURS_LIVE", "EVENTS_OF", "PAIR_EVENTS",
@@ -227,6 +227,13 @@ TEAM_REACH = packed("""
     WHERE o.kind IN $kinds AND o.team_reach IS NOT NULL
     RETURN o.id AS org_id, o.team_reach AS n
 """, "org_id", "n")
+
+#: The kept team routes of ``$ids`` (:mod:`graph.derived`).
+ROUTES_KEPT = packed("""
+    UNWIND $ids AS pid
+    MATCH (y:Person {id: pid}) WHERE y.route_via IS NOT NULL
+    RETURN y.id AS id, y.route_via AS via, y.route_v AS v
+""", "id", "via", "v")
 
 #: The kept activity of every organisation, per nature (``n`` null: none of that nature).
 ACTIVITY_KEPT = packed("""

@@ -170,6 +170,10 @@ class Neo4jReader(BaseReader):
                                 role_weights=dict(role_weights), strong=float(strong_tie), **formula.params("cypher"))
         return TeamSums(sorted((o, rep, w, n) for o, rep, w, n in rows), {o: n for o, n in reach.result()})
 
+    def _kept_routes(self, people: list[str]) -> list[tuple[str, str, float]]:
+        return [(y, via, v) for y, vias, vs in sorted(self.reads.rows(q.ROUTES_KEPT, ids=people))
+                for via, v in zip(vias, vs)]
+
     def _kept_activity(self) -> list[Activity]:
         out = []
         for org_id, pn, pl, pm, bn, bl, bm in self.reads.rows(q.ACTIVITY_KEPT):

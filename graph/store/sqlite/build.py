@@ -7,8 +7,9 @@ them from the input rows in key order; for a set of people it deletes and builds
 what touches them (:func:`graph.derived.touched`): the evidence, ties and shared friends of
 every pair with an end touched, the tie counts of those people and of everyone tied to them
 (before and after), the team ties with a touched end, the reach of the organisations of
-those team ties, and the organisations' activity (whole: it is cheap). With other type
-weights than the kept ones the team ties are summed again for everyone.
+those team ties, the organisations' activity (whole: it is cheap), and the team routes of
+the touched people and of everyone tied to them. With other type weights than the kept ones
+the team ties and routes are built again for everyone.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
 
-from graph.derived import HALF_LIFE, Stamp, touched
+from graph.derived import HALF_LIFE, ROUTE_LIMIT, Stamp, route_formula, routes_key, touched
 from graph.formula import DEFAULT_WEIGHTS, weights_key
 from graph.store.base import Progress
 from graph.store.sqlite import sql, sql_derived as d
@@ -100,7 +101,7 @@ def _everyone(conn: sqlite3.Connection, revision: str, weights: Mapping[str, flo
     _step(progress, "ties", 1)
     _team(conn, weights, progress)
     _write_stamp(conn, Stamp(revision, revision, _day(newest), _day(newest), _day(friend_ref), HALF_LIFE,
-                             weights_key(weights)))
+                             weights_key(weights), _routes_key(weights)))
 
 
 def _team(conn: sqlite3.Connection, weights: Mapping[str, float], progress: Progress | None) -> None:
@@ -115,6 +116,19 @@ def _team(conn: sqlite3.Connection, weights: Mapping[str, float], progress: Prog
         conn.execute(sql.DERIVED_INDEXES[name])
     conn.execute(d.REACH_ALL)
     _step(progress, "team ties", 1)
+    _step(progress, "team routes", 0)
+    conn.execute("DELETE FROM team_routes")
+    run(conn, d.ROUTES_ALL, _routes_params(weights))
+    _step(progress, "team routes", 1)
+
+
+def _routes_key(weights: Mapping[str, float]) -> str:
+    return routes_key(route_formula(weights))
+
+
+def _routes_params(weights: Mapping[str, float]) -> dict[str, Any]:
+    """The parameters of the team routes' statements: the formula's settings and the limit."""
+    return {**route_formula(weights).params("sql"), "limit": ROUTE_LIMIT}
 
 
 def _some(conn: sqlite3.Connection, stamp: Stamp, people: set[str], weights: Mapping[str, float],
@@ -147,6 +161,12 @@ def _some(conn: sqlite3.Connection, stamp: Stamp, people: set[str], weights: Map
         conn.execute(d.PART_TEAM, {"weights": json.dumps(dict(weights))})
         run(conn, d.PART_REACH)
         _step(progress, "team ties", 1)
+        _step(progress, "team routes", 0)
+        run(conn, d.ROUTES_SCOPE)
+        run(conn, d.ROUTES_SCOPE_FILL, {"people": json.dumps(sorted(people))})
+        run(conn, d.ROUTES_PART, _routes_params(weights))
+        run(conn, d.ROUTES_SCOPE_DROP)
+        _step(progress, "team routes", 1)
     run(conn, d.PART_DROP)
     _write_stamp(conn, Stamp(stamp.revision, stamp.revision, _day(ref), _day(newest), _day(friend_ref),
-                             stamp.half_life, weights_key(weights)))
+                             stamp.half_life, weights_key(weights), _routes_key(weights)))

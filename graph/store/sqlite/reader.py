@@ -133,6 +133,9 @@ class SQLiteReader(BaseReader):
         reach = dict(self._conn.execute(sql.TEAM_REACH, {"kinds": kinds_json}).fetchall())
         return TeamSums(shares, reach)
 
+    def _kept_routes(self, people: list[str]) -> list[tuple[str, str, float]]:
+        return self._conn.execute(sql.KEPT_ROUTES, {"people": _ids(people)}).fetchall()
+
     def _kept_activity(self) -> list[Activity]:
         return [Activity(o, n, c, date.fromisoformat(last), m) for o, n, c, last, m in
                 self._conn.execute(sql.KEPT_ACTIVITY)]

@@ -137,6 +137,16 @@ CREATE TABLE team_reach (
     org_id   TEXT PRIMARY KEY,
     contacts INTEGER NOT NULL
 ) WITHOUT ROWID;
+-- per person: the strongest two-hop routes from a rep (rep - via - person, via not a rep), as
+-- v = strength(via, person) * strength(via's best rep other than the person) as of the stamp's
+-- ref, strongest first (rank 1, 2, ...)
+CREATE TABLE team_routes (
+    person TEXT NOT NULL,
+    rank   INTEGER NOT NULL,
+    via    TEXT NOT NULL,
+    v      REAL NOT NULL,
+    PRIMARY KEY (person, rank)
+) WITHOUT ROWID;
 """
 
 #: Secondary indexes of the input rows: dropped before a bulk load, built again after it.
@@ -160,7 +170,7 @@ DERIVED_INDEXES = {
 }
 
 #: The derived tables, and every table (children first, for clearing).
-DERIVED = ("team_reach", "team_ties", "person_ties", "ties", "org_activity", "pair_evidence")
+DERIVED = ("team_routes", "team_reach", "team_ties", "person_ties", "ties", "org_activity", "pair_evidence")
 TABLES = (*DERIVED, "participants", "interactions", "friendships", "accounts", "deals", "people", "organisations",
           "meta")
 
@@ -354,6 +364,12 @@ TEAM_REACH = """
 """
 
 KEPT_ACTIVITY = "SELECT org_id, nature, n, last, mass FROM org_activity"
+
+#: The kept team routes of :people, by person and rank.
+KEPT_ROUTES = """
+    SELECT r.person, r.via, r.v FROM json_each(:people) AS j CROSS JOIN team_routes r ON r.person = j.value
+    ORDER BY r.person, r.rank
+"""
 
 # -- live reads (the input rows, as of :as_of) ---------------------------------------------------
 _FRIEND_NEIGHBOURS = """

@@ -10,12 +10,13 @@ from those people's rows by index. Masses, decays and type weights are rendered 
 from __future__ import annotations
 
 from graph.formula import DECAY, MASS, WEIGHT, render
-from graph.store.sqlite.sql import age
+from graph.store.sqlite.sql import age, tie_strength_sql
 
 __all__ = ["NEWEST", "FRIEND_REF", "EVIDENCE_ALL", "ACTIVITY_ALL", "TIES_FROM_EVIDENCE", "TIES_FROM_FRIENDSHIPS",
            "ADJACENCY", "SHARED_ALL", "PERSON_TIES_ALL", "TEAM_ALL", "REACH_ALL", "PART_TABLES", "PART_DROP",
            "PART_TOUCH", "PART_TIES_KEPT", "PART_TIES_INPUT", "PART_COUNTED", "PART_ORGS", "PART_DELETE",
-           "PART_EVIDENCE", "PART_TIES", "PART_PERSON_TIES", "PART_TEAM", "PART_REACH"]
+           "PART_EVIDENCE", "PART_TIES", "PART_PERSON_TIES", "PART_TEAM", "PART_REACH", "ROUTES_ALL", "ROUTES_PART",
+           "ROUTES_SCOPE", "ROUTES_SCOPE_FILL", "ROUTES_SCOPE_DROP"]
 
 #: The newest interaction (the ``ref`` and ``newest`` of a full build) and the newest dated friendship.
 NEWEST = "SELECT max(date) FROM interactions"
@@ -233,3 +234,70 @@ PART_REACH = f"""
     WHERE {_REPS}
     GROUP BY t.org_id;
 """
+
+# -- the team routes (graph.derived): for everyone, or for the people in temp.rb_scope ----------------
+_S_TEAM = tie_strength_sql({"p": "t.p", "q": "t.q", "kind": "t.kind", "n": "t.shared"})
+_P = ("coalesce((SELECT sum({w} * e.mass) FROM pair_evidence e "
+      "WHERE e.a = t.a AND e.b = t.b AND e.nature = '{nature}'), 0.0)")
+_S_TIE = tie_strength_sql({"p": _P.format(w=_W, nature="personal"), "q": _P.format(w=_W, nature="business"),
+                           "kind": "t.kind", "n": "t.shared"})
+
+#: The people whose routes a partial build redoes (``rb_scope``: those asked, those touched and
+#: everyone tied to them, whose routes may pass through a touched person) and the people tied
+#: to them (``rb_mids``).
+ROUTES_SCOPE = """
+    CREATE TEMP TABLE rb_scope (id TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TEMP TABLE rb_mids (id TEXT PRIMARY KEY) WITHOUT ROWID;
+"""
+ROUTES_SCOPE_FILL = """
+    INSERT OR IGNORE INTO rb_scope (id) SELECT value FROM json_each(:people);
+    INSERT OR IGNORE INTO rb_scope (id) SELECT id FROM rb_touched;
+    INSERT OR IGNORE INTO rb_scope (id) SELECT t.b FROM rb_touched x CROSS JOIN ties t ON t.a = x.id;
+    INSERT OR IGNORE INTO rb_scope (id) SELECT t.a FROM rb_touched x CROSS JOIN ties t ON t.b = x.id;
+    INSERT OR IGNORE INTO rb_mids (id) SELECT t.b FROM rb_scope x CROSS JOIN ties t ON t.a = x.id;
+    INSERT OR IGNORE INTO rb_mids (id) SELECT t.a FROM rb_scope x CROSS JOIN ties t ON t.b = x.id;
+    DELETE FROM team_routes WHERE person IN rb_scope;
+"""
+
+_BEST = f"""
+    CREATE TEMP TABLE rb_reps (id TEXT PRIMARY KEY) WITHOUT ROWID;
+    INSERT INTO rb_reps SELECT p.id FROM organisations o CROSS JOIN people p ON p.org_id = o.id
+        WHERE o.kind = 'own' AND p.role = 'rep';
+    CREATE TEMP TABLE rb_best (m TEXT NOT NULL, rank INTEGER NOT NULL, rep TEXT NOT NULL, s REAL NOT NULL,
+                               PRIMARY KEY (m, rank)) WITHOUT ROWID;
+    INSERT INTO rb_best (m, rank, rep, s)
+    SELECT m, rn, rep, s FROM (
+        SELECT m, rep, s, row_number() OVER (PARTITION BY m ORDER BY s DESC, rep) AS rn FROM (
+            SELECT t.other AS m, t.member AS rep, {_S_TEAM} AS s FROM {{team}}
+            WHERE t.member IN rb_reps AND t.other NOT IN rb_reps))
+    WHERE rn <= 2;
+    CREATE TEMP TABLE rb_pair AS SELECT t.a, t.b, {_S_TIE} AS s FROM {{ties}}
+        WHERE t.a IN (SELECT m FROM rb_best) OR t.b IN (SELECT m FROM rb_best);
+    CREATE TEMP TABLE rb_tie AS
+        SELECT a AS m, b AS y, s FROM rb_pair WHERE a IN (SELECT m FROM rb_best) {{y_b}}
+        UNION ALL SELECT b, a, s FROM rb_pair WHERE b IN (SELECT m FROM rb_best) {{y_a}};
+    INSERT INTO team_routes (person, rank, via, v)
+    SELECT y, rn, m, v FROM (
+        SELECT y, m, v, row_number() OVER (PARTITION BY y ORDER BY v DESC, m) AS rn FROM (
+            SELECT d.y, d.m, d.s * max(b.s) AS v
+            FROM rb_tie d CROSS JOIN rb_best b ON b.m = d.m AND b.rep <> d.y
+            GROUP BY d.y, d.m))
+    WHERE rn <= :limit;
+    DROP TABLE temp.rb_reps; DROP TABLE temp.rb_best; DROP TABLE temp.rb_pair; DROP TABLE temp.rb_tie;
+"""
+
+#: Every person's routes (``team_routes`` emptied beforehand), as of :ref with the routes'
+#: formula (its parameters) and :limit routes each. Each person's two strongest ties to reps
+#: (``rb_best``), every tie with such an end and its strength (``rb_pair``, ``rb_tie`` once per
+#: such end ``m``), then per person ``y`` the strongest ``strength(m, y) * strength(best rep
+#: other than y, m)``.
+ROUTES_ALL = _BEST.format(team="team_ties t", ties="ties t", y_b="", y_a="")
+
+#: The routes of the people in ``rb_scope`` (see :data:`ROUTES_SCOPE_FILL`).
+ROUTES_PART = _BEST.format(
+    team="rb_mids x CROSS JOIN team_ties t ON t.other = x.id",
+    ties="(SELECT t.* FROM rb_scope x CROSS JOIN ties t ON t.a = x.id "
+         "UNION SELECT t.* FROM rb_scope x CROSS JOIN ties t ON t.b = x.id) AS t",
+    y_b="AND b IN rb_scope", y_a="AND a IN rb_scope")
+
+ROUTES_SCOPE_DROP = "DROP TABLE IF EXISTS temp.rb_scope; DROP TABLE IF EXISTS temp.rb_mids;"
