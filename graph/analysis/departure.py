@@ -119,7 +119,7 @@ def departure_whatif(r: Reader, rep_id: str, as_of: date, cfg: Config, *, max_ho
             covering[a.org_id].append(a.rep_id)
     values = account_values(r, as_of, cfg, orgs) if orphaned else {}
     reps = {pid for pid, p in team.items() if p.role == "rep"} - {rep_id}
-    reach = RepReach.read(r, reps, as_of) if len(orphaned) > 1 else None
+    reach = RepReach.when_needed(r, reps, as_of, cfg) if len(orphaned) > 1 else None
     names: dict[str, str] = {rep_id: rep[0].name}
     by_org: dict[str, list[Orphan]] = defaultdict(list)
     for cid in orphaned:

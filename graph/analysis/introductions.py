@@ -29,6 +29,7 @@ import networkx as nx
 from graph.analysis.config import Config
 from graph.analysis.paths import best_paths
 from graph.analysis.search import unknown_ids
+from graph.analysis.team_reach import paths_via_routes
 from graph.analysis.tie_reads import TieCache, ties_for_pairs
 from graph.analysis.ties import Tie, tie_graph
 from graph.errors import UsageError
@@ -303,6 +304,14 @@ class RepReach:
     def reps_tied_to(self, person: str) -> set[str]:
         return self.ties_to_reps.get(person, set())
 
+    @classmethod
+    def when_needed(cls, r: Reader, reps: Collection[str], as_of: date, cfg: Config) -> "RepReach | None":
+        """:meth:`read`, unless the kept team routes answer as of ``as_of`` with ``cfg`` (the
+        search from any rep then meets them and reads no rep's ties but those it needs)."""
+        if r.routes((), as_of, cfg.formula()) is not None:
+            return None
+        return cls.read(r, reps, as_of)
+
 
 #: Without sources, the last ring's ties to reps are read from the reps' side when the ring
 #: holds more than this many people per rep (a rep has several times a contact's ties).
@@ -395,7 +404,11 @@ def _paths_from_any_rep(r: Reader, target: str, as_of: date, cfg: Config, k: int
     """
     if k <= 0:
         return []
-    reps = {p.id for p in r.people(kinds=["own"], role="rep")} - avoid - {target}  # a rep target: the others
+    every_rep = {p.id for p in r.people(kinds=["own"], role="rep")}
+    reps = every_rep - avoid - {target}  # a rep target: the others
+    met = paths_via_routes(r, target, as_of, cfg, k, max_hops, reps, every_rep, avoid, cache)
+    if met is not None:
+        return _with_ties(met[1], met[0])
     adj = rings_to_reps(r, target, reps, max_hops, as_of, reach)
     for a in avoid:
         for v in adj.pop(a, ()):

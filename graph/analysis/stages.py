@@ -357,7 +357,7 @@ def account_stages(r: Reader, as_of: date, cfg: Config, *,
     asked = {d.org.id for d in drafts if d.sources and d.key is not None
              and (introductions is None or d.org.id in introductions)}
     # the asks from every rep share one read of the reps' ties
-    reach = RepReach.read(r, all_reps, as_of) if any(not d.reps for d in drafts if d.org.id in asked) else None
+    reach = RepReach.when_needed(r, all_reps, as_of, cfg) if any(not d.reps for d in drafts if d.org.id in asked) else None
     found: list[tuple[Introduction, Tie] | None] = []
     cache = TieCache()  # the searches share most of their ties: each is built once
     done = 0

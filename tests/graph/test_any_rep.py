@@ -145,6 +145,9 @@ class RecordingReader:
     def org_activity(self, as_of: date, half_life_days: float) -> list[Activity]:
         return self.inner.org_activity(as_of, half_life_days)
 
+    def routes(self, people: Collection[str], as_of: date, formula: TieFormula) -> dict[str, list[tuple[str, float]]] | None:
+        return self.inner.routes(people, as_of, formula)
+
     def team_sums(self, as_of: date, formula: TieFormula, role_weights: Mapping[str, float], strong_tie: float,
                   kinds: Collection[str]) -> TeamSums:
         return self.inner.team_sums(as_of, formula, role_weights, strong_tie, kinds)
