@@ -27,6 +27,7 @@ from graph.store.consistency import retrying
 
 __all__ = ["store_spec", "get_store", "get_cypher_store", "revision", "as_of", "config", "gate", "risk",
            "stages", "stage_detail", "whatif", "paths", "mutual", "who_knows", "search", "ego", "team_map",
+           "connectors", "connector_graph",
            "people_and_orgs", "team", "reps", "members", "decision_makers", "show_error", "stop_without_store",
            "md", "md_code"]
 
@@ -246,6 +247,36 @@ def team_map(spec: str, rev: str, when: date, centres: tuple[str, ...], min_stre
         G, known = busiest_ties(r, centres, when, config(), limit)
     G.remove_edges_from([(a, b) for a, b, s in G.edges(data="strength") if s < min_strength])
     return G, known
+
+
+@st.cache_data(show_spinner="Finding who carries our access…", max_entries=64)
+@retrying
+def connectors(spec: str, rev: str, when: date, org_id: str | None,
+               limit: int | None = None) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """The connectors of one account (or, with ``org_id`` ``None``, of the whole book) as the
+    JSON of ``relmap connectors``, with the names of their organisations and of their reps."""
+    from graph.analysis.connectors import find_connectors
+
+    with get_store(spec).reader() as r:
+        found = find_connectors(r, when, config(), org_id=org_id, limit=limit)
+        reps = {rep for c in found.connectors for rep in c.team}
+        rep_names = {p.id: p.name for p in r.people(ids=reps)} if reps else {}
+    return found.to_json(), found.org_names, rep_names
+
+
+@st.cache_data(show_spinner="Drawing the connectors…", max_entries=32)
+@retrying
+def connector_graph(spec: str, rev: str, when: date, org_id: str, limit: int | None = None) -> nx.Graph:
+    """The ties of an account's connectors' best routes: each rep who starts one to the
+    connector, and the connector to each contact they reach (with their evidence)."""
+    from graph.analysis.tie_reads import ties_for_pairs
+    from graph.analysis.ties import tie_graph
+
+    doc = connectors(spec, rev, when, org_id, limit)[0]
+    pairs = {tuple(sorted((end, c["id"]))) for c in doc["connectors"]
+             for end in [*c["team"], *(x["contact_id"] for x in c["reaches"])]}
+    with get_store(spec).reader() as r:
+        return tie_graph(ties_for_pairs(r, pairs, when, config()).values())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

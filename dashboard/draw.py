@@ -13,9 +13,10 @@ works offline and draws at once, even for real networks:
   highlighted paths, then a best-first expansion from them by tie strength, then
   the people with the greatest weighted degree.
 - **Laid out in Python.** Positions come from NetworkX's spring layout
-  (``weight="strength"``, ``seed=0``). Above ``physics_limit`` people the
-  physics is off, so the drawing appears at once at those positions; below it a
-  short stabilisation starts from them.
+  (``weight="strength"``, ``seed=0``), or from the caller (``positions``, for
+  example columns: :func:`column_positions`). Above ``physics_limit`` people, or
+  with given positions, the physics is off, so the drawing appears at once at
+  those positions; below it a short stabilisation starts from them.
 - **Encoding.** Colour by organisation (each organisation drawn in its own
   colour, :func:`~dashboard.style.org_colors`, the rest grouped as "other"; our
   own organisation purple) or by stage (:data:`STAGE_COLORS`); reps are
@@ -83,6 +84,7 @@ __all__ = [
     "NodeStyle",
     "DrawResult",
     "network_html",
+    "column_positions",
     "select_nodes",
     "node_style",
     "org_color",
@@ -206,10 +208,27 @@ def _edge_kind(data: Mapping[str, Any], tie: Tie | None) -> str:
     return kind if kind in EDGE_KINDS else "business"
 
 
+def column_positions(columns: Sequence[Sequence[Any]], gap_x: float = 360.0, gap_y: float = 70.0
+                     ) -> dict[Any, tuple[float, float]]:
+    """Positions (px) that draw each of ``columns`` (people, in order) as a column, left to right,
+    each centred on the same middle line: for a drawing that reads from one side to the other.
+
+    >>> column_positions([["r1"], ["x1", "x2"], ["c1"]])
+    {'r1': (0.0, 0.0), 'x1': (360.0, -35.0), 'x2': (360.0, 35.0), 'c1': (720.0, 0.0)}
+    """
+    out: dict[Any, tuple[float, float]] = {}
+    for i, column in enumerate(columns):
+        top = -gap_y * (len(column) - 1) / 2
+        for j, n in enumerate(column):
+            out.setdefault(n, (gap_x * i, top + gap_y * j))
+    return out
+
+
 def network_html(G: nx.Graph, people: Mapping[str, Person], orgs: Mapping[str, Organisation], *,
                  color_by: str = "organisation", stage_of: Mapping[str, str] | None = None,
                  highlight_paths: Sequence[Sequence[str]] = (), focus: Collection[str] = (),
-                 max_nodes: int = 300, physics_limit: int = 150, height: str = "100vh") -> DrawResult:
+                 max_nodes: int = 300, physics_limit: int = 150, height: str = "100vh",
+                 positions: Mapping[Any, tuple[float, float]] | None = None) -> DrawResult:
     """A self-contained HTML page drawing ``G`` (people and their ties) with vis-network.
 
     Parameters
@@ -235,6 +254,10 @@ def network_html(G: nx.Graph, people: Mapping[str, Person], orgs: Mapping[str, O
         CSS height of the whole page, the drawing and its legend, e.g. ``"640px"``; by default
         ``"100vh"``, the frame the page is shown in. The legend takes the lines it needs and
         the drawing the rest.
+    positions
+        Where to draw people (px, ``y`` downwards), for example in columns
+        (:func:`column_positions`); the physics is then off. People without a position are
+        laid out by the spring layout.
 
     Returns
     -------
@@ -268,9 +291,11 @@ def network_html(G: nx.Graph, people: Mapping[str, Person], orgs: Mapping[str, O
                     taking.append(i)
 
     H = G.subgraph(shown)
-    physics = len(shown) <= physics_limit
+    physics = len(shown) <= physics_limit and positions is None
     span = min(1000.0, max(300.0, 90.0 * math.sqrt(max(1, len(shown)))))
-    pos = _layout(H, span)
+    given = {n: (round(positions[n][0]), round(positions[n][1])) for n in shown if n in positions} if positions else {}
+    rest = [n for n in shown if n not in given]
+    pos = given | (_layout(H.subgraph(rest), span) if rest else {})
     spring = span / math.sqrt(max(1, len(shown))) * 1.2
 
     def name(n: Any) -> str:

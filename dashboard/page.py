@@ -160,8 +160,8 @@ _PAGE_JS = """(function () {
     network.once("stabilizationIterationsDone", fit);
     network.once("stabilized", settle);
     window.setTimeout(settle, 4000);  // physics that never comes to rest still gets a view
-  } else {
-    settle();
+  } else {  // after the first drawing: the labels' sizes are known then, and the view fits them too
+    network.once("afterDrawing", function () { window.requestAnimationFrame(settle); });
   }
   network.once("afterDrawing", function () {
     window.relmapNodeCount = network.body.data.nodes.length;

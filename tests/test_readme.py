@@ -82,3 +82,15 @@ def test_demo_output_in_readme_matches(tmp_path: Path) -> None:
     assert result.exit_code == 0
     summary = result.stdout.splitlines()[1].strip()
     assert summary in README
+
+
+def test_connectors_output_in_readme_matches(tmp_path: Path) -> None:
+    """The README quotes `relmap connectors` on the example story: the quote is what it prints."""
+    blocks = re.findall(r"```\n\$ (relmap connectors [^\n]*)\n(.*?)```", README, flags=re.S)
+    assert blocks, "the README quotes no `relmap connectors` output"
+    store = str(tmp_path / "s")
+    assert CliRunner().invoke(cli, ["demo", "--no-dashboard", "--store", store]).exit_code == 0
+    for command, quoted in blocks:
+        result = CliRunner().invoke(cli, [*command.split()[1:], "--store", store])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == quoted, f"$ {command}\n{result.stdout}"

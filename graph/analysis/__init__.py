@@ -18,11 +18,13 @@ can ``from graph.analysis import account_risk``:
   rep's departure;
 - :mod:`~graph.analysis.stages` and :mod:`~graph.analysis.next_steps`: relationship stages
   and the next step for each account;
-- :mod:`~graph.analysis.cooling`: strong ties that have gone quiet.
+- :mod:`~graph.analysis.cooling`: strong ties that have gone quiet;
+- :mod:`~graph.analysis.connectors`: who outside our team carries our access to the accounts.
 """
 
 from graph.analysis.accounts import account_values, accounts_of
 from graph.analysis.config import Config, load_config
+from graph.analysis.connectors import find_connectors
 from graph.analysis.contacts import mutual_contacts, who_knows
 from graph.analysis.cooling import cooling_ties
 from graph.analysis.departure import departure_whatif, write_handover_plan
@@ -40,4 +42,5 @@ __all__ = [
     "ties_for_pairs", "ego_graph", "busiest_ties", "best_paths", "path_strength", "RapportPath", "introductions_to",
     "rapport_paths", "decision_makers", "mutual_contacts", "who_knows", "find_by_name", "account_risk",
     "departure_whatif", "write_handover_plan", "account_stages", "cooling_ties", "accounts_of", "account_values",
+    "find_connectors",
 ]

@@ -5,7 +5,7 @@ One module per group of commands, each listing its ``COMMANDS``:
 - :mod:`relmap.cli.data`: ``ingest``, ``rebuild``, ``stats``, ``generate``, ``demo``;
 - :mod:`relmap.cli.imports`: ``import`` (real exports into an input folder);
 - :mod:`relmap.cli.analysis`: ``paths``, ``mutual``, ``who-knows``, ``risk``, ``whatif``,
-  ``stages``, ``cooling``;
+  ``stages``, ``cooling``, ``connectors``;
 - :mod:`relmap.cli.serve`: ``query``, ``dashboard``;
 - :mod:`relmap.cli.common`: the options they share and the error handling (exit codes).
 

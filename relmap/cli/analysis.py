@@ -1,5 +1,5 @@
-"""The analysis commands: ``paths``, ``mutual``, ``who-knows``, ``risk``, ``whatif``, ``stages``
-and ``cooling``. Each reads through one reader (``with store.reader() as r:``): one consistent
+"""The analysis commands: ``paths``, ``mutual``, ``who-knows``, ``risk``, ``whatif``, ``stages``,
+``cooling`` and ``connectors``. Each reads through one reader (``with store.reader() as r:``): one consistent
 snapshot of the store, its work run again by :func:`~relmap.cli.common.handle_errors` when a load
 changed the store under it."""
 
@@ -267,4 +267,61 @@ def cooling(days: int, store: str, as_json: bool, as_of: datetime | None, config
                    f"{quiet}; {t.suggestion}")
 
 
-COMMANDS = [paths, mutual, who_knows_cmd, risk, whatif, stages, cooling]
+@click.command()
+@click.option("--org", "org_id", metavar="ORG", default=None,
+              help="Only this account: who lies on our best routes into its people.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Show only the top N connectors.")
+@analysis_options
+@handle_errors
+def connectors(org_id: str | None, limit: int | None, store: str, as_json: bool, as_of: datetime | None,
+               config_path: Path | None) -> None:
+    """Who outside our team carries our access to the accounts, highest score first.
+
+    A route into a contact is a rep's own tie, or a rep's tie to someone else who knows
+    the contact (two hops); its strength is the product of the ties. With --org, a
+    connector's score adds up, over the account's contacts they lie on a best route to,
+    the role weight times that route's strength. Without it, the score is the access we
+    would lose without them, over every account; accounts that hang on one rep also get
+    the connectors who give a second rep a way in. Example:
+
+        relmap connectors --org O-TELCO
+    """
+    from graph.analysis.connectors import find_connectors
+    from graph.analysis.words import plural
+
+    when, cfg = settings(as_of, config_path)
+    with open_store(store, create=False) as s, s.reader() as r:
+        found = find_connectors(r, when, cfg, org_id=org_id, limit=limit)
+        reps = _names(r, {rep for c in found.connectors for rep in c.team})
+        account = r.organisations(ids=[org_id])[0].name if org_id else None
+    if as_json:
+        emit_json(found.to_json())
+        return
+    where = f"into {account}" if account else "into our accounts"
+    if not found.connectors:
+        click.echo(f"Nobody outside our team lies on our best routes {where} as of {when}.")
+    else:
+        scored = "the role-weighted strength of the best routes through them" if account else \
+            "the role-weighted access we would lose without them"
+        click.echo(f"Connectors: who outside our team carries our access {where}, as of {when}")
+        click.echo(f"(score: {scored}).")
+        rows = [[_cut(c.name, 24), _cut(found.org_names.get(c.org_id, c.org_id), 24), f"{c.score:.3f}",
+                 _cut(", ".join(reps.get(rep, rep) for rep in c.team), 30),
+                 f"{plural(len(c.reaches), 'contact')}: " + ", ".join(
+                     f"{x.name} {_strength(x.strength, 2)}" for x in c.reaches[:3])
+                 + (", …" if len(c.reaches) > 3 else "")] for c in found.connectors]
+        for line in table(["connector", "organisation", "score", "reps", "reaches"], rows, right={2}):
+            click.echo(line)
+    if found.successors:
+        click.echo("")
+        click.echo("Second routes into the accounts that hang on one rep:")
+        for a in found.successors:
+            click.echo(f"  {a.name} (hangs on {a.top_rep_name or 'nobody'}):")
+            if not a.routes:
+                click.echo("    nobody outside our team knows both its people and another rep")
+            for route in a.routes:
+                click.echo(f"    {_strength(route.strength, 3)}  {route.rep_name} -> {route.name} -> "
+                           f"{route.contact_name}")
+
+
+COMMANDS = [paths, mutual, who_knows_cmd, risk, whatif, stages, cooling, connectors]

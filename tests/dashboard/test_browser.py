@@ -301,6 +301,41 @@ def test_network_draws_the_team_map(page: Any, demo: Dashboard) -> None:
     assert not page.js_errors, page.js_errors
 
 
+def test_network_draws_an_accounts_connectors(page: Any, demo: Dashboard) -> None:
+    """An account's connectors between our reps (left) and its people (right), and their table."""
+    visit(page, demo, "network")
+    page.get_by_text("A person or an account").click()
+    wait_for_app(page)
+    box = page.get_by_label("Person or account")
+    box.fill("Kestrel")
+    box.press("Enter")
+    wait_for_app(page)
+    assert selected(page, "Matches").startswith("Kestrel Bank (O-KESTREL)")
+    page.get_by_text("Its connectors").click()
+    wait_for_app(page)
+    page.get_by_text("Who outside our team carries our access into Kestrel Bank").wait_for()
+    frame, nodes = wait_drawn(page)
+    drawn = {n["id"]: n for n in frame.evaluate("() => relmapNetwork.body.data.nodes.get()")}
+    reps, middle, contacts = {"P-004"}, {"P-081", "P-043", "P-044"}, {"P-040", "P-044", "P-045"}
+    assert set(drawn) == reps | middle | contacts and nodes == len(drawn), sorted(drawn)
+    # three columns: reps, then connectors, then the people they reach (Yuki Mori is both: drawn once)
+    xs = {n: drawn[n]["x"] for n in drawn}
+    assert xs["P-004"] < xs["P-081"] == xs["P-043"] < xs["P-040"] == xs["P-045"]
+    assert all(drawn[n]["focus"] for n in middle)
+    geometry = drawing_geometry(frame)
+    width, height = geometry["width"], geometry["height"]
+    assert not [n["id"] for n in geometry["nodes"] if not inside(n, width, height, slack=2)]
+    assert all(inside(item, width, height) for item in geometry["items"])
+    rows = grid_rows(page, 0, until=lambda rows: len(rows) == 3)
+    assert [row[:3] for row in rows] == [["Rafael Costa", "P-081", "Riverside Tennis Club"],
+                                        ["Ethan Brooks", "P-043", "Kestrel Bank"],
+                                        ["Yuki Mori", "P-044", "Kestrel Bank"]], rows
+    assert rows[0][3:] == ["1.986", "Liam O'Brien", "Nadia Haddad 0.66"], rows[0]
+    assert not exceptions(page), exceptions(page)
+    screenshot(page, "network-connectors")
+    assert not page.js_errors, page.js_errors
+
+
 # -- Introductions -----------------------------------------------------------------------------------------
 def test_introductions_find_the_planted_path(page: Any, demo: Dashboard) -> None:
     visit(page, demo, "introductions")

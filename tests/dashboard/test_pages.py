@@ -306,3 +306,26 @@ def test_cypher_console_refuses_every_write(demo: str, neo4j_server: Any, canary
     at.text_area(key="cypher_query").set_value("MATCH (p:Person {id: 'P-002'}) RETURN p.name AS name").run()
     at.button(key="cypher_run").click().run()
     assert at.dataframe[0].value["name"].tolist() == ["Daniel Reyes"]
+
+
+def test_network_page_shows_an_accounts_connectors(demo: str) -> None:
+    at = app()
+    at.radio(key="net_scope").set_value("A person or an account").run()
+    at.text_input(key="net_text").set_value("Kestrel").run()
+    at.radio(key="net_show").set_value("Its connectors").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("carries our access into Kestrel Bank" in c.value for c in at.caption)
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["connector", "id", "organisation", "score", "reps", "reaches"]
+    assert table.iloc[0]["connector"] == "Rafael Costa" and table.iloc[0]["reps"] == "Liam O'Brien"
+    drawing = at.get("iframe")[0].proto.srcdoc
+    assert "Rafael Costa" in drawing and "Nadia Haddad" in drawing
+
+
+def test_network_page_explains_an_organisation_that_is_no_account(demo: str) -> None:
+    at = app()
+    at.radio(key="net_scope").set_value("A person or an account").run()
+    at.text_input(key="net_text").set_value("Riverside").run()
+    at.radio(key="net_show").set_value("Its connectors").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("is not an account" in i.value for i in at.info)
