@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from graph.model import Dataset
 
@@ -48,6 +50,17 @@ BASE: dict[str, str] = {
 }
 
 BASE_COUNTS = {"organisations": 3, "people": 6, "friendships": 2, "interactions": 3, "accounts": 2, "deals": 2}
+
+
+def loaded_reader(store: Any, folder: Path, files: dict[str, str | bytes | None]) -> Iterator[Any]:
+    """``files`` written into ``folder``, checked and loaded into ``store``; then one reader on
+    it (a planted world's fixture: ``yield from loaded_reader(...)``)."""
+    from ingest import check_folder
+
+    data, _ = check_folder(write_folder(folder, files))
+    store.load(data)
+    with store.reader() as r:
+        yield r
 
 
 def write_folder(folder: Path, files: dict[str, str | bytes | None]) -> Path:

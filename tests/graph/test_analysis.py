@@ -23,7 +23,7 @@ from graph.store import SQLiteStore, Store
 from graph.store.base import Reader
 from ingest import check_folder
 from relmap.cli import cli
-from tests.helpers import write_folder
+from tests.helpers import loaded_reader, write_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "demo"
@@ -63,10 +63,7 @@ PLANTED = {
 
 @pytest.fixture
 def planted(store: Store, tmp_path: Path) -> Iterator[Reader]:
-    data, _ = check_folder(write_folder(tmp_path / "planted", dict(PLANTED)))
-    store.load(data)
-    with store.reader() as r:
-        yield r
+    yield from loaded_reader(store, tmp_path / "planted", dict(PLANTED))
 
 
 def test_account_one_rep_touches_is_high_risk(planted: Reader) -> None:

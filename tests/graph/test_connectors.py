@@ -20,10 +20,9 @@ from graph.analysis.tie_reads import tie_strengths
 from graph.model import Dataset
 from graph.store import Store
 from graph.store.base import Reader
-from ingest import check_folder
 from relmap.cli import cli
 from tests.graph import brute_force
-from tests.helpers import generated_dataset, write_folder
+from tests.helpers import generated_dataset, loaded_reader
 
 AS_OF = date(2026, 11, 26)
 CFG = Config()
@@ -58,10 +57,7 @@ TEAM = {"R1", "R2", "R3", "M1"}
 
 @pytest.fixture
 def planted(store: Store, tmp_path: Path) -> Iterator[Reader]:
-    data, _ = check_folder(write_folder(tmp_path / "planted", dict(PLANTED)))
-    store.load(data)
-    with store.reader() as r:
-        yield r
+    yield from loaded_reader(store, tmp_path / "planted", dict(PLANTED))
 
 
 def _strength(r: Reader, a: str, b: str) -> float:
