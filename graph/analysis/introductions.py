@@ -152,7 +152,7 @@ def path_graph(r: Reader, sources: Collection[str] | None, target: str, max_hops
         src = set(sources)
         meet_in_the_middle(r, src, target, max_hops, as_of, adj)
     else:
-        src = {p.id for p in r.people(kinds=["own"], role="rep")} - {target}
+        src = set(r.reps()) - {target}
         adj = rings_to_reps(r, target, src, max_hops, as_of)
     G = tie_graph(ties_for_pairs(r, usable_edges(adj, src, target, max_hops)[0], as_of, cfg, cache).values())
     G.add_node(target)
@@ -404,11 +404,10 @@ def _paths_from_any_rep(r: Reader, target: str, as_of: date, cfg: Config, k: int
     """
     if k <= 0:
         return []
-    every_rep = {p.id for p in r.people(kinds=["own"], role="rep")}
-    reps = every_rep - avoid - {target}  # a rep target: the others
-    met = paths_via_routes(r, target, as_of, cfg, k, max_hops, reps, every_rep, avoid, cache)
+    met = paths_via_routes(r, target, as_of, cfg, k, max_hops, r.reps(), avoid, cache)
     if met is not None:
         return _with_ties(met[1], met[0])
+    reps = set(r.reps()) - avoid - {target}  # a rep target: the others
     adj = rings_to_reps(r, target, reps, max_hops, as_of, reach)
     for a in avoid:
         for v in adj.pop(a, ()):

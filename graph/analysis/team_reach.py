@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Container
 from datetime import date
 
 import networkx as nx
@@ -56,7 +56,7 @@ def _pair(a: str, b: str) -> Pair:
     return (a, b) if a < b else (b, a)
 
 
-def walks_to(G: nx.Graph, target: str, hops: int, skip: Collection[str]) -> list[dict[str, float]]:
+def walks_to(G: nx.Graph, target: str, hops: int, skip: Container[str]) -> list[dict[str, float]]:
     """``walks[j][x]``: the strongest walk of at most ``j`` hops from ``x`` to ``target`` over
     ``G`` (never through anyone in ``skip``), for ``j`` up to ``hops``.
 
@@ -75,13 +75,26 @@ def walks_to(G: nx.Graph, target: str, hops: int, skip: Collection[str]) -> list
     return walks
 
 
+class _Among:
+    """Membership in ``every`` (the reps) or ``extra`` (people avoided), but for ``but``
+    (the target), without copying ``every`` (10,000 reps at a million people)."""
+
+    def __init__(self, every: Collection[str], extra: Collection[str], but: str) -> None:
+        self.every, self.extra, self.but = every, extra, but
+
+    def __contains__(self, x: object) -> bool:
+        return x != self.but and (x in self.every or x in self.extra)
+
+
 class _Search:
     """One search's state: the rings, the graph of built ties, the bounds and the candidates."""
 
     def __init__(self, r: Reader, target: str, as_of: date, cfg: Config, k: int, max_hops: int,
-                 reps: set[str], blocked: set[str], avoid: set[str], cache: TieCache | None) -> None:
+                 every_rep: Collection[str], avoid: set[str], cache: TieCache | None) -> None:
         self.r, self.t, self.as_of, self.cfg, self.k, self.H = r, target, as_of, cfg, k, max_hops
-        self.reps, self.blocked, self.avoid, self.cache = reps, blocked, avoid, cache
+        self.avoid, self.cache = avoid, cache
+        self.blocked = _Among(every_rep, avoid, target)  # never on a path but at its start
+        self.every_rep = every_rep
         self.D = max(max_hops - 2, 0)
         self.dist: dict[str, int] = {target: 0}
         self.adj: dict[str, set[str]] = defaultdict(set)
@@ -125,7 +138,7 @@ class _Search:
         for row in self.r.ties(people=todo, as_of=self.as_of, formula=self.cfg.formula(),
                                other_kinds=["own"]) if todo else ():
             for person, other in ((row.a, row.b), (row.b, row.a)):
-                if person in todo and other in self.reps:
+                if person in todo and self._source(other):
                     out.add(_pair(person, other))
                     self.has_rep.add(person)
         return out
@@ -135,7 +148,7 @@ class _Search:
         pairs = {_pair(a, b) for a in self.dist if self.dist[a] <= inner
                  for b in self.adj[a] if self.dist.get(b, self.H) <= inner}
         self.add_ties(pairs | self.rep_pairs([self.t]))
-        walks = walks_to(self.G, self.t, self.D, self.reps | self.blocked)
+        walks = walks_to(self.G, self.t, self.D, self.blocked)
         self.core_walk = walks[self.D]
         self.edge_walk = walks[self.D - 1] if self.D >= 1 else {}
 
@@ -214,8 +227,13 @@ class _Search:
         self.outer_done |= outer
         self.add_ties(pairs)
 
+    def _source(self, x: str) -> bool:
+        """Whether a path may start at ``x``: a rep, not avoided, not the target."""
+        return x in self.every_rep and x not in self.avoid and x != self.t
+
     def best(self) -> Found:
-        return best_paths(self.G, self.reps, self.t, k=self.k, max_hops=self.H, avoid=self.avoid)
+        sources = [x for x in self.G if self._source(x)]  # the few reps met, not every rep
+        return best_paths(self.G, sources, self.t, k=self.k, max_hops=self.H, avoid=self.avoid)
 
 
 def routes_v(routes: dict[str, list[tuple[str, float]]], y: str, m: str | None) -> float | None:
@@ -227,12 +245,12 @@ def routes_v(routes: dict[str, list[tuple[str, float]]], y: str, m: str | None) 
 
 
 def paths_via_routes(r: Reader, target: str, as_of: date, cfg: Config, k: int, max_hops: int,
-                     reps: set[str], every_rep: set[str], avoid: set[str],
+                     every_rep: Collection[str], avoid: set[str],
                      cache: TieCache | None = None) -> tuple[Found, nx.Graph] | None:
-    """The ``k`` strongest paths of at most ``max_hops`` from any of ``reps`` to ``target``,
-    never through ``avoid`` nor through any of ``every_rep`` but at their start, as
+    """The ``k`` strongest paths of at most ``max_hops`` from any of ``every_rep`` (but the
+    target and ``avoid``) to ``target``, never through ``avoid`` nor another rep, as
     ``(people, strength)``, and the graph of the ties built (each edge's ``tie``); ``None``
     when the kept team routes cannot answer."""
-    s = _Search(r, target, as_of, cfg, k, max_hops, reps, (every_rep | avoid) - {target}, avoid, cache)
+    s = _Search(r, target, as_of, cfg, k, max_hops, every_rep, avoid, cache)
     found = s.search()
     return None if found is None else (found, s.G)

@@ -137,6 +137,11 @@ class Reader(Protocol):
         id first, then by name). Sorted by id, except a name search."""
         ...
 
+    def reps(self) -> frozenset[str]:
+        """The ids of our reps: the people at an ``own`` organisation with role ``rep`` (every
+        search from the team starts from one). One load's set is read once per process."""
+        ...
+
     def organisations(self, ids: Collection[str] | None = None, *, kinds: Collection[str] | None = None,
                       name: str | None = None, limit: int | None = None) -> list[Organisation]:
         """Organisations by ``ids``, or of ``kinds``, or by ``name`` (as :meth:`people`); all of

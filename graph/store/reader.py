@@ -96,6 +96,11 @@ def shared_counts(pairs: Iterable[tuple[str, str]], friendships: Iterable[Friend
     return {(a, b): (declared.get((a, b)), len(friends.get(a, none) & friends.get(b, none))) for a, b in pairs}
 
 
+#: The reps of the last few loads read in this process, by revision (a revision names one
+#: load's input rows, whatever reader reads them).
+_REPS: dict[str, frozenset[str]] = {}
+
+
 class BaseReader(ABC):
     """:class:`graph.store.base.Reader` over a store's kept and live reads (see the module).
 
@@ -121,6 +126,17 @@ class BaseReader(ABC):
         if kinds is not None:
             return self._people_at_kinds(sorted(set(kinds)), role) if kinds else []
         return self._people_named(str(name), limit if limit is not None else 20)
+
+    def reps(self) -> frozenset[str]:
+        revision = self.stamp.revision if self.stamp is not None else None
+        if revision and revision in _REPS:
+            return _REPS[revision]
+        found = frozenset(p.id for p in self.people(kinds=["own"], role="rep"))
+        if revision:
+            while len(_REPS) >= 4:
+                _REPS.pop(next(iter(_REPS)))
+            _REPS[revision] = found
+        return found
 
     def organisations(self, ids: Collection[str] | None = None, *, kinds: Collection[str] | None = None,
                       name: str | None = None, limit: int | None = None) -> list[Organisation]:
@@ -188,7 +204,7 @@ class BaseReader(ABC):
         wanted = sorted(set(kinds))
         if use.factor is not None and use.weights == weights_key(formula.weights):
             return self._kept_team_sums(formula, use.factor, role_weights, strong_tie, wanted)
-        reps = {p.id for p in self.people(kinds=["own"], role="rep")}
+        reps = self.reps()
         rows = self.ties(people=reps, as_of=as_of, formula=formula, other_kinds=wanted) if reps else []
         contacts = {p.id: p for p in self.people(ids={r.other(r.a if r.a in reps else r.b) for r in rows})}
         at_kinds = {o.id for o in self.organisations(kinds=wanted)}

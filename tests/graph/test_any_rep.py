@@ -145,6 +145,9 @@ class RecordingReader:
     def org_activity(self, as_of: date, half_life_days: float) -> list[Activity]:
         return self.inner.org_activity(as_of, half_life_days)
 
+    def reps(self) -> frozenset[str]:
+        return self.inner.reps()
+
     def routes(self, people: Collection[str], as_of: date, formula: TieFormula) -> dict[str, list[tuple[str, float]]] | None:
         return self.inner.routes(people, as_of, formula)
 

@@ -77,6 +77,22 @@ def test_people_by_each_selector(store: Store) -> None:
             r.people(orgs=[org], role="rep")
 
 
+def test_reps_are_read_once_per_load(store: Store) -> None:
+    data = bf.example()
+    store.load(data)
+    with store.reader() as r:
+        first = r.reps()
+    assert first == {p.id for p in bf.team(data, "rep")} and first
+    with store.reader() as r:
+        assert r.reps() is first, "the same load's reps are not read again"
+    # a load that makes someone a rep: the next reader sees the new team
+    newcomer = next(p for p in data.people if p.id not in first and bf.org_kind_of(data)[p.id] == "own")
+    people = [p._replace(role="rep") if p.id == newcomer.id else p for p in data.people]
+    store.load(replace(data, people=people))
+    with store.reader() as r:
+        assert r.reps() == first | {newcomer.id}
+
+
 def test_people_by_name(store: Store) -> None:
     data = Dataset(organisations=[Organisation("O1", "Acme", "customer")],
                    people=[Person("ANN", "Zoe Ann", "O1"), Person("P2", "Ann Smith", "O1"),
