@@ -50,6 +50,7 @@ from graph.analysis.accounts import accounts_of
 from graph.analysis.config import Config
 from graph.analysis.risk import account_risk
 from graph.analysis.search import unknown_ids
+from graph.derived import ROUTE_LIMIT
 from graph.errors import UsageError
 from graph.model import Person
 from graph.store.base import Reader
@@ -69,6 +70,10 @@ PAIR_READ_LIMIT = 5_000
 
 #: Relative tolerance under which two route strengths are equal.
 TOLERANCE = 1e-9
+
+#: A route decides a contact's scores from the kept team routes only when it is stronger than
+#: their bound on the routes not read by this margin (well above :data:`TOLERANCE`).
+BOUND_MARGIN = 1e-6
 
 
 def _pair(x: str, y: str) -> Pair:
@@ -278,7 +283,10 @@ def find_connectors(r: Reader, as_of: date, cfg: Config, org_id: str | None = No
     team = {p.id: p for p in r.people(kinds=["own"])}
     reps = {pid for pid, p in team.items() if p.role == "rep"}
     contacts = {p.id: p for p in r.people(orgs=scope) if p.id not in team} if scope else {}
-    routes = Routes(_route_ties(r, reps, contacts, as_of, cfg), reps)
+    # the successors need every tie of the high-risk accounts' contacts; the rest, only the best routes
+    risky = {a.org_id for a in risks if a.level == "high"} if risks is not None else set()
+    whole = {c for c, p in contacts.items() if p.org_id in risky}
+    routes = Routes(_route_ties_kept(r, reps, contacts, whole, as_of, cfg, one_account=org_id is not None), reps)
     weight = {c: cfg.role_weights.get(p.role, 1.0) for c, p in contacts.items()}
     score: dict[str, float] = defaultdict(float)
     reached: dict[str, list[tuple[str, float]]] = defaultdict(list)
@@ -324,6 +332,47 @@ def find_connectors(r: Reader, as_of: date, cfg: Config, org_id: str | None = No
                    tuple(SecondRoute(x, name(x), person(x).org_id, rep, name(rep), c, name(c), s)
                          for s, x, rep, c in found))
         for a, found in successors])
+
+
+def _route_ties_kept(r: Reader, reps: Collection[str], contacts: Collection[str], whole: Collection[str],
+                     as_of: date, cfg: Config, one_account: bool) -> dict[Pair, float]:
+    """:func:`_route_ties` where it matters, from the kept team routes where they answer.
+
+    For each contact ``c`` the kept routes name the people ``m`` of its strongest two-hop
+    routes, each with a bound ``v`` (:mod:`graph.derived`); a full list's last ``v`` bounds every
+    route through anyone unlisted. The ties of ``c``'s direct reps, of each listed ``m`` to
+    ``c`` and of each ``m`` to every rep are read; ``c``'s scores are exact from those when the
+    routes they decide are stronger than that bound (for one account: the best; for the book:
+    also the best without its middle). The other contacts, and those in ``whole`` (every tie
+    wanted), get every tie (:func:`_route_ties`).
+    """
+    kept = r.routes(contacts, as_of, cfg.formula()) if reps and contacts else None
+    if kept is None:
+        return _route_ties(r, reps, contacts, as_of, cfg)
+    strength, formula = cfg.strength, cfg.formula()
+    listed = {c: [m for m, _ in kept.get(c, [])] for c in contacts if c not in whole}
+    mids = {m for ms in listed.values() for m in ms}
+    rows = r.ties(people=sorted(set(listed) | mids), as_of=as_of, formula=formula, other_kinds=["own"])
+    ties = {(row.a, row.b): strength(row.p, row.q, row.kind, row.shared)[0] for row in rows
+            if row.a in reps or row.b in reps}
+    pairs = {_pair(m, c) for c, ms in listed.items() for m in ms}
+    ties |= {(row.a, row.b): strength(row.p, row.q, row.kind, row.shared)[0]
+             for row in (r.ties(pairs=pairs, as_of=as_of, formula=formula) if pairs else [])}
+    routes = Routes(ties, reps)
+    rest = set(whole)
+    for c in listed:
+        found = kept.get(c, [])
+        if len(found) < ROUTE_LIMIT:
+            continue  # every route through anyone is among those read
+        bound = found[-1][1] * (1 + BOUND_MARGIN)
+        into = routes.into(c)
+        top = into.vias[0][1] if into.vias else 0.0
+        decided = top if one_account else min(top, into.without(into.vias[0][0]) if into.vias else 0.0)
+        if decided <= bound:
+            rest.add(c)
+    if rest:
+        ties |= _route_ties(r, reps, rest, as_of, cfg)
+    return ties
 
 
 def _route_ties(r: Reader, reps: Collection[str], contacts: Collection[str], as_of: date, cfg: Config

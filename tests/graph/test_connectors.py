@@ -18,7 +18,10 @@ from graph.analysis.config import Config
 from graph.analysis.connectors import TOLERANCE, find_connectors
 from graph.analysis.tie_reads import tie_strengths
 from graph.model import Dataset
+from graph.derived import ROUTE_LIMIT
 from graph.store import Store
+from graph.store.neo4j import build as neo4j_build
+from graph.store.sqlite import build as sqlite_build
 from graph.store.base import Reader
 from relmap.cli import cli
 from tests.graph import brute_force
@@ -207,7 +210,8 @@ def tie_tables(generated: Dataset) -> dict[date, Ties]:
     return tables
 
 
-DATES = (AS_OF, date(2026, 5, 1))
+#: The kept date (the team routes answer), a later one (they bound), an earlier one (they do not answer).
+DATES = (AS_OF, date(2027, 3, 1), date(2026, 5, 1))
 
 
 def _enumerate(data: Dataset, tie: Ties, org: str | None) -> dict[str, float]:
@@ -237,10 +241,14 @@ def _enumerate(data: Dataset, tie: Ties, org: str | None) -> dict[str, float]:
     return {x: s for x, s in scores.items() if s > 0}
 
 
-@pytest.mark.parametrize("pair_limit", [module.PAIR_READ_LIMIT, 0])
+@pytest.mark.parametrize("pair_limit, route_limit", [(module.PAIR_READ_LIMIT, ROUTE_LIMIT), (0, 1)])
 def test_scores_equal_a_brute_force_enumeration(store: Store, generated: Dataset, tie_tables: dict[date, Ties],
-                                                pair_limit: int, monkeypatch: pytest.MonkeyPatch) -> None:
+                                                pair_limit: int, route_limit: int,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(module, "PAIR_READ_LIMIT", pair_limit)  # both ways of reading the reps' ties
+    # one kept route per person: most contacts' scores need every tie read
+    for kept_by in (module, sqlite_build, neo4j_build):
+        monkeypatch.setattr(kept_by, "ROUTE_LIMIT", route_limit)
     store.load(generated)
     kinds = {o.id: o.kind for o in generated.organisations}
     accounts = sorted({o for o, k in kinds.items() if k in ACCOUNT_KINDS} | {a.org_id for a in generated.accounts})
