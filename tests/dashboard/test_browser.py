@@ -194,6 +194,14 @@ def visit(page: Any, server: Dashboard, name: str) -> None:
     assert not exceptions(page), f"{name}: {exceptions(page)}"
 
 
+def search(page: Any, label: str, text: str) -> None:
+    """Type ``text`` into the search box ``label`` and press Enter, as a user does."""
+    box = page.get_by_label(label)
+    box.fill(text)
+    box.press("Enter")
+    wait_for_app(page)
+
+
 # -- every page --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["network", "stages", "cypher", "data", "introductions", "risk"])
 def test_every_page_loads_by_url(page: Any, demo: Dashboard, name: str) -> None:
@@ -306,10 +314,7 @@ def test_network_draws_an_accounts_connectors(page: Any, demo: Dashboard) -> Non
     visit(page, demo, "network")
     page.get_by_text("A person or an account").click()
     wait_for_app(page)
-    box = page.get_by_label("Person or account")
-    box.fill("Kestrel")
-    box.press("Enter")
-    wait_for_app(page)
+    search(page, "Person or account", "Kestrel")
     assert selected(page, "Matches").startswith("Kestrel Bank (O-KESTREL)")
     page.get_by_text("Its connectors").click()
     wait_for_app(page)
@@ -339,10 +344,7 @@ def test_network_draws_an_accounts_connectors(page: Any, demo: Dashboard) -> Non
 # -- Introductions -----------------------------------------------------------------------------------------
 def test_introductions_find_the_planted_path(page: Any, demo: Dashboard) -> None:
     visit(page, demo, "introductions")
-    box = page.get_by_label("Who do you want to reach?")
-    box.fill("Viktor")
-    box.press("Enter")
-    wait_for_app(page)
+    search(page, "Who do you want to reach?", "Viktor")
     assert selected(page, "Matches").startswith("Viktor Lindqvist (P-010)")
     # from any rep, Daniel's own friendship comes first; the planted path is among the rest
     page.get_by_text("1. Daniel Reyes → Viktor Lindqvist").wait_for()
@@ -567,10 +569,7 @@ def test_html_in_names_is_shown_as_text(page: Any, hostile: Dashboard) -> None:
     assert not exceptions(page), exceptions(page)
 
     visit(page, hostile, "introductions")
-    box = page.get_by_label("Who do you want to reach?")
-    box.fill("P4")
-    box.press("Enter")
-    wait_for_app(page)
+    search(page, "Who do you want to reach?", "P4")
     assert XSS_PERSON in selected(page, "Matches")
     assert XSS_ORG in selected(page, "Matches")
     _, nodes = wait_drawn(page)
@@ -588,10 +587,7 @@ def test_html_in_names_is_shown_as_text(page: Any, hostile: Dashboard) -> None:
 def test_markdown_in_names_is_shown_as_typed(page: Any, hostile: Dashboard) -> None:
     """A contact named like a Markdown link shows that text, and no link to anywhere appears."""
     visit(page, hostile, "introductions")
-    box = page.get_by_label("Who do you want to reach?")
-    box.fill("P4")
-    box.press("Enter")
-    wait_for_app(page)
+    search(page, "Who do you want to reach?", "P4")
     page.get_by_text("Who on the team knows them").wait_for()
     links = page.locator('[data-testid="stMain"] a[href*="example.invalid"]').count()
     assert links == 0, f"a contact's name became {links} link(s) to example.invalid in the path text"

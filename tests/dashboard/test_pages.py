@@ -308,12 +308,18 @@ def test_cypher_console_refuses_every_write(demo: str, neo4j_server: Any, canary
     assert at.dataframe[0].value["name"].tolist() == ["Daniel Reyes"]
 
 
-def test_network_page_shows_an_accounts_connectors(demo: str) -> None:
+def _connectors_of(text: str) -> Any:
+    """The Network page showing the connectors of the organisation found by ``text``."""
     at = app()
     at.radio(key="net_scope").set_value("A person or an account").run()
-    at.text_input(key="net_text").set_value("Kestrel").run()
+    at.text_input(key="net_text").set_value(text).run()
     at.radio(key="net_show").set_value("Its connectors").run()
     assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_network_page_shows_an_accounts_connectors(demo: str) -> None:
+    at = _connectors_of("Kestrel")
     assert any("carries our access into Kestrel Bank" in c.value for c in at.caption)
     table = at.dataframe[0].value
     assert list(table.columns) == ["connector", "id", "organisation", "score", "reps", "reaches"]
@@ -323,9 +329,5 @@ def test_network_page_shows_an_accounts_connectors(demo: str) -> None:
 
 
 def test_network_page_explains_an_organisation_that_is_no_account(demo: str) -> None:
-    at = app()
-    at.radio(key="net_scope").set_value("A person or an account").run()
-    at.text_input(key="net_text").set_value("Riverside").run()
-    at.radio(key="net_show").set_value("Its connectors").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = _connectors_of("Riverside")
     assert any("is not an account" in i.value for i in at.info)
