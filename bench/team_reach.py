@@ -54,7 +54,7 @@ def summary(seconds: list[float]) -> dict[str, float]:
             "max_ms": round(max(ms), 2)}
 
 
-# -- the worker: runs inside the code measured (its checkout first on sys.path) ------------------
+# -- the worker: runs inside the code measured (its checkout first on the import path) ---------------
 def _measure(store: Any, pairs: list[list[str]], warm: list[list[str]], as_of: date) -> dict[str, Any]:
     from graph.analysis.config import Config
     from graph.analysis.introductions import rapport_paths
@@ -92,9 +92,9 @@ def _measure(store: Any, pairs: list[list[str]], warm: list[list[str]], as_of: d
 
 
 def worker(args: argparse.Namespace) -> dict[str, Any]:
-    sys.path.insert(0, str(args.code))
     os.chdir(args.code)
-    from bench import analysis as A  # the measured checkout's own bench helpers and stores
+    # the measured checkout comes first on the import path (PYTHONPATH, set by run_worker)
+    from bench import analysis as A  # its own bench helpers and stores
     import graph
     from graph.store import open_store
 
