@@ -29,8 +29,11 @@ def test_a_random_password_starting_with_a_dash_still_starts_a_server(tmp_path: 
 
 
 _STARTER = r"""
-import subprocess, sys, time
+import signal, subprocess, sys, time
 from pathlib import Path
+# Ctrl-C interrupts, as in a terminal, even when the suite runs as a background job (which
+# starts with SIGINT ignored, and children inherit that)
+signal.signal(signal.SIGINT, signal.default_int_handler)
 sys.path.insert(0, sys.argv[1])
 import neo4j_local
 home = Path(sys.argv[2]).resolve()
