@@ -26,6 +26,7 @@ from datetime import date
 from typing import NamedTuple
 
 __all__ = [
+    "pair",
     "ORG_KINDS",
     "ROLES",
     "FRIEND_KINDS",
@@ -81,6 +82,16 @@ BUSINESS_TYPES = frozenset(
 
 #: The six kinds of record, in the order they are validated and written.
 TABLES = ("organisations", "people", "friendships", "interactions", "accounts", "deals")
+
+
+def pair(x: str, y: str) -> tuple[str, str]:
+    """Two people as an undirected pair, the smaller id first (how ties and friendships are
+    keyed).
+
+    >>> pair("P-2", "P-1")
+    ('P-1', 'P-2')
+    """
+    return (x, y) if x < y else (y, x)
 
 
 def default_nature(interaction_type: str) -> str | None:

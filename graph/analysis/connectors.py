@@ -52,7 +52,7 @@ from graph.analysis.risk import account_risk
 from graph.analysis.search import unknown_ids
 from graph.derived import ROUTE_LIMIT
 from graph.errors import UsageError
-from graph.model import Person
+from graph.model import Person, pair
 from graph.store.base import Reader
 
 __all__ = ["Into", "Routes", "Reach", "Connector", "SecondRoute", "Successors", "ConnectorReport",
@@ -74,10 +74,6 @@ TOLERANCE = 1e-9
 #: A route decides a contact's scores from the kept team routes only when it is stronger than
 #: their bound on the routes not read by this margin (well above :data:`TOLERANCE`).
 BOUND_MARGIN = 1e-6
-
-
-def _pair(x: str, y: str) -> Pair:
-    return (x, y) if x < y else (y, x)
 
 
 def _at_least(a: float, b: float) -> bool:
@@ -355,7 +351,7 @@ def _route_ties_kept(r: Reader, reps: Collection[str], contacts: Collection[str]
     rows = r.ties(people=sorted(set(listed) | mids), as_of=as_of, formula=formula, other_kinds=["own"])
     ties = {(row.a, row.b): strength(row.p, row.q, row.kind, row.shared)[0] for row in rows
             if row.a in reps or row.b in reps}
-    pairs = {_pair(m, c) for c, ms in listed.items() for m in ms}
+    pairs = {pair(m, c) for c, ms in listed.items() for m in ms}
     ties |= {(row.a, row.b): strength(row.p, row.q, row.kind, row.shared)[0]
              for row in (r.ties(pairs=pairs, as_of=as_of, formula=formula) if pairs else [])}
     routes = Routes(ties, reps)
@@ -387,11 +383,11 @@ def _route_ties(r: Reader, reps: Collection[str], contacts: Collection[str], as_
     middles = {x for _, x in around if x not in reps}
     others = set(contacts) | middles
     if len(others) <= PAIR_READ_LIMIT:
-        to_reps = {_pair(x, rep) for x, rep in r.neighbours(others, as_of, among=reps).pairs}
+        to_reps = {pair(x, rep) for x, rep in r.neighbours(others, as_of, among=reps).pairs}
         rep_rows = r.ties(pairs=to_reps, as_of=as_of, formula=formula) if to_reps else []
     else:
         rep_rows = [row for row in r.ties(people=reps, as_of=as_of, formula=formula)
                     if (row.a in reps and row.b in others) or (row.b in reps and row.a in others)]
-    pairs = {_pair(c, x) for c, x in around if x not in reps}
+    pairs = {pair(c, x) for c, x in around if x not in reps}
     rows = rep_rows + (r.ties(pairs=pairs, as_of=as_of, formula=formula) if pairs else [])
     return {(row.a, row.b): strength(row.p, row.q, row.kind, row.shared)[0] for row in rows}

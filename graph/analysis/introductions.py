@@ -27,7 +27,7 @@ from typing import Any
 import networkx as nx
 
 from graph.analysis.config import Config
-from graph.analysis.paths import best_paths
+from graph.analysis.paths import best_paths, walks_to
 from graph.analysis.search import unknown_ids
 from graph.analysis.team_reach import paths_via_routes
 from graph.analysis.tie_reads import TieCache, ties_for_pairs
@@ -421,14 +421,7 @@ def _paths_from_any_rep(r: Reader, target: str, as_of: date, cfg: Config, k: int
     G = tie_graph(ties_for_pairs(r, inner_edges, as_of, cfg, cache).values())
     G.add_node(target)
     # best walk strength of at most H - 1 hops from each inner node to the target
-    walk = {target: 1.0}
-    for _ in range(max_hops - 1):
-        nxt = dict(walk)
-        for v, sv in walk.items():
-            for u, data in G.adj[v].items():
-                if sv * data["strength"] > nxt.get(u, 0.0):
-                    nxt[u] = sv * data["strength"]
-        walk = nxt
+    walk = walks_to(G, target, max_hops - 1)[-1]
     # each outer node's edges, and its bound: the best walk from an inner neighbour
     outer: dict[str, list[tuple[str, str]]] = defaultdict(list)
     bound: dict[str, float] = {}

@@ -27,14 +27,14 @@ from __future__ import annotations
 import heapq
 import math
 import numbers
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from typing import Any
 
 import networkx as nx
 
 from graph.errors import RelmapError, UsageError
 
-__all__ = ["PathSearchTooLarge", "MAX_EXPANSIONS", "best_paths", "path_strength"]
+__all__ = ["PathSearchTooLarge", "MAX_EXPANSIONS", "best_paths", "path_strength", "walks_to"]
 
 #: Default cap on the partial paths :func:`best_paths` may generate before giving up.
 MAX_EXPANSIONS = 200_000
@@ -342,3 +342,22 @@ def best_paths(G: nx.Graph, sources: Iterable[str], target: str, *, k: int = 3, 
             heapq.heappush(heap, (c + hv, hops + hops_to[v], path + (v,), c))
 
     return [(list(p), path_strength(G, p)) for p in found]
+
+
+def walks_to(G: nx.Graph, target: str, hops: int, skip: Container[str] = ()) -> list[dict[str, float]]:
+    """``walks[j][x]``: the strongest walk of at most ``j`` hops from ``x`` to ``target`` over
+    ``G`` (never through anyone in ``skip``), for ``j`` up to ``hops``.
+
+    >>> G = nx.Graph([("a", "t", {"strength": 0.5}), ("b", "a", {"strength": 0.5})])
+    >>> [sorted(w.items()) for w in walks_to(G, "t", 2, ())]
+    [[('t', 1.0)], [('a', 0.5), ('t', 1.0)], [('a', 0.5), ('b', 0.25), ('t', 1.0)]]
+    """
+    walks = [{target: 1.0}]
+    for _ in range(hops):
+        prev, nxt = walks[-1], dict(walks[-1])
+        for v, sv in prev.items():
+            for u, data in G.adj[v].items() if v in G else ():
+                if u not in skip and sv * data["strength"] > nxt.get(u, 0.0):
+                    nxt[u] = sv * data["strength"]
+        walks.append(nxt)
+    return walks

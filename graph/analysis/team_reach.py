@@ -28,18 +28,19 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Collection, Container
+from collections.abc import Collection
 from datetime import date
 
 import networkx as nx
 
 from graph.analysis.config import Config
-from graph.analysis.paths import best_paths
+from graph.analysis.paths import best_paths, walks_to
 from graph.analysis.tie_reads import TieCache, ties_for_pairs
 from graph.derived import ROUTE_LIMIT
+from graph.model import pair
 from graph.store.base import Reader
 
-__all__ = ["paths_via_routes", "walks_to"]
+__all__ = ["paths_via_routes"]
 
 Pair = tuple[str, str]
 Found = list[tuple[list[str], float]]
@@ -50,29 +51,6 @@ MAX_BATCH = 512
 #: A bound counts as reaching the ``k``-th path's strength within this relative margin (the
 #: kept and the computed strengths are summed in different orders).
 SLACK = 1e-9
-
-
-def _pair(a: str, b: str) -> Pair:
-    return (a, b) if a < b else (b, a)
-
-
-def walks_to(G: nx.Graph, target: str, hops: int, skip: Container[str]) -> list[dict[str, float]]:
-    """``walks[j][x]``: the strongest walk of at most ``j`` hops from ``x`` to ``target`` over
-    ``G`` (never through anyone in ``skip``), for ``j`` up to ``hops``.
-
-    >>> G = nx.Graph([("a", "t", {"strength": 0.5}), ("b", "a", {"strength": 0.5})])
-    >>> [sorted(w.items()) for w in walks_to(G, "t", 2, ())]
-    [[('t', 1.0)], [('a', 0.5), ('t', 1.0)], [('a', 0.5), ('b', 0.25), ('t', 1.0)]]
-    """
-    walks = [{target: 1.0}]
-    for _ in range(hops):
-        prev, nxt = walks[-1], dict(walks[-1])
-        for v, sv in prev.items():
-            for u, data in G.adj[v].items() if v in G else ():
-                if u not in skip and sv * data["strength"] > nxt.get(u, 0.0):
-                    nxt[u] = sv * data["strength"]
-        walks.append(nxt)
-    return walks
 
 
 class _Among:
@@ -139,13 +117,13 @@ class _Search:
                                other_kinds=["own"]) if todo else ():
             for person, other in ((row.a, row.b), (row.b, row.a)):
                 if person in todo and self._source(other):
-                    out.add(_pair(person, other))
+                    out.add(pair(person, other))
                     self.has_rep.add(person)
         return out
 
     def core(self) -> None:
         inner = self.D - 1
-        pairs = {_pair(a, b) for a in self.dist if self.dist[a] <= inner
+        pairs = {pair(a, b) for a in self.dist if self.dist[a] <= inner
                  for b in self.adj[a] if self.dist.get(b, self.H) <= inner}
         self.add_ties(pairs | self.rep_pairs([self.t]))
         walks = walks_to(self.G, self.t, self.D, self.blocked)
@@ -173,7 +151,7 @@ class _Search:
         if routes is None:
             return None
         self.core()
-        heap: list[tuple[float, int, str, str | None]] = []
+        heap: list[tuple[float, int, str, str | None, float]] = []  # (-bound, order, y, via, kept v)
         for y in self.dist:
             w, _ = self.bound(y)
             if w <= 0.0:
@@ -181,9 +159,9 @@ class _Search:
             kept = routes.get(y, [])
             for via, v in kept:
                 if via not in self.blocked and via != self.t:
-                    heap.append((-v * w, len(heap), y, via))
+                    heap.append((-v * w, len(heap), y, via, v))
             if len(kept) >= ROUTE_LIMIT:
-                heap.append((-kept[-1][1] * w, len(heap), y, None))  # anyone else through whom a rep reaches y
+                heap.append((-kept[-1][1] * w, len(heap), y, None, kept[-1][1]))  # anyone else through y
         heapq.heapify(heap)
         found = self.best()
         size = FIRST_BATCH
@@ -191,14 +169,12 @@ class _Search:
             floor = found[self.k - 1][1] * (1 - SLACK) if len(found) >= self.k else -1.0
             batch: list[tuple[str, str | None]] = []
             while heap and -heap[0][0] >= floor and len(batch) < size:
-                neg, n, y, m = heapq.heappop(heap)
-                w, exact = self.bound(y)
-                if exact and y in self.outer_done:
+                neg, n, y, m, v = heapq.heappop(heap)
+                if y in self.outer_done:
                     # y's bound was coarse when queued: put it back with the exact one if lower
-                    was = -neg
-                    now = (routes_v(routes, y, m) or 0.0) * w
-                    if now < was * (1 - SLACK):
-                        heapq.heappush(heap, (-now, n, y, m))
+                    now = v * self.bound(y)[0]
+                    if now < -neg * (1 - SLACK):
+                        heapq.heappush(heap, (-now, n, y, m, v))
                         continue
                 batch.append((y, m))
             if not batch:
@@ -222,8 +198,8 @@ class _Search:
         candidates.update((m, y) for y, m in batch if m is not None)
         outer = {y for _, y in candidates if self.dist[y] == self.D and self.D > 0} - self.outer_done
         pairs = self.rep_pairs({m for m, _ in candidates})
-        pairs |= {_pair(m, y) for m, y in candidates if m in self.has_rep}
-        pairs |= {_pair(y, x) for y in outer for x in self.adj[y] if self.dist.get(x) == self.D - 1}
+        pairs |= {pair(m, y) for m, y in candidates if m in self.has_rep}
+        pairs |= {pair(y, x) for y in outer for x in self.adj[y] if self.dist.get(x) == self.D - 1}
         self.outer_done |= outer
         self.add_ties(pairs)
 
@@ -234,14 +210,6 @@ class _Search:
     def best(self) -> Found:
         sources = [x for x in self.G if self._source(x)]  # the few reps met, not every rep
         return best_paths(self.G, sources, self.t, k=self.k, max_hops=self.H, avoid=self.avoid)
-
-
-def routes_v(routes: dict[str, list[tuple[str, float]]], y: str, m: str | None) -> float | None:
-    """The kept ``v`` of route ``(y, m)``; with ``m`` ``None``, the last of ``y``'s list."""
-    kept = routes.get(y, [])
-    if m is None:
-        return kept[-1][1] if kept else None
-    return next((v for via, v in kept if via == m), None)
 
 
 def paths_via_routes(r: Reader, target: str, as_of: date, cfg: Config, k: int, max_hops: int,

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from graph.derived import Stamp, routes_answer, usable
 from graph.formula import TieFormula, type_weight, weights_key
-from graph.model import Account, Deal, Friendship, Organisation, Person
+from graph.model import Account, Deal, Friendship, Organisation, Person, pair
 from graph.store.base import Activity, Evidence, Neighbours, TeamSums, TieRow
 
 __all__ = ["BaseReader", "PairRow", "EvidenceRow", "TeamRow", "shared_counts"]
@@ -57,10 +57,6 @@ class TeamRow(NamedTuple):
     q: float
     kind: str | None
     shared: int
-
-
-def _pair(x: str, y: str) -> tuple[str, str]:
-    return (x, y) if x < y else (y, x)
 
 
 def _team_tie_rows(team_rows: Iterable[TeamRow], factor: float) -> list[TieRow]:
@@ -253,13 +249,13 @@ class BaseReader(ABC):
             friendships = self._live_friendships(sorted(mine), as_of)
             if kinds is not None:
                 friendships = self._other_end_at(friendships, mine, set(kinds))
-            keys = {_pair(e.x, e.y) for e in evidence} | {(f.person_a, f.person_b) for f in friendships}
+            keys = {pair(e.x, e.y) for e in evidence} | {(f.person_a, f.person_b) for f in friendships}
             ends = sorted({x for k in keys for x in k})
             friendships = self._live_friendships(ends, as_of) if ends else []
             wanted = keys
         counted = shared_counts(sorted(keys), friendships)
-        evidence = [e for e in evidence if _pair(e.x, e.y) in wanted]
-        has_evidence = {_pair(e.x, e.y) for e in evidence}
+        evidence = [e for e in evidence if pair(e.x, e.y) in wanted]
+        has_evidence = {pair(e.x, e.y) for e in evidence}
         kept = {k: PairRow(k[0], k[1], f.kind if f else None, f.since if f else None, n)
                 for k, (f, n) in counted.items() if f is not None or k in has_evidence}
         return self._assemble(kept, evidence, formula, detail)
