@@ -342,7 +342,7 @@ def _route_ties_kept(r: Reader, reps: Collection[str], contacts: Collection[str]
     also the best without its middle). The other contacts, and those in ``whole`` (every tie
     wanted), get every tie (:func:`_route_ties`).
     """
-    kept = r.routes(contacts, as_of, cfg.formula()) if reps and contacts else None
+    kept = r.neighbours(contacts, as_of, among=(), routes=cfg.formula()).routes if reps and contacts else None
     if kept is None:
         return _route_ties(r, reps, contacts, as_of, cfg)
     strength, formula = cfg.strength, cfg.formula()

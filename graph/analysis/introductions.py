@@ -142,6 +142,12 @@ def _with_ties(G: nx.Graph, found: list[tuple[list[str], float]]) -> list[Rappor
             for path, strength in found]
 
 
+def rep_ids(r: Reader) -> set[str]:
+    """The ids of our reps (people at an ``own`` organisation with role ``rep``): every search
+    from the team starts from one."""
+    return {p.id for p in r.people(kinds=["own"], role="rep")}
+
+
 def path_graph(r: Reader, sources: Collection[str] | None, target: str, max_hops: int, as_of: date,
                cfg: Config, cache: TieCache | None = None) -> tuple[nx.Graph, set[str]]:
     """The tie graph holding every path of at most ``max_hops`` from ``sources`` (else every
@@ -152,7 +158,7 @@ def path_graph(r: Reader, sources: Collection[str] | None, target: str, max_hops
         src = set(sources)
         meet_in_the_middle(r, src, target, max_hops, as_of, adj)
     else:
-        src = set(r.reps()) - {target}
+        src = rep_ids(r) - {target}
         adj = rings_to_reps(r, target, src, max_hops, as_of)
     G = tie_graph(ties_for_pairs(r, usable_edges(adj, src, target, max_hops)[0], as_of, cfg, cache).values())
     G.add_node(target)
@@ -308,7 +314,7 @@ class RepReach:
     def when_needed(cls, r: Reader, reps: Collection[str], as_of: date, cfg: Config) -> "RepReach | None":
         """:meth:`read`, unless the kept team routes answer as of ``as_of`` with ``cfg`` (the
         search from any rep then meets them and reads no rep's ties but those it needs)."""
-        if r.routes((), as_of, cfg.formula()) is not None:
+        if r.neighbours((), as_of, routes=cfg.formula()).routes is not None:
             return None
         return cls.read(r, reps, as_of)
 
@@ -404,10 +410,11 @@ def _paths_from_any_rep(r: Reader, target: str, as_of: date, cfg: Config, k: int
     """
     if k <= 0:
         return []
-    met = paths_via_routes(r, target, as_of, cfg, k, max_hops, r.reps(), avoid, cache)
+    team = rep_ids(r)
+    met = paths_via_routes(r, target, as_of, cfg, k, max_hops, team, avoid, cache)
     if met is not None:
         return _with_ties(met[1], met[0])
-    reps = set(r.reps()) - avoid - {target}  # a rep target: the others
+    reps = team - avoid - {target}  # a rep target: the others
     adj = rings_to_reps(r, target, reps, max_hops, as_of, reach)
     for a in avoid:
         for v in adj.pop(a, ()):

@@ -147,7 +147,7 @@ class _Search:
     # -- 3. candidates in order of bound ------------------------------------------------------------
     def search(self) -> Found | None:
         self.rings()
-        routes = self.r.routes(self.dist, self.as_of, self.cfg.formula())
+        routes = self.r.neighbours(self.dist, self.as_of, among=(), routes=self.cfg.formula()).routes
         if routes is None:
             return None
         self.core()

@@ -90,11 +90,13 @@ class TieRow(NamedTuple):
 
 
 class Neighbours(NamedTuple):
-    """What :meth:`Reader.neighbours` read: ``pairs``, ``(person, other)`` for every tie, and
-    ``ties``, the number of ties of people it met (see there)."""
+    """What :meth:`Reader.neighbours` read: ``pairs``, ``(person, other)`` for every tie;
+    ``ties``, the number of ties of people it met; ``routes``, the kept team routes asked for
+    (see there)."""
 
     pairs: list[tuple[str, str]]
     ties: dict[str, int]
+    routes: dict[str, list[tuple[str, float]]] | None = None
 
 
 class Activity(NamedTuple):
@@ -134,12 +136,9 @@ class Reader(Protocol):
         working at these organisations; ``kinds``, everyone at organisations of these kinds
         (``["own"]``: our team), optionally only those with ``role``; ``name``, everyone whose
         name contains it, case-insensitively, or whose id is it (at most ``limit``, the exact
-        id first, then by name). Sorted by id, except a name search."""
-        ...
-
-    def reps(self) -> frozenset[str]:
-        """The ids of our reps: the people at an ``own`` organisation with role ``rep`` (every
-        search from the team starts from one). One load's set is read once per process."""
+        id first, then by name). Sorted by id, except a name search. Our team
+        (``kinds=["own"]``, with or without a role: what every search from the team starts
+        from) is read once per load in a process."""
         ...
 
     def organisations(self, ids: Collection[str] | None = None, *, kinds: Collection[str] | None = None,
@@ -157,7 +156,7 @@ class Reader(Protocol):
         ...
 
     def neighbours(self, people: Collection[str], as_of: date, *, among: Collection[str] | None = None,
-                   counts: bool = False) -> Neighbours:
+                   counts: bool = False, routes: TieFormula | None = None) -> Neighbours:
         """``(person, other)`` for every tie of each of ``people`` as of ``as_of`` (an interaction
         both attended on or before it, or a friendship declared by then), the others limited to
         ``among`` when given. Ids only: a search maps a neighbourhood before it pays for evidence.
@@ -165,7 +164,15 @@ class Reader(Protocol):
         ``ties`` holds the number of ties of others met where the store has it at no cost, and,
         with ``counts``, of each of ``people`` (``among=()`` then reads only those: what a path
         search weighs before it expands anyone). Numbers are what the derived data counted (all
-        ties, whatever the date); missing where it does not answer."""
+        ties, whatever the date); missing where it does not answer.
+
+        With ``routes`` (the tie formula in use), ``routes`` holds the kept team routes
+        (:mod:`graph.derived`) of each of ``people``: ``(via, v)``, strongest first, at most
+        :data:`graph.derived.ROUTE_LIMIT` (people without one are left out). Each ``v`` bounds
+        every route rep - ``via`` - person as of ``as_of``; when the list is full its last ``v``
+        also bounds every route through anyone else. ``None`` when the routes cannot answer
+        (a date before the kept data, other settings: :func:`graph.derived.routes_answer`),
+        also when ``people`` is empty: the way to ask whether they would."""
         ...
 
     def ties(self, *, people: Collection[str] | None = None, pairs: Collection[tuple[str, str]] | None = None,
@@ -193,15 +200,6 @@ class Reader(Protocol):
         account contacts, and summing them where they are kept is what meets ``account_risk``'s
         5 s (``BENCHMARKS.md``). Where the derived data cannot answer (another date, half-life
         or type weights) the same sums are made in Python from :meth:`ties`."""
-        ...
-
-    def routes(self, people: Collection[str], as_of: date, formula: TieFormula) -> dict[str, list[tuple[str, float]]] | None:
-        """The kept team routes (:mod:`graph.derived`) of each of ``people``: ``(via, v)``,
-        strongest first, at most :data:`graph.derived.ROUTE_LIMIT` (people without one are left
-        out). Each ``v`` bounds every route rep - ``via`` - person as of ``as_of``; when the list
-        is full its last ``v`` also bounds every route through anyone else. ``None`` when the
-        routes cannot answer (another date before the kept data, other settings: see
-        :func:`graph.derived.routes_answer`)."""
         ...
 
 

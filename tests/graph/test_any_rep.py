@@ -123,9 +123,9 @@ class RecordingReader:
         self.neighbour_reads: list[tuple[set[str], set[str] | None]] = []
 
     def neighbours(self, people: Collection[str], as_of: date, *, among: Collection[str] | None = None,
-                   counts: bool = False) -> Neighbours:
+                   counts: bool = False, routes: TieFormula | None = None) -> Neighbours:
         self.neighbour_reads.append((set(people), set(among) if among is not None else None))
-        return self.inner.neighbours(people, as_of, among=among, counts=counts)
+        return self.inner.neighbours(people, as_of, among=among, counts=counts, routes=routes)
 
     def people(self, ids: Collection[str] | None = None, **kw: Any) -> list[Person]:
         return self.inner.people(ids, **kw)
@@ -144,12 +144,6 @@ class RecordingReader:
 
     def org_activity(self, as_of: date, half_life_days: float) -> list[Activity]:
         return self.inner.org_activity(as_of, half_life_days)
-
-    def reps(self) -> frozenset[str]:
-        return self.inner.reps()
-
-    def routes(self, people: Collection[str], as_of: date, formula: TieFormula) -> dict[str, list[tuple[str, float]]] | None:
-        return self.inner.routes(people, as_of, formula)
 
     def team_sums(self, as_of: date, formula: TieFormula, role_weights: Mapping[str, float], strong_tie: float,
                   kinds: Collection[str]) -> TeamSums:

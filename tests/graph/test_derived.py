@@ -72,16 +72,16 @@ def test_a_load_stamps_its_derived_data(store: Store) -> None:
     with store.reader() as r:
         assert r.stamp == Stamp(revision, revision, NEWEST, NEWEST, max(f.since for f in data.friendships if f.since),
                                 HALF_LIFE, weights_key(DEFAULT_WEIGHTS), routes_key(Config().formula()))
-        assert r.routes([data.people[0].id], NEWEST, Config().formula()) is not None
+        assert r.neighbours([data.people[0].id], NEWEST, among=(), routes=Config().formula()).routes is not None
     custom = replace(Config(), default_personal=0.95)
     store.load(data, weights=custom.weights())
     with store.reader() as r:
         assert r.stamp is not None and r.stamp.weights == weights_key(custom.weights()) != weights_key(DEFAULT_WEIGHTS)
         # the routes answer searches with the settings they were built with, and only those
         assert r.stamp.routes == routes_key(custom.formula()) != routes_key(Config().formula())
-        assert r.routes([data.people[0].id], NEWEST, custom.formula()) is not None
-        assert r.routes([data.people[0].id], NEWEST, Config().formula()) is None
-        assert r.routes([data.people[0].id], NEWEST, replace(custom, personal_saturation=2.0).formula()) is None
+        assert r.neighbours([data.people[0].id], NEWEST, among=(), routes=custom.formula()).routes is not None
+        assert r.neighbours([data.people[0].id], NEWEST, among=(), routes=Config().formula()).routes is None
+        assert r.neighbours([data.people[0].id], NEWEST, among=(), routes=replace(custom, personal_saturation=2.0).formula()).routes is None
     revision = store.state().revision
     store.rebuild(weights=DEFAULT_WEIGHTS)
     store.rebuild(people=[data.people[0].id])

@@ -73,7 +73,7 @@ def test_the_kept_routes_are_the_strongest_two_hop_routes_into_each_person(store
     want = _expected_routes(data, newest, cfg)
     everyone = [p.id for p in data.people]
     with store.reader() as r:
-        got = r.routes(everyone, newest, cfg.formula())
+        got = r.neighbours(everyone, newest, among=(), routes=cfg.formula()).routes
     assert got is not None and want, "the example has routes"
     assert set(got) == set(want)
     for y in want:
@@ -89,9 +89,9 @@ def test_routes_answer_only_on_or_after_the_kept_date_and_with_their_settings(st
     cfg = Config()
     with store.reader() as r:
         ids = [p.id for p in data.people]
-        assert r.routes(ids, newest + timedelta(days=400), cfg.formula())
-        assert r.routes(ids, newest - timedelta(days=1), cfg.formula()) is None
-        assert r.routes(ids, newest, replace(cfg, shared_friend_bonus=0.1).formula()) is None
+        assert r.neighbours(ids, newest + timedelta(days=400), among=(), routes=cfg.formula()).routes
+        assert r.neighbours(ids, newest - timedelta(days=1), among=(), routes=cfg.formula()).routes is None
+        assert r.neighbours(ids, newest, among=(), routes=replace(cfg, shared_friend_bonus=0.1).formula()).routes is None
 
 
 @pytest.mark.parametrize("later, limit", [(0, ROUTE_LIMIT), (250, ROUTE_LIMIT), (0, 1)])
@@ -154,7 +154,7 @@ def test_without_the_routes_the_search_still_equals_the_full_search(store: Store
     cfg = replace(Config(), personal_saturation=2.5)
     contacts = sorted(p.id for p in generated_data.people if p.role in ("decision_maker", "influencer"))
     with store.reader() as r:
-        assert r.routes(contacts, AS_OF, cfg.formula()) is None
+        assert r.neighbours(contacts, AS_OF, among=(), routes=cfg.formula()).routes is None
         for target in random.Random(5).sample(contacts, 4):
             got = _answers(rapport_paths(r, target, AS_OF, cfg, k=3, max_hops=4))
             assert got == _full(r, target, AS_OF, cfg, 3, 4, [])
