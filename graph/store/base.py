@@ -30,6 +30,7 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from graph.formula import TieFormula
 from graph.model import Account, Dataset, Deal, Organisation, Person
+from graph.store.changes import Changes
 
 __all__ = ["Store", "Reader", "Progress", "QueryResult", "StoreState", "Evidence", "TieRow", "Neighbours",
            "Activity", "TeamSums"]
@@ -216,11 +217,13 @@ class Store(Protocol):
     location: str
 
     def load(self, data: Dataset, *, progress: Progress | None = None,
-             weights: Mapping[str, float] | None = None) -> None:
-        """Make the store hold exactly ``data`` (re-running converges to the same state), and build
-        its derived data (:mod:`graph.derived`; the team's ties summed with the type ``weights``,
-        default :data:`graph.formula.DEFAULT_WEIGHTS`). Readers see the old data or the new,
-        never a mix."""
+             weights: Mapping[str, float] | None = None) -> Changes:
+        """Make the store hold exactly ``data`` (re-running converges to the same state), with its
+        derived data (:mod:`graph.derived`; the team's ties summed with the type ``weights``,
+        default :data:`graph.formula.DEFAULT_WEIGHTS`). A store holding most of ``data`` writes
+        only the rows that differ and rebuilds only the derived data they touch; the returned
+        :class:`~graph.store.changes.Changes` say which rows were added, changed and removed.
+        Readers see the old data or the new, never a mix."""
         ...
 
     def rebuild(self, people: Collection[str] | None = None, *, progress: Progress | None = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -14,6 +13,7 @@ from graph.model import (ACCOUNT_ROLES, DEAL_STATUSES, FRIEND_KINDS, ORG_KINDS, 
                          Friendship, Interaction, Organisation, Person, default_nature)
 from graph.store import Store
 from ingest import check_folder
+from tests.helpers import write_dataset
 
 IDS = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", min_size=1, max_size=6)
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=25).map(str.strip).filter(bool)
@@ -56,39 +56,9 @@ def datasets(draw: st.DrawFn) -> Dataset:
     return Dataset(orgs, people, friendships, interactions, accounts, deals)
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
-def write_csv(folder: Path, data: Dataset) -> None:
-    """Write a dataset as input files, the way a user's export would look."""
-    tables = {
-        "organisations.csv": (["id", "name", "kind", "industry", "annual_revenue"], data.organisations),
-        "people.csv": (["id", "name", "org_id", "title", "role", "email"], data.people),
-        "friendships.csv": (["person_b", "person_a", "kind", "since"],
-                            [(f.person_b, f.person_a, f.kind, f.since) for f in data.friendships]),
-        "interactions.csv": (["id", "date", "type", "nature", "participants", "org_id", "notes"],
-                             [(i.id, i.date, i.type, i.nature, ";".join(i.participants), i.org_id, i.notes)
-                              for i in data.interactions]),
-        "accounts.csv": (["org_id", "rep_id", "role", "since"], data.accounts),
-        "deals.csv": (["id", "org_id", "amount", "status", "rep_id", "closed_on", "product"], data.deals),
-    }
-    for name, (header, rows) in tables.items():
-        with (folder / name).open("w", newline="", encoding="utf-8") as fh:
-            out = csv.writer(fh)
-            out.writerow(header)
-            out.writerows([_cell(v) for v in row] for row in rows)
-
-
 def _round_trip(store: Store, data: Dataset) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        write_csv(Path(tmp), data)
+        write_dataset(Path(tmp), data)
         parsed, report = check_folder(Path(tmp))
     assert parsed.sorted() == data.sorted()
     store.load(parsed)

@@ -96,11 +96,14 @@ def build_around(bolt: Bolt, people: Collection[str], stamp: Stamp, weights: Map
     organisations' activity (whole: cheap). Masses stay as of the stamp's ``ref`` (new ones
     too: a date after it only makes an age negative), so what is kept for everyone else still
     holds; the stamp's ``newest`` and ``friend_ref`` follow the rows."""
+    newest, friend_ref = _newest(bolt)
+    if stamp.ref is not None and (newest is None or newest < stamp.ref):
+        # the newest interaction is gone or moved back: nothing kept would answer as of it
+        return build_all(bolt, stamp.revision or "", weights, progress)
     asked = sorted(set(people))
     around = [(a, b) for a, b in bolt.read(d.TOUCHED, people=asked)[0]["ties"]]
     scope = sorted(touched(set(asked), around))
     before = bolt.read(d.AROUND, people=scope)[0]
-    newest, friend_ref = _newest(bolt)
     ref = stamp.ref or newest
     _step(progress, "evidence", 0)
     bolt.autocommit(d.DELETE_AROUND, people=scope)

@@ -18,7 +18,7 @@ True
 from __future__ import annotations
 
 __all__ = ["LABELS", "DERIVED_REL_TYPES", "INPUT_REL_TYPES", "REL_TYPES", "SCHEMA", "UPSERT", "STALE_NODES",
-           "STALE_RELATIONSHIPS", "COUNTS", "DUMP", "LOADING_SET", "LOADING_BEAT", "META_SET", "STATE",
+           "STALE_RELATIONSHIPS", "REFRESH", "REMOVE", "COUNTS", "DUMP", "LOADING_SET", "LOADING_BEAT", "META_SET", "STATE",
            "STATE_AND_STAMP", "STAMP_KEYS", "REBUILD_START", "STAMP_SET"]
 
 LABELS = ("Organisation", "Person", "Interaction", "Deal")
@@ -124,6 +124,45 @@ STALE_RELATIONSHIPS = {
         RETURN count(*) AS deleted
     """
     for rel in REL_TYPES
+}
+
+#: A refresh (:meth:`graph.store.neo4j.store.Neo4jStore.load` writing only what changed):
+#: the rows added or changed, written over what is held. Organisations and people keep the
+#: derived properties a refresh rebuilds only around the change (``+=``: a missing value
+#: removes its property); a person's ``WORKS_AT`` follows their organisation. Interactions
+#: and deals that changed are removed first (:data:`REMOVE`) and written as new.
+REFRESH = {
+    **UPSERT,
+    "organisations": """
+        UNWIND $rows AS r
+        MERGE (o:Organisation {id: r.id})
+        SET o += r, o._run = $run
+    """,
+    "people": """
+        UNWIND $rows AS r
+        MERGE (p:Person {id: r.id})
+        SET p += r.props, p._run = $run
+        WITH p, r
+        CALL (p, r) {
+            MATCH (p)-[w:WORKS_AT]->(o:Organisation) WHERE o.id <> r.org_id
+            DELETE w
+        }
+        WITH p, r
+        MATCH (o:Organisation {id: r.org_id})
+        MERGE (p)-[w:WORKS_AT]->(o)
+        SET w._run = $run
+    """,
+}
+
+#: The rows of each kind a refresh removes, by key (``$keys``: ids, or ``[a, b]`` of a
+#: friendship, ``[org_id, rep_id]`` of an account).
+REMOVE = {
+    "organisations": "UNWIND $keys AS k MATCH (n:Organisation {id: k}) DETACH DELETE n",
+    "people": "UNWIND $keys AS k MATCH (n:Person {id: k}) DETACH DELETE n",
+    "friendships": "UNWIND $keys AS k MATCH (:Person {id: k[0]})-[r:KNOWS]->(:Person {id: k[1]}) DELETE r",
+    "interactions": "UNWIND $keys AS k MATCH (n:Interaction {id: k}) DETACH DELETE n",
+    "accounts": "UNWIND $keys AS k MATCH (:Person {id: k[1]})-[r:COVERS]->(:Organisation {id: k[0]}) DELETE r",
+    "deals": "UNWIND $keys AS k MATCH (n:Deal {id: k}) DETACH DELETE n",
 }
 
 COUNTS = """

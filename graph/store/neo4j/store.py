@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import replace
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from types import TracebackType
@@ -19,13 +20,15 @@ from typing import Any, TypeVar
 
 from neo4j import Driver, Record
 
-from graph.derived import SCHEMA_VERSION, Stamp
+from graph.derived import SCHEMA_VERSION, Stamp, touched
 from graph.errors import StoreChanged, StoreUnavailable
-from graph.formula import DEFAULT_WEIGHTS
+from graph.formula import DEFAULT_WEIGHTS, weights_key
 from graph.model import Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
 from graph.store.base import Progress, QueryResult, StoreState
 from graph.store.consistency import ATTEMPTS, wait_for_load
+from graph.store.changes import Changes, diff, key_of, worth_a_refresh
 from graph.store.neo4j import cypher as q
+from graph.store.neo4j import cypher_derived as dq
 from graph.store.neo4j.bolt import Bolt, Heartbeat, batches, native
 from graph.store.neo4j.build import build_all, build_around
 from graph.store.neo4j.console import run_readonly
@@ -94,19 +97,67 @@ class Neo4jStore:
         self._schema_ready = True
 
     def load(self, data: Dataset, *, progress: Progress | None = None,
-             weights: Mapping[str, float] | None = None) -> None:
+             weights: Mapping[str, float] | None = None) -> Changes:
         """Make the database hold exactly ``data`` (see the module docstring) and build its derived
         data, the team's ties summed with the type ``weights`` (default
-        :data:`graph.formula.DEFAULT_WEIGHTS`). Whatever another schema kept is replaced."""
+        :data:`graph.formula.DEFAULT_WEIGHTS`). A database holding a complete load of this schema
+        gets only the rows that differ and derived data rebuilt around them, unless most rows
+        differ (:mod:`graph.store.changes`); anything else is replaced whole."""
         self._ensure_schema()
+        chosen = dict(DEFAULT_WEIGHTS if weights is None else weights)
+        rows = self._bolt.read(q.STATE_AND_STAMP)
+        row = rows[0] if rows else None
+        held: Dataset | None = None
+        stamp: Stamp | None = None
+        if row is not None and row["revision"] and not row["loading"] and row["schema_version"] == SCHEMA_VERSION:
+            stamp = Stamp.from_text({k: row[k] for k in q.STAMP_KEYS})
+            held = self._read_all() if stamp.built == stamp.revision else None
+        changes = diff(held or Dataset(), data)
+        if held is not None and stamp is not None and worth_a_refresh(changes, held.counts().values()):
+            if changes or stamp.weights != weights_key(chosen):
+                self._refresh(changes, held, data, stamp, chosen, progress)
+            return changes
         run = uuid.uuid4().hex
         self._bolt.write(q.LOADING_SET, run=run)
         with Heartbeat(lambda: self._bolt.write(q.LOADING_BEAT, run=run)):
             self._write_rows(data, run, progress)
-            stamp = build_all(self._bolt, run, DEFAULT_WEIGHTS if weights is None else weights, progress)
+            stamp = build_all(self._bolt, run, chosen, progress)
             self._bolt.write(q.META_SET, meta={**stamp.to_text(), "schema_version": SCHEMA_VERSION})
+        changes.whole = True
+        return changes
 
-    def _write_rows(self, data: Dataset, run: str, progress: Progress | None) -> None:
+    def _refresh(self, changes: Changes, held: Dataset, data: Dataset, stamp: Stamp,
+                 weights: Mapping[str, float], progress: Progress | None) -> None:
+        """Write only ``changes`` and rebuild the derived data around them. The people they
+        touch are found before anything is written (a person removed takes their ties along);
+        the load is marked in progress and the derived data incomplete first, so a crash
+        part-way leaves a store the same ingest replaces whole."""
+        people = changes.people(held, data)
+        asked = sorted(people)
+        around = [(a, b) for a, b in self._bolt.read(dq.TOUCHED, people=asked)[0]["ties"]] if asked else []
+        scope = touched(people, around)
+        run = uuid.uuid4().hex
+        self._bolt.write(q.LOADING_SET, run=run)
+        self._bolt.write(q.REBUILD_START)
+        with Heartbeat(lambda: self._bolt.write(q.LOADING_BEAT, run=run)):
+            for table in ("deals", "accounts", "interactions", "friendships", "people", "organisations"):
+                c = changes[table]
+                keys = [list(k) if isinstance(k, tuple) else k
+                        for k in [*c.removed, *(key_of(table, r) for r in c.changed if table in ("interactions", "deals"))]]
+                for batch in batches(keys, self.batch_size):
+                    self._bolt.write(q.REMOVE[table], keys=batch)
+            upserts = Dataset(**{t: c.added + c.changed for t, c in changes.tables.items()})
+            self._write_rows(upserts, run, progress, q.REFRESH)
+            if scope or weights_key(weights) != stamp.weights:
+                built = build_around(self._bolt, scope, replace(stamp, revision=run), weights, progress)
+            else:  # accounts and deals only: no derived data to touch
+                built = replace(stamp, revision=run, built=run)
+            self._bolt.write(q.META_SET, meta={**built.to_text(), "schema_version": SCHEMA_VERSION})
+
+    def _write_rows(self, data: Dataset, run: str, progress: Progress | None,
+                    statements: Mapping[str, str] | None = None) -> None:
+        """Every row of ``data`` written with ``statements`` (:data:`~graph.store.neo4j.cypher.UPSERT`:
+        a whole load, which then deletes what it did not write; a refresh passes its own)."""
         iso = data.interactions
         streams: dict[str, tuple[int, Iterable[dict[str, Any]]]] = {
             "organisations": (len(data.organisations), (o._asdict() for o in data.organisations)),
@@ -132,10 +183,12 @@ class Neo4jStore:
             if progress:
                 progress(kind, 0, total)
             for batch in batches(rows, self.batch_size):
-                self._bolt.write(q.UPSERT[kind], rows=batch, run=run)
+                self._bolt.write((statements or q.UPSERT)[kind], rows=batch, run=run)
                 done += len(batch)
                 if progress:
                     progress(kind, done, total)
+        if statements is not None:
+            return
         if progress:
             progress("cleanup", 0, 1)
         for statement in [q.STALE_RELATIONSHIPS[r] for r in q.INPUT_REL_TYPES] + list(q.STALE_NODES.values()):
@@ -211,7 +264,11 @@ class Neo4jStore:
 
     def dump(self) -> Dataset:
         """Every row of one load (see :meth:`_settled`), read back from the graph."""
-        r = self._settled(lambda: {k: self._bolt.read(query) for k, query in q.DUMP.items()})
+        return self._settled(self._read_all)
+
+    def _read_all(self) -> Dataset:
+        """Every row the database holds now."""
+        r = {k: self._bolt.read(query) for k, query in q.DUMP.items()}
         n = native
         return Dataset(
             organisations=[Organisation(x["id"], x["name"], x["kind"], x["industry"], x["annual_revenue"])

@@ -55,17 +55,19 @@ def _step(progress: Progress | None, stage: str, done: int) -> None:
 
 
 def build(conn: sqlite3.Connection, revision: str, *, people: Collection[str] | None = None,
-          weights: Mapping[str, float] | None = None, progress: Progress | None = None) -> None:
+          weights: Mapping[str, float] | None = None, progress: Progress | None = None,
+          base: str | None = None) -> None:
     """Build the derived data of the input rows of load ``revision``: for everyone, or what
-    touches ``people`` (for everyone anyway when the kept data is not complete). ``weights``
-    (``None``: the kept ones, else :data:`~graph.formula.DEFAULT_WEIGHTS`) are the type
-    weights of the team ties."""
+    touches ``people`` (for everyone anyway when the kept data is not complete). ``base``: the
+    load whose derived data is kept complete, when ``revision``'s rows differ from its rows
+    only in rows of ``people`` (a refresh). ``weights`` (``None``: the kept ones, else
+    :data:`~graph.formula.DEFAULT_WEIGHTS`) are the type weights of the team ties."""
     stamp = read_stamp(conn)
     kept_weights = dict(json.loads(stamp.weights)) if stamp is not None and stamp.weights else None
     chosen = dict(weights if weights is not None else kept_weights or DEFAULT_WEIGHTS)
-    complete = stamp is not None and stamp.built == stamp.revision == revision
+    complete = stamp is not None and stamp.revision == revision and stamp.built == (base or revision)
     conn.execute(sql.META_SET, ("built", ""))
-    if people is None or not complete or stamp is None:
+    if people is None or not complete or stamp is None or _before_ref(conn, stamp):
         _everyone(conn, revision, chosen, progress)
         return
     _some(conn, stamp, set(people), chosen, weights_key(chosen) != stamp.weights, progress)
@@ -75,6 +77,13 @@ def _dates(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
     (newest,) = conn.execute(d.NEWEST).fetchone()
     (friend_ref,) = conn.execute(d.FRIEND_REF).fetchone()
     return newest, friend_ref
+
+
+def _before_ref(conn: sqlite3.Connection, stamp: Stamp) -> bool:
+    """Whether the newest interaction is now older than the kept masses' ``ref`` (the newest
+    was removed or moved back): reads as of it would find nothing kept, so build everything."""
+    newest, _ = _dates(conn)
+    return stamp.ref is not None and (newest is None or newest < stamp.ref.isoformat())
 
 
 def _everyone(conn: sqlite3.Connection, revision: str, weights: Mapping[str, float],

@@ -201,6 +201,17 @@ SELECT_ALL = {
 
 COUNT = {table: f"SELECT count(*) FROM {table}" for table in COLUMNS}
 
+#: Every input table's rows deleted by key (participants: every one of an interaction).
+DELETE_BY_KEY = {
+    "organisations": "DELETE FROM organisations WHERE id = ?",
+    "people": "DELETE FROM people WHERE id = ?",
+    "friendships": "DELETE FROM friendships WHERE person_a = ? AND person_b = ?",
+    "interactions": "DELETE FROM interactions WHERE id = ?",
+    "participants": "DELETE FROM participants WHERE interaction_id = ?",
+    "accounts": "DELETE FROM accounts WHERE org_id = ? AND rep_id = ?",
+    "deals": "DELETE FROM deals WHERE id = ?",
+}
+
 META_SET = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 META_ALL = "SELECT key, value FROM meta"
 

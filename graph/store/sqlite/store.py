@@ -33,11 +33,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from graph.derived import SCHEMA_VERSION
+from graph.derived import SCHEMA_VERSION, Stamp
 from graph.errors import QueryRefused, StoreError, StoreUnavailable
-from graph.formula import DEFAULT_WEIGHTS
+from graph.formula import DEFAULT_WEIGHTS, weights_key
 from graph.model import TABLES, Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
 from graph.store.base import Progress, QueryResult, StoreState
+from graph.store.changes import Changes, diff, key_of, worth_a_refresh
 from graph.store.consistency import wait_for_load
 from graph.store.sqlite import build, sql
 from graph.store.sqlite.reader import SQLiteReader
@@ -59,6 +60,41 @@ def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(rows)
     while batch := list(islice(it, size)):
         yield batch
+
+
+def _streams(data: Dataset) -> dict[str, tuple[int, Iterable[tuple[Any, ...]]]]:
+    """Each table's rows of ``data`` as the SQL rows of :data:`graph.store.sqlite.sql.INSERT`, with their number."""
+    return {
+        "organisations": (len(data.organisations), data.organisations),
+        "people": (len(data.people), data.people),
+        "friendships": (len(data.friendships), ((f.person_a, f.person_b, f.kind, _iso(f.since))
+                                                 for f in data.friendships)),
+        "interactions": (len(data.interactions), ((i.id, i.date.isoformat(), i.type, i.nature, i.org_id, i.notes)
+                                                   for i in data.interactions)),
+        "participants": (sum(len(i.participants) for i in data.interactions),
+                         ((i.id, p, n) for i in data.interactions for n, p in enumerate(i.participants))),
+        "accounts": (len(data.accounts), ((a.org_id, a.rep_id, a.role, _iso(a.since)) for a in data.accounts)),
+        "deals": (len(data.deals), ((d.id, d.org_id, d.amount, d.status, d.rep_id, _iso(d.closed_on), d.product)
+                                    for d in data.deals)),
+    }
+
+
+def _read_all(c: sqlite3.Connection) -> Dataset:
+    """Every input row the connection's transaction sees."""
+    participants: dict[str, list[str]] = {}
+    for iid, pid in c.execute(sql.SELECT_ALL["participants"]):
+        participants.setdefault(iid, []).append(pid)
+    return Dataset(
+        organisations=[Organisation(*r) for r in c.execute(sql.SELECT_ALL["organisations"])],
+        people=[Person(*r) for r in c.execute(sql.SELECT_ALL["people"])],
+        friendships=[Friendship(a, b, k, _date(s)) for a, b, k, s in c.execute(sql.SELECT_ALL["friendships"])],
+        interactions=[
+            Interaction(i, date.fromisoformat(d), t, n, tuple(participants.get(i, ())), o, notes)
+            for i, d, t, n, o, notes in c.execute(sql.SELECT_ALL["interactions"])
+        ],
+        accounts=[Account(o, r, role, _date(s)) for o, r, role, s in c.execute(sql.SELECT_ALL["accounts"])],
+        deals=[Deal(i, o, a, st, r, _date(cl), p) for i, o, a, st, r, cl, p in c.execute(sql.SELECT_ALL["deals"])],
+    )
 
 
 def _ensure_math(conn: sqlite3.Connection) -> None:
@@ -205,52 +241,79 @@ class SQLiteStore:
 
     # -- the Store interface ----------------------------------------------------------------------
     def load(self, data: Dataset, *, progress: Progress | None = None,
-             weights: Mapping[str, float] | None = None) -> None:
-        """Replace the graph with ``data`` and build its derived data, in one transaction (a file
-        of another schema is replaced whole)."""
-        streams: dict[str, tuple[int, Iterable[tuple[Any, ...]]]] = {
-            "organisations": (len(data.organisations), data.organisations),
-            "people": (len(data.people), data.people),
-            "friendships": (len(data.friendships), ((f.person_a, f.person_b, f.kind, _iso(f.since))
-                                                     for f in data.friendships)),
-            "interactions": (len(data.interactions), ((i.id, i.date.isoformat(), i.type, i.nature, i.org_id,
-                                                       i.notes) for i in data.interactions)),
-            "participants": (sum(len(i.participants) for i in data.interactions),
-                             ((i.id, p, n) for i in data.interactions for n, p in enumerate(i.participants))),
-            "accounts": (len(data.accounts), ((a.org_id, a.rep_id, a.role, _iso(a.since)) for a in data.accounts)),
-            "deals": (len(data.deals), ((d.id, d.org_id, d.amount, d.status, d.rep_id, _iso(d.closed_on), d.product)
-                                        for d in data.deals)),
-        }
+             weights: Mapping[str, float] | None = None) -> Changes:
+        """Make the graph hold exactly ``data`` and its derived data, in one transaction: writing
+        only the rows that differ from those held and rebuilding only the derived data they touch
+        (:mod:`graph.store.changes`), or, when most rows differ or nothing complete is held,
+        replacing everything (a file of another schema is replaced whole). Nothing changes when
+        ``data`` is what the store holds with the same ``weights``."""
+        chosen = dict(DEFAULT_WEIGHTS if weights is None else weights)
         with self._writing() as conn:
-            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                tables = [r[0] for r in conn.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")]
-                for name in tables:
-                    conn.execute('DROP TABLE "{}"'.format(name.replace('"', '""')))
-                self._create_schema(conn)
-            else:
-                for table in sql.TABLES:
-                    conn.execute(f"DELETE FROM {table}")
-            for name in (*sql.INPUT_INDEXES, *sql.DERIVED_INDEXES):
-                conn.execute(f"DROP INDEX IF EXISTS {name}")
-            for table, (total, rows) in streams.items():
-                done = 0
-                if progress:
-                    progress(table, 0, total)
-                for batch in _batches(rows, self.batch_size):
-                    conn.executemany(sql.INSERT[table], batch)
-                    done += len(batch)
-                    if progress:
-                        progress(table, done, total)
+            same_schema = conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+            stamp = build.read_stamp(conn) if same_schema else None
+            held = _read_all(conn) if stamp is not None and stamp.revision and stamp.built == stamp.revision else None
+            changes = diff(held or Dataset(), data)
+            if held is not None and stamp is not None and worth_a_refresh(changes, held.counts().values()):
+                if changes or stamp.weights != weights_key(chosen):
+                    self._refresh(conn, changes, held, data, stamp, chosen, progress)
+                return changes
+            self._replace(conn, same_schema, data, chosen, progress)
+            changes.whole = True
+            return changes
+
+    def _replace(self, conn: sqlite3.Connection, same_schema: bool, data: Dataset, weights: Mapping[str, float],
+                 progress: Progress | None) -> None:
+        """Every row written again, every index and all derived data built again."""
+        if not same_schema:
+            tables = [r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")]
+            for name in tables:
+                conn.execute('DROP TABLE "{}"'.format(name.replace('"', '""')))
+            self._create_schema(conn)
+        else:
+            for table in sql.TABLES:
+                conn.execute(f"DELETE FROM {table}")
+        for name in (*sql.INPUT_INDEXES, *sql.DERIVED_INDEXES):
+            conn.execute(f"DROP INDEX IF EXISTS {name}")
+        self._insert(conn, _streams(data), progress)
+        if progress:
+            progress("indexes", 0, len(sql.INPUT_INDEXES))
+        for n, statement in enumerate(sql.INPUT_INDEXES.values(), start=1):
+            conn.execute(statement)
             if progress:
-                progress("indexes", 0, len(sql.INPUT_INDEXES))
-            for n, statement in enumerate(sql.INPUT_INDEXES.values(), start=1):
-                conn.execute(statement)
+                progress("indexes", n, len(sql.INPUT_INDEXES))
+        revision = uuid.uuid4().hex
+        conn.execute(sql.META_SET, ("revision", revision))
+        build.build(conn, revision, weights=weights, progress=progress)
+
+    def _refresh(self, conn: sqlite3.Connection, changes: Changes, held: Dataset, data: Dataset, stamp: Stamp,
+                 weights: Mapping[str, float], progress: Progress | None) -> None:
+        """Only ``changes`` written (rows changed are deleted and written again), and the derived
+        data rebuilt for the people they touch."""
+        gone = {t: [*c.removed, *(key_of(t, r) for r in c.changed)] for t, c in changes.tables.items()}
+        gone["participants"] = gone["interactions"]
+        for table in ("deals", "accounts", "participants", "interactions", "friendships", "people", "organisations"):
+            keys = [k if isinstance(k, tuple) else (k,) for k in gone[table]]
+            for batch in _batches(keys, self.batch_size):
+                conn.executemany(sql.DELETE_BY_KEY[table], batch)
+        self._insert(conn, _streams(Dataset(**{t: c.added + c.changed for t, c in changes.tables.items()})),
+                     progress)
+        revision = uuid.uuid4().hex
+        conn.execute(sql.META_SET, ("revision", revision))
+        build.build(conn, revision, people=changes.people(held, data), weights=weights, progress=progress,
+                    base=stamp.revision)
+
+    def _insert(self, conn: sqlite3.Connection, streams: dict[str, tuple[int, Iterable[tuple[Any, ...]]]],
+                progress: Progress | None) -> None:
+        for table, (total, rows) in streams.items():
+            done = 0
+            if progress:
+                progress(table, 0, total)
+            for batch in _batches(rows, self.batch_size):
+                conn.executemany(sql.INSERT[table], batch)
+                done += len(batch)
                 if progress:
-                    progress("indexes", n, len(sql.INPUT_INDEXES))
-            revision = uuid.uuid4().hex
-            conn.execute(sql.META_SET, ("revision", revision))
-            build.build(conn, revision, weights=DEFAULT_WEIGHTS if weights is None else weights, progress=progress)
+                    progress(table, done, total)
 
     def rebuild(self, people: Collection[str] | None = None, *, progress: Progress | None = None,
                 weights: Mapping[str, float] | None = None) -> None:
@@ -272,20 +335,7 @@ class SQLiteStore:
     def dump(self) -> Dataset:
         """Every input row, read in one snapshot."""
         with self._snapshot() as c:
-            participants: dict[str, list[str]] = {}
-            for iid, pid in c.execute(sql.SELECT_ALL["participants"]):
-                participants.setdefault(iid, []).append(pid)
-            return Dataset(
-                organisations=[Organisation(*r) for r in c.execute(sql.SELECT_ALL["organisations"])],
-                people=[Person(*r) for r in c.execute(sql.SELECT_ALL["people"])],
-                friendships=[Friendship(a, b, k, _date(s)) for a, b, k, s in c.execute(sql.SELECT_ALL["friendships"])],
-                interactions=[
-                    Interaction(i, date.fromisoformat(d), t, n, tuple(participants.get(i, ())), o, notes)
-                    for i, d, t, n, o, notes in c.execute(sql.SELECT_ALL["interactions"])
-                ],
-                accounts=[Account(o, r, role, _date(s)) for o, r, role, s in c.execute(sql.SELECT_ALL["accounts"])],
-                deals=[Deal(i, o, a, st, r, _date(cl), p) for i, o, a, st, r, cl, p in c.execute(sql.SELECT_ALL["deals"])],
-            )
+            return _read_all(c)
 
     def state(self) -> StoreState:
         """The revision; a load is one transaction, so no load is ever seen in progress."""

@@ -1,0 +1,157 @@
+"""What a load changes: the rows added, changed and removed per file, and who that touches.
+
+A store told to hold a dataset (:meth:`graph.store.base.Store.load`) compares it with what it
+holds (:func:`diff`), writes only the difference, and rebuilds derived data only for the
+people the difference touches (:meth:`Changes.people`); when most rows change it writes the
+whole dataset instead (:func:`worth_a_refresh`). Either way the store ends up holding exactly
+the dataset.
+
+Rows are compared whole, by their key: an organisation, person, interaction or deal by its
+id, a friendship by its two people, an account by organisation and rep.
+
+>>> from graph.model import Dataset, Organisation, Person
+>>> old = Dataset([Organisation("O1", "Acme", "customer")], [Person("P1", "Ann", "O1")])
+>>> new = Dataset([Organisation("O1", "Acme", "customer")], [Person("P1", "Ann", "O1", role="rep"),
+...                                                          Person("P2", "Bo", "O1")])
+>>> c = diff(old, new)
+>>> c.counts()["people"], sorted(c.people(old, new))
+({'added': 1, 'changed': 1, 'removed': 0}, ['P1', 'P2'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.model import TABLES, Dataset
+
+__all__ = ["KEYS", "TableChanges", "Changes", "diff", "worth_a_refresh", "key_of"]
+
+#: The key of a row of each table.
+KEYS: dict[str, Callable[[Any], Hashable]] = {
+    "organisations": lambda o: o.id,
+    "people": lambda p: p.id,
+    "friendships": lambda f: (f.person_a, f.person_b),
+    "interactions": lambda i: i.id,
+    "accounts": lambda a: (a.org_id, a.rep_id),
+    "deals": lambda d: d.id,
+}
+
+#: Above this share of rows changed, a load writes everything (bulk writes win).
+REFRESH_LIMIT = 0.25
+
+
+def key_of(table: str, row: Any) -> Hashable:
+    """The key of ``row`` of ``table``.
+
+    >>> from graph.model import Friendship
+    >>> key_of("friendships", Friendship("P1", "P2"))
+    ('P1', 'P2')
+    """
+    return KEYS[table](row)
+
+
+@dataclass
+class TableChanges:
+    """One table's difference: the new rows of keys not held before (``added``), the new rows of
+    keys held with other values (``changed``), and the keys no longer there (``removed``)."""
+
+    added: list[Any] = field(default_factory=list)
+    changed: list[Any] = field(default_factory=list)
+    removed: list[Hashable] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.added) + len(self.changed) + len(self.removed)
+
+    def counts(self) -> dict[str, int]:
+        return {"added": len(self.added), "changed": len(self.changed), "removed": len(self.removed)}
+
+
+@dataclass
+class Changes:
+    """The difference between what a store held and what it is told to hold, per table;
+    ``whole`` when the store wrote every row again instead (a first load, most rows changed,
+    or a store that held no complete load of this schema)."""
+
+    tables: dict[str, TableChanges] = field(default_factory=lambda: {t: TableChanges() for t in TABLES})
+    whole: bool = False
+
+    def __len__(self) -> int:
+        return sum(len(t) for t in self.tables.values())
+
+    def __getitem__(self, table: str) -> TableChanges:
+        return self.tables[table]
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """``{table: {"added": n, "changed": n, "removed": n}}``, every table."""
+        return {t: c.counts() for t, c in self.tables.items()}
+
+    @classmethod
+    def everything(cls, data: Dataset, held: Dataset | None = None) -> "Changes":
+        """Every row of ``data`` added (and every row ``held`` removed, unless kept the same): what a
+        whole load reports when it cannot compare (:func:`diff` when it can)."""
+        return diff(held or Dataset(), data)
+
+    def people(self, old: Dataset, new: Dataset) -> set[str]:
+        """The people whose derived data the change can alter (before :func:`graph.derived.touched`
+        adds everyone tied to them): people added, changed or removed; both ends of every
+        friendship added, changed or removed; everyone at an interaction added, changed or removed
+        (before and after); everyone at an organisation whose kind changed (they join or leave our
+        team). Accounts and deals feed no derived data."""
+        out: set[str] = set()
+        c = self.tables
+        out.update(p.id for p in c["people"].added + c["people"].changed)
+        out.update(str(k) for k in c["people"].removed)
+        for f in c["friendships"].added + c["friendships"].changed:
+            out.update((f.person_a, f.person_b))
+        for a, b in c["friendships"].removed:  # type: ignore[misc]
+            out.update((a, b))
+        was = {i.id: i for i in old.interactions} if c["interactions"].changed or c["interactions"].removed else {}
+        for i in c["interactions"].added + c["interactions"].changed:
+            out.update(i.participants)
+        for key in [i.id for i in c["interactions"].changed] + list(c["interactions"].removed):
+            if key in was:
+                out.update(was[key].participants)
+        old_kind = {o.id: o.kind for o in old.organisations} if c["organisations"].changed else {}
+        moved = {o.id for o in c["organisations"].changed if old_kind.get(o.id) != o.kind}
+        if moved:
+            out.update(p.id for p in new.people if p.org_id in moved)
+            out.update(p.id for p in old.people if p.org_id in moved)
+        return out
+
+
+def diff(old: Dataset, new: Dataset) -> Changes:
+    """What turns ``old`` into ``new``, table by table (rows compared whole, by key).
+
+    >>> from graph.model import Dataset, Friendship
+    >>> diff(Dataset(friendships=[Friendship("a", "b")]), Dataset()).counts()["friendships"]["removed"]
+    1
+    """
+    out = Changes()
+    for table in TABLES:
+        key = KEYS[table]
+        held = {key(r): r for r in getattr(old, table)}
+        seen: set[Hashable] = set()
+        t = out.tables[table]
+        for row in getattr(new, table):
+            k = key(row)
+            seen.add(k)
+            before = held.get(k)
+            if before is None:
+                t.added.append(row)
+            elif before != row:
+                t.changed.append(row)
+        t.removed.extend(k for k in held if k not in seen)
+    return out
+
+
+def worth_a_refresh(changes: Changes, sizes: Iterable[int]) -> bool:
+    """Whether writing only ``changes`` beats writing everything: a store holding rows (of
+    ``sizes``, per table) of which at most :data:`REFRESH_LIMIT` change.
+
+    >>> worth_a_refresh(Changes(), [0, 0])
+    False
+    """
+    total = sum(sizes)
+    return total > 0 and len(changes) <= REFRESH_LIMIT * total
