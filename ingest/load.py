@@ -21,6 +21,7 @@ from typing import Any
 from graph.errors import InputError
 from graph.model import Dataset
 from graph.store.base import Progress, Store
+from graph.store.changes import Changes
 from ingest.rejects import write_rejects
 from ingest.rows import ROW_MODELS
 from ingest.validate import Rejected, validate_folder
@@ -78,19 +79,46 @@ class IngestReport:
     dry_run: bool = False
     rejects_file: str | None = None
     rejected_by: list[RejectCount] = field(default_factory=list)
+    #: What the load changed in the store, per file: rows added, changed and removed
+    #: (``None`` for a dry run).
+    changes: dict[str, dict[str, int]] | None = None
+    #: Whether the store wrote every row again rather than only the changes.
+    whole: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"ingested": self.ingested, "rejected": self.rejected, "warnings": self.warnings,
                 "dry_run": self.dry_run, "rejects_file": self.rejects_file,
-                "rejected_by": [c.to_json() for c in self.rejected_by]}
+                "rejected_by": [c.to_json() for c in self.rejected_by], "changes": self.changes,
+                "whole": self.whole}
+
+    def record(self, changes: Changes) -> None:
+        """Keep what a load changed."""
+        self.changes, self.whole = changes.counts(), changes.whole
+
+    def changes_line(self) -> str:
+        """What the load changed, for people to read.
+
+        >>> IngestReport({}, changes={"people": {"added": 1, "changed": 0, "removed": 2}}, whole=False).changes_line()
+        'people: 1 added, 2 removed (only these rows written)'
+        """
+        parts = []
+        for table, c in (self.changes or {}).items():
+            said = [f"{n} {what}" for what, n in c.items() if n]
+            if said:
+                parts.append(f"{table}: {', '.join(said)}")
+        if not parts:
+            return "nothing, the store already held these rows"
+        return "; ".join(parts) + (" (every row written again)" if self.whole else " (only these rows written)")
 
 
 def check_folder(folder: Path, *, rejects: Path | None = None, dry_run: bool = False,
-                 progress: Progress | None = None) -> tuple[Dataset, IngestReport]:
+                 progress: Progress | None = None, held: Dataset | None = None) -> tuple[Dataset, IngestReport]:
     """Validate ``folder``; return the clean dataset and the report an ingest of it gives.
 
     With ``rejects``, rejected rows are written there with their reasons and
-    the valid rows are returned; without it, any problem raises.
+    the valid rows are returned; without it, any problem raises. With ``held`` (what the
+    store holds), ``folder`` is an update (:mod:`ingest.update`) and the dataset returned is
+    what the store will hold; problems the update makes in held rows always raise.
 
     Raises
     ------
@@ -98,7 +126,7 @@ def check_folder(folder: Path, *, rejects: Path | None = None, dry_run: bool = F
         With every problem found, when the input is invalid (and ``rejects`` is
         not given, or a whole file is unusable).
     """
-    v = validate_folder(Path(folder), progress=progress)
+    v = validate_folder(Path(folder), progress=progress, held=held)
     warnings = [str(w) for w in v.warnings]
     if v.fatal:  # a whole file cannot be used: setting rows aside cannot help
         from graph.analysis.words import plural
@@ -108,6 +136,12 @@ def check_folder(folder: Path, *, rejects: Path | None = None, dry_run: bool = F
         raise InputError(v.problems, f"{plural(len(v.problems), 'problem')} found; nothing was written. Fix "
                                      f"{' and '.join(files)} and run the ingest again: a file that cannot be used "
                                      "as a whole stops the ingest.")
+    if v.conflicts:
+        from graph.analysis.words import plural
+
+        raise InputError(v.problems, f"{plural(len(v.problems), 'problem')} found; nothing was written. The update "
+                                     "would leave rows the store holds naming rows that are gone or no longer "
+                                     "reps: fix the rows above (--skip-invalid cannot set held rows aside).")
     if v.problems and rejects is None:
         raise InputError(v.problems)
     rejected = 0
@@ -115,7 +149,7 @@ def check_folder(folder: Path, *, rejects: Path | None = None, dry_run: bool = F
         rejected = write_rejects(Path(rejects), v.rejected)
     report = IngestReport(v.dataset.counts(), rejected, warnings, dry_run,
                           str(rejects) if rejects is not None else None, count_rejects(v.rejected))
-    return v.dataset, report
+    return (v.merged if v.merged is not None else v.dataset), report
 
 
 def ingest_folder(folder: Path, store: Store, *, rejects: Path | None = None,
@@ -144,5 +178,5 @@ def ingest_folder(folder: Path, store: Store, *, rejects: Path | None = None,
         With every problem found; nothing has been written.
     """
     data, report = check_folder(folder, rejects=rejects, progress=progress)
-    store.load(data, progress=progress, weights=weights)
+    report.record(store.load(data, progress=progress, weights=weights))
     return report

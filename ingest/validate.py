@@ -99,6 +99,12 @@ class Validation:
         Things ignored on purpose (unknown columns or files).
     rejected : list[Rejected]
         Every row left out, including rows that depend on rejected rows.
+    merged : Dataset or None
+        For an update folder (``held`` given): what the store will hold, the clean rows merged
+        into ``held`` and the removals gone (:mod:`ingest.update`).
+    conflicts : list[Problem]
+        For an update folder: problems the update makes in rows the store holds (they cannot
+        be set aside, so even ``--skip-invalid`` stops).
     """
 
     dataset: Dataset = field(default_factory=Dataset)
@@ -106,6 +112,8 @@ class Validation:
     fatal: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
+    merged: Dataset | None = None
+    conflicts: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -116,9 +124,13 @@ class Validation:
 class _Checker:
     """State shared by the per-file checks: ids seen, ids valid, lines."""
 
-    def __init__(self, v: Validation, progress: Progress | None) -> None:
+    def __init__(self, v: Validation, progress: Progress | None, update: bool = False) -> None:
         self.v = v
         self.progress = progress
+        self.update = update
+        self.required = () if update else REQUIRED_FILES
+        self.nowhere = " or in the store" if update else ""
+        self.removed: dict[str, dict[Any, int]] = {}
         self.org_line: dict[str, int] = {}
         self.org_kind: dict[str, str] = {}
         self.person_line: dict[str, int] = {}
@@ -134,7 +146,10 @@ class _Checker:
         if org_id in self.org_line:
             return (f"{column} '{org_id}' refers to a rejected row "
                     f"(organisations.csv:{self.org_line[org_id]})", "organisations.csv")
-        return f"{column} '{org_id}' is not in organisations.csv", None
+        if org_id in self.removed.get("organisations", {}):
+            return (f"{column} '{org_id}' is removed by removals.csv:{self.removed['organisations'][org_id]}",
+                    None)
+        return f"{column} '{org_id}' is not in organisations.csv{self.nowhere}", None
 
     def person_ref(self, column: str, person_id: str) -> tuple[str, str | None] | None:
         if person_id in self.person:
@@ -144,7 +159,9 @@ class _Checker:
         if person_id in self.person_line:
             return (f"{column} '{person_id}' refers to a rejected row "
                     f"(people.csv:{self.person_line[person_id]})", "people.csv")
-        return f"{column} '{person_id}' is not in people.csv", None
+        if person_id in self.removed.get("people", {}):
+            return f"{column} '{person_id}' is removed by removals.csv:{self.removed['people'][person_id]}", None
+        return f"{column} '{person_id}' is not in people.csv{self.nowhere}", None
 
     def rep_ref(self, column: str, rep_id: str) -> tuple[str, str | None] | None:
         missing = self.person_ref(column, rep_id)
@@ -165,7 +182,7 @@ class _Checker:
         path = folder / name
         model = ROW_MODELS[name]
         if not path.is_file():
-            if name in REQUIRED_FILES:
+            if name in self.required:
                 self.v.fatal.append(Problem(name, 0, "file is missing; it is required in the input folder"))
                 self.unusable.add(name)
             return
@@ -214,7 +231,7 @@ class _Checker:
             report.close()
         if count == 0:
             message = "file has a header row but no data rows"
-            if name in REQUIRED_FILES:
+            if name in self.required:
                 self.v.fatal.append(Problem(name, 1, message))
                 self.unusable.add(name)
             else:
@@ -268,6 +285,29 @@ class _RowReport:
                                         tuple(sorted(self.refers_to)), bool(self.own)))
 
 
+_FILE_ORDER = {**{name: n for n, name in enumerate(ROW_MODELS)}, "removals.csv": len(ROW_MODELS)}
+
+
+def _finish_update(v: Validation, c: _Checker, held: Dataset, removals: Any) -> None:
+    """An update folder's last checks: no row both given and removed, nothing held left naming
+    what is removed or no longer a rep; and what the store will hold (``v.merged``)."""
+    from graph.store.changes import KEYS
+    from ingest.update import check_held, merge
+
+    for table in ("organisations", "people", "friendships", "interactions", "accounts", "deals"):
+        gone = removals.keys[table]
+        if not gone:
+            continue
+        for row in getattr(v.dataset, table):
+            line = gone.get(KEYS[table](row))
+            if line is not None:
+                v.problems.append(Problem("removals.csv", line, f"{table}.csv gives the row this line removes; "
+                                                                "give it or remove it, not both", "id"))
+    v.merged = merge(held, v.dataset, removals)
+    check_held(v.merged, v.dataset, removals, v.conflicts, person_line=c.person_line, org_line=c.org_line)
+    v.problems.extend(v.conflicts)
+
+
 def _one_line(p: Problem) -> Problem:
     r"""The problem with what a terminal would not show on one line escaped, as ``repr`` does.
 
@@ -281,7 +321,7 @@ def _one_line(p: Problem) -> Problem:
     return replace(p, message="".join(c if c.isprintable() else repr(c)[1:-1] for c in p.message))
 
 
-def validate_folder(folder: Path, progress: Progress | None = None) -> Validation:
+def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dataset | None = None) -> Validation:
     """Validate every input file in ``folder``; never raises for bad rows.
 
     Parameters
@@ -291,6 +331,10 @@ def validate_folder(folder: Path, progress: Progress | None = None) -> Validatio
         ``friendships.csv``, ``interactions.csv``, ``accounts.csv``, ``deals.csv``.
     progress : callable, optional
         ``progress(file_name, done, total)``, called as each file is read.
+    held : Dataset, optional
+        What the store holds, for an update folder (:mod:`ingest.update`): no file is
+        required, rows may name ids ``held`` has, ``removals.csv`` is read, and ``merged``
+        is what the store will hold.
 
     Returns
     -------
@@ -306,10 +350,18 @@ def validate_folder(folder: Path, progress: Progress | None = None) -> Validatio
     if not folder.is_dir():
         raise UsageError(f"input folder '{folder}' does not exist or is not a folder")
     v = Validation()
-    c = _Checker(v, progress)
+    c = _Checker(v, progress, update=held is not None)
     d = v.dataset
+    removals = None
+    if held is not None:
+        from ingest.update import read_removals
+
+        removals = read_removals(folder, v.problems)
+        c.removed = removals.keys
+        c.org_kind.update((o.id, o.kind) for o in held.organisations if o.id not in removals.keys["organisations"])
+        c.person.update((p.id, (p.org_id, p.role)) for p in held.people if p.id not in removals.keys["people"])
     for extra in sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".csv"):
-        if extra not in ROW_MODELS and extra != REVIEW_FILE:
+        if extra not in ROW_MODELS and extra != REVIEW_FILE and not (held is not None and extra == "removals.csv"):
             v.warnings.append(Problem(extra, 0, "file not read: relmap reads " + ", ".join(ROW_MODELS)))
 
     for line, row, cells, r in c.rows(folder, "organisations.csv"):
@@ -417,8 +469,10 @@ def validate_folder(folder: Path, progress: Progress | None = None) -> Validatio
             d.deals.append(Deal(row.id, row.org_id, row.amount, row.status, row.rep_id, row.closed_on,
                                 row.product))
 
+    if held is not None and removals is not None:
+        _finish_update(v, c, held, removals)
     v.problems = sorted((_one_line(p) for p in v.fatal + v.problems),
-                        key=lambda p: (list(ROW_MODELS).index(p.file) if p.file in ROW_MODELS else 99, p.line))
+                        key=lambda p: (_FILE_ORDER.get(p.file, 99), p.line))
     v.warnings = [_one_line(w) for w in v.warnings]
     v.rejected.sort(key=lambda r: (list(ROW_MODELS).index(r.file), r.line))
     return v

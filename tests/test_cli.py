@@ -25,7 +25,11 @@ def test_ingest_prints_summary(store_spec: str, tmp_path: Path) -> None:
     result = run("ingest", str(folder), "--store", store_spec)
     assert result.exit_code == 0, result.output
     assert result.stdout == (f"Ingested into {store_spec}: 3 organisations, 6 people, 2 friendships, "
-                             "3 interactions, 2 account assignments, 2 deals.\n")
+                             "3 interactions, 2 account assignments, 2 deals.\n"
+                             "Changed: organisations: 3 added; people: 6 added; friendships: 2 added; interactions: "
+                             "3 added; accounts: 2 added; deals: 2 added (every row written again).\n")
+    again = run("ingest", str(folder), "--store", store_spec)
+    assert again.stdout.splitlines()[1] == "Changed: nothing, the store already held these rows."
 
 
 def test_ingest_json_is_one_document(store_spec: str, tmp_path: Path) -> None:

@@ -356,6 +356,8 @@ def test_skip_invalid_counts_each_reason_and_keeps_every_cell(store_spec: str, t
     assert result.stdout.splitlines() == [
         f"Ingested into {store_spec}: 3 organisations, 4 people, 1 friendship, 0 interactions, "
         "2 account assignments, 2 deals.",
+        "Changed: organisations: 3 added; people: 4 added; friendships: 1 added; accounts: 2 added; deals: 2 added "
+        "(every row written again).",
         f"Rejected 6 rows; the reasons, row by row, are in {rejects}:",
         "  people.csv: 2 rows with problems",
         "  friendships.csv: 1 row that names rejected rows of people.csv",

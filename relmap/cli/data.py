@@ -25,6 +25,10 @@ STORY_DATE = date(2026, 11, 26)
 
 @click.command()
 @click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--update", is_flag=True,
+              help="FOLDER holds only new or changed rows (any of the six files, none required; rows may "
+                   "name ids the store holds) and, in removals.csv (file,id), rows to remove; the rest of "
+                   "the store stays as it is.")
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
 @click.option("--skip-invalid", "rejects", type=click.Path(path_type=Path, dir_okay=False), metavar="REJECTS.csv",
               help="Load the valid rows; write the rejected ones, with their reasons, to REJECTS.csv.")
@@ -33,13 +37,16 @@ STORY_DATE = date(2026, 11, 26)
 @config_option
 @store_options
 @handle_errors
-def ingest(folder: Path, dry_run: bool, rejects: Path | None, batch_size: int | None, config_path: Path | None,
-           store: str, as_json: bool) -> None:
+def ingest(folder: Path, update: bool, dry_run: bool, rejects: Path | None, batch_size: int | None,
+           config_path: Path | None, store: str, as_json: bool) -> None:
     """Validate the CSV files in FOLDER and load them into the store.
 
     Every problem is reported as file:line: message, in one pass; with any
     problem nothing is written (exit 2), unless --skip-invalid is given. The
-    store ends up holding exactly the folder's rows, so re-running converges.
+    store ends up holding exactly the folder's rows, so re-running converges;
+    a store already holding most of them gets only the rows added, changed or
+    removed, and its derived data is rebuilt only around them. With --update,
+    FOLDER adds to the store instead of replacing it (see --update).
     The store keeps its team's ties ready with the type weights of --config; analyses
     run with other weights compute them live (the same answers, slower).
     """
@@ -49,18 +56,28 @@ def ingest(folder: Path, dry_run: bool, rejects: Path | None, batch_size: int | 
     started = time.perf_counter()
     options: dict[str, Any] = {"batch_size": batch_size} if batch_size else {}
     with progress_bar() as progress:
-        data, report = check_folder(folder, rejects=rejects, dry_run=dry_run, progress=progress)
-        if not dry_run:
-            with open_store(store, **options) as target:
-                target.load(data, progress=progress, weights=weights)
+        if update:
+            with open_store(store, create=False, **options) as target:
+                data, report = check_folder(folder, rejects=rejects, dry_run=dry_run, progress=progress,
+                                            held=target.dump())
+                if not dry_run:
+                    report.record(target.load(data, progress=progress, weights=weights))
+        else:
+            data, report = check_folder(folder, rejects=rejects, dry_run=dry_run, progress=progress)
+            if not dry_run:
+                with open_store(store, **options) as target:
+                    report.record(target.load(data, progress=progress, weights=weights))
     for w in report.warnings:
         stderr.print(f"warning: {w}", markup=False, emoji=False)
     seconds = time.perf_counter() - started
     if as_json:
         emit_json(report.to_json() | {"store": None if dry_run else store, "seconds": round(seconds, 3)})
         return
-    verb = "Valid (dry run, nothing written)" if dry_run else f"Ingested into {store}"
+    verb = "Valid (dry run, nothing written)" if dry_run else f"Updated {store} with" if update else \
+        f"Ingested into {store}"
     click.echo(f"{verb}: {counts_line(report.ingested)}.")
+    if not dry_run:
+        click.echo(f"Changed: {report.changes_line()}.")
     if rejects is not None:
         from graph.analysis.words import plural
 

@@ -1,0 +1,111 @@
+"""``relmap ingest DIR --update``: a folder of new or changed rows and removals, merged into what
+the store holds. An update taking the store from A to A' answers every analysis command as a
+fresh load of A' does, on both stores; a bad update names every problem and writes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from graph.model import Dataset
+from graph.store import Store, open_store
+from ingest import check_folder
+from relmap.cli import cli
+from tests.graph.test_refresh import _answers, by_hand, changed, story
+from tests.helpers import write_dataset, write_delta
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_an_update_answers_as_a_fresh_load(store_spec: str, tmp_path: Path) -> None:
+    before, after = story(), by_hand(story(), later=True)
+    assert run("ingest", str(write_dataset(tmp_path / "a", before)), "--store", store_spec).exit_code == 0
+    delta = write_delta(tmp_path / "delta", before, after)
+    result = run("ingest", str(delta), "--update", "--store", store_spec, "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["whole"] is False
+    for table, c in report["changes"].items():
+        assert c["added"] >= 1 and c["changed"] >= 1 and c["removed"] >= 1, (table, c)
+    with open_store(store_spec) as s:
+        assert s.dump() == after.sorted()
+    updated = _answers(store_spec)
+    again = json.loads(run("ingest", str(delta), "--update", "--store", store_spec, "--json").stdout)
+    assert all(c == {"added": 0, "changed": 0, "removed": 0} for c in again["changes"].values()), \
+        "the same update twice converges"
+    with open_store(store_spec) as s:
+        s.load(Dataset())
+    assert run("ingest", str(write_dataset(tmp_path / "b", after)), "--store", store_spec).exit_code == 0
+    assert updated == _answers(store_spec)
+
+
+def test_an_update_names_ids_the_store_holds_and_needs_no_file(store_spec: str, tmp_path: Path) -> None:
+    assert run("ingest", str(write_dataset(tmp_path / "a", story())), "--store", store_spec).exit_code == 0
+    folder = tmp_path / "u"
+    folder.mkdir()
+    (folder / "interactions.csv").write_bytes(
+        "\ufeffid,date,type,participants,org_id,notes\r\n"
+        "I-9001,2026-11-21,dinner,P-002;P-013,O-TELCO,\"Dinner, then a walk\"\r\n".encode("utf-8"))
+    result = run("ingest", str(folder), "--update", "--store", store_spec)
+    assert result.exit_code == 0, result.output
+    assert "interactions: 1 added" in result.output
+    with open_store(store_spec) as s:
+        assert s.counts()["interactions"] == len(story().interactions) + 1
+
+
+def test_a_bad_update_names_every_problem_and_writes_nothing(store_spec: str, tmp_path: Path) -> None:
+    assert run("ingest", str(write_dataset(tmp_path / "a", story())), "--store", store_spec).exit_code == 0
+    with open_store(store_spec) as s:
+        held, revision = s.dump(), s.state().revision
+    folder = tmp_path / "u"
+    folder.mkdir()
+    (folder / "people.csv").write_text("id,name,org_id,title,role\nP-002,Daniel Reyes,O-NW,AE,manager\n")
+    (folder / "interactions.csv").write_text("id,date,type,participants\nI-9002,2026-11-21,dinner,P-002;P-NOPE\n"
+                                             "I-9003,2026-11-21,lunch,P-004;P-013\n")
+    (folder / "removals.csv").write_text("file,id\npeople.csv,P-013\nfriendships.csv,P-005\nbogus.csv,x\n"
+                                         "interactions.csv,I-9003\n")
+    result = run("ingest", str(folder), "--update", "--store", store_spec, "--json",
+                 "--skip-invalid", str(tmp_path / "rejects.csv"))
+    assert result.exit_code == 2
+    problems = {(p["file"], p["line"], p["message"]) for p in json.loads(result.stdout)["error"]["problems"]}
+    said = "\n".join(f"{f}:{n}: {m}" for f, n, m in sorted(problems))
+    for expected in [
+        "people.csv:2: 'P-002' would no longer be a rep at our organisation, but accounts.csv 'O-TELCO;P-002'",
+        "interactions.csv:2: participants 'P-NOPE' is not in people.csv or in the store",
+        "interactions.csv:3: participants 'P-013' is removed by removals.csv:2",
+        "removals.csv:2: people.csv 'P-013' is still named by friendships.csv 'P-010;P-013' the store holds",
+        "removals.csv:3: id 'P-005' of a row of friendships.csv must be person_a;person_b",
+        "removals.csv:4: file 'bogus.csv' is not one of",
+    ]:
+        assert expected in said, (expected, said)
+    assert "--skip-invalid cannot set held rows aside" in json.loads(result.stdout)["error"]["message"]
+    with open_store(store_spec) as s:
+        assert s.dump() == held and s.state().revision == revision, "nothing written"
+
+
+def test_an_update_into_no_store_says_how_to_make_one(tmp_path: Path) -> None:
+    folder = write_dataset(tmp_path / "u", story())
+    result = run("ingest", str(folder), "--update", "--store", str(tmp_path / "nowhere"))
+    assert result.exit_code == 3 and "relmap ingest DIR --store" in result.output
+    assert not (tmp_path / "nowhere").exists()
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.data())
+def test_random_updates_reach_the_changed_dataset(store: Store, tmp_path_factory: Any, data: st.DataObject) -> None:
+    before = story()
+    after = data.draw(changed(before))
+    store.load(before)
+    folder = write_delta(tmp_path_factory.mktemp("delta"), before, after)
+    merged, report = check_folder(folder, held=store.dump())
+    assert merged.sorted() == after.sorted()
+    store.load(merged)
+    assert store.dump() == after.sorted()
