@@ -66,7 +66,7 @@ from graph.formula import DEFAULT_WEIGHTS, TieFormula, weights_key
 from graph.model import EVIDENCE_HALF_LIFE_DAYS
 
 __all__ = ["SCHEMA_VERSION", "Stamp", "Usable", "usable", "fade", "touched", "HALF_LIFE", "DEFAULT_WEIGHTS",
-           "weights_key", "ROUTE_LIMIT", "route_formula", "routes_key", "routes_answer"]
+           "weights_key", "ROUTE_LIMIT", "route_formula", "routes_key", "routes_answer", "PART_LIMIT", "worth_a_part"]
 
 #: The shape of what a store keeps (input and derived data). A store written by another
 #: schema is refused by readers (exit 3: run the same ingest again, which rewrites it).
@@ -205,6 +205,20 @@ def routes_answer(stamp: Stamp | None, as_of: date, formula: TieFormula) -> bool
     """
     return usable(stamp, as_of, None).ties and stamp is not None and bool(stamp.routes) \
         and stamp.routes == routes_key(formula)
+
+
+#: A rebuild for some people builds everything instead when they touch more than this share
+#: of everyone: rebuilding most of the graph person by person costs more than building it whole.
+PART_LIMIT = 0.2
+
+
+def worth_a_part(scope: int, everyone: int) -> bool:
+    """Whether rebuilding what touches ``scope`` people of ``everyone`` beats building everything.
+
+    >>> worth_a_part(100, 1000), worth_a_part(300, 1000)
+    (True, False)
+    """
+    return scope <= PART_LIMIT * everyone
 
 
 def touched(people: Collection[str], ties: Iterable[tuple[str, str]]) -> set[str]:

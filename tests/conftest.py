@@ -109,3 +109,13 @@ def store_spec(backend: str, tmp_path: Path, request: pytest.FixtureRequest,
         monkeypatch.setenv(k, v)
     request.getfixturevalue("neo4j_store_session").load(Dataset())
     return server.uri
+
+
+@pytest.fixture
+def rebuild_in_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stores rebuild only what a change touches, however much (a small test story's change
+    touches more than :data:`graph.derived.PART_LIMIT` of everyone, where a store would build
+    everything): the partial builders under test."""
+    import graph.derived
+
+    monkeypatch.setattr(graph.derived, "PART_LIMIT", float("inf"))

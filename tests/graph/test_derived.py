@@ -30,6 +30,12 @@ NEWEST = date(2026, 11, 20)
 STAMP = Stamp("r1", "r1", date(2026, 11, 20), date(2026, 11, 20), date(2024, 8, 30), 180.0, "w")
 
 
+#: The stories here are small: a change touches more than graph.derived.PART_LIMIT of everyone,
+#: where a store builds everything; rebuild only what is touched, to test that.
+pytestmark = pytest.mark.usefixtures("rebuild_in_part")
+
+
+
 # -- the stamp and usable() --------------------------------------------------------------------
 def test_usable_says_when_the_derived_data_answers() -> None:
     assert usable(None, NEWEST, 180.0) == NOTHING

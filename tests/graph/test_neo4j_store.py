@@ -29,7 +29,7 @@ from ingest import validate_folder
 from ingest.generate import generate
 from relmap.cli import cli
 
-pytestmark = pytest.mark.neo4j
+pytestmark = [pytest.mark.neo4j, pytest.mark.usefixtures("rebuild_in_part")]
 
 AS_OF = date(2026, 11, 26)
 ACCOUNT_KINDS = ["customer", "prospect"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import date
 
-from graph.derived import HALF_LIFE, ROUTE_LIMIT, Stamp, route_formula, routes_key, touched
+from graph.derived import HALF_LIFE, ROUTE_LIMIT, Stamp, route_formula, routes_key, touched, worth_a_part
 from graph.formula import weights_key
 from graph.store.base import Progress
 from graph.store.neo4j import cypher_derived as d
@@ -88,14 +88,16 @@ def _activity(bolt: Bolt, ref: date | None, half_life: float, progress: Progress
 
 
 def build_around(bolt: Bolt, people: Collection[str], stamp: Stamp, weights: Mapping[str, float],
-                 progress: Progress | None = None) -> Stamp:
+                 progress: Progress | None = None, orgs: Collection[str] = ()) -> Stamp:
     """Rebuild what touches ``people`` on a store whose derived data ``stamp`` describes as
     complete: every pair with an end among everyone they touch (evidence, tie, common friends),
     the tie counts of those and of everyone tied to them (before and after), their team ties
     (everyone's, with other ``weights``) and the reach of the organisations involved, and the
     organisations' activity (whole: cheap). Masses stay as of the stamp's ``ref`` (new ones
     too: a date after it only makes an age negative), so what is kept for everyone else still
-    holds; the stamp's ``newest`` and ``friend_ref`` follow the rows."""
+    holds; the stamp's ``newest`` and ``friend_ref`` follow the rows. ``orgs``: organisations
+    whose reach may have changed besides those of the team ties around ``people`` now (a
+    refresh reads them before it deletes a person and the person's team ties)."""
     newest, friend_ref = _newest(bolt)
     if stamp.ref is not None and (newest is None or newest < stamp.ref):
         # the newest interaction is gone or moved back: nothing kept would answer as of it
@@ -103,6 +105,8 @@ def build_around(bolt: Bolt, people: Collection[str], stamp: Stamp, weights: Map
     asked = sorted(set(people))
     around = [(a, b) for a, b in bolt.read(d.TOUCHED, people=asked)[0]["ties"]]
     scope = sorted(touched(set(asked), around))
+    if not worth_a_part(len(scope), bolt.read(d.PEOPLE_COUNT)[0]["n"]):
+        return build_all(bolt, stamp.revision or "", weights, progress)
     before = bolt.read(d.AROUND, people=scope)[0]
     ref = stamp.ref or newest
     _step(progress, "evidence", 0)
@@ -125,7 +129,7 @@ def build_around(bolt: Bolt, people: Collection[str], stamp: Stamp, weights: Map
     after = bolt.read(d.AROUND, people=scope)[0]
     bolt.autocommit(d.TIE_COUNTS_OF, ids=sorted(set(scope) | set(before["tied"]) | set(after["tied"])))
     if same_weights:
-        bolt.write(d.REACH_OF, orgs=sorted(set(before["orgs"]) | set(after["orgs"])))
+        bolt.write(d.REACH_OF, orgs=sorted(set(before["orgs"]) | set(after["orgs"]) | set(orgs)))
     _step(progress, "team ties", 1)
     _activity(bolt, ref, stamp.half_life, progress)
     if same_weights:

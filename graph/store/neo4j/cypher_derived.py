@@ -70,6 +70,9 @@ TOUCHED = """
     RETURN collect([pid, id]) AS ties
 """
 
+#: How many people the store holds (a rebuild for some of them may build everything instead).
+PEOPLE_COUNT = "MATCH (p:Person) RETURN count(p) AS n"
+
 #: Everyone the people in ``$people`` have a kept tie with, and the organisations of their team ties.
 AROUND = """
     CALL () {

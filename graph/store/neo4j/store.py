@@ -136,6 +136,7 @@ class Neo4jStore:
         asked = sorted(people)
         around = [(a, b) for a, b in self._bolt.read(dq.TOUCHED, people=asked)[0]["ties"]] if asked else []
         scope = touched(people, around)
+        orgs = self._bolt.read(dq.AROUND, people=sorted(scope))[0]["orgs"] if scope else []
         run = uuid.uuid4().hex
         self._bolt.write(q.LOADING_SET, run=run)
         self._bolt.write(q.REBUILD_START)
@@ -149,7 +150,7 @@ class Neo4jStore:
             upserts = Dataset(**{t: c.added + c.changed for t, c in changes.tables.items()})
             self._write_rows(upserts, run, progress, q.REFRESH)
             if scope or weights_key(weights) != stamp.weights:
-                built = build_around(self._bolt, scope, replace(stamp, revision=run), weights, progress)
+                built = build_around(self._bolt, scope, replace(stamp, revision=run), weights, progress, orgs)
             else:  # accounts and deals only: no derived data to touch
                 built = replace(stamp, revision=run, built=run)
             self._bolt.write(q.META_SET, meta={**built.to_text(), "schema_version": SCHEMA_VERSION})

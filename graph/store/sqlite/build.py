@@ -20,7 +20,7 @@ from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
 
-from graph.derived import HALF_LIFE, ROUTE_LIMIT, Stamp, route_formula, routes_key, touched
+from graph.derived import HALF_LIFE, ROUTE_LIMIT, Stamp, route_formula, routes_key, touched, worth_a_part
 from graph.formula import DEFAULT_WEIGHTS, weights_key
 from graph.store.base import Progress
 from graph.store.sqlite import sql, sql_derived as d
@@ -145,8 +145,12 @@ def _some(conn: sqlite3.Connection, stamp: Stamp, people: set[str], weights: Map
     """What touches ``people`` (the kept data is complete for load ``stamp.revision``)."""
     ids = {"people": json.dumps(sorted(people))}
     around = conn.execute(d.PART_TIES_KEPT, ids).fetchall() + conn.execute(d.PART_TIES_INPUT, ids).fetchall()
+    scope = touched(people, around)
+    if not worth_a_part(len(scope), conn.execute(sql.COUNT["people"]).fetchone()[0]):
+        _everyone(conn, stamp.revision or "", weights, progress)
+        return
     run(conn, d.PART_TABLES)
-    conn.execute(d.PART_TOUCH, {"people": json.dumps(sorted(touched(people, around)))})
+    conn.execute(d.PART_TOUCH, {"people": json.dumps(sorted(scope))})
     _step(progress, "evidence", 0)
     conn.execute(d.PART_COUNTED)
     conn.execute(d.PART_ORGS)
