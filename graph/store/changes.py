@@ -20,13 +20,13 @@ id, a friendship by its two people, an account by organisation and rep.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph.model import TABLES, Dataset
 
-__all__ = ["KEYS", "TableChanges", "Changes", "diff", "worth_a_refresh", "key_of"]
+__all__ = ["KEYS", "TableChanges", "Changes", "diff", "diff_held", "worth_a_refresh", "key_of"]
 
 #: The key of a row of each table.
 KEYS: dict[str, Callable[[Any], Hashable]] = {
@@ -128,21 +128,35 @@ def diff(old: Dataset, new: Dataset) -> Changes:
     >>> diff(Dataset(friendships=[Friendship("a", "b")]), Dataset()).counts()["friendships"]["removed"]
     1
     """
+    return diff_held({t: {KEYS[t](r): r for r in getattr(old, t)} for t in TABLES}, new)
+
+
+def diff_held(held: Mapping[str, Mapping[Hashable, Any]], new: Dataset,
+              form: Callable[[str, Any], Any] | None = None) -> Changes:
+    """What turns the rows ``held`` (per table, by key, each in the form ``form(table, row)``
+    gives a row of ``new``: a store compares its own row tuples) into ``new``.
+
+    >>> from graph.model import Dataset, Organisation
+    >>> held = {t: {} for t in TABLES} | {"organisations": {"O1": ("O1", "Acme", "customer", None, None)}}
+    >>> c = diff_held(held, Dataset([Organisation("O1", "Acme", "prospect")]), lambda t, r: tuple(r))
+    >>> len(c["organisations"].changed)
+    1
+    """
     out = Changes()
     for table in TABLES:
         key = KEYS[table]
-        held = {key(r): r for r in getattr(old, table)}
+        rows = held[table]
         seen: set[Hashable] = set()
         t = out.tables[table]
         for row in getattr(new, table):
             k = key(row)
             seen.add(k)
-            before = held.get(k)
+            before = rows.get(k)
             if before is None:
                 t.added.append(row)
-            elif before != row:
+            elif before != (form(table, row) if form is not None else row):
                 t.changed.append(row)
-        t.removed.extend(k for k in held if k not in seen)
+        t.removed.extend(k for k in rows if k not in seen)
     return out
 
 

@@ -28,7 +28,8 @@ import threading
 import uuid
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date
-from itertools import islice
+from itertools import groupby, islice
+from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -38,7 +39,7 @@ from graph.errors import QueryRefused, StoreError, StoreUnavailable
 from graph.formula import DEFAULT_WEIGHTS, weights_key
 from graph.model import TABLES, Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
 from graph.store.base import Progress, QueryResult, StoreState
-from graph.store.changes import Changes, diff, key_of, worth_a_refresh
+from graph.store.changes import Changes, diff_held, key_of, worth_a_refresh
 from graph.store.consistency import wait_for_load
 from graph.store.sqlite import build, sql
 from graph.store.sqlite.reader import SQLiteReader
@@ -77,6 +78,54 @@ def _streams(data: Dataset) -> dict[str, tuple[int, Iterable[tuple[Any, ...]]]]:
         "deals": (len(data.deals), ((d.id, d.org_id, d.amount, d.status, d.rep_id, _iso(d.closed_on), d.product)
                                     for d in data.deals)),
     }
+
+
+def _sql_form(table: str, row: Any) -> tuple[Any, ...]:
+    """A row of ``table`` as :func:`_held` reads it back: the SQL row (an interaction's with its
+    participants' tuple at the end)."""
+    if table == "friendships":
+        return (row.person_a, row.person_b, row.kind, _iso(row.since))
+    if table == "interactions":
+        return (row.id, row.date.isoformat(), row.type, row.nature, row.org_id, row.notes, row.participants)
+    if table == "accounts":
+        return (row.org_id, row.rep_id, row.role, _iso(row.since))
+    if table == "deals":
+        return (row.id, row.org_id, row.amount, row.status, row.rep_id, _iso(row.closed_on), row.product)
+    return tuple(row)
+
+
+def _held(c: sqlite3.Connection) -> dict[str, dict[Any, tuple[Any, ...]]]:
+    """Every input row the transaction sees, by key, as plain SQL rows (:func:`_sql_form`): what a
+    load compares a dataset with (reading model rows back costs five times as much)."""
+    participants: dict[str, tuple[str, ...]] = {
+        iid: tuple(p for _, p in rows)
+        for iid, rows in groupby(c.execute(sql.SELECT_ALL["participants"]), key=itemgetter(0))}
+    two = {"friendships", "accounts"}
+    held: dict[str, dict[Any, tuple[Any, ...]]] = {}
+    for table in TABLES:
+        rows = c.execute(sql.SELECT_ALL[table])
+        if table == "interactions":
+            held[table] = {r[0]: (*r, participants.get(r[0], ())) for r in rows}
+        elif table in two:
+            held[table] = {(r[0], r[1]): r for r in rows}
+        else:
+            held[table] = {r[0]: r for r in rows}
+    return held
+
+
+def _was(held: dict[str, dict[Any, tuple[Any, ...]]], changes: Changes) -> Dataset:
+    """The held rows :meth:`Changes.people` looks at: the interactions changed or removed, every
+    organisation, and the people of organisations whose kind changed."""
+    rows = held["interactions"]
+    keys = [*changes["interactions"].removed, *(i.id for i in changes["interactions"].changed)]
+    orgs = [Organisation(*r) for r in held["organisations"].values()]
+    kind = {o.id: o.kind for o in orgs}
+    moved = {o.id for o in changes["organisations"].changed if kind.get(o.id) != o.kind}
+    return Dataset(
+        organisations=orgs,
+        people=[Person(*r) for r in held["people"].values() if r[2] in moved] if moved else [],
+        interactions=[Interaction(i, date.fromisoformat(d), t, n, parts, o, notes)
+                      for i, d, t, n, o, notes, parts in (rows[k] for k in keys if k in rows)])
 
 
 def _read_all(c: sqlite3.Connection) -> Dataset:
@@ -251,11 +300,12 @@ class SQLiteStore:
         with self._writing() as conn:
             same_schema = conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
             stamp = build.read_stamp(conn) if same_schema else None
-            held = _read_all(conn) if stamp is not None and stamp.revision and stamp.built == stamp.revision else None
-            changes = diff(held or Dataset(), data)
-            if held is not None and stamp is not None and worth_a_refresh(changes, held.counts().values()):
+            complete = stamp is not None and bool(stamp.revision) and stamp.built == stamp.revision
+            held = _held(conn) if complete else {t: {} for t in TABLES}
+            changes = diff_held(held, data, _sql_form)
+            if complete and stamp is not None and worth_a_refresh(changes, (len(rows) for rows in held.values())):
                 if changes or stamp.weights != weights_key(chosen):
-                    self._refresh(conn, changes, held, data, stamp, chosen, progress)
+                    self._refresh(conn, changes, _was(held, changes), data, stamp, chosen, progress)
                 return changes
             self._replace(conn, same_schema, data, chosen, progress)
             changes.whole = True
