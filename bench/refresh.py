@@ -55,6 +55,8 @@ from typing import Any
 
 from bench import benchdata
 from graph.model import BUSINESS_TYPES, PERSONAL_TYPES, TABLES, Dataset, Friendship, pair
+from ingest.write import write_dataset
+from ingest.write import write_delta as delta_folder
 
 ROOT = benchdata.ROOT
 FILES = [f"{t}.csv" for t in TABLES]
@@ -153,50 +155,9 @@ def change(data: Dataset, seed: int) -> tuple[Dataset, dict[str, dict[str, int]]
     return out, counts
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
-def write_dataset(folder: Path, data: Dataset) -> Path:
-    """The six input files of ``data`` (a copy of ``tests/helpers.py``'s ``write_dataset``)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    tables: dict[str, tuple[list[str], list[Any]]] = {
-        "organisations.csv": (["id", "name", "kind", "industry", "annual_revenue"], data.organisations),
-        "people.csv": (["id", "name", "org_id", "title", "role", "email"], data.people),
-        "friendships.csv": (["person_a", "person_b", "kind", "since"], data.friendships),
-        "interactions.csv": (["id", "date", "type", "nature", "participants", "org_id", "notes"],
-                             [(i.id, i.date, i.type, i.nature, ";".join(i.participants), i.org_id, i.notes)
-                              for i in data.interactions]),
-        "accounts.csv": (["org_id", "rep_id", "role", "since"], data.accounts),
-        "deals.csv": (["id", "org_id", "amount", "status", "rep_id", "closed_on", "product"], data.deals),
-    }
-    for name, (header, rows) in tables.items():
-        with (folder / name).open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(header)
-            w.writerows([_cell(v) for v in row] for row in rows)
-    return folder
-
-
 def write_delta(folder: Path, before: Dataset, after: Dataset) -> dict[str, dict[str, int]]:
-    """An update folder taking ``before`` to ``after`` (the rows added or changed, and
-    ``removals.csv``; as ``tests/helpers.py``'s ``write_delta``); the library's diff counts."""
-    from graph.store.changes import diff
-
-    changes = diff(before, after)
-    write_dataset(folder, Dataset(**{t: c.added + c.changed for t, c in changes.tables.items()}))
-    with (folder / "removals.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["file", "id"])
-        for table, c in changes.tables.items():
-            w.writerows([f"{table}.csv", ";".join(k) if isinstance(k, tuple) else k] for k in c.removed)
-    return changes.counts()
+    """An update folder taking ``before`` to ``after``; the library's diff counts."""
+    return delta_folder(folder, before, after).counts()
 
 
 def ensure_variant(out: Path, folder: Path, seed: int) -> tuple[Path, Path, dict[str, Any]]:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.errors import Problem
-from graph.model import TABLES, Dataset, pair
+from graph.model import TABLES, Account, Dataset, pair
 from graph.store.changes import KEYS
 from ingest.csvfile import CsvFile
 
@@ -153,7 +153,8 @@ def check_held(final: Dataset, update: Dataset, removals: Removals, problems: li
             k = KEYS[table](row)
             if k in given[table]:
                 continue
-            label = f"{table}.csv '{row.org_id};{row.rep_id}'" if table == "accounts" else f"deals.csv '{row.id}'"
+            label = (f"accounts.csv '{row.org_id};{row.rep_id}'" if isinstance(row, Account)
+                     else f"deals.csv '{row.id}'")
             if row.org_id not in org_kind:
                 gone("organisations", row.org_id, "its org_id", label)
             rep = row.rep_id

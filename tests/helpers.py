@@ -97,49 +97,16 @@ def generated_dataset(folder: Path, people: int, seed: int, as_of: date = date(2
     return v.dataset
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
 def write_dataset(folder: Path, data: Dataset) -> Path:
-    """Write a dataset as input files, the way a user's export would look (a friendship's two
-    people in the other order, as a spreadsheet may list them)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    tables = {
-        "organisations.csv": (["id", "name", "kind", "industry", "annual_revenue"], data.organisations),
-        "people.csv": (["id", "name", "org_id", "title", "role", "email"], data.people),
-        "friendships.csv": (["person_b", "person_a", "kind", "since"],
-                            [(f.person_b, f.person_a, f.kind, f.since) for f in data.friendships]),
-        "interactions.csv": (["id", "date", "type", "nature", "participants", "org_id", "notes"],
-                             [(i.id, i.date, i.type, i.nature, ";".join(i.participants), i.org_id, i.notes)
-                              for i in data.interactions]),
-        "accounts.csv": (["org_id", "rep_id", "role", "since"], data.accounts),
-        "deals.csv": (["id", "org_id", "amount", "status", "rep_id", "closed_on", "product"], data.deals),
-    }
-    for name, (header, rows) in tables.items():
-        with (folder / name).open("w", newline="", encoding="utf-8") as fh:
-            out = csv.writer(fh)
-            out.writerow(header)
-            out.writerows([_cell(v) for v in row] for row in rows)
-    return folder
+    """Write a dataset as an input folder (:func:`ingest.write.write_dataset`)."""
+    from ingest.write import write_dataset as write
+
+    return write(folder, data)
 
 
 def write_delta(folder: Path, before: Dataset, after: Dataset) -> Path:
-    """An update folder taking a store from ``before`` to ``after``: the rows added or changed,
-    in the six files, and the rows removed, in ``removals.csv``."""
-    from graph.store.changes import diff
+    """An update folder taking a store from ``before`` to ``after`` (:func:`ingest.write.write_delta`)."""
+    from ingest.write import write_delta as write
 
-    changes = diff(before, after)
-    write_dataset(folder, Dataset(**{t: c.added + c.changed for t, c in changes.tables.items()}))
-    with (folder / "removals.csv").open("w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh)
-        out.writerow(["file", "id"])
-        for table, c in changes.tables.items():
-            out.writerows([f"{table}.csv", ";".join(k) if isinstance(k, tuple) else k] for k in c.removed)
+    write(folder, before, after)
     return folder

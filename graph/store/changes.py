@@ -105,8 +105,8 @@ class Changes:
         out.update(str(k) for k in c["people"].removed)
         for f in c["friendships"].added + c["friendships"].changed:
             out.update((f.person_a, f.person_b))
-        for a, b in c["friendships"].removed:  # type: ignore[misc]
-            out.update((a, b))
+        for key in c["friendships"].removed:
+            out.update(key)  # type: ignore[arg-type]  # a friendship's key is its two people
         was = {i.id: i for i in old.interactions} if c["interactions"].changed or c["interactions"].removed else {}
         for i in c["interactions"].added + c["interactions"].changed:
             out.update(i.participants)
