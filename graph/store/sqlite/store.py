@@ -13,9 +13,10 @@ its block: a snapshot.
 >>> import tempfile
 >>> from graph.model import Dataset, Organisation
 >>> with SQLiteStore(tempfile.mkdtemp()) as store:
-...     store.load(Dataset(organisations=[Organisation("O1", "Acme", "customer")]))
+...     store.load(Dataset(organisations=[Organisation("O1", "Acme", "customer")])).whole
 ...     with store.reader() as r:
 ...         [o.name for o in r.organisations()]
+True
 ['Acme']
 """
 
