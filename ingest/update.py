@@ -49,13 +49,6 @@ class Removals:
 
     keys: dict[str, dict[Hashable, int]] = field(default_factory=lambda: {t: {} for t in TABLES})
 
-    def __contains__(self, item: tuple[str, Hashable]) -> bool:
-        table, key = item
-        return key in self.keys[table]
-
-    def counts(self) -> dict[str, int]:
-        return {t: len(k) for t, k in self.keys.items()}
-
 
 def read_removals(folder: Path, problems: list[Problem]) -> Removals:
     """The rows ``folder/removals.csv`` names (none when there is no such file); every problem

@@ -28,7 +28,9 @@ from typing import Any
 
 from graph.errors import Problem, UsageError
 from graph.store.base import Progress
+from graph.store.changes import KEYS
 from graph.model import (
+    TABLES,
     Account,
     Dataset,
     Deal,
@@ -40,6 +42,7 @@ from graph.model import (
 )
 from ingest.csvfile import CsvFile
 from ingest.rows import ROW_MODELS, known_columns, parse_row, required_columns
+from ingest.update import REMOVALS_FILE, Removals, check_held, merge, read_removals
 
 __all__ = ["Validation", "Rejected", "validate_folder", "original_cells", "REQUIRED_FILES", "REVIEW_FILE",
            "Progress"]
@@ -127,7 +130,6 @@ class _Checker:
     def __init__(self, v: Validation, progress: Progress | None, update: bool = False) -> None:
         self.v = v
         self.progress = progress
-        self.update = update
         self.required = () if update else REQUIRED_FILES
         self.nowhere = " or in the store" if update else ""
         self.removed: dict[str, dict[Any, int]] = {}
@@ -285,23 +287,20 @@ class _RowReport:
                                         tuple(sorted(self.refers_to)), bool(self.own)))
 
 
-_FILE_ORDER = {**{name: n for n, name in enumerate(ROW_MODELS)}, "removals.csv": len(ROW_MODELS)}
+_FILE_ORDER = {**{name: n for n, name in enumerate(ROW_MODELS)}, REMOVALS_FILE: len(ROW_MODELS)}
 
 
-def _finish_update(v: Validation, c: _Checker, held: Dataset, removals: Any) -> None:
+def _finish_update(v: Validation, c: _Checker, held: Dataset, removals: Removals) -> None:
     """An update folder's last checks: no row both given and removed, nothing held left naming
     what is removed or no longer a rep; and what the store will hold (``v.merged``)."""
-    from graph.store.changes import KEYS
-    from ingest.update import check_held, merge
-
-    for table in ("organisations", "people", "friendships", "interactions", "accounts", "deals"):
+    for table in TABLES:
         gone = removals.keys[table]
         if not gone:
             continue
         for row in getattr(v.dataset, table):
             line = gone.get(KEYS[table](row))
             if line is not None:
-                v.problems.append(Problem("removals.csv", line, f"{table}.csv gives the row this line removes; "
+                v.problems.append(Problem(REMOVALS_FILE, line, f"{table}.csv gives the row this line removes; "
                                                                 "give it or remove it, not both", "id"))
     v.merged = merge(held, v.dataset, removals)
     check_held(v.merged, v.dataset, removals, v.conflicts, person_line=c.person_line, org_line=c.org_line)
@@ -354,14 +353,12 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
     d = v.dataset
     removals = None
     if held is not None:
-        from ingest.update import read_removals
-
         removals = read_removals(folder, v.problems)
         c.removed = removals.keys
         c.org_kind.update((o.id, o.kind) for o in held.organisations if o.id not in removals.keys["organisations"])
         c.person.update((p.id, (p.org_id, p.role)) for p in held.people if p.id not in removals.keys["people"])
     for extra in sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".csv"):
-        if extra not in ROW_MODELS and extra != REVIEW_FILE and not (held is not None and extra == "removals.csv"):
+        if extra not in ROW_MODELS and extra != REVIEW_FILE and not (held is not None and extra == REMOVALS_FILE):
             v.warnings.append(Problem(extra, 0, "file not read: relmap reads " + ", ".join(ROW_MODELS)))
 
     for line, row, cells, r in c.rows(folder, "organisations.csv"):

@@ -61,7 +61,7 @@ def write_delta(folder: Path, before: Dataset, after: Dataset) -> Changes:
     ``after``: the rows added or changed in the six files, the rows removed in
     ``removals.csv``. Returns the :class:`~graph.store.changes.Changes` it holds."""
     changes = diff(before, after)
-    write_dataset(folder, Dataset(**{t: c.added + c.changed for t, c in changes.tables.items()}))
+    write_dataset(folder, changes.upserts())
     with (folder / "removals.csv").open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(["file", "id"])

@@ -87,11 +87,9 @@ class Changes:
         """``{table: {"added": n, "changed": n, "removed": n}}``, every table."""
         return {t: c.counts() for t, c in self.tables.items()}
 
-    @classmethod
-    def everything(cls, data: Dataset, held: Dataset | None = None) -> "Changes":
-        """Every row of ``data`` added (and every row ``held`` removed, unless kept the same): what a
-        whole load reports when it cannot compare (:func:`diff` when it can)."""
-        return diff(held or Dataset(), data)
+    def upserts(self) -> Dataset:
+        """The rows to write: those added and those changed, per table."""
+        return Dataset(**{t: c.added + c.changed for t, c in self.tables.items()})
 
     def people(self, old: Dataset, new: Dataset) -> set[str]:
         """The people whose derived data the change can alter (before :func:`graph.derived.touched`

@@ -64,26 +64,9 @@ def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-def _streams(data: Dataset) -> dict[str, tuple[int, Iterable[tuple[Any, ...]]]]:
-    """Each table's rows of ``data`` as the SQL rows of :data:`graph.store.sqlite.sql.INSERT`, with their number."""
-    return {
-        "organisations": (len(data.organisations), data.organisations),
-        "people": (len(data.people), data.people),
-        "friendships": (len(data.friendships), ((f.person_a, f.person_b, f.kind, _iso(f.since))
-                                                 for f in data.friendships)),
-        "interactions": (len(data.interactions), ((i.id, i.date.isoformat(), i.type, i.nature, i.org_id, i.notes)
-                                                   for i in data.interactions)),
-        "participants": (sum(len(i.participants) for i in data.interactions),
-                         ((i.id, p, n) for i in data.interactions for n, p in enumerate(i.participants))),
-        "accounts": (len(data.accounts), ((a.org_id, a.rep_id, a.role, _iso(a.since)) for a in data.accounts)),
-        "deals": (len(data.deals), ((d.id, d.org_id, d.amount, d.status, d.rep_id, _iso(d.closed_on), d.product)
-                                    for d in data.deals)),
-    }
-
-
 def _sql_form(table: str, row: Any) -> tuple[Any, ...]:
-    """A row of ``table`` as :func:`_held` reads it back: the SQL row (an interaction's with its
-    participants' tuple at the end)."""
+    """A row of ``table`` as the store keeps it (:data:`graph.store.sqlite.sql.COLUMNS`), an
+    interaction's with its participants' tuple at the end: how :func:`_rows` reads it back."""
     if table == "friendships":
         return (row.person_a, row.person_b, row.kind, _iso(row.since))
     if table == "interactions":
@@ -95,23 +78,62 @@ def _sql_form(table: str, row: Any) -> tuple[Any, ...]:
     return tuple(row)
 
 
-def _held(c: sqlite3.Connection) -> dict[str, dict[Any, tuple[Any, ...]]]:
-    """Every input row the transaction sees, by key, as plain SQL rows (:func:`_sql_form`): what a
-    load compares a dataset with (reading model rows back costs five times as much)."""
+def _model(table: str, row: tuple[Any, ...]) -> Any:
+    """The model row of a row :func:`_sql_form` gives."""
+    if table == "organisations":
+        return Organisation(*row)
+    if table == "people":
+        return Person(*row)
+    if table == "friendships":
+        return Friendship(row[0], row[1], row[2], _date(row[3]))
+    if table == "interactions":
+        i, d, t, n, o, notes, parts = row
+        return Interaction(i, date.fromisoformat(d), t, n, parts, o, notes)
+    if table == "accounts":
+        return Account(row[0], row[1], row[2], _date(row[3]))
+    i, o, a, st, r, cl, p = row
+    return Deal(i, o, a, st, r, _date(cl), p)
+
+
+def _streams(data: Dataset) -> dict[str, tuple[int, Iterable[tuple[Any, ...]]]]:
+    """Each table's rows of ``data`` as the SQL rows of :data:`graph.store.sqlite.sql.INSERT`, with
+    their number; an interaction's participants as rows of their own."""
+    out: dict[str, tuple[int, Iterable[tuple[Any, ...]]]] = {}
+    for table in TABLES:
+        rows = getattr(data, table)
+        out[table] = (len(rows), _sql_rows(table, rows))
+        if table == "interactions":
+            out["participants"] = (sum(len(i.participants) for i in rows),
+                                   ((i.id, p, n) for i in rows for n, p in enumerate(i.participants)))
+    return out
+
+
+def _sql_rows(table: str, rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
+    """``rows`` of ``table`` as the SQL rows :data:`graph.store.sqlite.sql.INSERT` writes (an
+    interaction's without its participants)."""
+    if table == "interactions":
+        return (_sql_form(table, r)[:-1] for r in rows)
+    return (_sql_form(table, r) for r in rows)
+
+
+#: The key of a row :func:`_sql_form` gives, per table.
+_SQL_KEY = {t: itemgetter(0, 1) if t in ("friendships", "accounts") else itemgetter(0) for t in TABLES}
+
+
+def _rows(c: sqlite3.Connection) -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
+    """Each table and its rows, in key order, as :func:`_sql_form` gives them."""
     participants: dict[str, tuple[str, ...]] = {
         iid: tuple(p for _, p in rows)
         for iid, rows in groupby(c.execute(sql.SELECT_ALL["participants"]), key=itemgetter(0))}
-    two = {"friendships", "accounts"}
-    held: dict[str, dict[Any, tuple[Any, ...]]] = {}
     for table in TABLES:
         rows = c.execute(sql.SELECT_ALL[table])
-        if table == "interactions":
-            held[table] = {r[0]: (*r, participants.get(r[0], ())) for r in rows}
-        elif table in two:
-            held[table] = {(r[0], r[1]): r for r in rows}
-        else:
-            held[table] = {r[0]: r for r in rows}
-    return held
+        yield table, ((*r, participants.get(r[0], ())) for r in rows) if table == "interactions" else rows
+
+
+def _held(c: sqlite3.Connection) -> dict[str, dict[Any, tuple[Any, ...]]]:
+    """Every input row the transaction sees, by key, as plain SQL rows: what a load compares a
+    dataset with (model rows would cost five times as much to read back)."""
+    return {table: {_SQL_KEY[table](r): r for r in rows} for table, rows in _rows(c)}
 
 
 def _was(held: dict[str, dict[Any, tuple[Any, ...]]], changes: Changes) -> Dataset:
@@ -119,32 +141,18 @@ def _was(held: dict[str, dict[Any, tuple[Any, ...]]], changes: Changes) -> Datas
     organisation, and the people of organisations whose kind changed."""
     rows = held["interactions"]
     keys = [*changes["interactions"].removed, *(i.id for i in changes["interactions"].changed)]
-    orgs = [Organisation(*r) for r in held["organisations"].values()]
+    orgs = [_model("organisations", r) for r in held["organisations"].values()]
     kind = {o.id: o.kind for o in orgs}
     moved = {o.id for o in changes["organisations"].changed if kind.get(o.id) != o.kind}
     return Dataset(
         organisations=orgs,
-        people=[Person(*r) for r in held["people"].values() if r[2] in moved] if moved else [],
-        interactions=[Interaction(i, date.fromisoformat(d), t, n, parts, o, notes)
-                      for i, d, t, n, o, notes, parts in (rows[k] for k in keys if k in rows)])
+        people=[_model("people", r) for r in held["people"].values() if r[2] in moved] if moved else [],
+        interactions=[_model("interactions", rows[k]) for k in keys if k in rows])
 
 
 def _read_all(c: sqlite3.Connection) -> Dataset:
     """Every input row the connection's transaction sees."""
-    participants: dict[str, list[str]] = {}
-    for iid, pid in c.execute(sql.SELECT_ALL["participants"]):
-        participants.setdefault(iid, []).append(pid)
-    return Dataset(
-        organisations=[Organisation(*r) for r in c.execute(sql.SELECT_ALL["organisations"])],
-        people=[Person(*r) for r in c.execute(sql.SELECT_ALL["people"])],
-        friendships=[Friendship(a, b, k, _date(s)) for a, b, k, s in c.execute(sql.SELECT_ALL["friendships"])],
-        interactions=[
-            Interaction(i, date.fromisoformat(d), t, n, tuple(participants.get(i, ())), o, notes)
-            for i, d, t, n, o, notes in c.execute(sql.SELECT_ALL["interactions"])
-        ],
-        accounts=[Account(o, r, role, _date(s)) for o, r, role, s in c.execute(sql.SELECT_ALL["accounts"])],
-        deals=[Deal(i, o, a, st, r, _date(cl), p) for i, o, a, st, r, cl, p in c.execute(sql.SELECT_ALL["deals"])],
-    )
+    return Dataset(**{table: [_model(table, r) for r in rows] for table, rows in _rows(c)})
 
 
 def _ensure_math(conn: sqlite3.Connection) -> None:
@@ -347,8 +355,7 @@ class SQLiteStore:
             keys = [k if isinstance(k, tuple) else (k,) for k in gone[table]]
             for batch in _batches(keys, self.batch_size):
                 conn.executemany(sql.DELETE_BY_KEY[table], batch)
-        self._insert(conn, _streams(Dataset(**{t: c.added + c.changed for t, c in changes.tables.items()})),
-                     progress)
+        self._insert(conn, _streams(changes.upserts()), progress)
         revision = uuid.uuid4().hex
         conn.execute(sql.META_SET, ("revision", revision))
         build.build(conn, revision, people=changes.people(held, data), weights=weights, progress=progress,
