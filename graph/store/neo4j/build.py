@@ -88,23 +88,25 @@ def _activity(bolt: Bolt, ref: date | None, half_life: float, progress: Progress
 
 
 def build_around(bolt: Bolt, people: Collection[str], stamp: Stamp, weights: Mapping[str, float],
-                 progress: Progress | None = None, orgs: Collection[str] = ()) -> Stamp:
+                 progress: Progress | None = None, known: Collection[str] = (), orgs: Collection[str] = ()
+                 ) -> Stamp:
     """Rebuild what touches ``people`` on a store whose derived data ``stamp`` describes as
     complete: every pair with an end among everyone they touch (evidence, tie, common friends),
     the tie counts of those and of everyone tied to them (before and after), their team ties
     (everyone's, with other ``weights``) and the reach of the organisations involved, and the
     organisations' activity (whole: cheap). Masses stay as of the stamp's ``ref`` (new ones
     too: a date after it only makes an age negative), so what is kept for everyone else still
-    holds; the stamp's ``newest`` and ``friend_ref`` follow the rows. ``orgs``: organisations
-    whose reach may have changed besides those of the team ties around ``people`` now (a
-    refresh reads them before it deletes a person and the person's team ties)."""
+    holds; the stamp's ``newest`` and ``friend_ref`` follow the rows. ``known`` and ``orgs``:
+    people touched and organisations whose reach may have changed besides those found around
+    ``people`` now (a refresh reads them before it deletes a person, whose ties and team ties
+    go with the node)."""
     newest, friend_ref = _newest(bolt)
     if stamp.ref is not None and (newest is None or newest < stamp.ref):
         # the newest interaction is gone or moved back: nothing kept would answer as of it
         return build_all(bolt, stamp.revision or "", weights, progress)
     asked = sorted(set(people))
     around = [(a, b) for a, b in bolt.read(d.TOUCHED, people=asked)[0]["ties"]]
-    scope = sorted(touched(set(asked), around))
+    scope = sorted(touched(set(asked), around) | set(known))
     if not worth_a_part(len(scope), bolt.read(d.PEOPLE_COUNT)[0]["n"]):
         return build_all(bolt, stamp.revision or "", weights, progress)
     before = bolt.read(d.AROUND, people=scope)[0]

@@ -128,15 +128,15 @@ class Neo4jStore:
 
     def _refresh(self, changes: Changes, held: Dataset, data: Dataset, stamp: Stamp,
                  weights: Mapping[str, float], progress: Progress | None) -> None:
-        """Write only ``changes`` and rebuild the derived data around them. The people they
-        touch are found before anything is written (a person removed takes their ties along);
-        the load is marked in progress and the derived data incomplete first, so a crash
-        part-way leaves a store the same ingest replaces whole."""
+        """Write only ``changes`` and rebuild the derived data around them. Whoever a removed person
+        was tied to, and the organisations of their team ties, are read before anything is written
+        (the ties go with the node); the load is marked in progress and the derived data incomplete
+        first, so a crash part-way leaves a store the same ingest replaces whole."""
         people = changes.people(held, data)
-        asked = sorted(people)
-        around = [(a, b) for a, b in self._bolt.read(dq.TOUCHED, people=asked)[0]["ties"]] if asked else []
-        scope = touched(people, around)
-        orgs = self._bolt.read(dq.AROUND, people=sorted(scope))[0]["orgs"] if scope else []
+        removed = sorted(str(k) for k in changes["people"].removed)
+        around = [(a, b) for a, b in self._bolt.read(dq.TOUCHED, people=removed)[0]["ties"]] if removed else []
+        known = touched(set(removed), around)
+        orgs = self._bolt.read(dq.AROUND, people=removed)[0]["orgs"] if removed else []
         run = uuid.uuid4().hex
         self._bolt.write(q.LOADING_SET, run=run)
         self._bolt.write(q.REBUILD_START)
@@ -147,10 +147,9 @@ class Neo4jStore:
                         for k in [*c.removed, *(key_of(table, r) for r in c.changed if table in ("interactions", "deals"))]]
                 for batch in batches(keys, self.batch_size):
                     self._bolt.write(q.REMOVE[table], keys=batch)
-            upserts = Dataset(**{t: c.added + c.changed for t, c in changes.tables.items()})
-            self._write_rows(upserts, run, progress, q.REFRESH)
-            if scope or weights_key(weights) != stamp.weights:
-                built = build_around(self._bolt, scope, replace(stamp, revision=run), weights, progress, orgs)
+            self._write_rows(changes.upserts(), run, progress, q.REFRESH)
+            if people or weights_key(weights) != stamp.weights:
+                built = build_around(self._bolt, people, replace(stamp, revision=run), weights, progress, known, orgs)
             else:  # accounts and deals only: no derived data to touch
                 built = replace(stamp, revision=run, built=run)
             self._bolt.write(q.META_SET, meta={**built.to_text(), "schema_version": SCHEMA_VERSION})
