@@ -52,6 +52,25 @@ def _wait_for_writes(store: str, proc: subprocess.Popen[bytes], at_least: int) -
     raise AssertionError("the ingest wrote nothing within two minutes")
 
 
+def _never_torn(folder: Path, store: str, env: dict[str, str], before: Any, expected: Any,
+                delays: tuple[float, ...]) -> None:
+    """An ingest of ``folder`` into the embedded ``store`` (holding ``before``) killed after each
+    of ``delays``: the store holds either the whole old graph or the whole new one, never a mix.
+    The store holds ``before`` again afterwards."""
+    for delay in delays:
+        with open_store(store) as s:
+            s.load(before)
+        proc = _ingest(folder, store, env)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        with open_store(store) as s:
+            after = s.dump()
+        assert after == before or after == expected.sorted(), f"a torn store after a kill at {delay}s"
+    with open_store(store) as s:
+        s.load(before)
+
+
 def test_killed_ingest_then_rerun_converges(store_spec: str, backend: str, generated: Path,
                                              tmp_path: Path) -> None:
     env = dict(os.environ)
@@ -69,18 +88,8 @@ def test_killed_ingest_then_rerun_converges(store_spec: str, backend: str, gener
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     else:
-        # kill at several moments (validating, loading, committing): the store always holds
-        # either the whole old graph or the whole new one, never a mix
-        for delay in (0.3, 0.6, 0.9, 1.2, 1.5):
-            with open_store(store_spec) as s:
-                s.load(before)
-            proc = _ingest(generated, store_spec, env)
-            time.sleep(delay)
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            with open_store(store_spec) as s:
-                after = s.dump()
-            assert after == before or after == expected.sorted(), f"a torn store after a kill at {delay}s"
+        # kill at several moments (validating, loading, committing)
+        _never_torn(generated, store_spec, env, before, expected, (0.3, 0.6, 0.9, 1.2, 1.5))
     rerun = _ingest(generated, store_spec, env, batch=5000)
     assert rerun.wait(timeout=600) == 0, rerun.stderr.read() if rerun.stderr else ""
     with open_store(store_spec) as s:
@@ -156,16 +165,7 @@ def test_killed_refresh_then_rerun_converges(store_spec: str, backend: str, gene
         with open_store(store_spec) as s:
             assert s.state().loading, "the killed refresh leaves its mark: readers wait, then refuse"
     else:
-        for delay in (0.5, 1.0, 1.5, 2.0):
-            proc = _ingest(tmp_path / "changed", store_spec, env)
-            time.sleep(delay)
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            with open_store(store_spec) as s:
-                after = s.dump()
-            assert after == before or after == expected.sorted(), f"a torn store after a kill at {delay}s"
-            with open_store(store_spec) as s:
-                s.load(before)
+        _never_torn(tmp_path / "changed", store_spec, env, before, expected, (0.5, 1.0, 1.5, 2.0))
     rerun = subprocess.run([sys.executable, "-m", "relmap", "ingest", str(tmp_path / "changed"), "--store",
                             store_spec, "--json"], env=env, capture_output=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr.decode()
