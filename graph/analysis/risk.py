@@ -108,41 +108,37 @@ def account_risk(r: Reader, as_of: date, cfg: Config) -> list[AccountRisk]:
     account contacts); the shares, bus factors and levels are worked out here.
     """
     summed = r.team_sums(as_of, cfg.formula(), cfg.role_weights, cfg.strong_tie, ACCOUNT_KINDS)
-    reps = {p.id: p for p in r.people(kinds=["own"], role="rep")}
+    names = {p.id: p.name for p in r.people(kinds=["own"], role="rep")}
     assignments = r.accounts()
     orgs = accounts_of(r, assignments)
     values = account_values(r, as_of, cfg, orgs)
-    nothing_yet = AccountValue()
-    weighted: dict[str, dict[str, float]] = defaultdict(dict)
-    strong: dict[str, dict[str, int]] = defaultdict(dict)
+    held: dict[str, list[tuple[str, float, int]]] = defaultdict(list)  # (rep, weighted, strong) per account
     for oid, rep, w, n in summed.shares:
         if oid in orgs:
-            weighted[oid][rep] = w
-            strong[oid][rep] = n
+            held[oid].append((rep, w, n))
     assigned: dict[str, list[str]] = defaultdict(list)
     for a in sorted(assignments, key=lambda a: (a.role != "owner", a.rep_id)):
         assigned[a.org_id].append(a.rep_id)
     out = []
-    nothing: dict[str, Any] = {}
+    nothing_yet, none_held = AccountValue(), list[tuple[str, float, int]]()
     for oid, org in orgs.items():
-        per_rep, held = weighted.get(oid, nothing), strong.get(oid, nothing)
-        total = sum(per_rep.values())
+        tied = held.get(oid, none_held)
+        total = sum(w for _, w, _ in tied)
+        bus = sum(1 for _, _, n in tied if n > 0)
         if total <= 0:
-            shares: list[tuple[str, float]] = []
-        elif len(per_rep) == 1:
-            shares = [(rep, w / total) for rep, w in per_rep.items()]
+            shares: list[RepShare] = []
         else:  # largest share first, then by rep id
-            shares = sorted(((rep, w / total) for rep, w in per_rep.items()), key=lambda s: (-s[1], s[0]))
-        bus = sum(1 for n in held.values() if n > 0)
-        top_rep, top_share = (shares[0] if shares else (None, 0.0))
+            shares = [RepShare(rep, names[rep], w / total, n) for rep, w, n in tied]
+            if len(shares) > 1:
+                shares.sort(key=lambda s: (-s.share, s.rep_id))
+        top_rep, top_share = (shares[0].rep_id, shares[0].share) if shares else (None, 0.0)
         value = values.get(oid, nothing_yet)
         out.append(AccountRisk(
-            oid, org.name, value.value,
-            [RepShare(rep, reps[rep].name, s, held.get(rep, 0)) for rep, s in shares],
-            top_rep, top_share, bus, level_of(top_share, bus, cfg) if shares else "low",
-            assigned.get(oid, []), summed.reach.get(oid, 0), value.won_last_year, value.pipeline,
-            org.annual_revenue))
-    out.sort(key=lambda a: (LEVELS.index(a.level), -round(a.value_at_risk, 6), -round(a.value, 6), a.org_id))
+            oid, org.name, value.value, shares, top_rep, top_share, bus,
+            level_of(top_share, bus, cfg) if shares else "low", assigned.get(oid) or [],
+            summed.reach.get(oid, 0), value.won_last_year, value.pipeline, org.annual_revenue))
+    rank = {level: i for i, level in enumerate(LEVELS)}
+    out.sort(key=lambda a: (rank[a.level], -round(a.value_at_risk, 6), -round(a.value, 6), a.org_id))
     return out
 
 
