@@ -245,10 +245,11 @@ class Bolt:
             reads.close()
 
     def pool(self) -> ThreadPoolExecutor:
-        """The threads that make the second of two reads made at once (created on first use)."""
+        """The threads that make the second of two reads made at once, and the reads a reader
+        makes ahead (created on first use)."""
         with self._pool_lock:
             if self._executor is None:
-                self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="relmap-neo4j")
+                self._executor = ThreadPoolExecutor(max_workers=3, thread_name_prefix="relmap-neo4j")
             return self._executor
 
     def close(self) -> None:
