@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
@@ -66,7 +66,8 @@ from graph.formula import DEFAULT_WEIGHTS, TieFormula, weights_key
 from graph.model import EVIDENCE_HALF_LIFE_DAYS
 
 __all__ = ["SCHEMA_VERSION", "Stamp", "Usable", "usable", "fade", "touched", "HALF_LIFE", "DEFAULT_WEIGHTS",
-           "weights_key", "ROUTE_LIMIT", "route_formula", "routes_key", "routes_answer", "PART_LIMIT", "worth_a_part"]
+           "weights_key", "ROUTE_LIMIT", "route_formula", "routes_key", "routes_answer", "PART_LIMIT", "worth_a_part",
+           "Scope"]
 
 #: The shape of what a store keeps (input and derived data). A store written by another
 #: schema is refused by readers (exit 3: run the same ingest again, which rewrites it).
@@ -235,3 +236,63 @@ def touched(people: Collection[str], ties: Iterable[tuple[str, str]]) -> set[str
         if a in people or b in people:
             out.update((a, b))
     return out
+
+
+def pair(a: str, b: str) -> tuple[str, str]:
+    """A pair of people in key order (``a < b``).
+
+    >>> pair("P2", "P1")
+    ('P1', 'P2')
+    """
+    return (a, b) if a < b else (b, a)
+
+
+@dataclass
+class Scope:
+    """What a change touches, for a partial build (:meth:`graph.store.changes.Changes.scope`).
+
+    ``pairs``: the pairs of people whose evidence, friendship or friends in common may differ
+    (every two people at an interaction added, changed or removed, before and after; every
+    friendship added, changed or removed; and, around a friendship added or removed, the pairs
+    whose friends in common it changes). ``people``: those whose own row changed in what
+    derived data reads (their organisation or role, or their organisation's kind: they join or
+    leave the team, their team ties change): every pair around them is rebuilt too. A builder
+    rebuilds each pair's evidence, tie and team ties, the tie counts of their ends, the reach of
+    the organisations of the team ties before and after, and the team routes of the ends and of
+    everyone tied to a person whose tie to a rep changed.
+
+    >>> s = Scope(pairs={pair("b", "a")})
+    >>> s.add_interaction(("c", "a", "b")); sorted(s.pairs)
+    [('a', 'b'), ('a', 'c'), ('b', 'c')]
+    """
+
+    pairs: set[tuple[str, str]] = field(default_factory=set)
+    people: set[str] = field(default_factory=set)
+    friended: set[tuple[str, str]] = field(default_factory=set)
+
+    def add_interaction(self, participants: Iterable[str]) -> None:
+        """Every two of ``participants``."""
+        ids = sorted(set(participants))
+        self.pairs.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1:])
+
+    def add_friendships(self, changed: Iterable[tuple[str, str]]) -> None:
+        """Friendships added or removed. A friendship of ``x`` and ``y`` changes the friends
+        ``x`` has in common with each friend of ``y`` and the other way round: a builder adds
+        those pairs with the friends it holds (``friended``); here the pairs of two people who
+        both gained or lost a friendship with one person (friends before the change, not held).
+
+        >>> s = Scope(); s.add_friendships([("a", "c"), ("b", "c")]); sorted(s.pairs)
+        [('a', 'b'), ('a', 'c'), ('b', 'c')]
+        """
+        partners: dict[str, set[str]] = {}
+        for x, y in changed:
+            self.pairs.add(pair(x, y))
+            self.friended.add(pair(x, y))
+            partners.setdefault(x, set()).add(y)
+            partners.setdefault(y, set()).add(x)
+        for around in partners.values():
+            self.add_interaction(around)
+
+    def ends(self) -> set[str]:
+        """Everyone in a pair, and the people."""
+        return {x for p in self.pairs for x in p} | self.people

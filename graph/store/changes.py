@@ -14,7 +14,7 @@ id, a friendship by its two people, an account by organisation and rep.
 >>> new = Dataset([Organisation("O1", "Acme", "customer")], [Person("P1", "Ann", "O1", role="rep"),
 ...                                                          Person("P2", "Bo", "O1")])
 >>> c = diff(old, new)
->>> c.counts()["people"], sorted(c.people(old, new))
+>>> c.counts()["people"], sorted(c.scope(old, new).people)
 ({'added': 1, 'changed': 1, 'removed': 0}, ['P1', 'P2'])
 """
 
@@ -24,6 +24,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.derived import Scope, pair
 from graph.model import TABLES, Dataset
 
 __all__ = ["KEYS", "TableChanges", "Changes", "diff", "diff_held", "worth_a_refresh", "key_of"]
@@ -91,32 +92,39 @@ class Changes:
         """The rows to write: those added and those changed, per table."""
         return Dataset(**{t: c.added + c.changed for t, c in self.tables.items()})
 
-    def people(self, old: Dataset, new: Dataset) -> set[str]:
-        """The people whose derived data the change can alter (before :func:`graph.derived.touched`
-        adds everyone tied to them): people added, changed or removed; both ends of every
-        friendship added, changed or removed; everyone at an interaction added, changed or removed
-        (before and after); everyone at an organisation whose kind changed (they join or leave our
-        team). Accounts and deals feed no derived data."""
-        out: set[str] = set()
+    def scope(self, old: Dataset, new: Dataset) -> Scope:
+        """What the change touches in derived data (:class:`graph.derived.Scope`): every two people
+        at an interaction added, changed or removed (before and after); every friendship added,
+        changed or removed; the people added or removed, those whose organisation or role changed,
+        and everyone at an organisation whose kind changed (they join or leave our team).
+        ``old``: at least the held interactions changed or removed, the held people changed, and
+        every held organisation. Accounts and deals feed no derived data."""
+        out = Scope()
         c = self.tables
-        out.update(p.id for p in c["people"].added + c["people"].changed)
-        out.update(str(k) for k in c["people"].removed)
-        for f in c["friendships"].added + c["friendships"].changed:
-            out.update((f.person_a, f.person_b))
-        for key in c["friendships"].removed:
-            out.update(key)  # type: ignore[arg-type]  # a friendship's key is its two people
+        was_person = {p.id: p for p in old.people}
+        out.people.update(p.id for p in c["people"].added)
+        out.people.update(str(k) for k in c["people"].removed)
+        out.people.update(p.id for p in c["people"].changed
+                          if (w := was_person.get(p.id)) is None or (w.org_id, w.role) != (p.org_id, p.role))
+        out.pairs.update(pair(f.person_a, f.person_b) for f in c["friendships"].changed)
+        removed: list[tuple[str, str]] = list(c["friendships"].removed)  # type: ignore[arg-type]  # two people
+        out.add_friendships([*((f.person_a, f.person_b) for f in c["friendships"].added), *removed])
         was = {i.id: i for i in old.interactions} if c["interactions"].changed or c["interactions"].removed else {}
         for i in c["interactions"].added + c["interactions"].changed:
-            out.update(i.participants)
+            out.add_interaction(i.participants)
         for key in [i.id for i in c["interactions"].changed] + list(c["interactions"].removed):
             if key in was:
-                out.update(was[key].participants)
+                out.add_interaction(was[key].participants)
         old_kind = {o.id: o.kind for o in old.organisations} if c["organisations"].changed else {}
         moved = {o.id for o in c["organisations"].changed if old_kind.get(o.id) != o.kind}
         if moved:
-            out.update(p.id for p in new.people if p.org_id in moved)
-            out.update(p.id for p in old.people if p.org_id in moved)
+            out.people.update(p.id for p in new.people if p.org_id in moved)
+            out.people.update(p.id for p in old.people if p.org_id in moved)
         return out
+
+    def people(self, old: Dataset, new: Dataset) -> set[str]:
+        """Everyone in :meth:`scope` (before :func:`graph.derived.touched` adds everyone tied to them)."""
+        return self.scope(old, new).ends()
 
 
 def diff(old: Dataset, new: Dataset) -> Changes:

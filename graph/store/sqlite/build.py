@@ -3,24 +3,24 @@
 :func:`build` runs inside the caller's write transaction, so readers see the derived data
 before the build or after it, never part of it (nor the stamp's ``built`` emptied while it
 works). For everyone (a load, ``relmap rebuild``) it empties the derived tables and fills
-them from the input rows in key order; for a set of people it deletes and builds again only
-what touches them (:func:`graph.derived.touched`): the evidence, ties and shared friends of
-every pair with an end touched, the tie counts of those people and of everyone tied to them
-(before and after), the team ties with a touched end, the reach of the organisations of
-those team ties, the organisations' activity (whole: it is cheap), and the team routes of
-the touched people and of everyone tied to them. With other type weights than the kept ones
-the team ties and routes are built again for everyone.
+them from the input rows in key order; for a :class:`graph.derived.Scope` it deletes and
+builds again only what the scope touches: the evidence, tie, shared friends and team ties of
+each pair in it (and of every pair around its people), the tie counts of the pairs' ends, the
+reach of the organisations of their team ties before and after, the organisations' activity
+(whole: it is cheap), and the team routes of the ends and of everyone tied to a person whose
+tie to a rep was rebuilt. With other type weights than the kept ones the team ties and routes
+are built again for everyone.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from graph.derived import HALF_LIFE, ROUTE_LIMIT, Stamp, route_formula, routes_key, touched, worth_a_part
+from graph.derived import HALF_LIFE, ROUTE_LIMIT, Scope, Stamp, route_formula, routes_key, worth_a_part
 from graph.formula import DEFAULT_WEIGHTS, weights_key
 from graph.store.base import Progress
 from graph.store.sqlite import sql, sql_derived as d
@@ -54,23 +54,23 @@ def _step(progress: Progress | None, stage: str, done: int) -> None:
         progress(stage, done, 1)
 
 
-def build(conn: sqlite3.Connection, revision: str, *, people: Collection[str] | None = None,
+def build(conn: sqlite3.Connection, revision: str, *, scope: Scope | None = None,
           weights: Mapping[str, float] | None = None, progress: Progress | None = None,
           base: str | None = None) -> None:
     """Build the derived data of the input rows of load ``revision``: for everyone, or what
-    touches ``people`` (for everyone anyway when the kept data is not complete). ``base``: the
+    ``scope`` touches (for everyone anyway when the kept data is not complete). ``base``: the
     load whose derived data is kept complete, when ``revision``'s rows differ from its rows
-    only in rows of ``people`` (a refresh). ``weights`` (``None``: the kept ones, else
+    only where ``scope`` says (a refresh). ``weights`` (``None``: the kept ones, else
     :data:`~graph.formula.DEFAULT_WEIGHTS`) are the type weights of the team ties."""
     stamp = read_stamp(conn)
     kept_weights = dict(json.loads(stamp.weights)) if stamp is not None and stamp.weights else None
     chosen = dict(weights if weights is not None else kept_weights or DEFAULT_WEIGHTS)
     complete = stamp is not None and stamp.revision == revision and stamp.built == (base or revision)
     conn.execute(sql.META_SET, ("built", ""))
-    if people is None or not complete or stamp is None or _before_ref(conn, stamp):
+    if scope is None or not complete or stamp is None or _before_ref(conn, stamp):
         _everyone(conn, revision, chosen, progress)
         return
-    _some(conn, stamp, set(people), chosen, weights_key(chosen) != stamp.weights, progress)
+    _some(conn, stamp, scope, chosen, weights_key(chosen) != stamp.weights, progress)
 
 
 def _dates(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
@@ -140,19 +140,20 @@ def _routes_params(weights: Mapping[str, float]) -> dict[str, Any]:
     return {**route_formula(weights).params("sql"), "limit": ROUTE_LIMIT}
 
 
-def _some(conn: sqlite3.Connection, stamp: Stamp, people: set[str], weights: Mapping[str, float],
+def _some(conn: sqlite3.Connection, stamp: Stamp, scope: Scope, weights: Mapping[str, float],
           all_team: bool, progress: Progress | None) -> None:
-    """What touches ``people`` (the kept data is complete for load ``stamp.revision``)."""
-    ids = {"people": json.dumps(sorted(people))}
-    around = conn.execute(d.PART_TIES_KEPT, ids).fetchall() + conn.execute(d.PART_TIES_INPUT, ids).fetchall()
-    scope = touched(people, around)
-    if not worth_a_part(len(scope), conn.execute(sql.COUNT["people"]).fetchone()[0]):
+    """What ``scope`` touches (the kept data is complete for load ``stamp.revision``)."""
+    run(conn, d.PART_TABLES)
+    conn.executemany(d.PART_PEOPLE, [(p,) for p in sorted(scope.people)])
+    conn.executemany(d.PART_FRIENDED, sorted(scope.friended))
+    conn.executemany(d.PART_ASKED, sorted(scope.pairs))
+    run(conn, d.PART_PAIRS)
+    pairs, ties = conn.execute(d.PART_SIZE).fetchone()
+    if not worth_a_part(pairs, ties):
+        run(conn, d.PART_DROP)
         _everyone(conn, stamp.revision or "", weights, progress)
         return
-    run(conn, d.PART_TABLES)
-    conn.execute(d.PART_TOUCH, {"people": json.dumps(sorted(scope))})
     _step(progress, "evidence", 0)
-    conn.execute(d.PART_COUNTED)
     conn.execute(d.PART_ORGS)
     run(conn, d.PART_DELETE)
     newest, friend_ref = _dates(conn)
@@ -176,7 +177,7 @@ def _some(conn: sqlite3.Connection, stamp: Stamp, people: set[str], weights: Map
         _step(progress, "team ties", 1)
         _step(progress, "team routes", 0)
         run(conn, d.ROUTES_SCOPE)
-        run(conn, d.ROUTES_SCOPE_FILL, {"people": json.dumps(sorted(people))})
+        run(conn, d.ROUTES_SCOPE_FILL)
         run(conn, d.ROUTES_PART, _routes_params(weights))
         run(conn, d.ROUTES_SCOPE_DROP)
         _step(progress, "team routes", 1)

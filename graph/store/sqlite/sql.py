@@ -165,7 +165,7 @@ INPUT_INDEXES = {
 DERIVED_INDEXES = {
     "pair_evidence_b": "CREATE INDEX pair_evidence_b ON pair_evidence(b, a)",
     "ties_b": "CREATE INDEX ties_b ON ties(b, a)",
-    "team_ties_member": "CREATE INDEX team_ties_member ON team_ties(member)",
+    "team_ties_member": "CREATE INDEX team_ties_member ON team_ties(member, other)",
     "team_ties_other": "CREATE INDEX team_ties_other ON team_ties(other)",
 }
 

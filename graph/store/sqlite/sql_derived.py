@@ -1,8 +1,8 @@
 """The SQL that builds the embedded store's derived data (:mod:`graph.derived`).
 
 Two shapes of each step: for everyone (a load, ``relmap rebuild``), streaming whole tables
-in key order; and for the pairs with an end in ``temp.rb_touched`` (``rebuild(people=...)``),
-from those people's rows by index. Masses, decays and type weights are rendered from
+in key order; and for the pairs of people in ``temp.rb_pairs`` (a refresh, ``rebuild(people=...)``:
+:class:`graph.derived.Scope`), from those pairs' rows by index. Masses, decays and type weights are rendered from
 :mod:`graph.formula`; :ref and :half_life are the stamp's, :weights the type weights
 (:func:`graph.formula.weight_table`, as JSON).
 """
@@ -14,8 +14,8 @@ from graph.store.sqlite.sql import age, tie_strength_sql
 
 __all__ = ["NEWEST", "FRIEND_REF", "EVIDENCE_ALL", "ACTIVITY_ALL", "TIES_FROM_EVIDENCE", "TIES_FROM_FRIENDSHIPS",
            "ADJACENCY", "SHARED_ALL", "PERSON_TIES_ALL", "TEAM_ALL", "REACH_ALL", "PART_TABLES", "PART_DROP",
-           "PART_TOUCH", "PART_TIES_KEPT", "PART_TIES_INPUT", "PART_COUNTED", "PART_ORGS", "PART_DELETE",
-           "PART_EVIDENCE", "PART_TIES", "PART_PERSON_TIES", "PART_TEAM", "PART_REACH", "ROUTES_ALL", "ROUTES_PART",
+           "PART_PEOPLE", "PART_SIZE", "PART_FRIENDED", "PART_ASKED", "PART_PAIRS", "PART_ORGS", "PART_DELETE", "PART_EVIDENCE",
+           "PART_TIES", "PART_PERSON_TIES", "PART_TEAM", "PART_REACH", "ROUTES_ALL", "ROUTES_PART",
            "ROUTES_SCOPE", "ROUTES_SCOPE_FILL", "ROUTES_SCOPE_DROP"]
 
 #: The newest interaction (the ``ref`` and ``newest`` of a full build) and the newest dated friendship.
@@ -104,8 +104,8 @@ TEAM_ALL = _TEAM_INSERT.format(pairs="""tt(member, other, a, b, kind, shared) AS
         UNION ALL
         SELECT m.id, t.a, t.a, t.b, t.kind, t.shared FROM team m CROSS JOIN ties t ON t.b = m.id)""")
 
-_REPS = """t.member IN (SELECT p.id FROM organisations o CROSS JOIN people p ON p.org_id = o.id
-                       WHERE o.kind = 'own' AND p.role = 'rep')"""
+_REP_IDS = "SELECT p.id FROM organisations o CROSS JOIN people p ON p.org_id = o.id WHERE o.kind = 'own' AND p.role = 'rep'"
+_REPS = f"t.member IN ({_REP_IDS})"
 
 #: Per organisation, how many of its people any rep has a team tie to.
 REACH_ALL = f"""
@@ -113,68 +113,82 @@ REACH_ALL = f"""
     SELECT t.org_id, count(DISTINCT t.other) FROM team_ties t WHERE {_REPS} GROUP BY t.org_id
 """
 
-# -- the pairs with an end in temp.rb_touched ---------------------------------------------------------
-#: The temporary sets of a partial build: the people touched, whose tie counts to redo, and
-#: the organisations whose reach to redo.
+# -- the pairs in temp.rb_pairs (a partial build: graph.derived.Scope) ------------------------------
+#: The temporary sets of a partial build: the people whose own rows changed (``rb_people``), the
+#: friendships added or removed (``rb_friended``), the pairs to rebuild (``rb_pairs``, each with
+#: the end whose interactions are read: the one with fewer ties), their ends (``rb_ends``: their
+#: tie counts), and the organisations whose reach to redo (``rb_orgs``).
 PART_TABLES = """
-    CREATE TEMP TABLE IF NOT EXISTS rb_touched (id TEXT PRIMARY KEY) WITHOUT ROWID;
-    CREATE TEMP TABLE IF NOT EXISTS rb_counted (id TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TEMP TABLE IF NOT EXISTS rb_people (id TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TEMP TABLE IF NOT EXISTS rb_friended (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
+    CREATE TEMP TABLE IF NOT EXISTS rb_asked (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
+    CREATE TEMP TABLE IF NOT EXISTS rb_pairs (a TEXT NOT NULL, b TEXT NOT NULL, lead TEXT NOT NULL,
+                                              other TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
+    CREATE TEMP TABLE IF NOT EXISTS rb_ends (id TEXT PRIMARY KEY) WITHOUT ROWID;
     CREATE TEMP TABLE IF NOT EXISTS rb_orgs (id TEXT PRIMARY KEY) WITHOUT ROWID;
-    DELETE FROM rb_touched; DELETE FROM rb_counted; DELETE FROM rb_orgs;
+    DELETE FROM rb_people; DELETE FROM rb_friended; DELETE FROM rb_asked; DELETE FROM rb_pairs;
+    DELETE FROM rb_ends; DELETE FROM rb_orgs;
 """
-PART_DROP = "DROP TABLE IF EXISTS temp.rb_touched; DROP TABLE IF EXISTS temp.rb_counted; DROP TABLE IF EXISTS temp.rb_orgs;"
-
-PART_TOUCH = "INSERT OR IGNORE INTO rb_touched (id) SELECT value FROM json_each(:people)"
-
-#: The kept ties of :people and their pairs from the input rows (before and after a change).
-PART_TIES_KEPT = """
-    WITH src(id) AS (SELECT value FROM json_each(:people))
-    SELECT t.a, t.b FROM src CROSS JOIN ties t ON t.a = src.id
-    UNION SELECT t.a, t.b FROM src CROSS JOIN ties t ON t.b = src.id
+PART_DROP = """
+    DROP TABLE IF EXISTS temp.rb_people; DROP TABLE IF EXISTS temp.rb_friended; DROP TABLE IF EXISTS temp.rb_asked;
+    DROP TABLE IF EXISTS temp.rb_pairs; DROP TABLE IF EXISTS temp.rb_ends; DROP TABLE IF EXISTS temp.rb_orgs;
 """
-PART_TIES_INPUT = """
-    WITH src(id) AS (SELECT value FROM json_each(:people))
-    SELECT p1.person_id, p2.person_id FROM src CROSS JOIN participants p1 ON p1.person_id = src.id
-    JOIN participants p2 ON p2.interaction_id = p1.interaction_id AND p2.person_id <> p1.person_id
-    UNION SELECT f.person_a, f.person_b FROM src CROSS JOIN friendships f ON f.person_a = src.id
-    UNION SELECT f.person_a, f.person_b FROM src CROSS JOIN friendships f ON f.person_b = src.id
-"""
+PART_PEOPLE = "INSERT OR IGNORE INTO rb_people (id) VALUES (?)"
+#: How many pairs a partial build rebuilds, and how many ties there are (a build of most
+#: pairs one by one costs more than building everything).
+PART_SIZE = "SELECT (SELECT count(*) FROM rb_pairs), (SELECT count(*) FROM ties)"
+PART_FRIENDED = "INSERT OR IGNORE INTO rb_friended (a, b) VALUES (?, ?)"
+PART_ASKED = "INSERT OR IGNORE INTO rb_asked (a, b) VALUES (?, ?)"
 
-#: The touched people and everyone they have a kept tie with (their counts may change).
-PART_COUNTED = """
-    INSERT OR IGNORE INTO rb_counted (id)
-    SELECT id FROM rb_touched
-    UNION SELECT t.b FROM rb_touched x CROSS JOIN ties t ON t.a = x.id
-    UNION SELECT t.a FROM rb_touched x CROSS JOIN ties t ON t.b = x.id
-"""
-
-#: The organisations of the team ties of the touched people.
-PART_ORGS = """
-    INSERT OR IGNORE INTO rb_orgs (id)
-    SELECT t.org_id FROM rb_touched x CROSS JOIN team_ties t ON t.member = x.id
-    UNION SELECT t.org_id FROM rb_touched x CROSS JOIN team_ties t ON t.other = x.id
-"""
-
-PART_DELETE = """
-    DELETE FROM pair_evidence WHERE a IN rb_touched;
-    DELETE FROM pair_evidence WHERE b IN rb_touched;
-    DELETE FROM ties WHERE a IN rb_touched;
-    DELETE FROM ties WHERE b IN rb_touched;
-    DELETE FROM team_ties WHERE member IN rb_touched;
-    DELETE FROM team_ties WHERE other IN rb_touched;
+#: The pairs to rebuild: those asked; every pair around a person of ``rb_people`` (kept ties,
+#: interactions and friendships); and around each friendship added or removed, the pairs of one
+#: end with each friend of the other. Then their ends.
+PART_PAIRS = """
+    INSERT OR IGNORE INTO rb_asked (a, b)
+    SELECT t.a, t.b FROM rb_people x CROSS JOIN ties t ON t.a = x.id
+    UNION SELECT t.a, t.b FROM rb_people x CROSS JOIN ties t ON t.b = x.id
+    UNION SELECT min(p1.person_id, p2.person_id), max(p1.person_id, p2.person_id)
+          FROM rb_people x CROSS JOIN participants p1 ON p1.person_id = x.id
+          JOIN participants p2 ON p2.interaction_id = p1.interaction_id AND p2.person_id <> p1.person_id
+    UNION SELECT f.person_a, f.person_b FROM rb_people x CROSS JOIN friendships f ON f.person_a = x.id
+    UNION SELECT f.person_a, f.person_b FROM rb_people x CROSS JOIN friendships f ON f.person_b = x.id;
+    INSERT OR IGNORE INTO rb_asked (a, b)
+    SELECT min(me, z), max(me, z) FROM (
+        SELECT c.a AS me, f.person_b AS z FROM rb_friended c CROSS JOIN friendships f ON f.person_a = c.b
+        UNION ALL SELECT c.a, f.person_a FROM rb_friended c CROSS JOIN friendships f ON f.person_b = c.b
+        UNION ALL SELECT c.b, f.person_b FROM rb_friended c CROSS JOIN friendships f ON f.person_a = c.a
+        UNION ALL SELECT c.b, f.person_a FROM rb_friended c CROSS JOIN friendships f ON f.person_b = c.a)
+    WHERE me <> z;
+    INSERT INTO rb_pairs (a, b, lead, other)
+    SELECT r.a, r.b, CASE WHEN coalesce(na.n, 0) <= coalesce(nb.n, 0) THEN r.a ELSE r.b END,
+                     CASE WHEN coalesce(na.n, 0) <= coalesce(nb.n, 0) THEN r.b ELSE r.a END
+    FROM rb_asked r LEFT JOIN person_ties na ON na.id = r.a LEFT JOIN person_ties nb ON nb.id = r.b;
+    INSERT OR IGNORE INTO rb_ends (id) SELECT a FROM rb_pairs UNION SELECT b FROM rb_pairs;
 """
 
-#: The evidence of every pair with an end touched (a pair of two touched people from its first end).
+#: The kept team ties of the pairs (``{keys}``: their key columns).
+_PAIR_TEAM = """SELECT {keys} FROM rb_pairs r CROSS JOIN team_ties t ON t.member = r.a AND t.other = r.b
+    UNION ALL SELECT {keys} FROM rb_pairs r CROSS JOIN team_ties t ON t.member = r.b AND t.other = r.a"""
+
+#: The organisations of the pairs' team ties (before the rebuild, and again after it).
+PART_ORGS = f"INSERT OR IGNORE INTO rb_orgs (id) {_PAIR_TEAM.format(keys='t.org_id')}"
+
+PART_DELETE = f"""
+    DELETE FROM pair_evidence WHERE (a, b) IN (SELECT a, b FROM rb_pairs);
+    DELETE FROM ties WHERE (a, b) IN (SELECT a, b FROM rb_pairs);
+    DELETE FROM team_ties WHERE (org_kind, org_id, member, other) IN (
+        {_PAIR_TEAM.format(keys="t.org_kind, t.org_id, t.member, t.other")});
+"""
+
+#: The evidence of every pair, from the interactions of its end with fewer ties.
 PART_EVIDENCE = f"""
     INSERT INTO pair_evidence (a, b, type, nature, n, last, mass)
-    SELECT min(p1.person_id, p2.person_id) AS a, max(p1.person_id, p2.person_id) AS b, i.type, i.nature,
-           count(*), max(i.date),
+    SELECT r.a, r.b, i.type, i.nature, count(*), max(i.date),
            sum({_MASS.format(size="(SELECT count(*) FROM participants c WHERE c.interaction_id = i.id)")})
-    FROM rb_touched x CROSS JOIN participants p1 ON p1.person_id = x.id
-    JOIN participants p2 ON p2.interaction_id = p1.interaction_id AND p2.person_id <> p1.person_id
+    FROM rb_pairs r CROSS JOIN participants p1 ON p1.person_id = r.lead
+    JOIN participants p2 ON p2.interaction_id = p1.interaction_id AND p2.person_id = r.other
     JOIN interactions i ON i.id = p1.interaction_id
-    WHERE p1.person_id < p2.person_id OR p2.person_id NOT IN rb_touched
-    GROUP BY 1, 2, i.type, i.nature
+    GROUP BY r.a, r.b, i.type, i.nature
 """
 
 #: The friends ``pr.a`` and ``pr.b`` have in common.
@@ -183,50 +197,34 @@ _SHARED_OF = """(SELECT count(*) FROM (SELECT f.person_b AS y FROM friendships f
                  WHERE EXISTS (SELECT 1 FROM friendships g
                                WHERE g.person_a = min(x.y, pr.b) AND g.person_b = max(x.y, pr.b)))"""
 
-#: The ties with an end touched: the pairs with evidence or a friendship.
+#: The pairs that are ties now: with evidence or a friendship.
 PART_TIES = f"""
     INSERT INTO ties (a, b, kind, since, shared)
-    WITH pr(a, b) AS (
-        SELECT e.a, e.b FROM rb_touched x CROSS JOIN pair_evidence e ON e.a = x.id
-        UNION SELECT e.a, e.b FROM rb_touched x CROSS JOIN pair_evidence e ON e.b = x.id
-        UNION SELECT f.person_a, f.person_b FROM rb_touched x CROSS JOIN friendships f ON f.person_a = x.id
-        UNION SELECT f.person_a, f.person_b FROM rb_touched x CROSS JOIN friendships f ON f.person_b = x.id)
     SELECT pr.a, pr.b, f.kind, f.since, {_SHARED_OF}
-    FROM pr LEFT JOIN friendships f ON f.person_a = pr.a AND f.person_b = pr.b
+    FROM rb_pairs pr LEFT JOIN friendships f ON f.person_a = pr.a AND f.person_b = pr.b
+    WHERE f.person_a IS NOT NULL OR EXISTS (SELECT 1 FROM pair_evidence e WHERE e.a = pr.a AND e.b = pr.b)
 """
 
-#: The counts of the touched people, of those they had ties with, and of those they have ties with now.
+#: The tie counts of the pairs' ends.
 PART_PERSON_TIES = """
-    INSERT OR IGNORE INTO rb_counted (id)
-    SELECT t.b FROM rb_touched x CROSS JOIN ties t ON t.a = x.id
-    UNION SELECT t.a FROM rb_touched x CROSS JOIN ties t ON t.b = x.id;
-    DELETE FROM person_ties WHERE id IN rb_counted;
+    DELETE FROM person_ties WHERE id IN rb_ends;
     INSERT INTO person_ties (id, n)
     SELECT id, n FROM (SELECT c.id, (SELECT count(*) FROM ties t WHERE t.a = c.id)
-                                    + (SELECT count(*) FROM ties t WHERE t.b = c.id) AS n FROM rb_counted c)
+                                    + (SELECT count(*) FROM ties t WHERE t.b = c.id) AS n FROM rb_ends c)
     WHERE n > 0;
 """
 
-#: The team ties with an end touched: a touched member's ties, and the ties of touched people to
-#: members not touched.
+#: The team ties of the pairs that are ties now, once per team end.
 PART_TEAM = _TEAM_INSERT.format(pairs="""tt(member, other, a, b, kind, shared) AS (
-        SELECT t.a, t.b, t.a, t.b, t.kind, t.shared FROM rb_touched x CROSS JOIN ties t ON t.a = x.id
+        SELECT t.a, t.b, t.a, t.b, t.kind, t.shared FROM rb_pairs r CROSS JOIN ties t ON t.a = r.a AND t.b = r.b
         WHERE t.a IN team
         UNION ALL
-        SELECT t.b, t.a, t.a, t.b, t.kind, t.shared FROM rb_touched x CROSS JOIN ties t ON t.b = x.id
-        WHERE t.b IN team
-        UNION ALL
-        SELECT t.b, t.a, t.a, t.b, t.kind, t.shared FROM rb_touched x CROSS JOIN ties t ON t.a = x.id
-        WHERE t.b IN team AND t.b NOT IN rb_touched
-        UNION ALL
-        SELECT t.a, t.b, t.a, t.b, t.kind, t.shared FROM rb_touched x CROSS JOIN ties t ON t.b = x.id
-        WHERE t.a IN team AND t.a NOT IN rb_touched)""")
+        SELECT t.b, t.a, t.a, t.b, t.kind, t.shared FROM rb_pairs r CROSS JOIN ties t ON t.a = r.a AND t.b = r.b
+        WHERE t.b IN team)""")
 
-#: The reach of the organisations of the old and new team ties of the touched people.
+#: The reach of the organisations of the pairs' team ties, before and after.
 PART_REACH = f"""
-    INSERT OR IGNORE INTO rb_orgs (id)
-    SELECT t.org_id FROM rb_touched x CROSS JOIN team_ties t ON t.member = x.id
-    UNION SELECT t.org_id FROM rb_touched x CROSS JOIN team_ties t ON t.other = x.id;
+    {PART_ORGS};
     DELETE FROM team_reach WHERE org_id IN rb_orgs;
     INSERT INTO team_reach (org_id, contacts)
     SELECT t.org_id, count(DISTINCT t.other)
@@ -242,18 +240,22 @@ _P = ("coalesce((SELECT sum({w} * e.mass) FROM pair_evidence e "
 _S_TIE = tie_strength_sql({"p": _P.format(w=_W, nature="personal"), "q": _P.format(w=_W, nature="business"),
                            "kind": "t.kind", "n": "t.shared"})
 
-#: The people whose routes a partial build redoes (``rb_scope``: those asked, those touched and
-#: everyone tied to them, whose routes may pass through a touched person) and the people tied
-#: to them (``rb_mids``).
+#: The people whose routes a partial build redoes (``rb_scope``: the ends of the pairs rebuilt,
+#: the people of ``rb_people``, and everyone tied to a person whose tie to a rep was rebuilt,
+#: whose best rep may have changed) and the people tied to them (``rb_mids``).
 ROUTES_SCOPE = """
     CREATE TEMP TABLE rb_scope (id TEXT PRIMARY KEY) WITHOUT ROWID;
     CREATE TEMP TABLE rb_mids (id TEXT PRIMARY KEY) WITHOUT ROWID;
 """
-ROUTES_SCOPE_FILL = """
-    INSERT OR IGNORE INTO rb_scope (id) SELECT value FROM json_each(:people);
-    INSERT OR IGNORE INTO rb_scope (id) SELECT id FROM rb_touched;
-    INSERT OR IGNORE INTO rb_scope (id) SELECT t.b FROM rb_touched x CROSS JOIN ties t ON t.a = x.id;
-    INSERT OR IGNORE INTO rb_scope (id) SELECT t.a FROM rb_touched x CROSS JOIN ties t ON t.b = x.id;
+ROUTES_SCOPE_FILL = f"""
+    INSERT OR IGNORE INTO rb_scope (id) SELECT id FROM rb_ends;
+    INSERT OR IGNORE INTO rb_scope (id) SELECT id FROM rb_people;
+    INSERT OR IGNORE INTO rb_mids (id)
+    SELECT r.b FROM rb_pairs r WHERE r.a IN rb_people OR r.a IN ({_REP_IDS})
+    UNION SELECT r.a FROM rb_pairs r WHERE r.b IN rb_people OR r.b IN ({_REP_IDS});
+    INSERT OR IGNORE INTO rb_scope (id) SELECT t.b FROM rb_mids x CROSS JOIN ties t ON t.a = x.id;
+    INSERT OR IGNORE INTO rb_scope (id) SELECT t.a FROM rb_mids x CROSS JOIN ties t ON t.b = x.id;
+    DELETE FROM rb_mids;
     INSERT OR IGNORE INTO rb_mids (id) SELECT t.b FROM rb_scope x CROSS JOIN ties t ON t.a = x.id;
     INSERT OR IGNORE INTO rb_mids (id) SELECT t.a FROM rb_scope x CROSS JOIN ties t ON t.b = x.id;
     DELETE FROM team_routes WHERE person IN rb_scope;

@@ -35,7 +35,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from graph.derived import SCHEMA_VERSION, Stamp
+from graph.derived import SCHEMA_VERSION, Scope, Stamp
 from graph.errors import QueryRefused, StoreError, StoreUnavailable
 from graph.formula import DEFAULT_WEIGHTS, weights_key
 from graph.model import TABLES, Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
@@ -137,16 +137,19 @@ def _held(c: sqlite3.Connection) -> dict[str, dict[Any, tuple[Any, ...]]]:
 
 
 def _was(held: dict[str, dict[Any, tuple[Any, ...]]], changes: Changes) -> Dataset:
-    """The held rows :meth:`Changes.people` looks at: the interactions changed or removed, every
-    organisation, and the people of organisations whose kind changed."""
+    """The held rows :meth:`Changes.scope` looks at: the interactions changed or removed, the
+    people changed, every organisation, and the people of organisations whose kind changed."""
     rows = held["interactions"]
     keys = [*changes["interactions"].removed, *(i.id for i in changes["interactions"].changed)]
     orgs = [_model("organisations", r) for r in held["organisations"].values()]
     kind = {o.id: o.kind for o in orgs}
     moved = {o.id for o in changes["organisations"].changed if kind.get(o.id) != o.kind}
+    people = held["people"]
+    changed = [people[p.id] for p in changes["people"].changed if p.id in people]
     return Dataset(
         organisations=orgs,
-        people=[_model("people", r) for r in held["people"].values() if r[2] in moved] if moved else [],
+        people=[_model("people", r) for r in (changed + [r for r in people.values() if r[2] in moved] if moved
+                                              else changed)],
         interactions=[_model("interactions", rows[k]) for k in keys if k in rows])
 
 
@@ -358,7 +361,7 @@ class SQLiteStore:
         self._insert(conn, _streams(changes.upserts()), progress)
         revision = uuid.uuid4().hex
         conn.execute(sql.META_SET, ("revision", revision))
-        build.build(conn, revision, people=changes.people(held, data), weights=weights, progress=progress,
+        build.build(conn, revision, scope=changes.scope(held, data), weights=weights, progress=progress,
                     base=stamp.revision)
 
     def _insert(self, conn: sqlite3.Connection, streams: dict[str, tuple[int, Iterable[tuple[Any, ...]]]],
@@ -383,7 +386,8 @@ class SQLiteStore:
             stamp = build.read_stamp(conn)
             if stamp is None or stamp.revision is None:
                 return
-            build.build(conn, stamp.revision, people=people, weights=weights, progress=progress)
+            build.build(conn, stamp.revision, scope=None if people is None else Scope(people=set(people)),
+                        weights=weights, progress=progress)
 
     def counts(self) -> dict[str, int]:
         """Rows of each kind, read in one snapshot."""
