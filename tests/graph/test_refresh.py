@@ -173,6 +173,48 @@ def test_a_refresh_touching_most_people_builds_everything(store: Store, backend:
     assert_same_derived(refreshed, derived_rows(backend, request, store))
 
 
+def test_an_embedded_refresh_whose_routes_reach_most_people_builds_them_whole(
+        tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A change around reps reaches the team routes of most people: the embedded builder
+    rebuilds the changed pairs and then every person's routes (``ROUTES_ALL``), which must
+    equal a fresh load's as much as the pair by pair build does."""
+    import graph.store.sqlite.build as build
+    from graph.store.sqlite import SQLiteStore
+
+    asked: list[tuple[int, int]] = []
+
+    def pairs_yes_routes_no(scope: int, everyone: int) -> bool:
+        asked.append((scope, everyone))
+        return len(asked) == 1  # the pairs are worth a part; the routes' people are not
+
+    before, after = story(), by_hand(story())
+    with SQLiteStore(tmp_path / "store") as store:
+        store.load(before)
+        monkeypatch.setattr(build, "worth_a_part", pairs_yes_routes_no)
+        assert not store.load(after).whole
+        assert len(asked) == 2, "the pairs were rebuilt in part, then the routes whole"
+        refreshed = derived_rows("sqlite", request, store)
+        fresh("sqlite", store, after)
+        assert_same_derived(refreshed, derived_rows("sqlite", request, store))
+
+
+def test_a_change_names_only_the_pairs_it_touches() -> None:
+    """One interaction changed names its participants' pairs, not everyone tied to them; a
+    friendship added names its pair and its ends' pairs with the other's friends."""
+    data = story()
+    changed = replace(data, interactions=list(data.interactions), friendships=list(data.friendships))
+    first = changed.interactions[0]
+    changed.interactions[0] = first._replace(date=first.date - timedelta(days=1))
+    friends = {(f.person_a, f.person_b) for f in data.friendships}
+    a, b = next((x.id, y.id) for x in data.people for y in data.people if x.id < y.id and (x.id, y.id) not in friends)
+    changed.friendships.append(Friendship(a, b))
+    scope = diff(data, changed).scope(data, changed)
+    ids = sorted(set(first.participants))
+    assert scope.pairs == {(x, y) for i, x in enumerate(ids) for y in ids[i + 1:]} | {(a, b)}
+    assert scope.people == set() and scope.friended == {(a, b)}, "the store adds the pairs with a's and b's friends"
+    assert len(scope.ends()) < len(data.people) / 3
+
+
 def test_the_same_dataset_again_changes_nothing(store: Store) -> None:
     data = story()
     assert store.load(data).whole, "a first load writes everything"

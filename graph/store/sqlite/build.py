@@ -178,7 +178,11 @@ def _some(conn: sqlite3.Connection, stamp: Stamp, scope: Scope, weights: Mapping
         _step(progress, "team routes", 0)
         run(conn, d.ROUTES_SCOPE)
         run(conn, d.ROUTES_SCOPE_FILL)
-        run(conn, d.ROUTES_PART, _routes_params(weights))
+        if worth_a_part(*conn.execute(d.ROUTES_SCOPE_SIZE).fetchone()):
+            run(conn, d.ROUTES_PART, _routes_params(weights))
+        else:  # a change around reps reaches the routes of most people (through every tie of theirs)
+            conn.execute("DELETE FROM team_routes")
+            run(conn, d.ROUTES_ALL, _routes_params(weights))
         run(conn, d.ROUTES_SCOPE_DROP)
         _step(progress, "team routes", 1)
     run(conn, d.PART_DROP)

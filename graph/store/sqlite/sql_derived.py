@@ -16,7 +16,7 @@ __all__ = ["NEWEST", "FRIEND_REF", "EVIDENCE_ALL", "ACTIVITY_ALL", "TIES_FROM_EV
            "ADJACENCY", "SHARED_ALL", "PERSON_TIES_ALL", "TEAM_ALL", "REACH_ALL", "PART_TABLES", "PART_DROP",
            "PART_PEOPLE", "PART_SIZE", "PART_FRIENDED", "PART_ASKED", "PART_PAIRS", "PART_ORGS", "PART_DELETE", "PART_EVIDENCE",
            "PART_TIES", "PART_PERSON_TIES", "PART_TEAM", "PART_REACH", "ROUTES_ALL", "ROUTES_PART",
-           "ROUTES_SCOPE", "ROUTES_SCOPE_FILL", "ROUTES_SCOPE_DROP"]
+           "ROUTES_SCOPE", "ROUTES_SCOPE_FILL", "ROUTES_SCOPE_SIZE", "ROUTES_SCOPE_DROP"]
 
 #: The newest interaction (the ``ref`` and ``newest`` of a full build) and the newest dated friendship.
 NEWEST = "SELECT max(date) FROM interactions"
@@ -270,8 +270,8 @@ _BEST = f"""
     INSERT INTO rb_best (m, rank, rep, s)
     SELECT m, rn, rep, s FROM (
         SELECT m, rep, s, row_number() OVER (PARTITION BY m ORDER BY s DESC, rep) AS rn FROM (
-            SELECT t.other AS m, t.member AS rep, {_S_TEAM} AS s FROM {{team}}
-            WHERE t.member IN rb_reps AND t.other NOT IN rb_reps))
+            SELECT t.other AS m, t.member AS rep, {_S_TEAM} AS s FROM team_ties t
+            WHERE {{mids}} t.member IN rb_reps AND t.other NOT IN rb_reps))
     WHERE rn <= 2;
     CREATE TEMP TABLE rb_pair AS SELECT t.a, t.b, {_S_TIE} AS s FROM {{ties}}
         WHERE t.a IN (SELECT m FROM rb_best) OR t.b IN (SELECT m FROM rb_best);
@@ -293,13 +293,16 @@ _BEST = f"""
 #: (``rb_best``), every tie with such an end and its strength (``rb_pair``, ``rb_tie`` once per
 #: such end ``m``), then per person ``y`` the strongest ``strength(m, y) * strength(best rep
 #: other than y, m)``.
-ROUTES_ALL = _BEST.format(team="team_ties t", ties="ties t", y_b="", y_a="")
+ROUTES_ALL = _BEST.format(mids="", ties="ties t", y_b="", y_a="")
 
 #: The routes of the people in ``rb_scope`` (see :data:`ROUTES_SCOPE_FILL`).
 ROUTES_PART = _BEST.format(
-    team="rb_mids x CROSS JOIN team_ties t ON t.other = x.id",
+    mids="t.other IN rb_mids AND",  # a scan of the team ties: a seek per person tied costs more
     ties="(SELECT t.* FROM rb_scope x CROSS JOIN ties t ON t.a = x.id "
          "UNION SELECT t.* FROM rb_scope x CROSS JOIN ties t ON t.b = x.id) AS t",
     y_b="AND b IN rb_scope", y_a="AND a IN rb_scope")
+
+#: How many people a partial build would redo the routes of, of everyone.
+ROUTES_SCOPE_SIZE = "SELECT (SELECT count(*) FROM rb_scope), (SELECT count(*) FROM people)"
 
 ROUTES_SCOPE_DROP = "DROP TABLE IF EXISTS temp.rb_scope; DROP TABLE IF EXISTS temp.rb_mids;"
