@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import InputError
-from graph.model import Dataset
+from graph.model import ORG_KINDS, Dataset
 from graph.store.base import Progress, Store
-from graph.store.changes import Changes
+from graph.store.changes import Changes, Removed
 from ingest.rejects import write_rejects
 from ingest.rows import ROW_MODELS
-from ingest.validate import Rejected, validate_folder
+from ingest.validate import Rejected, Validation, validate_folder
 
-__all__ = ["IngestReport", "RejectCount", "count_rejects", "check_folder", "ingest_folder"]
+__all__ = ["IngestReport", "RejectCount", "count_rejects", "check_folder", "check_update", "ingest_folder"]
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,33 @@ def check_folder(folder: Path, *, rejects: Path | None = None, dry_run: bool = F
         With every problem found, when the input is invalid (and ``rejects`` is
         not given, or a whole file is unusable).
     """
-    v = validate_folder(Path(folder), progress=progress, held=held)
+    return _checked(validate_folder(Path(folder), progress=progress, held=held), rejects, dry_run)
+
+
+def check_update(folder: Path, store: Store, *, rejects: Path | None = None, dry_run: bool = False,
+                 progress: Progress | None = None) -> tuple[Dataset, Removed | None, IngestReport]:
+    """Validate the update folder ``folder`` (:mod:`ingest.update`) against what ``store`` holds;
+    return ``(rows, removed, report)`` for :meth:`~graph.store.base.Store.load`.
+
+    The folder's rows are checked against the store's organisations and people only (the ids
+    rows name), and ``rows`` and ``removed`` are the update. An update that removes an
+    organisation or person, or makes a rep no longer one, is checked against every row the
+    store holds (rows may still name them); then ``rows`` is what the store will hold and
+    ``removed`` is ``None``. Raises as :func:`check_folder`.
+    """
+    with store.reader() as r:
+        ids = Dataset(organisations=r.organisations(), people=r.people(kinds=ORG_KINDS))
+    v = validate_folder(Path(folder), progress=progress, held=ids, whole=False)
+    if v.needs_whole:
+        v = validate_folder(Path(folder), progress=progress, held=store.dump())
+    data, report = _checked(v, rejects, dry_run)
+    if v.merged is not None:
+        return data, None, report
+    return data, {t: set(keys) for t, keys in (v.removed or {}).items()}, report
+
+
+def _checked(v: Validation, rejects: Path | None, dry_run: bool) -> tuple[Dataset, IngestReport]:
+    """The dataset and report of a validation (see :func:`check_folder`)."""
     warnings = [str(w) for w in v.warnings]
     if v.fatal:  # a whole file cannot be used: setting rows aside cannot help
         from graph.analysis.words import plural

@@ -32,10 +32,11 @@ from pathlib import Path
 
 from graph.errors import Problem
 from graph.model import TABLES, Account, Dataset, pair
+from graph.store import changes
 from graph.store.changes import KEYS
 from ingest.csvfile import CsvFile
 
-__all__ = ["REMOVALS_FILE", "Removals", "read_removals", "merge", "check_held"]
+__all__ = ["REMOVALS_FILE", "Removals", "read_removals", "merge", "check_held", "demotes"]
 
 REMOVALS_FILE = "removals.csv"
 
@@ -98,15 +99,7 @@ def read_removals(folder: Path, problems: list[Problem]) -> Removals:
 def merge(held: Dataset, update: Dataset, removals: Removals) -> Dataset:
     """What the store holds after the update: ``held`` with each row of ``update`` in place of
     the held row of its key (or added), and the rows of ``removals`` gone."""
-    out = Dataset()
-    for table in TABLES:
-        key = KEYS[table]
-        rows = {key(r): r for r in getattr(held, table)}
-        for r in getattr(update, table):
-            rows[key(r)] = r
-        gone = removals.keys[table]
-        setattr(out, table, [r for k, r in rows.items() if k not in gone])
-    return out
+    return changes.merge(held, update, removals.keys)
 
 
 def check_held(final: Dataset, update: Dataset, removals: Removals, problems: list[Problem], *,
@@ -167,3 +160,18 @@ def check_held(final: Dataset, update: Dataset, removals: Removals, problems: li
                                             f"'{who.org_id}' would no longer be of kind 'own', but its rep '{rep}' "
                                             f"is named by {label} the store holds; change or remove that row too",
                                             "kind"))
+
+
+def demotes(held: Dataset, update: Dataset, removals: Removals) -> bool:
+    """Whether an update removes a held organisation or person, or makes a held rep at our
+    organisation no longer one (other held rows may name them: only every held row can say)."""
+    if any(o.id in removals.keys["organisations"] for o in held.organisations) or \
+            any(p.id in removals.keys["people"] for p in held.people):
+        return True
+    kind = {o.id: o.kind for o in held.organisations} | {o.id: o.kind for o in update.organisations}
+    was_own = {o.id for o in held.organisations if o.kind == "own"}
+    if any(kind[o] != "own" for o in was_own):
+        return True
+    now = {p.id: p for p in update.people}
+    return any(p.role == "rep" and p.org_id in was_own and p.id in now
+               and (now[p.id].role != "rep" or kind.get(now[p.id].org_id) != "own") for p in held.people)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from collections.abc import Hashable
 from typing import Any
 
 from graph.errors import Problem, UsageError
@@ -42,7 +43,7 @@ from graph.model import (
 )
 from ingest.csvfile import CsvFile
 from ingest.rows import ROW_MODELS, known_columns, parse_row, required_columns
-from ingest.update import REMOVALS_FILE, Removals, check_held, merge, read_removals
+from ingest.update import REMOVALS_FILE, Removals, check_held, demotes, merge, read_removals
 
 __all__ = ["Validation", "Rejected", "validate_folder", "original_cells", "REQUIRED_FILES", "REVIEW_FILE",
            "Progress"]
@@ -104,7 +105,13 @@ class Validation:
         Every row left out, including rows that depend on rejected rows.
     merged : Dataset or None
         For an update folder (``held`` given): what the store will hold, the clean rows merged
-        into ``held`` and the removals gone (:mod:`ingest.update`).
+        into ``held`` and the removals gone (:mod:`ingest.update`); ``None`` when ``held`` was
+        only the organisations and people (then ``dataset`` and ``removed`` are the update).
+    removed : dict or None
+        For an update folder: the keys ``removals.csv`` names, per table, with their lines.
+    needs_whole : bool
+        For an update folder checked against the organisations and people only: whether it
+        removes or demotes what held rows may name, so that every held row must be checked.
     conflicts : list[Problem]
         For an update folder: problems the update makes in rows the store holds (they cannot
         be set aside, so even ``--skip-invalid`` stops).
@@ -117,6 +124,8 @@ class Validation:
     rejected: list[Rejected] = field(default_factory=list)
     merged: Dataset | None = None
     conflicts: list[Problem] = field(default_factory=list)
+    removed: dict[str, dict[Hashable, int]] | None = None
+    needs_whole: bool = False
 
     @property
     def ok(self) -> bool:
@@ -290,9 +299,11 @@ class _RowReport:
 _FILE_ORDER = {**{name: n for n, name in enumerate(ROW_MODELS)}, REMOVALS_FILE: len(ROW_MODELS)}
 
 
-def _finish_update(v: Validation, c: _Checker, held: Dataset, removals: Removals) -> None:
+def _finish_update(v: Validation, c: _Checker, held: Dataset, removals: Removals, whole: bool) -> None:
     """An update folder's last checks: no row both given and removed, nothing held left naming
-    what is removed or no longer a rep; and what the store will hold (``v.merged``)."""
+    what is removed or no longer a rep; and what the store will hold (``v.merged``). With
+    ``held`` not ``whole`` (its organisations and people only), the last check is made only
+    when the update removes or demotes nothing (:func:`~ingest.update.demotes`; else ``v.needs_whole``)."""
     for table in TABLES:
         gone = removals.keys[table]
         if not gone:
@@ -302,6 +313,10 @@ def _finish_update(v: Validation, c: _Checker, held: Dataset, removals: Removals
             if line is not None:
                 v.problems.append(Problem(REMOVALS_FILE, line, f"{table}.csv gives the row this line removes; "
                                                                 "give it or remove it, not both", "id"))
+    v.removed = removals.keys
+    if not whole:
+        v.needs_whole = demotes(held, v.dataset, removals)
+        return
     v.merged = merge(held, v.dataset, removals)
     check_held(v.merged, v.dataset, removals, v.conflicts, person_line=c.person_line, org_line=c.org_line)
     v.problems.extend(v.conflicts)
@@ -320,7 +335,8 @@ def _one_line(p: Problem) -> Problem:
     return replace(p, message="".join(c if c.isprintable() else repr(c)[1:-1] for c in p.message))
 
 
-def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dataset | None = None) -> Validation:
+def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dataset | None = None,
+                    whole: bool = True) -> Validation:
     """Validate every input file in ``folder``; never raises for bad rows.
 
     Parameters
@@ -334,6 +350,9 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
         What the store holds, for an update folder (:mod:`ingest.update`): no file is
         required, rows may name ids ``held`` has, ``removals.csv`` is read, and ``merged``
         is what the store will hold.
+    whole : bool
+        Whether ``held`` is every row the store holds, or only its organisations and people
+        (enough for the ids rows may name; see :attr:`Validation.needs_whole`).
 
     Returns
     -------
@@ -467,7 +486,7 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
                                 row.product))
 
     if held is not None and removals is not None:
-        _finish_update(v, c, held, removals)
+        _finish_update(v, c, held, removals, whole)
     v.problems = sorted((_one_line(p) for p in v.fatal + v.problems),
                         key=lambda p: (_FILE_ORDER.get(p.file, 99), p.line))
     v.warnings = [_one_line(w) for w in v.warnings]

@@ -30,7 +30,7 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from graph.formula import TieFormula
 from graph.model import Account, Dataset, Deal, Organisation, Person
-from graph.store.changes import Changes
+from graph.store.changes import Changes, Removed
 
 __all__ = ["Store", "Reader", "Progress", "QueryResult", "StoreState", "Evidence", "TieRow", "Neighbours",
            "Activity", "TeamSums"]
@@ -217,13 +217,18 @@ class Store(Protocol):
     location: str
 
     def load(self, data: Dataset, *, progress: Progress | None = None,
-             weights: Mapping[str, float] | None = None) -> Changes:
+             weights: Mapping[str, float] | None = None, removed: Removed | None = None) -> Changes:
         """Make the store hold exactly ``data`` (re-running converges to the same state), with its
         derived data (:mod:`graph.derived`; the team's ties summed with the type ``weights``,
         default :data:`graph.formula.DEFAULT_WEIGHTS`). A store holding most of ``data`` writes
         only the rows that differ and rebuilds only the derived data they touch; the returned
         :class:`~graph.store.changes.Changes` say which rows were added, changed and removed.
-        Readers see the old data or the new, never a mix."""
+        Readers see the old data or the new, never a mix.
+
+        With ``removed`` (keys per table), ``data`` is an **update**: each of its rows is added
+        or replaces the row of its key, the rows of the ``removed`` keys go (a key not held is
+        no error), and nothing else changes (:func:`~graph.store.changes.diff_update`). The
+        caller has checked that nothing held is left naming a removed row."""
         ...
 
     def rebuild(self, people: Collection[str] | None = None, *, progress: Progress | None = None,

@@ -20,14 +20,18 @@ id, a friendship by its two people, an account by organisation and rep.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph.derived import Scope, pair
 from graph.model import TABLES, Dataset
 
-__all__ = ["KEYS", "TableChanges", "Changes", "diff", "diff_held", "worth_a_refresh", "key_of"]
+__all__ = ["KEYS", "TableChanges", "Changes", "diff", "diff_held", "diff_update", "merge", "worth_a_refresh",
+           "key_of", "Removed"]
+
+#: The keys an update removes, per table (:meth:`graph.store.base.Store.load` with ``removed``).
+Removed = Mapping[str, Collection[Hashable]]
 
 #: The key of a row of each table.
 KEYS: dict[str, Callable[[Any], Hashable]] = {
@@ -163,6 +167,54 @@ def diff_held(held: Mapping[str, Mapping[Hashable, Any]], new: Dataset,
             elif before != (form(table, row) if form is not None else row):
                 t.changed.append(row)
         t.removed.extend(k for k in rows if k not in seen)
+    return out
+
+
+def diff_update(held: Mapping[str, Mapping[Hashable, Any]], rows: Dataset, removed: Removed,
+                form: Callable[[str, Any], Any] | None = None) -> Changes:
+    """What an update changes: each row of ``rows`` is added or replaces the held row of its key,
+    the held rows of the ``removed`` keys go, nothing else changes. ``held``: at least the held
+    rows of those keys, per table, by key (each in the form ``form(table, row)`` gives).
+
+    >>> from graph.model import Organisation
+    >>> held = {t: {} for t in TABLES} | {"organisations": {"O1": Organisation("O1", "Acme", "customer"),
+    ...                                                      "O2": Organisation("O2", "Bolt", "customer")}}
+    >>> c = diff_update(held, Dataset([Organisation("O1", "Acme", "prospect")]), {"organisations": ["O2", "O9"]})
+    >>> c.counts()["organisations"]
+    {'added': 0, 'changed': 1, 'removed': 1}
+    """
+    out = Changes()
+    for table in TABLES:
+        key = KEYS[table]
+        t = out.tables[table]
+        had = held.get(table, {})
+        for row in getattr(rows, table):
+            before = had.get(key(row))
+            if before is None:
+                t.added.append(row)
+            elif before != (form(table, row) if form is not None else row):
+                t.changed.append(row)
+        t.removed.extend(k for k in removed.get(table, ()) if k in had)
+    return out
+
+
+def merge(held: Dataset, rows: Dataset, removed: Removed) -> Dataset:
+    """What a store holding ``held`` holds after an update of ``rows`` and ``removed`` (see
+    :func:`diff_update`), in ``held``'s order with new rows last.
+
+    >>> from graph.model import Organisation
+    >>> merge(Dataset([Organisation("O1", "Acme", "customer")]), Dataset([Organisation("O2", "Bolt", "other")]),
+    ...       {"organisations": ["O1"]}).organisations
+    [Organisation(id='O2', name='Bolt', kind='other', industry=None, annual_revenue=None)]
+    """
+    out = Dataset()
+    for table in TABLES:
+        key = KEYS[table]
+        kept = {key(r): r for r in getattr(held, table)}
+        for r in getattr(rows, table):
+            kept[key(r)] = r
+        gone = set(removed.get(table, ()))
+        setattr(out, table, [r for k, r in kept.items() if k not in gone])
     return out
 
 

@@ -51,6 +51,7 @@ def ingest(folder: Path, update: bool, dry_run: bool, rejects: Path | None, batc
     run with other weights compute them live (the same answers, slower).
     """
     from ingest import check_folder
+    from ingest.load import check_update
 
     weights = load_weights(config_path)
     started = time.perf_counter()
@@ -58,10 +59,10 @@ def ingest(folder: Path, update: bool, dry_run: bool, rejects: Path | None, batc
     with progress_bar() as progress:
         if update:
             with open_store(store, create=False, **options) as target:
-                data, report = check_folder(folder, rejects=rejects, dry_run=dry_run, progress=progress,
-                                            held=target.dump())
+                data, removed, report = check_update(folder, target, rejects=rejects, dry_run=dry_run,
+                                                     progress=progress)
                 if not dry_run:
-                    report.record(target.load(data, progress=progress, weights=weights))
+                    report.record(target.load(data, progress=progress, weights=weights, removed=removed))
         else:
             data, report = check_folder(folder, rejects=rejects, dry_run=dry_run, progress=progress)
             if not dry_run:

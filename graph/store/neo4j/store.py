@@ -26,7 +26,7 @@ from graph.formula import DEFAULT_WEIGHTS, weights_key
 from graph.model import Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
 from graph.store.base import Progress, QueryResult, StoreState
 from graph.store.consistency import ATTEMPTS, wait_for_load
-from graph.store.changes import Changes, diff, key_of, worth_a_refresh
+from graph.store.changes import Changes, Removed, diff, key_of, merge, worth_a_refresh
 from graph.store.neo4j import cypher as q
 from graph.store.neo4j import cypher_derived as dq
 from graph.store.neo4j.bolt import Bolt, Heartbeat, batches, native
@@ -97,12 +97,15 @@ class Neo4jStore:
         self._schema_ready = True
 
     def load(self, data: Dataset, *, progress: Progress | None = None,
-             weights: Mapping[str, float] | None = None) -> Changes:
+             weights: Mapping[str, float] | None = None, removed: Removed | None = None) -> Changes:
         """Make the database hold exactly ``data`` (see the module docstring) and build its derived
         data, the team's ties summed with the type ``weights`` (default
         :data:`graph.formula.DEFAULT_WEIGHTS`). A database holding a complete load of this schema
         gets only the rows that differ and derived data rebuilt around them, unless most rows
-        differ (:mod:`graph.store.changes`); anything else is replaced whole."""
+        differ (:mod:`graph.store.changes`); anything else is replaced whole. An update
+        (``removed`` given) is merged into every row held, then loaded so."""
+        if removed is not None:
+            data = merge(self.dump(), data, removed)
         self._ensure_schema()
         chosen = dict(DEFAULT_WEIGHTS if weights is None else weights)
         rows = self._bolt.read(q.STATE_AND_STAMP)

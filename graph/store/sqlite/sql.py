@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from graph.formula import DECAY, MASS, TIE_STRENGTH, Lookup, Num, Var, render
 from graph.model import ROLES
 
-__all__ = ["SCHEMA", "INPUT_INDEXES", "DERIVED_INDEXES", "TABLES", "COLUMNS", "INSERT", "SELECT_ALL", "COUNT",
+__all__ = ["SCHEMA", "INPUT_INDEXES", "DERIVED_INDEXES", "TABLES", "COLUMNS", "INSERT", "SELECT_ALL", "SELECT_BY_KEY", "COUNT",
            "META_SET", "META_ALL", "age", "tie_strength_sql", "ROLE_WEIGHT"]
 
 SCHEMA = """
@@ -200,6 +200,20 @@ SELECT_ALL = {
 }
 
 COUNT = {table: f"SELECT count(*) FROM {table}" for table in COLUMNS}
+
+#: Every input table's rows of the keys in the JSON array ``?`` (two-part keys as ``[a, b]``), and
+#: the people of the organisations in it, and the participants of the interactions in it.
+_KEY_COLUMNS = {"friendships": ("person_a", "person_b"), "accounts": ("org_id", "rep_id")}
+SELECT_BY_KEY = {
+    **{table: select.split(" ORDER BY ")[0] + (
+        f" WHERE ({', '.join(_KEY_COLUMNS[table])}) IN "
+        "(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))"
+        if table in _KEY_COLUMNS else
+        f" WHERE {'interaction_id' if table == 'participants' else 'id'} IN (SELECT value FROM json_each(?))")
+       + " ORDER BY " + select.split(" ORDER BY ")[1]
+       for table, select in SELECT_ALL.items()},
+    "people_at": SELECT_ALL["people"].replace(" ORDER BY", " WHERE org_id IN (SELECT value FROM json_each(?)) ORDER BY"),
+}
 
 #: Every input table's rows deleted by key (participants: every one of an interaction).
 DELETE_BY_KEY = {

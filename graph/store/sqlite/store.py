@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import sqlite3
 import threading
@@ -40,7 +41,7 @@ from graph.errors import QueryRefused, StoreError, StoreUnavailable
 from graph.formula import DEFAULT_WEIGHTS, weights_key
 from graph.model import TABLES, Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
 from graph.store.base import Progress, QueryResult, StoreState
-from graph.store.changes import Changes, diff_held, key_of, worth_a_refresh
+from graph.store.changes import Changes, Removed, diff_held, diff_update, key_of, merge, worth_a_refresh
 from graph.store.consistency import wait_for_load
 from graph.store.sqlite import build, sql
 from graph.store.sqlite.reader import SQLiteReader
@@ -302,17 +303,26 @@ class SQLiteStore:
 
     # -- the Store interface ----------------------------------------------------------------------
     def load(self, data: Dataset, *, progress: Progress | None = None,
-             weights: Mapping[str, float] | None = None) -> Changes:
+             weights: Mapping[str, float] | None = None, removed: Removed | None = None) -> Changes:
         """Make the graph hold exactly ``data`` and its derived data, in one transaction: writing
         only the rows that differ from those held and rebuilding only the derived data they touch
         (:mod:`graph.store.changes`), or, when most rows differ or nothing complete is held,
         replacing everything (a file of another schema is replaced whole). Nothing changes when
-        ``data`` is what the store holds with the same ``weights``."""
+        ``data`` is what the store holds with the same ``weights``. An update (``removed``
+        given) reads only the held rows of its keys."""
         chosen = dict(DEFAULT_WEIGHTS if weights is None else weights)
         with self._writing() as conn:
             same_schema = conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
             stamp = build.read_stamp(conn) if same_schema else None
             complete = stamp is not None and bool(stamp.revision) and stamp.built == stamp.revision
+            if removed is not None and complete and stamp is not None:
+                held = self._held_keys(conn, data, removed)
+                changes = diff_update(held, data, removed, _sql_form)
+                if changes or stamp.weights != weights_key(chosen):
+                    self._refresh(conn, changes, _was(held, changes), data, stamp, chosen, progress)
+                return changes
+            if removed is not None:  # nothing complete held: the update merged into what is, written whole
+                data = merge(_read_all(conn) if same_schema else Dataset(), data, removed)
             held = _held(conn) if complete else {t: {} for t in TABLES}
             changes = diff_held(held, data, _sql_form)
             if complete and stamp is not None and worth_a_refresh(changes, (len(rows) for rows in held.values())):
@@ -322,6 +332,32 @@ class SQLiteStore:
             self._replace(conn, same_schema, data, chosen, progress)
             changes.whole = True
             return changes
+
+    def _held_keys(self, conn: sqlite3.Connection, data: Dataset, removed: Removed) -> dict[str, dict[Any, Any]]:
+        """The held rows of the keys of ``data`` and ``removed``, per table, by key (as
+        :func:`_held` gives them), and the held people of organisations whose kind ``data``
+        changes (:func:`_was` needs them)."""
+        def read(query: str, keys: list[Any]) -> list[tuple[Any, ...]]:
+            out: list[tuple[Any, ...]] = []
+            for batch in _batches(keys, self.batch_size):
+                out.extend(conn.execute(query, (json.dumps(batch),)).fetchall())
+            return out
+
+        held: dict[str, dict[Any, Any]] = {}
+        for table in TABLES:
+            keys = {key_of(table, r) for r in getattr(data, table)} | set(removed.get(table, ()))
+            rows = read(sql.SELECT_BY_KEY[table], sorted(keys, key=str)) if keys else []
+            if table == "interactions" and rows:
+                parts: dict[str, list[str]] = {}
+                for iid, person in read(sql.SELECT_BY_KEY["participants"], [r[0] for r in rows]):
+                    parts.setdefault(iid, []).append(person)
+                rows = [(*r, tuple(parts.get(r[0], ()))) for r in rows]
+            held[table] = {_SQL_KEY[table](r): r for r in rows}
+        kinds = {o.id: o.kind for o in data.organisations}
+        moved = sorted(k for k, r in held["organisations"].items() if kinds.get(k, r[2]) != r[2])
+        if moved:
+            held["people"] |= {r[0]: r for r in read(sql.SELECT_BY_KEY["people_at"], moved)}
+        return held
 
     def _replace(self, conn: sqlite3.Connection, same_schema: bool, data: Dataset, weights: Mapping[str, float],
                  progress: Progress | None) -> None:
