@@ -239,6 +239,16 @@ _P = ("coalesce((SELECT sum({w} * e.mass) FROM pair_evidence e "
       "WHERE e.a = t.a AND e.b = t.b AND e.nature = '{nature}'), 0.0)")
 _S_TIE = tie_strength_sql({"p": _P.format(w=_W, nature="personal"), "q": _P.format(w=_W, nature="business"),
                            "kind": "t.kind", "n": "t.shared"})
+#: The same from ``rb_pq`` (``e``): every pair's weighted sums, summed in one pass in key order
+#: (the same rows in the same order as :data:`_P`'s, so the same numbers).
+_S_PQ = tie_strength_sql({"p": "coalesce(e.p, 0.0)", "q": "coalesce(e.q, 0.0)", "kind": "t.kind", "n": "t.shared"})
+_PQ = f"""
+    CREATE TEMP TABLE rb_pq (a TEXT NOT NULL, b TEXT NOT NULL, p REAL, q REAL, PRIMARY KEY (a, b)) WITHOUT ROWID;
+    INSERT INTO rb_pq (a, b, p, q)
+    SELECT e.a, e.b, sum(CASE WHEN e.nature = 'personal' THEN {_W} * e.mass END),
+           sum(CASE WHEN e.nature = 'business' THEN {_W} * e.mass END)
+    FROM pair_evidence e GROUP BY e.a, e.b;
+"""
 
 #: The people whose routes a partial build redoes (``rb_scope``: the ends of the pairs rebuilt,
 #: the people of ``rb_people``, and everyone tied to a person whose tie to a rep was rebuilt,
@@ -273,7 +283,8 @@ _BEST = f"""
             SELECT t.other AS m, t.member AS rep, {_S_TEAM} AS s FROM team_ties t
             WHERE {{mids}} t.member IN rb_reps AND t.other NOT IN rb_reps))
     WHERE rn <= 2;
-    CREATE TEMP TABLE rb_pair AS SELECT t.a, t.b, {_S_TIE} AS s FROM {{ties}}
+    {{pq}}
+    CREATE TEMP TABLE rb_pair AS SELECT t.a, t.b, {{strength}} AS s FROM {{ties}}
         WHERE t.a IN (SELECT m FROM rb_best) OR t.b IN (SELECT m FROM rb_best);
     CREATE TEMP TABLE rb_tie AS
         SELECT a AS m, b AS y, s FROM rb_pair WHERE a IN (SELECT m FROM rb_best) {{y_b}}
@@ -281,23 +292,27 @@ _BEST = f"""
     INSERT INTO team_routes (person, rank, via, v)
     SELECT y, rn, m, v FROM (
         SELECT y, m, v, row_number() OVER (PARTITION BY y ORDER BY v DESC, m) AS rn FROM (
-            SELECT d.y, d.m, d.s * max(b.s) AS v
-            FROM rb_tie d CROSS JOIN rb_best b ON b.m = d.m AND b.rep <> d.y
-            GROUP BY d.y, d.m))
+            SELECT d.y, d.m, d.s * (CASE WHEN b1.rep <> d.y THEN b1.s ELSE b2.s END) AS v
+            FROM rb_tie d JOIN rb_best b1 ON b1.m = d.m AND b1.rank = 1
+            LEFT JOIN rb_best b2 ON b2.m = d.m AND b2.rank = 2
+            WHERE b1.rep <> d.y OR b2.rep IS NOT NULL))
     WHERE rn <= :limit;
     DROP TABLE temp.rb_reps; DROP TABLE temp.rb_best; DROP TABLE temp.rb_pair; DROP TABLE temp.rb_tie;
+    DROP TABLE IF EXISTS temp.rb_pq;
 """
 
 #: Every person's routes (``team_routes`` emptied beforehand), as of :ref with the routes'
 #: formula (its parameters) and :limit routes each. Each person's two strongest ties to reps
 #: (``rb_best``), every tie with such an end and its strength (``rb_pair``, ``rb_tie`` once per
 #: such end ``m``), then per person ``y`` the strongest ``strength(m, y) * strength(best rep
-#: other than y, m)``.
-ROUTES_ALL = _BEST.format(mids="", ties="ties t", y_b="", y_a="")
+#: other than y, m)`` (the best rep's, or the second's when the best is ``y``).
+ROUTES_ALL = _BEST.format(mids="", pq=_PQ, strength=_S_PQ, ties="ties t LEFT JOIN rb_pq e ON e.a = t.a AND e.b = t.b",
+                          y_b="", y_a="")
 
 #: The routes of the people in ``rb_scope`` (see :data:`ROUTES_SCOPE_FILL`).
 ROUTES_PART = _BEST.format(
     mids="t.other IN rb_mids AND",  # a scan of the team ties: a seek per person tied costs more
+    pq="", strength=_S_TIE,
     ties="(SELECT t.* FROM rb_scope x CROSS JOIN ties t ON t.a = x.id "
          "UNION SELECT t.* FROM rb_scope x CROSS JOIN ties t ON t.b = x.id) AS t",
     y_b="AND b IN rb_scope", y_a="AND a IN rb_scope")
