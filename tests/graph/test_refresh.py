@@ -198,6 +198,44 @@ def test_an_embedded_refresh_whose_routes_reach_most_people_builds_them_whole(
         assert_same_derived(refreshed, derived_rows("sqlite", request, store))
 
 
+def fan(extra_dinners: int) -> Dataset:
+    """Two reps and a contact ``Y`` tied to seven people ``M1``..``M7``, each tied to rep
+    ``R1`` by more meetings the lower their number; ``M7`` also meets rep ``R2`` at
+    ``extra_dinners`` dinners. ``Y`` has six routes kept, ``M7``'s the weakest, left out."""
+    day = date(2026, 11, 1)
+    orgs = [Organisation("O-US", "Us", "own"), Organisation("O-C", "Client", "customer")]
+    people = [Person("R1", "Rep One", "O-US", role="rep"), Person("R2", "Rep Two", "O-US", role="rep"),
+              Person("Y", "Yara", "O-C")] + [Person(f"M{n}", f"Mid {n}", "O-C") for n in range(1, 8)]
+    meets: list[Interaction] = []
+    for n in range(1, 8):
+        meets.append(Interaction(f"I-Y{n}", day, "meeting", "business", ("Y", f"M{n}"), "O-C"))
+        meets += [Interaction(f"I-R{n}-{k}", day - timedelta(days=k), "meeting", "business", ("R1", f"M{n}"), "O-C")
+                  for k in range(9 - n)]
+    meets += [Interaction(f"I-D{k}", day - timedelta(days=k), "dinner", "personal", ("R2", "M7"), "O-C")
+              for k in range(extra_dinners)]
+    return Dataset(orgs, people, [], meets)
+
+
+def test_a_refresh_redoes_the_routes_a_stronger_rep_tie_lets_in(tmp_path: Path, request: pytest.FixtureRequest
+                                                                 ) -> None:
+    """``Y`` is in no changed pair, but ``M7``'s new dinners with a rep make the route through
+    ``M7`` one of ``Y``'s six strongest: a refresh redoes ``Y``'s routes as a fresh load has them."""
+    from graph.derived import ROUTE_LIMIT
+    from graph.store.sqlite import SQLiteStore
+
+    assert ROUTE_LIMIT == 6
+    before, after = fan(0), fan(6)
+    with SQLiteStore(tmp_path / "store") as store:
+        store.load(before)
+        kept = [r for r in derived_rows("sqlite", request, store)["team_routes"] if r[0] == "Y"]
+        assert [r[2] for r in kept] == ["M1", "M2", "M3", "M4", "M5", "M6"], kept
+        assert not store.load(after).whole
+        refreshed = derived_rows("sqlite", request, store)
+        assert "M7" in [r[2] for r in refreshed["team_routes"] if r[0] == "Y"]
+        fresh("sqlite", store, after)
+        assert_same_derived(refreshed, derived_rows("sqlite", request, store))
+
+
 def test_a_change_names_only_the_pairs_it_touches() -> None:
     """One interaction changed names its participants' pairs, not everyone tied to them; a
     friendship added names its pair and its ends' pairs with the other's friends."""
