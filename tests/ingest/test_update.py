@@ -144,6 +144,25 @@ def test_an_update_removing_nothing_named_is_checked_against_the_ids_only(
     assert_same_derived(updated, derived_rows(backend, request, store))
 
 
+def test_an_update_moving_an_organisation_to_another_kind_redoes_its_people(
+        store: Store, backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """A prospect that becomes a customer, given alone: the team ties to all its people (which
+    carry the organisation's kind) are rebuilt, though the update names none of them."""
+    before = story()
+    prospect = next(o for o in before.organisations if o.kind == "prospect")
+    assert any(p.org_id == prospect.id for p in before.people)
+    after = replace(before, organisations=[o._replace(kind="customer") if o.id == prospect.id else o
+                                           for o in before.organisations])
+    store.load(before)
+    write_delta(tmp_path / "delta", before, after)
+    rows, removed, _ = check_update(tmp_path / "delta", store)
+    assert removed is not None and rows.counts()["people"] == 0
+    store.load(rows, removed=removed)
+    updated = derived_rows(backend, request, store)
+    fresh(backend, store, after)
+    assert_same_derived(updated, derived_rows(backend, request, store))
+
+
 def test_an_update_removing_a_person_is_checked_against_every_held_row(store: Store, tmp_path: Path) -> None:
     before = story()
     after = without(before, people=["P-013"])

@@ -18,7 +18,7 @@ True
 from __future__ import annotations
 
 __all__ = ["LABELS", "DERIVED_REL_TYPES", "INPUT_REL_TYPES", "REL_TYPES", "SCHEMA", "UPSERT", "STALE_NODES",
-           "STALE_RELATIONSHIPS", "REFRESH", "REMOVE", "COUNTS", "DUMP", "LOADING_SET", "LOADING_BEAT", "META_SET", "STATE",
+           "STALE_RELATIONSHIPS", "REFRESH", "REMOVE", "COUNTS", "DUMP", "DUMP_BY_KEY", "LOADING_SET", "LOADING_BEAT", "META_SET", "STATE",
            "STATE_AND_STAMP", "STAMP_KEYS", "REBUILD_START", "STAMP_SET"]
 
 LABELS = ("Organisation", "Person", "Interaction", "Deal")
@@ -215,6 +215,56 @@ DUMP = {
         RETURN d.id AS id, o.id AS org_id, d.amount AS amount, d.status AS status, rep.id AS rep_id,
                d.closed_on AS closed_on, d.product AS product
         ORDER BY id
+    """,
+}
+
+#: The rows of the keys in ``$keys`` (as :data:`DUMP` returns them; a two-part key as a list),
+#: and ``people_at``: the people of the organisations in ``$keys`` (an update reads only these).
+DUMP_BY_KEY = {
+    "organisations": """
+        UNWIND $keys AS k
+        MATCH (o:Organisation {id: k})
+        RETURN o.id AS id, o.name AS name, o.kind AS kind, o.industry AS industry,
+               o.annual_revenue AS annual_revenue
+    """,
+    "people": """
+        UNWIND $keys AS k
+        MATCH (p:Person {id: k})-[:WORKS_AT]->(o:Organisation)
+        RETURN p.id AS id, p.name AS name, o.id AS org_id, p.title AS title, p.role AS role, p.email AS email
+    """,
+    "people_at": """
+        UNWIND $keys AS k
+        MATCH (p:Person)-[:WORKS_AT]->(o:Organisation {id: k})
+        RETURN p.id AS id, p.name AS name, o.id AS org_id, p.title AS title, p.role AS role, p.email AS email
+    """,
+    "friendships": """
+        UNWIND $keys AS k
+        MATCH (:Person {id: k[0]})-[r:KNOWS]-(:Person {id: k[1]})
+        RETURN startNode(r).id AS a, endNode(r).id AS b, r.kind AS kind, r.since AS since
+    """,
+    "interactions": """
+        UNWIND $keys AS k
+        MATCH (i:Interaction {id: k})
+        OPTIONAL MATCH (i)-[:ABOUT]->(o:Organisation)
+        CALL (i) {
+            MATCH (p:Person)-[a:ATTENDED]->(i)
+            WITH p, a ORDER BY a.position
+            RETURN collect(p.id) AS participants
+        }
+        RETURN i.id AS id, i.date AS date, i.type AS type, i.nature AS nature, participants,
+               o.id AS org_id, i.notes AS notes
+    """,
+    "accounts": """
+        UNWIND $keys AS k
+        MATCH (rep:Person {id: k[1]})-[c:COVERS]->(o:Organisation {id: k[0]})
+        RETURN o.id AS org_id, rep.id AS rep_id, c.role AS role, c.since AS since
+    """,
+    "deals": """
+        UNWIND $keys AS k
+        MATCH (d:Deal {id: k})-[:FOR]->(o:Organisation)
+        OPTIONAL MATCH (rep:Person)-[:HANDLES]->(d)
+        RETURN d.id AS id, o.id AS org_id, d.amount AS amount, d.status AS status, rep.id AS rep_id,
+               d.closed_on AS closed_on, d.product AS product
     """,
 }
 

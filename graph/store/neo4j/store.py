@@ -23,10 +23,10 @@ from neo4j import Driver, Record
 from graph.derived import SCHEMA_VERSION, Stamp, touched
 from graph.errors import StoreChanged, StoreUnavailable
 from graph.formula import DEFAULT_WEIGHTS, weights_key
-from graph.model import Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
+from graph.model import TABLES, Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
 from graph.store.base import Progress, QueryResult, StoreState
 from graph.store.consistency import ATTEMPTS, wait_for_load
-from graph.store.changes import Changes, Removed, diff, key_of, merge, worth_a_refresh
+from graph.store.changes import Changes, Removed, diff, diff_update, key_of, merge, worth_a_refresh
 from graph.store.neo4j import cypher as q
 from graph.store.neo4j import cypher_derived as dq
 from graph.store.neo4j.bolt import Bolt, Heartbeat, batches, native
@@ -104,8 +104,6 @@ class Neo4jStore:
         gets only the rows that differ and derived data rebuilt around them, unless most rows
         differ (:mod:`graph.store.changes`); anything else is replaced whole. An update
         (``removed`` given) is merged into every row held, then loaded so."""
-        if removed is not None:
-            data = merge(self.dump(), data, removed)
         self._ensure_schema()
         chosen = dict(DEFAULT_WEIGHTS if weights is None else weights)
         rows = self._bolt.read(q.STATE_AND_STAMP)
@@ -114,7 +112,15 @@ class Neo4jStore:
         stamp: Stamp | None = None
         if row is not None and row["revision"] and not row["loading"] and row["schema_version"] == SCHEMA_VERSION:
             stamp = Stamp.from_text({k: row[k] for k in q.STAMP_KEYS})
+            if removed is not None and stamp.built == stamp.revision:  # an update: only the rows it names
+                held = self._read_keys(data, removed)
+                changes = diff_update({t: {key_of(t, r): r for r in getattr(held, t)} for t in TABLES}, data, removed)
+                if changes or stamp.weights != weights_key(chosen):
+                    self._refresh(changes, held, data, stamp, chosen, progress)
+                return changes
             held = self._read_all() if stamp.built == stamp.revision else None
+        if removed is not None:  # nothing complete held: the update merged into what is, written whole
+            data = merge(held or self._read_all(), data, removed)
         changes = diff(held or Dataset(), data)
         if held is not None and stamp is not None and worth_a_refresh(changes, held.counts().values()):
             if changes or stamp.weights != weights_key(chosen):
@@ -271,7 +277,29 @@ class Neo4jStore:
 
     def _read_all(self) -> Dataset:
         """Every row the database holds now."""
-        r = {k: self._bolt.read(query) for k, query in q.DUMP.items()}
+        return self._dataset({k: self._bolt.read(query) for k, query in q.DUMP.items()})
+
+    def _read_keys(self, data: Dataset, removed: Removed) -> Dataset:
+        """The rows held of the keys of ``data`` and ``removed``, and the people held at the
+        organisations whose kind ``data`` changes (what :meth:`Changes.scope` looks at)."""
+        def read(query: str, keys: list[Any]) -> list[Record]:
+            return [r for batch in batches(keys, self.batch_size) for r in self._bolt.read(query, keys=batch)]
+
+        found: dict[str, list[Record]] = {}
+        for table in TABLES:
+            keys = {key_of(table, r) for r in getattr(data, table)} | set(removed.get(table, ()))
+            found[table] = read(q.DUMP_BY_KEY[table], [list(k) if isinstance(k, tuple) else k for k in keys])
+        held = self._dataset(found)
+        kinds = {o.id: o.kind for o in data.organisations}
+        moved = [o.id for o in held.organisations if kinds.get(o.id, o.kind) != o.kind]
+        if moved:
+            held.people += self._dataset({"people": read(q.DUMP_BY_KEY["people_at"], moved)}).people
+        return held
+
+    @staticmethod
+    def _dataset(r: Mapping[str, list[Record]]) -> Dataset:
+        """The rows of :data:`~.cypher.DUMP` reads as a dataset (tables not read: empty)."""
+        r = {t: r.get(t, []) for t in TABLES}
         n = native
         return Dataset(
             organisations=[Organisation(x["id"], x["name"], x["kind"], x["industry"], x["annual_revenue"])
