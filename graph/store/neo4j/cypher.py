@@ -175,6 +175,18 @@ COUNTS = """
     RETURN organisations, people, friendships, interactions, accounts, deals
 """
 
+#: An interaction ``i``'s row, its participants in order (:data:`DUMP`, :data:`DUMP_BY_KEY`).
+_INTERACTION_ROW = """
+        OPTIONAL MATCH (i)-[:ABOUT]->(o:Organisation)
+        CALL (i) {
+            MATCH (p:Person)-[a:ATTENDED]->(i)
+            WITH p, a ORDER BY a.position
+            RETURN collect(p.id) AS participants
+        }
+        RETURN i.id AS id, i.date AS date, i.type AS type, i.nature AS nature, participants,
+               o.id AS org_id, i.notes AS notes
+"""
+
 DUMP = {
     "organisations": """
         MATCH (o:Organisation)
@@ -194,14 +206,7 @@ DUMP = {
     """,
     "interactions": """
         MATCH (i:Interaction)
-        OPTIONAL MATCH (i)-[:ABOUT]->(o:Organisation)
-        CALL (i) {
-            MATCH (p:Person)-[a:ATTENDED]->(i)
-            WITH p, a ORDER BY a.position
-            RETURN collect(p.id) AS participants
-        }
-        RETURN i.id AS id, i.date AS date, i.type AS type, i.nature AS nature, participants,
-               o.id AS org_id, i.notes AS notes
+    """ + _INTERACTION_ROW + """
         ORDER BY id
     """,
     "accounts": """
@@ -245,15 +250,7 @@ DUMP_BY_KEY = {
     "interactions": """
         UNWIND $keys AS k
         MATCH (i:Interaction {id: k})
-        OPTIONAL MATCH (i)-[:ABOUT]->(o:Organisation)
-        CALL (i) {
-            MATCH (p:Person)-[a:ATTENDED]->(i)
-            WITH p, a ORDER BY a.position
-            RETURN collect(p.id) AS participants
-        }
-        RETURN i.id AS id, i.date AS date, i.type AS type, i.nature AS nature, participants,
-               o.id AS org_id, i.notes AS notes
-    """,
+    """ + _INTERACTION_ROW,
     "accounts": """
         UNWIND $keys AS k
         MATCH (rep:Person {id: k[1]})-[c:COVERS]->(o:Organisation {id: k[0]})
