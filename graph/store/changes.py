@@ -1,10 +1,11 @@
 """What a load changes: the rows added, changed and removed per file, and who that touches.
 
 A store told to hold a dataset (:meth:`graph.store.base.Store.load`) compares it with what it
-holds (:func:`diff`), writes only the difference, and rebuilds derived data only for the
-people the difference touches (:meth:`Changes.people`); when most rows change it writes the
-whole dataset instead (:func:`worth_a_refresh`). Either way the store ends up holding exactly
-the dataset.
+holds (:func:`diff`), writes only the difference, and rebuilds derived data only for what the
+difference touches (:meth:`Changes.scope`: pairs of people and people); when most rows change
+it writes the whole dataset instead (:func:`worth_a_refresh`). Either way the store ends up
+holding exactly the dataset. An update (``load`` with ``removed``) names its rows and removals
+itself: the store reads only the held rows of those keys (:func:`diff_update`).
 
 Rows are compared whole, by their key: an organisation, person, interaction or deal by its
 id, a friendship by its two people, an account by organisation and rep.
