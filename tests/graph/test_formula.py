@@ -90,7 +90,11 @@ RENDERED = [
         nature[0]: (f"coalesce((SELECT sum({render(WEIGHT, 'sql', {'type': 'e.type', 'nature': 'e.nature'})} "
                     f"* e.mass) FROM pair_evidence e WHERE e.a = t.a AND e.b = t.b AND e.nature = '{nature[1]}'), 0.0)")
         for nature in (("p", "personal"), ("q", "business"))} | {"kind": "t.kind", "n": "t.shared"}),
-     [sql_derived.ROUTES_ALL, sql_derived.ROUTES_PART]),
+     [sql_derived.ROUTES_PART]),
+    # the whole build sums each pair's weighted evidence once (rb_pq), then the same strength
+    (render(WEIGHT, "sql", {"type": "e.type", "nature": "e.nature"}), [sql_derived.ROUTES_ALL]),
+    (sql.tie_strength_sql({"p": "coalesce(e.p, 0.0)", "q": "coalesce(e.q, 0.0)", "kind": "t.kind", "n": "t.shared"}),
+     [sql_derived.ROUTES_ALL]),
 ]
 
 
