@@ -63,7 +63,7 @@ from datetime import date
 from typing import NamedTuple
 
 from graph.formula import DEFAULT_WEIGHTS, TieFormula, weights_key
-from graph.model import EVIDENCE_HALF_LIFE_DAYS
+from graph.model import EVIDENCE_HALF_LIFE_DAYS, pair
 
 __all__ = ["SCHEMA_VERSION", "Stamp", "Usable", "usable", "fade", "touched", "HALF_LIFE", "DEFAULT_WEIGHTS",
            "weights_key", "ROUTE_LIMIT", "route_formula", "routes_key", "routes_answer", "PART_LIMIT", "worth_a_part",
@@ -236,15 +236,6 @@ def touched(people: Collection[str], ties: Iterable[tuple[str, str]]) -> set[str
         if a in people or b in people:
             out.update((a, b))
     return out
-
-
-def pair(a: str, b: str) -> tuple[str, str]:
-    """A pair of people in key order (``a < b``).
-
-    >>> pair("P2", "P1")
-    ('P1', 'P2')
-    """
-    return (a, b) if a < b else (b, a)
 
 
 @dataclass

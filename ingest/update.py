@@ -32,11 +32,10 @@ from pathlib import Path
 
 from graph.errors import Problem
 from graph.model import TABLES, Account, Dataset, pair
-from graph.store import changes
 from graph.store.changes import KEYS
 from ingest.csvfile import CsvFile
 
-__all__ = ["REMOVALS_FILE", "Removals", "read_removals", "merge", "check_held", "demotes"]
+__all__ = ["REMOVALS_FILE", "Removals", "read_removals", "check_held", "demotes"]
 
 REMOVALS_FILE = "removals.csv"
 
@@ -94,12 +93,6 @@ def read_removals(folder: Path, problems: list[Problem]) -> Removals:
             continue
         out.keys[table][key] = line
     return out
-
-
-def merge(held: Dataset, update: Dataset, removals: Removals) -> Dataset:
-    """What the store holds after the update: ``held`` with each row of ``update`` in place of
-    the held row of its key (or added), and the rows of ``removals`` gone."""
-    return changes.merge(held, update, removals.keys)
 
 
 def check_held(final: Dataset, update: Dataset, removals: Removals, problems: list[Problem], *,

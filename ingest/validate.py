@@ -29,7 +29,7 @@ from typing import Any
 
 from graph.errors import Problem, UsageError
 from graph.store.base import Progress
-from graph.store.changes import KEYS
+from graph.store.changes import KEYS, merge
 from graph.model import (
     TABLES,
     Account,
@@ -43,7 +43,7 @@ from graph.model import (
 )
 from ingest.csvfile import CsvFile
 from ingest.rows import ROW_MODELS, known_columns, parse_row, required_columns
-from ingest.update import REMOVALS_FILE, Removals, check_held, demotes, merge, read_removals
+from ingest.update import REMOVALS_FILE, Removals, check_held, demotes, read_removals
 
 __all__ = ["Validation", "Rejected", "validate_folder", "original_cells", "REQUIRED_FILES", "REVIEW_FILE",
            "Progress"]
@@ -317,7 +317,7 @@ def _finish_update(v: Validation, c: _Checker, held: Dataset, removals: Removals
     if not whole:
         v.needs_whole = demotes(held, v.dataset, removals)
         return
-    v.merged = merge(held, v.dataset, removals)
+    v.merged = merge(held, v.dataset, removals.keys)
     check_held(v.merged, v.dataset, removals, v.conflicts, person_line=c.person_line, org_line=c.org_line)
     v.problems.extend(v.conflicts)
 

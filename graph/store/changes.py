@@ -25,11 +25,11 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.derived import Scope, pair
-from graph.model import TABLES, Dataset
+from graph.derived import Scope
+from graph.model import TABLES, Dataset, pair
 
-__all__ = ["KEYS", "TableChanges", "Changes", "diff", "diff_held", "diff_update", "merge", "worth_a_refresh",
-           "key_of", "Removed"]
+__all__ = ["KEYS", "TableChanges", "Changes", "diff", "diff_held", "diff_update", "merge", "update_keys",
+           "kind_changed", "worth_a_refresh", "key_of", "Removed"]
 
 #: The keys an update removes, per table (:meth:`graph.store.base.Store.load` with ``removed``).
 Removed = Mapping[str, Collection[Hashable]]
@@ -155,20 +155,27 @@ def diff_held(held: Mapping[str, Mapping[Hashable, Any]], new: Dataset,
     """
     out = Changes()
     for table in TABLES:
-        key = KEYS[table]
         rows = held[table]
-        seen: set[Hashable] = set()
-        t = out.tables[table]
-        for row in getattr(new, table):
-            k = key(row)
-            seen.add(k)
-            before = rows.get(k)
-            if before is None:
-                t.added.append(row)
-            elif before != (form(table, row) if form is not None else row):
-                t.changed.append(row)
-        t.removed.extend(k for k in rows if k not in seen)
+        seen = _compare(out.tables[table], table, getattr(new, table), rows, form)
+        out.tables[table].removed.extend(k for k in rows if k not in seen)
     return out
+
+
+def _compare(t: TableChanges, table: str, rows: Iterable[Any], held: Mapping[Hashable, Any],
+             form: Callable[[str, Any], Any] | None) -> set[Hashable]:
+    """Each of ``rows`` into ``t.added`` (its key not ``held``) or ``t.changed`` (held with
+    other values, compared in the form ``form`` gives); return the keys of ``rows``."""
+    key = KEYS[table]
+    seen: set[Hashable] = set()
+    for row in rows:
+        k = key(row)
+        seen.add(k)
+        before = held.get(k)
+        if before is None:
+            t.added.append(row)
+        elif before != (form(table, row) if form is not None else row):
+            t.changed.append(row)
+    return seen
 
 
 def diff_update(held: Mapping[str, Mapping[Hashable, Any]], rows: Dataset, removed: Removed,
@@ -186,17 +193,28 @@ def diff_update(held: Mapping[str, Mapping[Hashable, Any]], rows: Dataset, remov
     """
     out = Changes()
     for table in TABLES:
-        key = KEYS[table]
-        t = out.tables[table]
         had = held.get(table, {})
-        for row in getattr(rows, table):
-            before = had.get(key(row))
-            if before is None:
-                t.added.append(row)
-            elif before != (form(table, row) if form is not None else row):
-                t.changed.append(row)
-        t.removed.extend(k for k in removed.get(table, ()) if k in had)
+        _compare(out.tables[table], table, getattr(rows, table), had, form)
+        out.tables[table].removed.extend(k for k in removed.get(table, ()) if k in had)
     return out
+
+
+def update_keys(rows: Dataset, removed: Removed) -> dict[str, set[Hashable]]:
+    """Per table, the keys an update names: its rows' and those it removes (the held rows a
+    store reads for :func:`diff_update`)."""
+    return {t: {KEYS[t](r) for r in getattr(rows, t)} | set(removed.get(t, ())) for t in TABLES}
+
+
+def kind_changed(held: Iterable[tuple[str, str]], rows: Dataset) -> list[str]:
+    """The organisations of ``held`` ``(id, kind)`` pairs to which ``rows`` give another kind
+    (their people join or leave the team: :meth:`Changes.scope` needs them all).
+
+    >>> from graph.model import Organisation
+    >>> kind_changed([("O1", "prospect"), ("O2", "other")], Dataset([Organisation("O1", "Acme", "customer")]))
+    ['O1']
+    """
+    kinds = {o.id: o.kind for o in rows.organisations}
+    return sorted(oid for oid, kind in held if kinds.get(oid, kind) != kind)
 
 
 def merge(held: Dataset, rows: Dataset, removed: Removed) -> Dataset:

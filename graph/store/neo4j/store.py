@@ -26,7 +26,8 @@ from graph.formula import DEFAULT_WEIGHTS, weights_key
 from graph.model import TABLES, Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
 from graph.store.base import Progress, QueryResult, StoreState
 from graph.store.consistency import ATTEMPTS, wait_for_load
-from graph.store.changes import Changes, Removed, diff, diff_update, key_of, merge, worth_a_refresh
+from graph.store.changes import (Changes, Removed, diff, diff_update, key_of, kind_changed, merge, update_keys,
+                                  worth_a_refresh)
 from graph.store.neo4j import cypher as q
 from graph.store.neo4j import cypher_derived as dq
 from graph.store.neo4j.bolt import Bolt, Heartbeat, batches, native
@@ -285,13 +286,9 @@ class Neo4jStore:
         def read(query: str, keys: list[Any]) -> list[Record]:
             return [r for batch in batches(keys, self.batch_size) for r in self._bolt.read(query, keys=batch)]
 
-        found: dict[str, list[Record]] = {}
-        for table in TABLES:
-            keys = {key_of(table, r) for r in getattr(data, table)} | set(removed.get(table, ()))
-            found[table] = read(q.DUMP_BY_KEY[table], [list(k) if isinstance(k, tuple) else k for k in keys])
-        held = self._dataset(found)
-        kinds = {o.id: o.kind for o in data.organisations}
-        moved = [o.id for o in held.organisations if kinds.get(o.id, o.kind) != o.kind]
+        held = self._dataset({table: read(q.DUMP_BY_KEY[table], [list(k) if isinstance(k, tuple) else k for k in keys])
+                              for table, keys in update_keys(data, removed).items()})
+        moved = kind_changed(((o.id, o.kind) for o in held.organisations), data)
         if moved:
             held.people += self._dataset({"people": read(q.DUMP_BY_KEY["people_at"], moved)}).people
         return held

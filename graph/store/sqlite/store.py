@@ -41,7 +41,8 @@ from graph.errors import QueryRefused, StoreError, StoreUnavailable
 from graph.formula import DEFAULT_WEIGHTS, weights_key
 from graph.model import TABLES, Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
 from graph.store.base import Progress, QueryResult, StoreState
-from graph.store.changes import Changes, Removed, diff_held, diff_update, key_of, merge, worth_a_refresh
+from graph.store.changes import (Changes, Removed, diff_held, diff_update, key_of, kind_changed, merge, update_keys,
+                                  worth_a_refresh)
 from graph.store.consistency import wait_for_load
 from graph.store.sqlite import build, sql
 from graph.store.sqlite.reader import SQLiteReader
@@ -121,14 +122,20 @@ def _sql_rows(table: str, rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
 _SQL_KEY = {t: itemgetter(0, 1) if t in ("friendships", "accounts") else itemgetter(0) for t in TABLES}
 
 
+def _with_participants(interactions: Iterable[tuple[Any, ...]], participants: Iterable[tuple[str, str]]
+                       ) -> Iterator[tuple[Any, ...]]:
+    """Interaction rows with their participants' tuple at the end, as :func:`_sql_form` gives
+    them (``participants``: ``(interaction_id, person_id)`` rows in interaction and position order)."""
+    by_id = {iid: tuple(p for _, p in rows) for iid, rows in groupby(participants, key=itemgetter(0))}
+    return ((*r, by_id.get(r[0], ())) for r in interactions)
+
+
 def _rows(c: sqlite3.Connection) -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
     """Each table and its rows, in key order, as :func:`_sql_form` gives them."""
-    participants: dict[str, tuple[str, ...]] = {
-        iid: tuple(p for _, p in rows)
-        for iid, rows in groupby(c.execute(sql.SELECT_ALL["participants"]), key=itemgetter(0))}
     for table in TABLES:
         rows = c.execute(sql.SELECT_ALL[table])
-        yield table, ((*r, participants.get(r[0], ())) for r in rows) if table == "interactions" else rows
+        yield table, (_with_participants(rows, c.execute(sql.SELECT_ALL["participants"])) if table == "interactions"
+                      else rows)
 
 
 def _held(c: sqlite3.Connection) -> dict[str, dict[Any, tuple[Any, ...]]]:
@@ -344,17 +351,12 @@ class SQLiteStore:
             return out
 
         held: dict[str, dict[Any, Any]] = {}
-        for table in TABLES:
-            keys = {key_of(table, r) for r in getattr(data, table)} | set(removed.get(table, ()))
+        for table, keys in update_keys(data, removed).items():
             rows = read(sql.SELECT_BY_KEY[table], sorted(keys, key=str)) if keys else []
             if table == "interactions" and rows:
-                parts: dict[str, list[str]] = {}
-                for iid, person in read(sql.SELECT_BY_KEY["participants"], [r[0] for r in rows]):
-                    parts.setdefault(iid, []).append(person)
-                rows = [(*r, tuple(parts.get(r[0], ()))) for r in rows]
+                rows = list(_with_participants(rows, read(sql.SELECT_BY_KEY["participants"], [r[0] for r in rows])))
             held[table] = {_SQL_KEY[table](r): r for r in rows}
-        kinds = {o.id: o.kind for o in data.organisations}
-        moved = sorted(k for k, r in held["organisations"].items() if kinds.get(k, r[2]) != r[2])
+        moved = kind_changed(((r[0], r[2]) for r in held["organisations"].values()), data)
         if moved:
             held["people"] |= {r[0]: r for r in read(sql.SELECT_BY_KEY["people_at"], moved)}
         return held
