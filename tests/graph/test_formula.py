@@ -14,7 +14,7 @@ from graph.analysis.config import Config
 from graph.formula import DECAY, FRIENDSHIP_BASE, MASS, TIE_STRENGTH, WEIGHT, render
 from graph.model import Dataset
 from graph.store import Store
-from graph.store.sqlite import sql, sql_derived
+from graph.store.sqlite import sql, sql_derived, sql_routes
 from tests.graph import brute_force as bf
 from tests.helpers import generated_dataset
 
@@ -85,21 +85,21 @@ RENDERED = [
     (render(sql.ROLE_WEIGHT, "sql", {"role": "s.role"}), [sql.TEAM_SHARES]),
     # the team routes: the reps' ties from the team ties, any tie from its evidence
     (sql.tie_strength_sql({"p": "t.p", "q": "t.q", "kind": "t.kind", "n": "t.shared"}),
-     [sql_derived.ROUTES_ALL, sql_derived.ROUTES_PART]),
+     [sql_routes.ROUTES_ALL, sql_routes.ROUTES_PART, sql_routes.ROUTES_BEFORE, sql_routes.ROUTES_CHANGES]),
     (sql.tie_strength_sql({
         nature[0]: (f"coalesce((SELECT sum({render(WEIGHT, 'sql', {'type': 'e.type', 'nature': 'e.nature'})} "
                     f"* e.mass) FROM pair_evidence e WHERE e.a = t.a AND e.b = t.b AND e.nature = '{nature[1]}'), 0.0)")
         for nature in (("p", "personal"), ("q", "business"))} | {"kind": "t.kind", "n": "t.shared"}),
-     [sql_derived.ROUTES_PART]),
+     [sql_routes.ROUTES_PART, sql_routes.ROUTES_CHANGES]),
     # the whole build sums each pair's weighted evidence once (rb_pq), then the same strength
-    (render(WEIGHT, "sql", {"type": "e.type", "nature": "e.nature"}), [sql_derived.ROUTES_ALL]),
+    (render(WEIGHT, "sql", {"type": "e.type", "nature": "e.nature"}), [sql_routes.ROUTES_ALL]),
     (sql.tie_strength_sql({"p": "coalesce(e.p, 0.0)", "q": "coalesce(e.q, 0.0)", "kind": "t.kind", "n": "t.shared"}),
-     [sql_derived.ROUTES_ALL]),
+     [sql_routes.ROUTES_ALL]),
 ]
 
 
 def _statements() -> Iterator[tuple[str, str]]:
-    for module in (sql, sql_derived):
+    for module in (sql, sql_derived, sql_routes):
         for name, value in vars(module).items():
             if isinstance(value, str) and name.isupper() and not name.startswith("_"):
                 yield f"{module.__name__}.{name}", value

@@ -198,10 +198,10 @@ def test_an_embedded_refresh_whose_routes_reach_most_people_builds_them_whole(
         assert_same_derived(refreshed, derived_rows("sqlite", request, store))
 
 
-def fan(extra_dinners: int) -> Dataset:
+def fan(extra_dinners: int, m1_meetings: int = 8) -> Dataset:
     """Two reps and a contact ``Y`` tied to seven people ``M1``..``M7``, each tied to rep
-    ``R1`` by more meetings the lower their number; ``M7`` also meets rep ``R2`` at
-    ``extra_dinners`` dinners. ``Y`` has six routes kept, ``M7``'s the weakest, left out."""
+    ``R1`` by more meetings the lower their number (``M1``: ``m1_meetings``); ``M7`` also meets
+    rep ``R2`` at ``extra_dinners`` dinners. ``Y`` has six routes kept, ``M7``'s the weakest, left out."""
     day = date(2026, 11, 1)
     orgs = [Organisation("O-US", "Us", "own"), Organisation("O-C", "Client", "customer")]
     people = [Person("R1", "Rep One", "O-US", role="rep"), Person("R2", "Rep Two", "O-US", role="rep"),
@@ -210,7 +210,7 @@ def fan(extra_dinners: int) -> Dataset:
     for n in range(1, 8):
         meets.append(Interaction(f"I-Y{n}", day, "meeting", "business", ("Y", f"M{n}"), "O-C"))
         meets += [Interaction(f"I-R{n}-{k}", day - timedelta(days=k), "meeting", "business", ("R1", f"M{n}"), "O-C")
-                  for k in range(9 - n)]
+                  for k in range(m1_meetings if n == 1 else 9 - n)]
     meets += [Interaction(f"I-D{k}", day - timedelta(days=k), "dinner", "personal", ("R2", "M7"), "O-C")
               for k in range(extra_dinners)]
     return Dataset(orgs, people, [], meets)
@@ -232,6 +232,23 @@ def test_a_refresh_redoes_the_routes_a_stronger_rep_tie_lets_in(tmp_path: Path, 
         assert not store.load(after).whole
         refreshed = derived_rows("sqlite", request, store)
         assert "M7" in [r[2] for r in refreshed["team_routes"] if r[0] == "Y"]
+        fresh("sqlite", store, after)
+        assert_same_derived(refreshed, derived_rows("sqlite", request, store))
+
+
+def test_a_refresh_redoes_from_scratch_the_routes_a_weaker_rep_tie_lets_out(
+        tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """``M1`` meets its rep once instead of eight times: the route through ``M1`` falls below
+    ``Y``'s last kept route, so the kept routes no longer say which is sixth (``M7``'s, never
+    kept): ``Y``'s routes are redone from scratch, as a fresh load has them."""
+    from graph.store.sqlite import SQLiteStore
+
+    before, after = fan(0), fan(0, m1_meetings=1)
+    with SQLiteStore(tmp_path / "store") as store:
+        store.load(before)
+        assert not store.load(after).whole
+        refreshed = derived_rows("sqlite", request, store)
+        assert [r[2] for r in refreshed["team_routes"] if r[0] == "Y"] == ["M2", "M3", "M4", "M5", "M6", "M7"]
         fresh("sqlite", store, after)
         assert_same_derived(refreshed, derived_rows("sqlite", request, store))
 

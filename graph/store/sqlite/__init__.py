@@ -3,7 +3,8 @@
 - :mod:`~graph.store.sqlite.store`: the file, its connections, loads and snapshots;
 - :mod:`~graph.store.sqlite.reader`: the reads of one snapshot;
 - :mod:`~graph.store.sqlite.build`: the one builder of the derived data;
-- :mod:`~graph.store.sqlite.sql` and :mod:`~graph.store.sqlite.sql_derived`: every statement.
+- :mod:`~graph.store.sqlite.sql`, :mod:`~graph.store.sqlite.sql_derived` (the derived data) and
+  :mod:`~graph.store.sqlite.sql_routes` (the team routes): every statement.
 """
 
 from graph.store.sqlite.reader import SQLiteReader

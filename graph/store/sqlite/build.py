@@ -23,7 +23,7 @@ from typing import Any
 from graph.derived import HALF_LIFE, ROUTE_LIMIT, Scope, Stamp, route_formula, routes_key, worth_a_part
 from graph.formula import DEFAULT_WEIGHTS, weights_key
 from graph.store.base import Progress
-from graph.store.sqlite import sql, sql_derived as d
+from graph.store.sqlite import sql, sql_derived as d, sql_routes as routes
 
 __all__ = ["build", "read_stamp", "run"]
 
@@ -127,7 +127,8 @@ def _team(conn: sqlite3.Connection, weights: Mapping[str, float], progress: Prog
     _step(progress, "team ties", 1)
     _step(progress, "team routes", 0)
     conn.execute("DELETE FROM team_routes")
-    run(conn, d.ROUTES_ALL, _routes_params(weights))
+    run(conn, routes.ROUTES_ALL, _routes_params(weights))
+    run(conn, routes.ROUTES_DROP)
     _step(progress, "team routes", 1)
 
 
@@ -155,6 +156,8 @@ def _some(conn: sqlite3.Connection, stamp: Stamp, scope: Scope, weights: Mapping
         return
     _step(progress, "evidence", 0)
     conn.execute(d.PART_ORGS)
+    if not all_team:
+        run(conn, routes.ROUTES_BEFORE, _routes_params(weights))
     run(conn, d.PART_DELETE)
     newest, friend_ref = _dates(conn)
     # masses stay as of the kept ref: one factor fades them all, whatever the newest date now
@@ -175,16 +178,24 @@ def _some(conn: sqlite3.Connection, stamp: Stamp, scope: Scope, weights: Mapping
         conn.execute(d.PART_TEAM, {"weights": json.dumps(dict(weights))})
         run(conn, d.PART_REACH)
         _step(progress, "team ties", 1)
-        _step(progress, "team routes", 0)
-        run(conn, d.ROUTES_SCOPE)
-        run(conn, d.ROUTES_SCOPE_FILL)
-        if worth_a_part(*conn.execute(d.ROUTES_SCOPE_SIZE).fetchone()):
-            run(conn, d.ROUTES_PART, _routes_params(weights))
-        else:  # a change around reps reaches the routes of most people (through every tie of theirs)
-            conn.execute("DELETE FROM team_routes")
-            run(conn, d.ROUTES_ALL, _routes_params(weights))
-        run(conn, d.ROUTES_SCOPE_DROP)
-        _step(progress, "team routes", 1)
+        _routes_by_change(conn, weights, progress)
     run(conn, d.PART_DROP)
     _write_stamp(conn, Stamp(stamp.revision, stamp.revision, _day(ref), _day(newest), _day(friend_ref),
                              stamp.half_life, weights_key(weights), _routes_key(weights)))
+
+
+def _routes_by_change(conn: sqlite3.Connection, weights: Mapping[str, float], progress: Progress | None) -> None:
+    """The team routes after a partial build: the lists the changed routes decide, and the
+    people whose list they do not (or whose own row changed) from scratch; everyone's, when
+    those are more than ``PART_LIMIT`` of people."""
+    _step(progress, "team routes", 0)
+    params = _routes_params(weights)
+    run(conn, routes.ROUTES_CHANGES, params)
+    if worth_a_part(*conn.execute(routes.ROUTES_SCOPE_SIZE).fetchone()):
+        run(conn, routes.ROUTES_APPLY, params)
+        run(conn, routes.ROUTES_PART, params)
+    else:
+        conn.execute("DELETE FROM team_routes")
+        run(conn, routes.ROUTES_ALL, params)
+    run(conn, routes.ROUTES_DROP)
+    _step(progress, "team routes", 1)

@@ -12,11 +12,10 @@ from __future__ import annotations
 from graph.formula import DECAY, MASS, WEIGHT, render
 from graph.store.sqlite.sql import age, tie_strength_sql
 
-__all__ = ["NEWEST", "FRIEND_REF", "EVIDENCE_ALL", "ACTIVITY_ALL", "TIES_FROM_EVIDENCE", "TIES_FROM_FRIENDSHIPS",
+__all__ = ["TYPE_WEIGHT", "REP_IDS", "NEWEST", "FRIEND_REF", "EVIDENCE_ALL", "ACTIVITY_ALL", "TIES_FROM_EVIDENCE", "TIES_FROM_FRIENDSHIPS",
            "ADJACENCY", "SHARED_ALL", "PERSON_TIES_ALL", "TEAM_ALL", "REACH_ALL", "PART_TABLES", "PART_DROP",
            "PART_PEOPLE", "PART_SIZE", "PART_FRIENDED", "PART_ASKED", "PART_PAIRS", "PART_ORGS", "PART_DELETE", "PART_EVIDENCE",
-           "PART_TIES", "PART_PERSON_TIES", "PART_TEAM", "PART_REACH", "ROUTES_ALL", "ROUTES_PART",
-           "ROUTES_SCOPE", "ROUTES_SCOPE_FILL", "ROUTES_SCOPE_SIZE", "ROUTES_SCOPE_DROP"]
+           "PART_TIES", "PART_PERSON_TIES", "PART_TEAM", "PART_REACH"]
 
 #: The newest interaction (the ``ref`` and ``newest`` of a full build) and the newest dated friendship.
 NEWEST = "SELECT max(date) FROM interactions"
@@ -85,7 +84,8 @@ PERSON_TIES_ALL = """
 #: The type-weighted evidence of the pair ``tt.a, tt.b`` of one nature (:weights).
 _WEIGHED = ("coalesce((SELECT sum({w} * e.mass) FROM pair_evidence e "
             "WHERE e.a = tt.a AND e.b = tt.b AND e.nature = '{nature}'), 0.0)")
-_W = render(WEIGHT, "sql", {"type": "e.type", "nature": "e.nature"})
+#: An evidence row's type weight (``e``: a row of ``pair_evidence``; :weights).
+TYPE_WEIGHT = render(WEIGHT, "sql", {"type": "e.type", "nature": "e.nature"})
 
 _TEAM = "team(id) AS (SELECT p.id FROM organisations o CROSS JOIN people p ON p.org_id = o.id WHERE o.kind = 'own')"
 
@@ -95,7 +95,7 @@ _TEAM_INSERT = f"""
     INSERT INTO team_ties (org_kind, org_id, member, other, role, p, q, kind, shared)
     WITH {_TEAM}, {{pairs}}
     SELECT o.kind, pe.org_id, tt.member, tt.other, pe.role,
-           {_WEIGHED.format(w=_W, nature="personal")}, {_WEIGHED.format(w=_W, nature="business")}, tt.kind, tt.shared
+           {_WEIGHED.format(w=TYPE_WEIGHT, nature="personal")}, {_WEIGHED.format(w=TYPE_WEIGHT, nature="business")}, tt.kind, tt.shared
     FROM tt JOIN people pe ON pe.id = tt.other JOIN organisations o ON o.id = pe.org_id
 """
 
@@ -104,8 +104,9 @@ TEAM_ALL = _TEAM_INSERT.format(pairs="""tt(member, other, a, b, kind, shared) AS
         UNION ALL
         SELECT m.id, t.a, t.a, t.b, t.kind, t.shared FROM team m CROSS JOIN ties t ON t.b = m.id)""")
 
-_REP_IDS = "SELECT p.id FROM organisations o CROSS JOIN people p ON p.org_id = o.id WHERE o.kind = 'own' AND p.role = 'rep'"
-_REPS = f"t.member IN ({_REP_IDS})"
+#: Our reps' ids.
+REP_IDS = "SELECT p.id FROM organisations o CROSS JOIN people p ON p.org_id = o.id WHERE o.kind = 'own' AND p.role = 'rep'"
+_REPS = f"t.member IN ({REP_IDS})"
 
 #: Per organisation, how many of its people any rep has a team tie to.
 REACH_ALL = f"""
@@ -232,92 +233,3 @@ PART_REACH = f"""
     WHERE {_REPS}
     GROUP BY t.org_id;
 """
-
-# -- the team routes (graph.derived): for everyone, or for the people in temp.rb_scope ----------------
-_S_TEAM = tie_strength_sql({"p": "t.p", "q": "t.q", "kind": "t.kind", "n": "t.shared"})
-_P = ("coalesce((SELECT sum({w} * e.mass) FROM pair_evidence e "
-      "WHERE e.a = t.a AND e.b = t.b AND e.nature = '{nature}'), 0.0)")
-_S_TIE = tie_strength_sql({"p": _P.format(w=_W, nature="personal"), "q": _P.format(w=_W, nature="business"),
-                           "kind": "t.kind", "n": "t.shared"})
-#: The same from ``rb_pq`` (``e``): every pair's weighted sums, summed in one pass in key order
-#: (the same rows in the same order as :data:`_P`'s, so the same numbers).
-_S_PQ = tie_strength_sql({"p": "coalesce(e.p, 0.0)", "q": "coalesce(e.q, 0.0)", "kind": "t.kind", "n": "t.shared"})
-_PQ = f"""
-    CREATE TEMP TABLE rb_pq (a TEXT NOT NULL, b TEXT NOT NULL, p REAL, q REAL, PRIMARY KEY (a, b)) WITHOUT ROWID;
-    INSERT INTO rb_pq (a, b, p, q)
-    SELECT e.a, e.b, sum(CASE WHEN e.nature = 'personal' THEN {_W} * e.mass END),
-           sum(CASE WHEN e.nature = 'business' THEN {_W} * e.mass END)
-    FROM pair_evidence e GROUP BY e.a, e.b;
-"""
-
-#: The people whose routes a partial build redoes (``rb_scope``: the ends of the pairs rebuilt,
-#: the people of ``rb_people``, and everyone tied to a person whose tie to a rep was rebuilt,
-#: whose best rep may have changed) and the people tied to them (``rb_mids``).
-ROUTES_SCOPE = """
-    CREATE TEMP TABLE rb_scope (id TEXT PRIMARY KEY) WITHOUT ROWID;
-    CREATE TEMP TABLE rb_mids (id TEXT PRIMARY KEY) WITHOUT ROWID;
-"""
-ROUTES_SCOPE_FILL = f"""
-    INSERT OR IGNORE INTO rb_scope (id) SELECT id FROM rb_ends;
-    INSERT OR IGNORE INTO rb_scope (id) SELECT id FROM rb_people;
-    INSERT OR IGNORE INTO rb_mids (id)
-    SELECT r.b FROM rb_pairs r WHERE r.a IN rb_people OR r.a IN ({_REP_IDS})
-    UNION SELECT r.a FROM rb_pairs r WHERE r.b IN rb_people OR r.b IN ({_REP_IDS});
-    INSERT OR IGNORE INTO rb_scope (id) SELECT t.b FROM rb_mids x CROSS JOIN ties t ON t.a = x.id;
-    INSERT OR IGNORE INTO rb_scope (id) SELECT t.a FROM rb_mids x CROSS JOIN ties t ON t.b = x.id;
-    DELETE FROM rb_mids;
-    INSERT OR IGNORE INTO rb_mids (id) SELECT t.b FROM rb_scope x CROSS JOIN ties t ON t.a = x.id;
-    INSERT OR IGNORE INTO rb_mids (id) SELECT t.a FROM rb_scope x CROSS JOIN ties t ON t.b = x.id;
-    DELETE FROM team_routes WHERE person IN rb_scope;
-"""
-
-_BEST = f"""
-    CREATE TEMP TABLE rb_reps (id TEXT PRIMARY KEY) WITHOUT ROWID;
-    INSERT INTO rb_reps SELECT p.id FROM organisations o CROSS JOIN people p ON p.org_id = o.id
-        WHERE o.kind = 'own' AND p.role = 'rep';
-    CREATE TEMP TABLE rb_best (m TEXT NOT NULL, rank INTEGER NOT NULL, rep TEXT NOT NULL, s REAL NOT NULL,
-                               PRIMARY KEY (m, rank)) WITHOUT ROWID;
-    INSERT INTO rb_best (m, rank, rep, s)
-    SELECT m, rn, rep, s FROM (
-        SELECT m, rep, s, row_number() OVER (PARTITION BY m ORDER BY s DESC, rep) AS rn FROM (
-            SELECT t.other AS m, t.member AS rep, {_S_TEAM} AS s FROM team_ties t
-            WHERE {{mids}} t.member IN rb_reps AND t.other NOT IN rb_reps))
-    WHERE rn <= 2;
-    {{pq}}
-    CREATE TEMP TABLE rb_pair AS SELECT t.a, t.b, {{strength}} AS s FROM {{ties}}
-        WHERE t.a IN (SELECT m FROM rb_best) OR t.b IN (SELECT m FROM rb_best);
-    CREATE TEMP TABLE rb_tie AS
-        SELECT a AS m, b AS y, s FROM rb_pair WHERE a IN (SELECT m FROM rb_best) {{y_b}}
-        UNION ALL SELECT b, a, s FROM rb_pair WHERE b IN (SELECT m FROM rb_best) {{y_a}};
-    INSERT INTO team_routes (person, rank, via, v)
-    SELECT y, rn, m, v FROM (
-        SELECT y, m, v, row_number() OVER (PARTITION BY y ORDER BY v DESC, m) AS rn FROM (
-            SELECT d.y, d.m, d.s * (CASE WHEN b1.rep <> d.y THEN b1.s ELSE b2.s END) AS v
-            FROM rb_tie d JOIN rb_best b1 ON b1.m = d.m AND b1.rank = 1
-            LEFT JOIN rb_best b2 ON b2.m = d.m AND b2.rank = 2
-            WHERE b1.rep <> d.y OR b2.rep IS NOT NULL))
-    WHERE rn <= :limit;
-    DROP TABLE temp.rb_reps; DROP TABLE temp.rb_best; DROP TABLE temp.rb_pair; DROP TABLE temp.rb_tie;
-    DROP TABLE IF EXISTS temp.rb_pq;
-"""
-
-#: Every person's routes (``team_routes`` emptied beforehand), as of :ref with the routes'
-#: formula (its parameters) and :limit routes each. Each person's two strongest ties to reps
-#: (``rb_best``), every tie with such an end and its strength (``rb_pair``, ``rb_tie`` once per
-#: such end ``m``), then per person ``y`` the strongest ``strength(m, y) * strength(best rep
-#: other than y, m)`` (the best rep's, or the second's when the best is ``y``).
-ROUTES_ALL = _BEST.format(mids="", pq=_PQ, strength=_S_PQ, ties="ties t LEFT JOIN rb_pq e ON e.a = t.a AND e.b = t.b",
-                          y_b="", y_a="")
-
-#: The routes of the people in ``rb_scope`` (see :data:`ROUTES_SCOPE_FILL`).
-ROUTES_PART = _BEST.format(
-    mids="t.other IN rb_mids AND",  # a scan of the team ties: a seek per person tied costs more
-    pq="", strength=_S_TIE,
-    ties="(SELECT t.* FROM rb_scope x CROSS JOIN ties t ON t.a = x.id "
-         "UNION SELECT t.* FROM rb_scope x CROSS JOIN ties t ON t.b = x.id) AS t",
-    y_b="AND b IN rb_scope", y_a="AND a IN rb_scope")
-
-#: How many people a partial build would redo the routes of, of everyone.
-ROUTES_SCOPE_SIZE = "SELECT (SELECT count(*) FROM rb_scope), (SELECT count(*) FROM people)"
-
-ROUTES_SCOPE_DROP = "DROP TABLE IF EXISTS temp.rb_scope; DROP TABLE IF EXISTS temp.rb_mids;"
