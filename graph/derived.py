@@ -247,22 +247,26 @@ class Scope:
     friendship added, changed or removed; and, around a friendship added or removed, the pairs
     whose friends in common it changes). ``people``: those whose own row changed in what
     derived data reads (their organisation or role, or their organisation's kind: they join or
-    leave the team, their team ties change): every pair around them is rebuilt too. A builder
-    rebuilds each pair's evidence, tie and team ties, the tie counts of their ends, the reach of
-    the organisations of the team ties before and after, and the team routes of the ends and of
-    everyone tied to a person whose tie to a rep changed.
+    leave the team, their team ties change): every pair around them is rebuilt too. ``orgs``:
+    the organisations the interactions added, changed or removed are about (before and after),
+    whose activity is counted again (``None``: every organisation's). A builder rebuilds each pair's evidence, tie and team ties,
+    the tie counts of their ends, the reach of the organisations of the team ties before and
+    after, the activity of ``orgs``, and the team routes the change can reach.
 
-    >>> s = Scope(pairs={pair("b", "a")})
-    >>> s.add_interaction(("c", "a", "b")); sorted(s.pairs)
-    [('a', 'b'), ('a', 'c'), ('b', 'c')]
+    >>> s = Scope(pairs={pair("b", "a")}, orgs=set())
+    >>> s.add_interaction(("c", "a", "b"), "O-1"); sorted(s.pairs), s.orgs
+    ([('a', 'b'), ('a', 'c'), ('b', 'c')], {'O-1'})
     """
 
     pairs: set[tuple[str, str]] = field(default_factory=set)
     people: set[str] = field(default_factory=set)
     friended: set[tuple[str, str]] = field(default_factory=set)
+    orgs: set[str] | None = None
 
-    def add_interaction(self, participants: Iterable[str]) -> None:
-        """Every two of ``participants``."""
+    def add_interaction(self, participants: Iterable[str], org: str | None = None) -> None:
+        """Every two of ``participants``, and the organisation the interaction is about."""
+        if org is not None and self.orgs is not None:
+            self.orgs.add(org)
         ids = sorted(set(participants))
         self.pairs.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1:])
 

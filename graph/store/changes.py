@@ -97,14 +97,20 @@ class Changes:
         """The rows to write: those added and those changed, per table."""
         return Dataset(**{t: c.added + c.changed for t, c in self.tables.items()})
 
+    def before_keys(self) -> dict[str, set[Hashable]]:
+        """Per table, the keys of the rows changed or removed: the held rows whose values before
+        :meth:`scope` may need (a store that compared fingerprints reads only those back)."""
+        return {t: {KEYS[t](r) for r in c.changed} | set(c.removed) for t, c in self.tables.items()}
+
     def scope(self, old: Dataset, new: Dataset) -> Scope:
         """What the change touches in derived data (:class:`graph.derived.Scope`): every two people
-        at an interaction added, changed or removed (before and after); every friendship added,
+        at an interaction added, changed or removed (before and after), and the organisation it is
+        about; every friendship added,
         changed or removed; the people added or removed, those whose organisation or role changed,
         and everyone at an organisation whose kind changed (they join or leave our team).
         ``old``: at least the held interactions changed or removed, the held people changed, and
         every held organisation. Accounts and deals feed no derived data."""
-        out = Scope()
+        out = Scope(orgs=set())
         c = self.tables
         was_person = {p.id: p for p in old.people}
         out.people.update(p.id for p in c["people"].added)
@@ -116,10 +122,10 @@ class Changes:
         out.add_friendships([*((f.person_a, f.person_b) for f in c["friendships"].added), *removed])
         was = {i.id: i for i in old.interactions} if c["interactions"].changed or c["interactions"].removed else {}
         for i in c["interactions"].added + c["interactions"].changed:
-            out.add_interaction(i.participants)
+            out.add_interaction(i.participants, i.org_id)
         for key in [i.id for i in c["interactions"].changed] + list(c["interactions"].removed):
             if key in was:
-                out.add_interaction(was[key].participants)
+                out.add_interaction(was[key].participants, was[key].org_id)
         old_kind = {o.id: o.kind for o in old.organisations} if c["organisations"].changed else {}
         moved = {o.id for o in c["organisations"].changed if old_kind.get(o.id) != o.kind}
         if moved:

@@ -141,14 +141,14 @@ class SQLiteBehind:
         try:
             conn.execute("BEGIN")
             # a new dinner before the newest interaction, of a rep, a contact and a stranger to both
-            conn.execute("INSERT INTO interactions VALUES ('NEW-1', '2026-10-01', 'dinner', 'personal', NULL, NULL)")
+            conn.execute("INSERT INTO interactions VALUES ('NEW-1', '2026-10-01', 'dinner', 'personal', NULL, NULL, 0)")
             conn.executemany("INSERT INTO participants VALUES ('NEW-1', ?, ?)",
                              [(p, n) for n, p in enumerate(c["who"])])
             # an interaction is gone; a friendship is gone, another is new
             conn.execute("DELETE FROM participants WHERE interaction_id = ?", (dropped.id,))
             conn.execute("DELETE FROM interactions WHERE id = ?", (dropped.id,))
             conn.execute("DELETE FROM friendships WHERE person_a = ? AND person_b = ?", (f.person_a, f.person_b))
-            conn.execute("INSERT OR REPLACE INTO friendships VALUES (?, ?, 'family', '2020-01-01')", (a, b))
+            conn.execute("INSERT OR REPLACE INTO friendships VALUES (?, ?, 'family', '2020-01-01', 0)", (a, b))
             # someone moves to our team as a rep
             conn.execute("UPDATE people SET org_id = ?, role = 'rep' WHERE id = ?", (c["own"], c["moved"]))
             conn.execute("COMMIT")

@@ -253,6 +253,42 @@ def test_a_refresh_redoes_from_scratch_the_routes_a_weaker_rep_tie_lets_out(
         assert_same_derived(refreshed, derived_rows("sqlite", request, store))
 
 
+def _without_fingerprints(folder: Path) -> None:
+    """Make the embedded store at ``folder`` look as one written before rows kept fingerprints."""
+    import sqlite3
+
+    conn = sqlite3.connect(folder / "relmap.sqlite3")
+    for table in ("organisations", "people", "friendships", "interactions", "accounts", "deals"):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN fp")
+    conn.commit()
+    conn.close()
+
+
+def test_an_embedded_store_written_before_fingerprints_is_read_then_replaced(tmp_path: Path) -> None:
+    """A store written before rows kept fingerprints answers reads as it is; the next load
+    writes it whole (with fingerprints), and an update into it keeps every row it held."""
+    from graph.store.sqlite import SQLiteStore
+
+    before, after = story(), by_hand(story())
+    folder = tmp_path / "store"
+    with SQLiteStore(folder) as store:
+        store.load(before)
+    _without_fingerprints(folder)
+    with SQLiteStore(folder) as store:
+        assert store.dump() == before.sorted()
+        assert store.load(after).whole, "no fingerprints to compare with: written whole"
+        assert store.dump() == after.sorted()
+        changed = store.load(by_hand(after))
+        assert not changed.whole and len(changed) > 0, "fingerprints kept now: only the difference is written"
+    _without_fingerprints(folder)
+    new = Person("P-LATE", "Nia Late", before.people[0].org_id)
+    with SQLiteStore(folder) as store:
+        held = store.dump()
+        store.load(Dataset(people=[new]), removed={})
+        assert store.dump() == Dataset(**{**{t: getattr(held, t) for t in held.counts()},
+                                          "people": [*held.people, new]}).sorted()
+
+
 def test_a_change_names_only_the_pairs_it_touches() -> None:
     """One interaction changed names its participants' pairs, not everyone tied to them; a
     friendship added names its pair and its ends' pairs with the other's friends."""

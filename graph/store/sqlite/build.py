@@ -6,9 +6,9 @@ works). For everyone (a load, ``relmap rebuild``) it empties the derived tables 
 them from the input rows in key order; for a :class:`graph.derived.Scope` it deletes and
 builds again only what the scope touches: the evidence, tie, shared friends and team ties of
 each pair in it (and of every pair around its people), the tie counts of the pairs' ends, the
-reach of the organisations of their team ties before and after, the organisations' activity
-(whole: it is cheap), and the team routes of the ends and of everyone tied to a person whose
-tie to a rep was rebuilt. With other type weights than the kept ones the team ties and routes
+reach of the organisations of their team ties before and after, the activity of the
+organisations the changed interactions are about, and the team routes the change can reach
+(:mod:`graph.store.sqlite.sql_routes`). With other type weights than the kept ones the team ties and routes
 are built again for everyone.
 """
 
@@ -148,6 +148,8 @@ def _some(conn: sqlite3.Connection, stamp: Stamp, scope: Scope, weights: Mapping
     conn.executemany(d.PART_PEOPLE, [(p,) for p in sorted(scope.people)])
     conn.executemany(d.PART_FRIENDED, sorted(scope.friended))
     conn.executemany(d.PART_ASKED, sorted(scope.pairs))
+    if scope.orgs is not None:
+        conn.executemany(d.PART_ACTS, [(o,) for o in sorted(scope.orgs)])
     run(conn, d.PART_PAIRS)
     pairs, ties = conn.execute(d.PART_SIZE).fetchone()
     if not worth_a_part(pairs, ties):
@@ -164,8 +166,11 @@ def _some(conn: sqlite3.Connection, stamp: Stamp, scope: Scope, weights: Mapping
     ref = stamp.ref.isoformat() if stamp.ref is not None else newest
     at = {"ref": ref, "half_life": stamp.half_life}
     conn.execute(d.PART_EVIDENCE, at)
-    conn.execute("DELETE FROM org_activity")
-    conn.execute(d.ACTIVITY_ALL, at)
+    if scope.orgs is None:
+        conn.execute("DELETE FROM org_activity")
+        conn.execute(d.ACTIVITY_ALL, at)
+    else:
+        run(conn, d.PART_ACTIVITY, at)
     _step(progress, "evidence", 1)
     _step(progress, "ties", 0)
     conn.execute(d.PART_TIES)

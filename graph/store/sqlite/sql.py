@@ -17,9 +17,12 @@ from collections.abc import Mapping
 from graph.formula import DECAY, MASS, TIE_STRENGTH, Lookup, Num, Var, render
 from graph.model import ROLES
 
-__all__ = ["SCHEMA", "INPUT_INDEXES", "DERIVED_INDEXES", "TABLES", "COLUMNS", "INSERT", "SELECT_ALL", "SELECT_BY_KEY", "COUNT",
+__all__ = ["SCHEMA", "INPUT_INDEXES", "DERIVED_INDEXES", "TABLES", "COLUMNS", "INSERT", "SELECT_ALL", "SELECT_BY_KEY", "COUNT", "FINGERPRINTS",
            "META_SET", "META_ALL", "age", "tie_strength_sql", "ROLE_WEIGHT"]
 
+#: The tables. Each input row but a participant keeps ``fp``, its fingerprint (a hash of the
+#: row and, for an interaction, its participants): a load compares a folder with the store by
+#: key and fingerprint without reading the rows back.
 SCHEMA = """
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -30,7 +33,8 @@ CREATE TABLE organisations (
     name           TEXT NOT NULL,
     kind           TEXT NOT NULL,
     industry       TEXT,
-    annual_revenue REAL
+    annual_revenue REAL,
+    fp             INTEGER NOT NULL
 );
 CREATE TABLE people (
     id     TEXT PRIMARY KEY,
@@ -38,7 +42,8 @@ CREATE TABLE people (
     org_id TEXT NOT NULL REFERENCES organisations(id),
     title  TEXT,
     role   TEXT NOT NULL,
-    email  TEXT
+    email  TEXT,
+    fp     INTEGER NOT NULL
 );
 -- an undirected friendship, stored once with person_a < person_b
 CREATE TABLE friendships (
@@ -46,6 +51,7 @@ CREATE TABLE friendships (
     person_b TEXT NOT NULL REFERENCES people(id),
     kind     TEXT NOT NULL,
     since    TEXT,
+    fp       INTEGER NOT NULL,
     PRIMARY KEY (person_a, person_b),
     CHECK (person_a < person_b)
 ) WITHOUT ROWID;
@@ -55,7 +61,8 @@ CREATE TABLE interactions (
     type   TEXT NOT NULL,
     nature TEXT NOT NULL CHECK (nature IN ('personal', 'business')),
     org_id TEXT REFERENCES organisations(id),
-    notes  TEXT
+    notes  TEXT,
+    fp     INTEGER NOT NULL
 );
 CREATE TABLE participants (
     interaction_id TEXT NOT NULL REFERENCES interactions(id),
@@ -68,6 +75,7 @@ CREATE TABLE accounts (
     rep_id TEXT NOT NULL REFERENCES people(id),
     role   TEXT NOT NULL,
     since  TEXT,
+    fp     INTEGER NOT NULL,
     PRIMARY KEY (org_id, rep_id)
 ) WITHOUT ROWID;
 CREATE TABLE deals (
@@ -77,7 +85,8 @@ CREATE TABLE deals (
     status    TEXT NOT NULL,
     rep_id    TEXT REFERENCES people(id),
     closed_on TEXT,
-    product   TEXT
+    product   TEXT,
+    fp        INTEGER NOT NULL
 );
 -- the derived data of graph.derived (built by graph/store/sqlite/build.py), as of the stamp
 -- kept in meta: per pair (a < b), type and nature of their interactions: how many, the last
@@ -185,8 +194,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "deals": ("id", "org_id", "amount", "status", "rep_id", "closed_on", "product"),
 }
 
+#: Each input table's insert: its columns, then (but for participants) the fingerprint.
 INSERT = {table: f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-          for table, cols in COLUMNS.items()}
+          for table, cols in ((t, c if t == "participants" else (*c, "fp")) for t, c in COLUMNS.items())}
 
 #: Every input table's rows in key order; participants as given.
 SELECT_ALL = {
@@ -201,6 +211,7 @@ SELECT_ALL = {
 
 COUNT = {table: f"SELECT count(*) FROM {table}" for table in COLUMNS}
 
+
 #: Every input table's rows of the keys in the JSON array ``?`` (two-part keys as ``[a, b]``), and
 #: the people of the organisations in it, and the participants of the interactions in it.
 _KEY_COLUMNS = {"friendships": ("person_a", "person_b"), "accounts": ("org_id", "rep_id")}
@@ -214,6 +225,10 @@ SELECT_BY_KEY = {
        for table, select in SELECT_ALL.items()},
     "people_at": SELECT_ALL["people"].replace(" ORDER BY", " WHERE org_id IN (SELECT value FROM json_each(?)) ORDER BY"),
 }
+
+#: Each input table's keys and fingerprints (a participant's is in its interaction's).
+FINGERPRINTS = {table: f"SELECT {', '.join(_KEY_COLUMNS.get(table, ('id',)))}, fp FROM {table}"
+                for table in COLUMNS if table != "participants"}
 
 #: Every input table's rows deleted by key (participants: every one of an interaction).
 DELETE_BY_KEY = {

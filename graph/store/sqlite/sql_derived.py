@@ -14,7 +14,7 @@ from graph.store.sqlite.sql import age, tie_strength_sql
 
 __all__ = ["TYPE_WEIGHT", "REP_IDS", "NEWEST", "FRIEND_REF", "EVIDENCE_ALL", "ACTIVITY_ALL", "TIES_FROM_EVIDENCE", "TIES_FROM_FRIENDSHIPS",
            "ADJACENCY", "SHARED_ALL", "PERSON_TIES_ALL", "TEAM_ALL", "REACH_ALL", "PART_TABLES", "PART_DROP",
-           "PART_PEOPLE", "PART_SIZE", "PART_FRIENDED", "PART_ASKED", "PART_PAIRS", "PART_ORGS", "PART_DELETE", "PART_EVIDENCE",
+           "PART_PEOPLE", "PART_ACTS", "PART_ACTIVITY", "PART_SIZE", "PART_FRIENDED", "PART_ASKED", "PART_PAIRS", "PART_ORGS", "PART_DELETE", "PART_EVIDENCE",
            "PART_TIES", "PART_PERSON_TIES", "PART_TEAM", "PART_REACH"]
 
 #: The newest interaction (the ``ref`` and ``newest`` of a full build) and the newest dated friendship.
@@ -44,6 +44,12 @@ ACTIVITY_ALL = f"""
     FROM interactions i
     WHERE i.org_id IS NOT NULL
     GROUP BY i.org_id, i.nature
+"""
+
+#: The same for the organisations in ``temp.rb_acts`` (a partial build).
+PART_ACTIVITY = f"""
+    DELETE FROM org_activity WHERE org_id IN rb_acts;
+    {ACTIVITY_ALL.replace("WHERE i.org_id IS NOT NULL", "WHERE i.org_id IN rb_acts")}
 """
 
 #: The ties: every pair with evidence (in key order), then the friendships (kind and since).
@@ -118,7 +124,7 @@ REACH_ALL = f"""
 #: The temporary sets of a partial build: the people whose own rows changed (``rb_people``), the
 #: friendships added or removed (``rb_friended``), the pairs to rebuild (``rb_pairs``, each with
 #: the end whose interactions are read: the one with fewer ties), their ends (``rb_ends``: their
-#: tie counts), and the organisations whose reach to redo (``rb_orgs``).
+#: tie counts), the organisations whose reach to redo (``rb_orgs``) and whose activity (``rb_acts``).
 PART_TABLES = """
     CREATE TEMP TABLE IF NOT EXISTS rb_people (id TEXT PRIMARY KEY) WITHOUT ROWID;
     CREATE TEMP TABLE IF NOT EXISTS rb_friended (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
@@ -127,14 +133,17 @@ PART_TABLES = """
                                               other TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
     CREATE TEMP TABLE IF NOT EXISTS rb_ends (id TEXT PRIMARY KEY) WITHOUT ROWID;
     CREATE TEMP TABLE IF NOT EXISTS rb_orgs (id TEXT PRIMARY KEY) WITHOUT ROWID;
-    DELETE FROM rb_people; DELETE FROM rb_friended; DELETE FROM rb_asked; DELETE FROM rb_pairs;
+    CREATE TEMP TABLE IF NOT EXISTS rb_acts (id TEXT PRIMARY KEY) WITHOUT ROWID;
+    DELETE FROM rb_acts; DELETE FROM rb_people; DELETE FROM rb_friended; DELETE FROM rb_asked; DELETE FROM rb_pairs;
     DELETE FROM rb_ends; DELETE FROM rb_orgs;
 """
 PART_DROP = """
     DROP TABLE IF EXISTS temp.rb_people; DROP TABLE IF EXISTS temp.rb_friended; DROP TABLE IF EXISTS temp.rb_asked;
     DROP TABLE IF EXISTS temp.rb_pairs; DROP TABLE IF EXISTS temp.rb_ends; DROP TABLE IF EXISTS temp.rb_orgs;
+    DROP TABLE IF EXISTS temp.rb_acts;
 """
 PART_PEOPLE = "INSERT OR IGNORE INTO rb_people (id) VALUES (?)"
+PART_ACTS = "INSERT OR IGNORE INTO rb_acts (id) VALUES (?)"
 #: How many pairs a partial build rebuilds, and how many ties there are (a build of most
 #: pairs one by one costs more than building everything).
 PART_SIZE = "SELECT (SELECT count(*) FROM rb_pairs), (SELECT count(*) FROM ties)"

@@ -23,15 +23,11 @@ True
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import sqlite3
 import threading
 import uuid
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from datetime import date
-from itertools import groupby, islice
-from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -39,12 +35,13 @@ from typing import Any
 from graph.derived import SCHEMA_VERSION, Scope, Stamp
 from graph.errors import QueryRefused, StoreError, StoreUnavailable
 from graph.formula import DEFAULT_WEIGHTS, weights_key
-from graph.model import TABLES, Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
+from graph.model import TABLES, Dataset
 from graph.store.base import Progress, QueryResult, StoreState
-from graph.store.changes import (Changes, Removed, diff_held, diff_update, key_of, kind_changed, merge, update_keys,
-                                  worth_a_refresh)
+from graph.store.changes import Changes, Removed, diff_held, diff_update, key_of, merge, update_keys, worth_a_refresh
 from graph.store.consistency import wait_for_load
 from graph.store.sqlite import build, sql
+from graph.store.sqlite.rows import (batches, fingerprint, held_by_key, held_fingerprints, read_all, sql_form,
+                                     streams, was)
 from graph.store.sqlite.reader import SQLiteReader
 
 __all__ = ["SQLiteStore", "FILE_NAME"]
@@ -52,118 +49,10 @@ __all__ = ["SQLiteStore", "FILE_NAME"]
 FILE_NAME = "relmap.sqlite3"
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value is not None else None
-
-
-def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    it = iter(rows)
-    while batch := list(islice(it, size)):
-        yield batch
-
-
-def _sql_form(table: str, row: Any) -> tuple[Any, ...]:
-    """A row of ``table`` as the store keeps it (:data:`graph.store.sqlite.sql.COLUMNS`), an
-    interaction's with its participants' tuple at the end: how :func:`_rows` reads it back."""
-    if table == "friendships":
-        return (row.person_a, row.person_b, row.kind, _iso(row.since))
-    if table == "interactions":
-        return (row.id, row.date.isoformat(), row.type, row.nature, row.org_id, row.notes, row.participants)
-    if table == "accounts":
-        return (row.org_id, row.rep_id, row.role, _iso(row.since))
-    if table == "deals":
-        return (row.id, row.org_id, row.amount, row.status, row.rep_id, _iso(row.closed_on), row.product)
-    return tuple(row)
-
-
-def _model(table: str, row: tuple[Any, ...]) -> Any:
-    """The model row of a row :func:`_sql_form` gives."""
-    if table == "organisations":
-        return Organisation(*row)
-    if table == "people":
-        return Person(*row)
-    if table == "friendships":
-        return Friendship(row[0], row[1], row[2], _date(row[3]))
-    if table == "interactions":
-        i, d, t, n, o, notes, parts = row
-        return Interaction(i, date.fromisoformat(d), t, n, parts, o, notes)
-    if table == "accounts":
-        return Account(row[0], row[1], row[2], _date(row[3]))
-    i, o, a, st, r, cl, p = row
-    return Deal(i, o, a, st, r, _date(cl), p)
-
-
-def _streams(data: Dataset) -> dict[str, tuple[int, Iterable[tuple[Any, ...]]]]:
-    """Each table's rows of ``data`` as the SQL rows of :data:`graph.store.sqlite.sql.INSERT`, with
-    their number; an interaction's participants as rows of their own."""
-    out: dict[str, tuple[int, Iterable[tuple[Any, ...]]]] = {}
-    for table in TABLES:
-        rows = getattr(data, table)
-        out[table] = (len(rows), _sql_rows(table, rows))
-        if table == "interactions":
-            out["participants"] = (sum(len(i.participants) for i in rows),
-                                   ((i.id, p, n) for i in rows for n, p in enumerate(i.participants)))
-    return out
-
-
-def _sql_rows(table: str, rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
-    """``rows`` of ``table`` as the SQL rows :data:`graph.store.sqlite.sql.INSERT` writes (an
-    interaction's without its participants)."""
-    if table == "interactions":
-        return (_sql_form(table, r)[:-1] for r in rows)
-    return (_sql_form(table, r) for r in rows)
-
-
-#: The key of a row :func:`_sql_form` gives, per table.
-_SQL_KEY = {t: itemgetter(0, 1) if t in ("friendships", "accounts") else itemgetter(0) for t in TABLES}
-
-
-def _with_participants(interactions: Iterable[tuple[Any, ...]], participants: Iterable[tuple[str, str]]
-                       ) -> Iterator[tuple[Any, ...]]:
-    """Interaction rows with their participants' tuple at the end, as :func:`_sql_form` gives
-    them (``participants``: ``(interaction_id, person_id)`` rows in interaction and position order)."""
-    by_id = {iid: tuple(p for _, p in rows) for iid, rows in groupby(participants, key=itemgetter(0))}
-    return ((*r, by_id.get(r[0], ())) for r in interactions)
-
-
-def _rows(c: sqlite3.Connection) -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
-    """Each table and its rows, in key order, as :func:`_sql_form` gives them."""
-    for table in TABLES:
-        rows = c.execute(sql.SELECT_ALL[table])
-        yield table, (_with_participants(rows, c.execute(sql.SELECT_ALL["participants"])) if table == "interactions"
-                      else rows)
-
-
-def _held(c: sqlite3.Connection) -> dict[str, dict[Any, tuple[Any, ...]]]:
-    """Every input row the transaction sees, by key, as plain SQL rows: what a load compares a
-    dataset with (model rows would cost five times as much to read back)."""
-    return {table: {_SQL_KEY[table](r): r for r in rows} for table, rows in _rows(c)}
-
-
-def _was(held: dict[str, dict[Any, tuple[Any, ...]]], changes: Changes) -> Dataset:
-    """The held rows :meth:`Changes.scope` looks at: the interactions changed or removed, the
-    people changed, every organisation, and the people of organisations whose kind changed."""
-    rows = held["interactions"]
-    keys = [*changes["interactions"].removed, *(i.id for i in changes["interactions"].changed)]
-    orgs = [_model("organisations", r) for r in held["organisations"].values()]
-    kind = {o.id: o.kind for o in orgs}
-    moved = {o.id for o in changes["organisations"].changed if kind.get(o.id) != o.kind}
-    people = held["people"]
-    changed = [people[p.id] for p in changes["people"].changed if p.id in people]
-    return Dataset(
-        organisations=orgs,
-        people=[_model("people", r) for r in (changed + [r for r in people.values() if r[2] in moved] if moved
-                                              else changed)],
-        interactions=[_model("interactions", rows[k]) for k in keys if k in rows])
-
-
-def _read_all(c: sqlite3.Connection) -> Dataset:
-    """Every input row the connection's transaction sees."""
-    return Dataset(**{table: [_model(table, r) for r in rows] for table, rows in _rows(c)})
+def _keeps_fingerprints(conn: sqlite3.Connection) -> bool:
+    """Whether the file's input rows keep their fingerprints (files written before they did
+    are read as they are, and replaced whole by the next load)."""
+    return any(row[1] == "fp" for row in conn.execute("PRAGMA table_info(interactions)"))
 
 
 def _ensure_math(conn: sqlite3.Connection) -> None:
@@ -319,47 +208,30 @@ class SQLiteStore:
         given) reads only the held rows of its keys."""
         chosen = dict(DEFAULT_WEIGHTS if weights is None else weights)
         with self._writing() as conn:
-            same_schema = conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+            readable = conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+            same_schema = readable and _keeps_fingerprints(conn)
             stamp = build.read_stamp(conn) if same_schema else None
             complete = stamp is not None and bool(stamp.revision) and stamp.built == stamp.revision
             if removed is not None and complete and stamp is not None:
-                held = self._held_keys(conn, data, removed)
-                changes = diff_update(held, data, removed, _sql_form)
+                held = held_by_key(conn, update_keys(data, removed), data, self.batch_size)
+                changes = diff_update(held, data, removed, sql_form)
                 if changes or stamp.weights != weights_key(chosen):
-                    self._refresh(conn, changes, _was(held, changes), data, stamp, chosen, progress)
+                    self._refresh(conn, changes, was(held, changes), data, stamp, chosen, progress)
                 return changes
             if removed is not None:  # nothing complete held: the update merged into what is, written whole
-                data = merge(_read_all(conn) if same_schema else Dataset(), data, removed)
-            held = _held(conn) if complete else {t: {} for t in TABLES}
-            changes = diff_held(held, data, _sql_form)
-            if complete and stamp is not None and worth_a_refresh(changes, (len(rows) for rows in held.values())):
+                data = merge(read_all(conn) if readable else Dataset(), data, removed)
+            fingerprints = held_fingerprints(conn) if complete else {t: {} for t in TABLES}
+            changes = diff_held(fingerprints, data, fingerprint)
+            sizes = [len(rows) for rows in fingerprints.values()]
+            del fingerprints
+            if complete and stamp is not None and worth_a_refresh(changes, sizes):
                 if changes or stamp.weights != weights_key(chosen):
-                    self._refresh(conn, changes, _was(held, changes), data, stamp, chosen, progress)
+                    held = held_by_key(conn, changes.before_keys(), data, self.batch_size)
+                    self._refresh(conn, changes, was(held, changes), data, stamp, chosen, progress)
                 return changes
             self._replace(conn, same_schema, data, chosen, progress)
             changes.whole = True
             return changes
-
-    def _held_keys(self, conn: sqlite3.Connection, data: Dataset, removed: Removed) -> dict[str, dict[Any, Any]]:
-        """The held rows of the keys of ``data`` and ``removed``, per table, by key (as
-        :func:`_held` gives them), and the held people of organisations whose kind ``data``
-        changes (:func:`_was` needs them)."""
-        def read(query: str, keys: list[Any]) -> list[tuple[Any, ...]]:
-            out: list[tuple[Any, ...]] = []
-            for batch in _batches(keys, self.batch_size):
-                out.extend(conn.execute(query, (json.dumps(batch),)).fetchall())
-            return out
-
-        held: dict[str, dict[Any, Any]] = {}
-        for table, keys in update_keys(data, removed).items():
-            rows = read(sql.SELECT_BY_KEY[table], sorted(keys, key=str)) if keys else []
-            if table == "interactions" and rows:
-                rows = list(_with_participants(rows, read(sql.SELECT_BY_KEY["participants"], [r[0] for r in rows])))
-            held[table] = {_SQL_KEY[table](r): r for r in rows}
-        moved = kind_changed(((r[0], r[2]) for r in held["organisations"].values()), data)
-        if moved:
-            held["people"] |= {r[0]: r for r in read(sql.SELECT_BY_KEY["people_at"], moved)}
-        return held
 
     def _replace(self, conn: sqlite3.Connection, same_schema: bool, data: Dataset, weights: Mapping[str, float],
                  progress: Progress | None) -> None:
@@ -375,7 +247,7 @@ class SQLiteStore:
                 conn.execute(f"DELETE FROM {table}")
         for name in (*sql.INPUT_INDEXES, *sql.DERIVED_INDEXES):
             conn.execute(f"DROP INDEX IF EXISTS {name}")
-        self._insert(conn, _streams(data), progress)
+        self._insert(conn, streams(data), progress)
         if progress:
             progress("indexes", 0, len(sql.INPUT_INDEXES))
         for n, statement in enumerate(sql.INPUT_INDEXES.values(), start=1):
@@ -394,9 +266,9 @@ class SQLiteStore:
         gone["participants"] = gone["interactions"]
         for table in ("deals", "accounts", "participants", "interactions", "friendships", "people", "organisations"):
             keys = [k if isinstance(k, tuple) else (k,) for k in gone[table]]
-            for batch in _batches(keys, self.batch_size):
+            for batch in batches(keys, self.batch_size):
                 conn.executemany(sql.DELETE_BY_KEY[table], batch)
-        self._insert(conn, _streams(changes.upserts()), progress)
+        self._insert(conn, streams(changes.upserts()), progress)
         revision = uuid.uuid4().hex
         conn.execute(sql.META_SET, ("revision", revision))
         build.build(conn, revision, scope=changes.scope(held, data), weights=weights, progress=progress,
@@ -408,7 +280,7 @@ class SQLiteStore:
             done = 0
             if progress:
                 progress(table, 0, total)
-            for batch in _batches(rows, self.batch_size):
+            for batch in batches(rows, self.batch_size):
                 conn.executemany(sql.INSERT[table], batch)
                 done += len(batch)
                 if progress:
@@ -435,7 +307,7 @@ class SQLiteStore:
     def dump(self) -> Dataset:
         """Every input row, read in one snapshot."""
         with self._snapshot() as c:
-            return _read_all(c)
+            return read_all(c)
 
     def state(self) -> StoreState:
         """The revision; a load is one transaction, so no load is ever seen in progress."""
