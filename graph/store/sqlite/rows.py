@@ -3,20 +3,15 @@ the reads of held rows a load compares a folder with.
 
 A row's **SQL form** (:func:`sql_form`) is the tuple of its columns
 (:data:`graph.store.sqlite.sql.COLUMNS`), an interaction's with its participants' tuple at
-the end; :func:`model` turns it back into a model row. Its **fingerprint**
-(:func:`fingerprint`) is a 64-bit hash of that tuple, kept in the row's ``fp`` column: a load
-reads every held key and fingerprint (:func:`held_fingerprints`), a few bytes a row, finds the
-rows added, changed and removed by comparing them with the folder's, and reads back whole only
-the held rows the change needs (:func:`held_by_key`).
+the end; :func:`model` turns it back into a model row. Each row keeps its fingerprint
+(:func:`graph.store.changes.fingerprint`) in its ``fp`` column: a load reads every held key and
+fingerprint (:func:`held_fingerprints`), a few bytes a row, finds the rows added, changed and
+removed by comparing them with the folder's, and reads back whole only the held rows the change
+needs (:func:`held_by_key`).
 
 >>> from graph.model import Organisation
->>> o = Organisation("O1", "Acme", "customer")
->>> sql_form("organisations", o)
+>>> sql_form("organisations", Organisation("O1", "Acme", "customer"))
 ('O1', 'Acme', 'customer', None, None)
->>> fingerprint("organisations", o) == fingerprint("organisations", Organisation("O1", "Acme", "customer"))
-True
->>> fingerprint("organisations", o) == fingerprint("organisations", o._replace(kind="prospect"))
-False
 """
 
 from __future__ import annotations
@@ -25,16 +20,15 @@ import json
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date
-from hashlib import blake2b
 from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any
 
 from graph.model import TABLES, Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
-from graph.store.changes import Changes, kind_changed
+from graph.store.changes import Changes, fingerprint, kind_changed
 from graph.store.sqlite import sql
 
-__all__ = ["batches", "sql_form", "model", "fingerprint", "streams", "SQL_KEY", "with_participants", "read_all",
+__all__ = ["batches", "sql_form", "model", "streams", "SQL_KEY", "with_participants", "read_all",
            "held_fingerprints", "held_by_key", "was"]
 
 Held = dict[str, dict[Any, tuple[Any, ...]]]
@@ -90,16 +84,6 @@ def model(table: str, row: tuple[Any, ...]) -> Any:
     return Deal(i, o, a, st, r, _date(cl), p)
 
 
-def _hash(form: tuple[Any, ...]) -> int:
-    """A signed 64-bit hash of a row's SQL form (``repr`` is the same text in every process)."""
-    return int.from_bytes(blake2b(repr(form).encode(), digest_size=8).digest(), "big", signed=True)
-
-
-def fingerprint(table: str, row: Any) -> int:
-    """The fingerprint of a model row of ``table`` (an interaction's covers its participants)."""
-    return _hash(sql_form(table, row))
-
-
 def streams(data: Dataset) -> dict[str, tuple[int, Iterable[tuple[Any, ...]]]]:
     """Each table's rows of ``data`` as the SQL rows of :data:`graph.store.sqlite.sql.INSERT` (with
     their fingerprints), with their number; an interaction's participants as rows of their own."""
@@ -118,8 +102,7 @@ def _sql_rows(table: str, rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
     (an interaction's without its participants), then the fingerprint."""
     cut = -1 if table == "interactions" else None
     for r in rows:
-        form = sql_form(table, r)
-        yield (*form[:cut], _hash(form))
+        yield (*sql_form(table, r)[:cut], fingerprint(table, r))
 
 
 #: The key of a row :func:`sql_form` gives, per table.
