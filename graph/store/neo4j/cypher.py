@@ -18,7 +18,7 @@ True
 from __future__ import annotations
 
 __all__ = ["LABELS", "DERIVED_REL_TYPES", "INPUT_REL_TYPES", "REL_TYPES", "SCHEMA", "UPSERT", "STALE_NODES",
-           "STALE_RELATIONSHIPS", "REFRESH", "REMOVE", "COUNTS", "DUMP", "DUMP_BY_KEY", "LOADING_SET", "LOADING_BEAT", "META_SET", "STATE",
+           "STALE_RELATIONSHIPS", "REFRESH", "REMOVE", "FINGERPRINTS", "COUNTS", "DUMP", "DUMP_BY_KEY", "LOADING_SET", "LOADING_BEAT", "META_SET", "STATE",
            "STATE_AND_STAMP", "STAMP_KEYS", "REBUILD_START", "STAMP_SET"]
 
 LABELS = ("Organisation", "Person", "Interaction", "Deal")
@@ -61,7 +61,7 @@ UPSERT = {
         MATCH (a:Person {id: r.a})
         MATCH (b:Person {id: r.b})
         MERGE (a)-[k:KNOWS]->(b)
-        SET k.kind = r.kind, k.since = r.since, k._run = $run
+        SET k.kind = r.kind, k.since = r.since, k.fp = r.fp, k._run = $run
     """,
     "interactions": """
         UNWIND $rows AS r
@@ -85,7 +85,7 @@ UPSERT = {
         MATCH (rep:Person {id: r.rep_id})
         MATCH (o:Organisation {id: r.org_id})
         MERGE (rep)-[c:COVERS]->(o)
-        SET c.role = r.role, c.since = r.since, c._run = $run
+        SET c.role = r.role, c.since = r.since, c.fp = r.fp, c._run = $run
     """,
     "deals": """
         UNWIND $rows AS r
@@ -163,6 +163,25 @@ REMOVE = {
     "interactions": "UNWIND $keys AS k MATCH (n:Interaction {id: k}) DETACH DELETE n",
     "accounts": "UNWIND $keys AS k MATCH (:Person {id: k[1]})-[r:COVERS]->(:Organisation {id: k[0]}) DELETE r",
     "deals": "UNWIND $keys AS k MATCH (n:Deal {id: k}) DETACH DELETE n",
+}
+
+def _chunk(label: str, rows: str) -> str:
+    """Up to ``$limit`` nodes of ``label`` with ids after ``$after`` (in id order: the
+    uniqueness constraint's index), and what ``rows`` makes of each ``n``."""
+    return (f"CALL () {{ MATCH (n:{label}) WHERE n.id > $after RETURN n ORDER BY n.id LIMIT $limit }} "
+            f"WITH collect(n) AS chunk RETURN last(chunk).id AS last, [n IN chunk | {rows}] AS rows")
+
+
+#: Each kind of row's keys and fingerprints (:func:`graph.store.changes.fingerprint`, kept as
+#: ``fp`` on each node and input relationship), a chunk at a time: ``rows`` holds a list per
+#: node of ``[key..., fp]`` lists, ``last`` the chunk's last id (``$after`` of the next).
+FINGERPRINTS = {
+    "organisations": _chunk("Organisation", "[[n.id, n.fp]]"),
+    "people": _chunk("Person", "[[n.id, n.fp]]"),
+    "friendships": _chunk("Person", "[(n)-[k:KNOWS]->(b:Person) | [n.id, b.id, k.fp]]"),
+    "interactions": _chunk("Interaction", "[[n.id, n.fp]]"),
+    "accounts": _chunk("Person", "[(n)-[c:COVERS]->(o:Organisation) | [o.id, n.id, c.fp]]"),
+    "deals": _chunk("Deal", "[[n.id, n.fp]]"),
 }
 
 COUNTS = """

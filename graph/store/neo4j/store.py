@@ -26,7 +26,8 @@ from graph.formula import DEFAULT_WEIGHTS, weights_key
 from graph.model import TABLES, Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
 from graph.store.base import Progress, QueryResult, StoreState
 from graph.store.consistency import ATTEMPTS, wait_for_load
-from graph.store.changes import (Changes, Removed, diff, diff_update, key_of, kind_changed, merge, update_keys,
+from graph.store.changes import (Changes, Removed, diff, diff_held, diff_update, fingerprint, key_of, kind_changed,
+                                  merge, update_keys,
                                   worth_a_refresh)
 from graph.store.neo4j import cypher as q
 from graph.store.neo4j import cypher_derived as dq
@@ -111,20 +112,33 @@ class Neo4jStore:
         row = rows[0] if rows else None
         held: Dataset | None = None
         stamp: Stamp | None = None
+        changes: Changes | None = None
+        sizes: list[int] = []
+        complete = False
         if row is not None and row["revision"] and not row["loading"] and row["schema_version"] == SCHEMA_VERSION:
             stamp = Stamp.from_text({k: row[k] for k in q.STAMP_KEYS})
-            if removed is not None and stamp.built == stamp.revision:  # an update: only the rows it names
-                held = self._read_keys(data, removed)
+            complete = stamp.built == stamp.revision
+            if removed is not None and complete:  # an update: only the rows it names
+                held = self._read_keys(update_keys(data, removed), data)
                 changes = diff_update({t: {key_of(t, r): r for r in getattr(held, t)} for t in TABLES}, data, removed)
                 if changes or stamp.weights != weights_key(chosen):
                     self._refresh(changes, held, data, stamp, chosen, progress)
                 return changes
-            held = self._read_all() if stamp.built == stamp.revision else None
+            fingerprints = self._fingerprints() if complete and removed is None else None
+            if fingerprints is not None:  # compared by key and fingerprint: nothing read back yet
+                changes = diff_held(fingerprints, data, fingerprint)
+                sizes = [len(rows) for rows in fingerprints.values()]
+            elif complete:  # rows written before they kept fingerprints: compared whole
+                held = self._read_all()
         if removed is not None:  # nothing complete held: the update merged into what is, written whole
             data = merge(held or self._read_all(), data, removed)
-        changes = diff(held or Dataset(), data)
-        if held is not None and stamp is not None and worth_a_refresh(changes, held.counts().values()):
+        if changes is None:
+            changes = diff(held or Dataset(), data)
+            sizes = list(held.counts().values()) if held is not None else []
+        if complete and stamp is not None and worth_a_refresh(changes, sizes):
             if changes or stamp.weights != weights_key(chosen):
+                if held is None:
+                    held = self._read_keys(changes.before_keys(), data)
                 self._refresh(changes, held, data, stamp, chosen, progress)
             return changes
         run = uuid.uuid4().hex
@@ -168,23 +182,26 @@ class Neo4jStore:
                     statements: Mapping[str, str] | None = None) -> None:
         """Every row of ``data`` written with ``statements`` (:data:`~graph.store.neo4j.cypher.UPSERT`:
         a whole load, which then deletes what it did not write; a refresh passes its own)."""
-        iso = data.interactions
+        iso, fp = data.interactions, fingerprint
         streams: dict[str, tuple[int, Iterable[dict[str, Any]]]] = {
-            "organisations": (len(data.organisations), (o._asdict() for o in data.organisations)),
+            "organisations": (len(data.organisations), ({**o._asdict(), "fp": fp("organisations", o)}
+                                                        for o in data.organisations)),
             "people": (len(data.people), ({"props": {"id": p.id, "name": p.name, "title": p.title,
-                                                     "role": p.role, "email": p.email}, "id": p.id,
-                                           "org_id": p.org_id} for p in data.people)),
+                                                     "role": p.role, "email": p.email, "fp": fp("people", p)},
+                                           "id": p.id, "org_id": p.org_id} for p in data.people)),
             "friendships": (len(data.friendships), ({"a": f.person_a, "b": f.person_b, "kind": f.kind,
-                                                     "since": f.since} for f in data.friendships)),
+                                                     "since": f.since, "fp": fp("friendships", f)}
+                                                    for f in data.friendships)),
             "interactions": (len(iso), ({"props": {"id": i.id, "date": i.date, "type": i.type,
-                                                   "nature": i.nature, "notes": i.notes},
+                                                   "nature": i.nature, "notes": i.notes, "fp": fp("interactions", i)},
                                          "id": i.id, "org_id": i.org_id} for i in iso)),
             "participants": (sum(len(i.participants) for i in iso),
                              ({"interaction": i.id, "person": p, "position": n}
                               for i in iso for n, p in enumerate(i.participants))),
-            "accounts": (len(data.accounts), (a._asdict() for a in data.accounts)),
+            "accounts": (len(data.accounts), ({**a._asdict(), "fp": fp("accounts", a)} for a in data.accounts)),
             "deals": (len(data.deals), ({"props": {"id": d.id, "amount": d.amount, "status": d.status,
-                                                   "closed_on": d.closed_on, "product": d.product},
+                                                   "closed_on": d.closed_on, "product": d.product,
+                                                   "fp": fp("deals", d)},
                                          "id": d.id, "org_id": d.org_id, "rep_id": d.rep_id}
                                         for d in data.deals)),
         }
@@ -280,14 +297,31 @@ class Neo4jStore:
         """Every row the database holds now."""
         return self._dataset({k: self._bolt.read(query) for k, query in q.DUMP.items()})
 
-    def _read_keys(self, data: Dataset, removed: Removed) -> Dataset:
-        """The rows held of the keys of ``data`` and ``removed``, and the people held at the
-        organisations whose kind ``data`` changes (what :meth:`Changes.scope` looks at)."""
+    def _fingerprints(self) -> dict[str, dict[Any, int]] | None:
+        """Every held row's fingerprint, per table, by key; ``None`` when a row has none (written
+        before rows kept them: the caller compares whole rows)."""
+        out: dict[str, dict[Any, int]] = {}
+        for table, query in q.FINGERPRINTS.items():
+            rows: dict[Any, int] = out.setdefault(table, {})
+            after: str | None = ""
+            while after is not None:
+                record = self._bolt.read(query, after=after, limit=self.batch_size * 10)[0]
+                for group in record["rows"]:
+                    for *key, fp in group:
+                        if fp is None:
+                            return None
+                        rows[key[0] if len(key) == 1 else tuple(key)] = fp
+                after = record["last"]
+        return out
+
+    def _read_keys(self, keys: Mapping[str, Collection[Any]], data: Dataset) -> Dataset:
+        """The rows held of ``keys`` (per table), and the people held at the organisations whose
+        kind ``data`` changes (what :meth:`Changes.scope` looks at)."""
         def read(query: str, keys: list[Any]) -> list[Record]:
             return [r for batch in batches(keys, self.batch_size) for r in self._bolt.read(query, keys=batch)]
 
-        held = self._dataset({table: read(q.DUMP_BY_KEY[table], [list(k) if isinstance(k, tuple) else k for k in keys])
-                              for table, keys in update_keys(data, removed).items()})
+        held = self._dataset({table: read(q.DUMP_BY_KEY[table], [list(k) if isinstance(k, tuple) else k for k in wanted])
+                              for table, wanted in keys.items()})
         moved = kind_changed(((o.id, o.kind) for o in held.organisations), data)
         if moved:
             held.people += self._dataset({"people": read(q.DUMP_BY_KEY["people_at"], moved)}).people
