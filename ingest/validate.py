@@ -42,7 +42,7 @@ from graph.model import (
     default_nature,
 )
 from ingest.csvfile import CsvFile
-from ingest.rows import ROW_MODELS, known_columns, parse_row, required_columns
+from ingest.rows import ROW_MODELS, known_columns, read_row, required_columns
 from ingest.update import REMOVALS_FILE, Removals, check_held, demotes, read_removals
 
 __all__ = ["Validation", "Rejected", "validate_folder", "original_cells", "REQUIRED_FILES", "REVIEW_FILE",
@@ -234,7 +234,7 @@ class _Checker:
                 report.add(unreadable)
                 row = None
             else:
-                row, errors = parse_row(model, cells if every_column_known else
+                row, errors = read_row(model, cells if every_column_known else
                                         {c: v for c, v in cells.items() if c in known})
                 for column, message in errors:
                     report.add(message, column)
