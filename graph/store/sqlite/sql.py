@@ -4,7 +4,8 @@ Values always travel as ``?`` / ``:name`` parameters; a set of ids is one JSON a
 parameter unpacked with ``json_each``. Nothing here is built from user input: the only text
 pasted into a statement is a formula of :mod:`graph.formula`, rendered once at import
 (:func:`tie_strength_sql`, :data:`LIVE_MASS`, ...), and model constants.
-The statements that build the derived data are in :mod:`graph.store.sqlite.sql_derived`.
+The statements that build the derived data are in :mod:`graph.store.sqlite.sql_derived` and
+:mod:`graph.store.sqlite.sql_routes` (the team routes).
 
 Query-plan habits: ``CROSS JOIN`` fixes the join order (the few ids asked first, then their
 rows by index); ``+column`` keeps SQLite off an index it would otherwise probe per row.
@@ -165,6 +166,7 @@ INPUT_INDEXES = {
     "people_role": "CREATE INDEX people_role ON people(role)",
     "friendships_b": "CREATE INDEX friendships_b ON friendships(person_b)",
     "interactions_org": "CREATE INDEX interactions_org ON interactions(org_id)",
+    "interactions_date": "CREATE INDEX interactions_date ON interactions(date)",
     "participants_person": "CREATE INDEX participants_person ON participants(person_id)",
     "accounts_rep": "CREATE INDEX accounts_rep ON accounts(rep_id)",
     "deals_org": "CREATE INDEX deals_org ON deals(org_id)",
