@@ -21,16 +21,17 @@ id, a friendship by its two people, an account by organisation and rep.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from hashlib import blake2b
+from itertools import islice
 from typing import Any
 
 from graph.derived import Scope
 from graph.model import TABLES, Dataset, pair
 
 __all__ = ["KEYS", "TableChanges", "Changes", "diff", "diff_held", "diff_update", "merge", "update_keys",
-           "kind_changed", "worth_a_refresh", "key_of", "fingerprint", "Removed"]
+           "kind_changed", "worth_a_refresh", "key_of", "fingerprint", "batches", "Removed"]
 
 #: The keys an update removes, per table (:meth:`graph.store.base.Store.load` with ``removed``).
 Removed = Mapping[str, Collection[Hashable]]
@@ -73,6 +74,17 @@ def fingerprint(table: str, row: Any) -> int:
     False
     """
     return int.from_bytes(blake2b(repr(tuple(row)).encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """``rows`` in lists of ``size`` (how a store writes and reads a change).
+
+    >>> list(batches(range(5), 2))
+    [[0, 1], [2, 3], [4]]
+    """
+    it = iter(rows)
+    while batch := list(islice(it, size)):
+        yield batch
 
 
 @dataclass

@@ -20,7 +20,6 @@ from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from datetime import date
-from itertools import islice
 from typing import Any, NamedTuple, TypeVar
 
 import neo4j
@@ -29,7 +28,7 @@ from neo4j import exceptions as nx
 
 from graph.errors import StoreError, StoreUnavailable
 
-__all__ = ["Bolt", "Reads", "Packed", "packed", "Heartbeat", "batches", "native", "RETRY_SECONDS", "SPLIT_MIN"]
+__all__ = ["Bolt", "Reads", "Packed", "packed", "Heartbeat", "native", "RETRY_SECONDS", "SPLIT_MIN"]
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -73,17 +72,6 @@ def packed(query: str, *columns: str, dates: tuple[str, ...] = ()) -> Packed:
 def native(value: Any) -> Any:
     """Neo4j temporal values as Python ones; everything else unchanged."""
     return value.to_native() if hasattr(value, "to_native") else value
-
-
-def batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    """``rows`` in lists of ``size``.
-
-    >>> list(batches(range(5), 2))
-    [[0, 1], [2, 3], [4]]
-    """
-    it = iter(rows)
-    while batch := list(islice(it, size)):
-        yield batch
 
 
 def _unpack(query: Packed, records: list[neo4j.Record]) -> list[list[Any]]:

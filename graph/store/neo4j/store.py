@@ -26,12 +26,11 @@ from graph.formula import DEFAULT_WEIGHTS, weights_key
 from graph.model import TABLES, Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
 from graph.store.base import Progress, QueryResult, StoreState
 from graph.store.consistency import ATTEMPTS, wait_for_load
-from graph.store.changes import (Changes, Removed, diff, diff_held, diff_update, fingerprint, key_of, kind_changed,
-                                  merge, update_keys,
-                                  worth_a_refresh)
+from graph.store.changes import (Changes, Removed, batches, diff, diff_held, diff_update, fingerprint, key_of,
+                                  kind_changed, merge, update_keys, worth_a_refresh)
 from graph.store.neo4j import cypher as q
 from graph.store.neo4j import cypher_derived as dq
-from graph.store.neo4j.bolt import Bolt, Heartbeat, batches, native
+from graph.store.neo4j.bolt import Bolt, Heartbeat, native
 from graph.store.neo4j.build import build_all, build_around
 from graph.store.neo4j.console import run_readonly
 from graph.store.neo4j.reader import Neo4jReader

@@ -20,15 +20,15 @@ import json
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date
-from itertools import groupby, islice
+from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
 from graph.model import TABLES, Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
-from graph.store.changes import Changes, fingerprint, kind_changed
+from graph.store.changes import Changes, batches, fingerprint, kind_changed
 from graph.store.sqlite import sql
 
-__all__ = ["batches", "sql_form", "model", "streams", "SQL_KEY", "with_participants", "read_all",
+__all__ = ["sql_form", "model", "streams", "SQL_KEY", "with_participants", "read_all",
            "held_fingerprints", "held_by_key", "was"]
 
 Held = dict[str, dict[Any, tuple[Any, ...]]]
@@ -40,17 +40,6 @@ def _iso(value: date | None) -> str | None:
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value is not None else None
-
-
-def batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    """``rows`` in lists of ``size``.
-
-    >>> list(batches(range(5), 2))
-    [[0, 1], [2, 3], [4]]
-    """
-    it = iter(rows)
-    while batch := list(islice(it, size)):
-        yield batch
 
 
 def sql_form(table: str, row: Any) -> tuple[Any, ...]:

@@ -37,11 +37,11 @@ from graph.errors import QueryRefused, StoreError, StoreUnavailable
 from graph.formula import DEFAULT_WEIGHTS, weights_key
 from graph.model import TABLES, Dataset
 from graph.store.base import Progress, QueryResult, StoreState
-from graph.store.changes import (Changes, Removed, diff_held, diff_update, fingerprint, key_of, merge, update_keys,
-                                  worth_a_refresh)
+from graph.store.changes import (Changes, Removed, batches, diff_held, diff_update, fingerprint, key_of, merge,
+                                  update_keys, worth_a_refresh)
 from graph.store.consistency import wait_for_load
 from graph.store.sqlite import build, sql
-from graph.store.sqlite.rows import batches, held_by_key, held_fingerprints, read_all, sql_form, streams, was
+from graph.store.sqlite.rows import held_by_key, held_fingerprints, read_all, sql_form, streams, was
 from graph.store.sqlite.reader import SQLiteReader
 
 __all__ = ["SQLiteStore", "FILE_NAME"]
