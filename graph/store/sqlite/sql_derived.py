@@ -232,13 +232,14 @@ PART_TEAM = _TEAM_INSERT.format(pairs="""tt(member, other, a, b, kind, shared) A
         SELECT t.b, t.a, t.a, t.b, t.kind, t.shared FROM rb_pairs r CROSS JOIN ties t ON t.a = r.a AND t.b = r.b
         WHERE t.b IN team)""")
 
-#: The reach of the organisations of the pairs' team ties, before and after.
+#: The reach of the organisations of the pairs' team ties, before and after (``+t.member``: each
+#: organisation's team ties read through, not sought rep by rep: 1.4 s -> 0.05 s for 4,000 at 100k).
 PART_REACH = f"""
     {PART_ORGS};
     DELETE FROM team_reach WHERE org_id IN rb_orgs;
     INSERT INTO team_reach (org_id, contacts)
     SELECT t.org_id, count(DISTINCT t.other)
     FROM rb_orgs g JOIN organisations o ON o.id = g.id CROSS JOIN team_ties t ON t.org_kind = o.kind AND t.org_id = o.id
-    WHERE {_REPS}
+    WHERE +{_REPS}
     GROUP BY t.org_id;
 """
