@@ -63,7 +63,7 @@ def key_of(table: str, row: Any) -> Hashable:
 def fingerprint(table: str, row: Any) -> int:
     """A signed 64-bit hash of a row of ``table``: of its values in order (an interaction's
     participants included), as ``repr`` writes them, which is the same text in every process.
-    Each store keeps it with the row, so that a load compares a dataset with what it holds by
+    Each store keeps it with the row (SQLite ``fp``, Neo4j ``_fp``), so that a load compares a dataset with what it holds by
     key and fingerprint (:func:`diff_held` with ``form=fingerprint``) without reading rows back.
 
     >>> from graph.model import Organisation

@@ -297,9 +297,13 @@ def test_a_neo4j_store_written_before_fingerprints_compares_whole_rows(request: 
     store = request.getfixturevalue("neo4j_store_session")
     before, after = story(), by_hand(story())
     fresh("neo4j", store, before)
+    unmarked = ("MATCH (n) WHERE (n:Organisation OR n:Person OR n:Interaction OR n:Deal) AND n._fp IS NULL "
+                "RETURN count(n) AS c UNION ALL "
+                "MATCH ()-[r:KNOWS|COVERS]->() WHERE r._fp IS NULL RETURN count(r) AS c")
+    assert [row[0] for row in store.cypher(unmarked).rows] == [0, 0], "a load marks every row"
     behind = Neo4jBehind(request.getfixturevalue("neo4j_server"))
-    behind._write("MATCH (n) WHERE n.fp IS NOT NULL REMOVE n.fp")
-    behind._write("MATCH ()-[r]->() WHERE r.fp IS NOT NULL REMOVE r.fp")
+    behind._write("MATCH (n) WHERE n._fp IS NOT NULL REMOVE n._fp")
+    behind._write("MATCH ()-[r]->() WHERE r._fp IS NOT NULL REMOVE r._fp")
     assert not store.load(after).whole
     assert store.dump() == after.sorted()
     refreshed = derived_rows("neo4j", request, store)

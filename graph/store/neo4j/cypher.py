@@ -61,7 +61,7 @@ UPSERT = {
         MATCH (a:Person {id: r.a})
         MATCH (b:Person {id: r.b})
         MERGE (a)-[k:KNOWS]->(b)
-        SET k.kind = r.kind, k.since = r.since, k.fp = r.fp, k._run = $run
+        SET k.kind = r.kind, k.since = r.since, k._fp = r.fp, k._run = $run
     """,
     "interactions": """
         UNWIND $rows AS r
@@ -85,7 +85,7 @@ UPSERT = {
         MATCH (rep:Person {id: r.rep_id})
         MATCH (o:Organisation {id: r.org_id})
         MERGE (rep)-[c:COVERS]->(o)
-        SET c.role = r.role, c.since = r.since, c.fp = r.fp, c._run = $run
+        SET c.role = r.role, c.since = r.since, c._fp = r.fp, c._run = $run
     """,
     "deals": """
         UNWIND $rows AS r
@@ -173,15 +173,15 @@ def _chunk(label: str, rows: str) -> str:
 
 
 #: Each kind of row's keys and fingerprints (:func:`graph.store.changes.fingerprint`, kept as
-#: ``fp`` on each node and input relationship), a chunk at a time: ``rows`` holds a list per
+#: ``_fp`` on each node and input relationship: bookkeeping, as ``_run``), a chunk at a time: ``rows`` holds a list per
 #: node of ``[key..., fp]`` lists, ``last`` the chunk's last id (``$after`` of the next).
 FINGERPRINTS = {
-    "organisations": _chunk("Organisation", "[[n.id, n.fp]]"),
-    "people": _chunk("Person", "[[n.id, n.fp]]"),
-    "friendships": _chunk("Person", "[(n)-[k:KNOWS]->(b:Person) | [n.id, b.id, k.fp]]"),
-    "interactions": _chunk("Interaction", "[[n.id, n.fp]]"),
-    "accounts": _chunk("Person", "[(n)-[c:COVERS]->(o:Organisation) | [o.id, n.id, c.fp]]"),
-    "deals": _chunk("Deal", "[[n.id, n.fp]]"),
+    "organisations": _chunk("Organisation", "[[n.id, n._fp]]"),
+    "people": _chunk("Person", "[[n.id, n._fp]]"),
+    "friendships": _chunk("Person", "[(n)-[k:KNOWS]->(b:Person) | [n.id, b.id, k._fp]]"),
+    "interactions": _chunk("Interaction", "[[n.id, n._fp]]"),
+    "accounts": _chunk("Person", "[(n)-[c:COVERS]->(o:Organisation) | [o.id, n.id, c._fp]]"),
+    "deals": _chunk("Deal", "[[n.id, n._fp]]"),
 }
 
 COUNTS = """

@@ -183,16 +183,16 @@ class Neo4jStore:
         a whole load, which then deletes what it did not write; a refresh passes its own)."""
         iso, fp = data.interactions, fingerprint
         streams: dict[str, tuple[int, Iterable[dict[str, Any]]]] = {
-            "organisations": (len(data.organisations), ({**o._asdict(), "fp": fp("organisations", o)}
+            "organisations": (len(data.organisations), ({**o._asdict(), "_fp": fp("organisations", o)}
                                                         for o in data.organisations)),
             "people": (len(data.people), ({"props": {"id": p.id, "name": p.name, "title": p.title,
-                                                     "role": p.role, "email": p.email, "fp": fp("people", p)},
+                                                     "role": p.role, "email": p.email, "_fp": fp("people", p)},
                                            "id": p.id, "org_id": p.org_id} for p in data.people)),
             "friendships": (len(data.friendships), ({"a": f.person_a, "b": f.person_b, "kind": f.kind,
                                                      "since": f.since, "fp": fp("friendships", f)}
                                                     for f in data.friendships)),
             "interactions": (len(iso), ({"props": {"id": i.id, "date": i.date, "type": i.type,
-                                                   "nature": i.nature, "notes": i.notes, "fp": fp("interactions", i)},
+                                                   "nature": i.nature, "notes": i.notes, "_fp": fp("interactions", i)},
                                          "id": i.id, "org_id": i.org_id} for i in iso)),
             "participants": (sum(len(i.participants) for i in iso),
                              ({"interaction": i.id, "person": p, "position": n}
@@ -200,7 +200,7 @@ class Neo4jStore:
             "accounts": (len(data.accounts), ({**a._asdict(), "fp": fp("accounts", a)} for a in data.accounts)),
             "deals": (len(data.deals), ({"props": {"id": d.id, "amount": d.amount, "status": d.status,
                                                    "closed_on": d.closed_on, "product": d.product,
-                                                   "fp": fp("deals", d)},
+                                                   "_fp": fp("deals", d)},
                                          "id": d.id, "org_id": d.org_id, "rep_id": d.rep_id}
                                         for d in data.deals)),
         }
