@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from collections.abc import Hashable
+from sys import intern
 from typing import Any
 
 from graph.errors import Problem, UsageError
@@ -413,7 +414,8 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
             r.add(f"person_a and person_b are the same person '{row.person_a}'; a friendship needs two people",
                   "person_b")
             continue
-        pair = (row.person_a, row.person_b) if row.person_a < row.person_b else (row.person_b, row.person_a)
+        a, b = intern(row.person_a), intern(row.person_b)  # one string object a person, for every row
+        pair = (a, b) if a < b else (b, a)
         if pair in pair_line:
             r.add(f"friendship {pair[0]}-{pair[1]} is already given at line {pair_line[pair]} "
                   "(a friendship is undirected)", "person_b")
@@ -434,7 +436,7 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
             r.add(f"id '{row.id}' is already used at line {seen_ids[row.id]}", "id")
             continue
         seen_ids[row.id] = line
-        people = [p.strip() for p in row.participants.split(";") if p.strip()]
+        people = [intern(p.strip()) for p in row.participants.split(";") if p.strip()]  # one object a person
         if len(set(people)) != len(people):
             twice = sorted({p for p in people if people.count(p) > 1})
             r.add(f"participants lists '{twice[0]}' more than once", "participants")
