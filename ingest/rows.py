@@ -29,7 +29,7 @@ from collections import namedtuple
 from collections.abc import Callable, Mapping
 from datetime import date
 from sys import intern
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -92,9 +92,13 @@ def _source_ids(value: Any) -> Any:
     return value
 
 
-Id = Annotated[str, Field(min_length=1, max_length=200)]
-Text = Annotated[str, Field(max_length=2_000)]
-LongText = Annotated[str, Field(max_length=100_000)]
+#: The longest cells, and the shapes of a type and an e-mail address (the models and the fast path).
+_ID_MAX, _TEXT_MAX, _LONG_MAX, _TYPE_MAX, _EMAIL_MAX = 200, 2_000, 100_000, 100, 320
+_TYPE_SHAPE, _EMAIL_SHAPE = r"[a-z][a-z0-9_]*", r"[^@\s]+@[^@\s]+"
+
+Id = Annotated[str, Field(min_length=1, max_length=_ID_MAX)]
+Text = Annotated[str, Field(max_length=_TEXT_MAX)]
+LongText = Annotated[str, Field(max_length=_LONG_MAX)]
 SourceIds = Annotated[str, BeforeValidator(_source_ids), Field(max_length=20_000)]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Amount = Annotated[float, BeforeValidator(_number), Field(ge=0)]
@@ -120,7 +124,7 @@ class PersonRow(_Row):
     org_id: Id
     title: Text | None = None
     role: Literal["rep", "manager", "decision_maker", "influencer", "user", "other"] = "other"
-    email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    email: Annotated[str, Field(max_length=_EMAIL_MAX, pattern=f"^{_EMAIL_SHAPE}$")] | None = None
     #: The person's ids in other systems (written by ``relmap import``, which matches on it); not stored.
     source_ids: SourceIds | None = None
 
@@ -135,8 +139,8 @@ class FriendshipRow(_Row):
 class InteractionRow(_Row):
     id: Id
     date: IsoDate
-    type: Annotated[str, BeforeValidator(_lower), Field(min_length=1, max_length=100, pattern=r"^[a-z][a-z0-9_]*$")]
-    participants: Annotated[str, Field(max_length=100_000)]
+    type: Annotated[str, BeforeValidator(_lower), Field(min_length=1, max_length=_TYPE_MAX, pattern=f"^{_TYPE_SHAPE}$")]
+    participants: Annotated[str, Field(max_length=_LONG_MAX)]
     org_id: Id | None = None
     nature: Literal["personal", "business"] | None = None
     notes: LongText | None = None
@@ -222,8 +226,8 @@ def parse_row(model: type[M], values: Mapping[str, str | None]) -> tuple[M | Non
 
 
 # -- the plain fast path ----------------------------------------------------------------------------
-_TYPE = re.compile(r"[a-z][a-z0-9_]*")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+_TYPE = re.compile(_TYPE_SHAPE)
+_EMAIL = re.compile(_EMAIL_SHAPE)
 _PLAIN: dict[type[BaseModel], Any] = {model: namedtuple(model.__name__ + "Plain", list(model.model_fields))
                                       for model in (InteractionRow, FriendshipRow, PersonRow)}
 
@@ -256,19 +260,19 @@ def _short(value: str | None, most: int) -> bool:
 
 def _interaction(c: Mapping[str, str]) -> Any:
     i, day, kind, parts = c.get("id"), c.get("date"), c.get("type"), c.get("participants")
-    if i is None or day is None or kind is None or parts is None or len(i) > 200 or len(kind) > 100:
+    if i is None or day is None or kind is None or parts is None or len(i) > _ID_MAX or len(kind) > _TYPE_MAX:
         return None
     when, kind = _day(day), kind.lower()
     nature, org, notes = c.get("nature"), c.get("org_id"), c.get("notes")
-    if (when is None or not _TYPE.fullmatch(kind) or len(parts) > 100_000 or not _short(org, 200)
-            or nature not in (None, "personal", "business") or not _short(notes, 100_000)):
+    if (when is None or not _TYPE.fullmatch(kind) or len(parts) > _LONG_MAX or not _short(org, _ID_MAX)
+            or (nature is not None and nature not in _NATURES) or not _short(notes, _LONG_MAX)):
         return None
     return _PLAIN[InteractionRow](i, when, intern(kind), parts, _shared(org), _shared(nature), notes)
 
 
 def _friendship(c: Mapping[str, str]) -> Any:
     a, b, kind, since = c.get("person_a"), c.get("person_b"), c.get("kind", "friend"), c.get("since")
-    if a is None or b is None or len(a) > 200 or len(b) > 200 or kind not in _FRIENDSHIP_KINDS:
+    if a is None or b is None or len(a) > _ID_MAX or len(b) > _ID_MAX or kind not in _FRIENDSHIP_KINDS:
         return None
     day = None if since is None else _day(since)
     if since is not None and day is None:
@@ -279,15 +283,25 @@ def _friendship(c: Mapping[str, str]) -> Any:
 def _person(c: Mapping[str, str]) -> Any:
     i, name, org, role = c.get("id"), c.get("name"), c.get("org_id"), c.get("role", "other")
     title, email = c.get("title"), c.get("email")
-    if (i is None or name is None or org is None or "source_ids" in c or len(i) > 200 or len(name) > 2_000
-            or len(org) > 200 or not _short(title, 2_000) or role not in _ROLES
-            or (email is not None and (len(email) > 320 or not _EMAIL.fullmatch(email)))):
+    if (i is None or name is None or org is None or "source_ids" in c or len(i) > _ID_MAX or len(name) > _TEXT_MAX
+            or len(org) > _ID_MAX or not _short(title, _TEXT_MAX) or role not in _ROLES
+            or (email is not None and (len(email) > _EMAIL_MAX or not _EMAIL.fullmatch(email)))):
         return None
     return _PLAIN[PersonRow](i, name, intern(org), title, intern(role), email, None)
 
 
-_FRIENDSHIP_KINDS = frozenset(FriendshipRow.model_fields["kind"].annotation.__args__)  # type: ignore[union-attr]
-_ROLES = frozenset(PersonRow.model_fields["role"].annotation.__args__)  # type: ignore[union-attr]
+def _choices(model: type[BaseModel], column: str) -> frozenset[str]:
+    """The values a ``Literal`` column of ``model`` allows (inside ``| None`` too)."""
+    annotation = model.model_fields[column].annotation
+    options = get_args(annotation)
+    if get_origin(annotation) is not Literal:
+        options = next(get_args(a) for a in options if get_origin(a) is Literal)
+    return frozenset(options)
+
+
+_FRIENDSHIP_KINDS = _choices(FriendshipRow, "kind")
+_ROLES = _choices(PersonRow, "role")
+_NATURES = _choices(InteractionRow, "nature")
 _FAST: dict[type[BaseModel], Callable[[Mapping[str, str]], Any]] = {
     InteractionRow: _interaction, FriendshipRow: _friendship, PersonRow: _person}
 _KNOWN = {model: frozenset(model.model_fields) for model in _FAST}
