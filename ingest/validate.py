@@ -41,6 +41,7 @@ from graph.model import (
     Organisation,
     Person,
     default_nature,
+    pair as model_pair,  # ``pair`` names a local below
 )
 from ingest.csvfile import CsvFile
 from ingest.rows import ROW_MODELS, known_columns, read_row, required_columns
@@ -414,8 +415,7 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
             r.add(f"person_a and person_b are the same person '{row.person_a}'; a friendship needs two people",
                   "person_b")
             continue
-        a, b = intern(row.person_a), intern(row.person_b)  # one string object a person, for every row
-        pair = (a, b) if a < b else (b, a)
+        pair = model_pair(intern(row.person_a), intern(row.person_b))  # one string object a person
         if pair in pair_line:
             r.add(f"friendship {pair[0]}-{pair[1]} is already given at line {pair_line[pair]} "
                   "(a friendship is undirected)", "person_b")
