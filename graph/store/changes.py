@@ -63,8 +63,9 @@ def key_of(table: str, row: Any) -> Hashable:
 def fingerprint(table: str, row: Any) -> int:
     """A signed 64-bit hash of a row of ``table``: of its values in order (an interaction's
     participants included), as ``repr`` writes them, which is the same text in every process.
-    Each store keeps it with the row (SQLite ``fp``, Neo4j ``_fp``), so that a load compares a dataset with what it holds by
-    key and fingerprint (:func:`diff_held` with ``form=fingerprint``) without reading rows back.
+    Each store keeps it with the row (SQLite ``fp``, Neo4j ``_fp``), so that a load compares a
+    dataset with what it holds by key and fingerprint (:func:`diff_held` with
+    ``form=fingerprint``) without reading rows back.
 
     >>> from graph.model import Organisation
     >>> o = Organisation("O1", "Acme", "customer")
@@ -127,18 +128,20 @@ class Changes:
         return Dataset(**{t: c.added + c.changed for t, c in self.tables.items()})
 
     def before_keys(self) -> dict[str, set[Hashable]]:
-        """Per table, the keys of the rows changed or removed: the held rows whose values before
-        :meth:`scope` may need (a store that compared fingerprints reads only those back)."""
-        return {t: {KEYS[t](r) for r in c.changed} | set(c.removed) for t, c in self.tables.items()}
+        """The keys of the organisations, people and interactions changed or removed: the held
+        rows whose values before :meth:`scope` reads (a store that compared fingerprints reads
+        only those back)."""
+        return {t: {KEYS[t](r) for r in c.changed} | set(c.removed)
+                for t, c in self.tables.items() if t in ("organisations", "people", "interactions")}
 
     def scope(self, old: Dataset, new: Dataset) -> Scope:
         """What the change touches in derived data (:class:`graph.derived.Scope`): every two people
         at an interaction added, changed or removed (before and after), and the organisation it is
-        about; every friendship added,
-        changed or removed; the people added or removed, those whose organisation or role changed,
-        and everyone at an organisation whose kind changed (they join or leave our team).
-        ``old``: at least the held interactions changed or removed, the held people changed, and
-        every held organisation. Accounts and deals feed no derived data."""
+        about; every friendship added, changed or removed; the people added or removed, those
+        whose organisation or role changed, and everyone at an organisation whose kind changed
+        (they join or leave our team). ``old``: at least the held interactions, people and
+        organisations changed or removed (:meth:`before_keys`), and the held people of
+        organisations whose kind changed. Accounts and deals feed no derived data."""
         out = Scope(orgs=set())
         c = self.tables
         was_person = {p.id: p for p in old.people}

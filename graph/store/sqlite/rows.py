@@ -119,13 +119,7 @@ def read_all(c: sqlite3.Connection) -> Dataset:
 
 def held_fingerprints(c: sqlite3.Connection) -> dict[str, dict[Any, int]]:
     """Every held row's fingerprint, per table, by key (what :func:`fingerprint` compares with)."""
-    out: dict[str, dict[Any, int]] = {}
-    for table in TABLES:
-        if table in ("friendships", "accounts"):
-            out[table] = {(a, b): fp for a, b, fp in c.execute(sql.FINGERPRINTS[table])}
-        else:
-            out[table] = dict(c.execute(sql.FINGERPRINTS[table]).fetchall())
-    return out
+    return {table: {SQL_KEY[table](r): r[-1] for r in c.execute(sql.FINGERPRINTS[table])} for table in TABLES}
 
 
 def held_by_key(c: sqlite3.Connection, keys: Mapping[str, Collection[Any]], data: Dataset, batch: int) -> Held:
