@@ -249,9 +249,10 @@ class Scope:
     derived data reads (their organisation or role, or their organisation's kind: they join or
     leave the team, their team ties change): every pair around them is rebuilt too. ``orgs``:
     the organisations the interactions added, changed or removed are about (before and after),
-    whose activity is counted again (``None``: every organisation's). A builder rebuilds each pair's evidence, tie and team ties,
-    the tie counts of their ends, the reach of the organisations of the team ties before and
-    after, the activity of ``orgs``, and the team routes the change can reach.
+    whose activity is counted again (``None``: every organisation's). A builder rebuilds each
+    pair's evidence, tie and team ties, the tie counts of their ends, the reach of the
+    organisations of the team ties before and after, the activity of ``orgs``, and the team
+    routes the change can reach.
 
     >>> s = Scope(pairs={pair("b", "a")}, orgs=set())
     >>> s.add_interaction(("c", "a", "b"), "O-1"); sorted(s.pairs), s.orgs

@@ -8,8 +8,8 @@ builds again only what the scope touches: the evidence, tie, shared friends and 
 each pair in it (and of every pair around its people), the tie counts of the pairs' ends, the
 reach of the organisations of their team ties before and after, the activity of the
 organisations the changed interactions are about, and the team routes the change can reach
-(:mod:`graph.store.sqlite.sql_routes`). With other type weights than the kept ones the team ties and routes
-are built again for everyone.
+(:mod:`graph.store.sqlite.sql_routes`). With other type weights than the kept ones the team
+ties and routes are built again for everyone.
 """
 
 from __future__ import annotations

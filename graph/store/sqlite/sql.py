@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from graph.formula import DECAY, MASS, TIE_STRENGTH, Lookup, Num, Var, render
 from graph.model import ROLES
 
-__all__ = ["SCHEMA", "INPUT_INDEXES", "DERIVED_INDEXES", "TABLES", "COLUMNS", "INSERT", "SELECT_ALL", "SELECT_BY_KEY", "COUNT", "FINGERPRINTS",
-           "META_SET", "META_ALL", "age", "tie_strength_sql", "ROLE_WEIGHT"]
+__all__ = ["SCHEMA", "INPUT_INDEXES", "DERIVED_INDEXES", "TABLES", "COLUMNS", "INSERT", "SELECT_ALL", "SELECT_BY_KEY",
+           "COUNT", "FINGERPRINTS", "META_SET", "META_ALL", "age", "tie_strength_sql", "ROLE_WEIGHT"]
 
 #: The tables. Each input row but a participant keeps ``fp``, its fingerprint (a hash of the
 #: row and, for an interaction, its participants): a load compares a folder with the store by
@@ -212,7 +212,6 @@ SELECT_ALL = {
 }
 
 COUNT = {table: f"SELECT count(*) FROM {table}" for table in COLUMNS}
-
 
 #: Every input table's rows of the keys in the JSON array ``?`` (two-part keys as ``[a, b]``), and
 #: the people of the organisations in it, and the participants of the interactions in it.
