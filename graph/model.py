@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from collections.abc import Iterator
+from typing import NamedTuple, Protocol, TypeVar
 
 __all__ = [
     "pair",
@@ -158,6 +159,17 @@ class Deal(NamedTuple):
     product: str | None = None
 
 
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Rows(Protocol[T_co]):
+    """A table's rows: a list, or rows kept on disk and read in turn."""
+
+    def __iter__(self) -> Iterator[T_co]: ...
+
+    def __len__(self) -> int: ...
+
+
 @dataclass
 class Dataset:
     """Everything one ingest writes: validated, referentially whole rows.
@@ -167,12 +179,12 @@ class Dataset:
     (1, 0)
     """
 
-    organisations: list[Organisation] = field(default_factory=list)
-    people: list[Person] = field(default_factory=list)
-    friendships: list[Friendship] = field(default_factory=list)
-    interactions: list[Interaction] = field(default_factory=list)
-    accounts: list[Account] = field(default_factory=list)
-    deals: list[Deal] = field(default_factory=list)
+    organisations: Rows[Organisation] = field(default_factory=list)
+    people: Rows[Person] = field(default_factory=list)
+    friendships: Rows[Friendship] = field(default_factory=list)
+    interactions: Rows[Interaction] = field(default_factory=list)
+    accounts: Rows[Account] = field(default_factory=list)
+    deals: Rows[Deal] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Row count of each table, in :data:`TABLES` order."""

@@ -28,7 +28,7 @@ from itertools import islice
 from typing import Any
 
 from graph.derived import Scope
-from graph.model import TABLES, Dataset, pair
+from graph.model import TABLES, Dataset, Rows, pair
 
 __all__ = ["KEYS", "TableChanges", "Changes", "diff", "diff_held", "diff_update", "merge", "update_keys",
            "kind_changed", "worth_a_refresh", "key_of", "fingerprint", "batches", "Removed"]
@@ -93,7 +93,7 @@ class TableChanges:
     """One table's difference: the new rows of keys not held before (``added``), the new rows of
     keys held with other values (``changed``), and the keys no longer there (``removed``)."""
 
-    added: list[Any] = field(default_factory=list)
+    added: Rows[Any] = field(default_factory=list)
     changed: list[Any] = field(default_factory=list)
     removed: list[Hashable] = field(default_factory=list)
 
@@ -116,6 +116,12 @@ class Changes:
     def __len__(self) -> int:
         return sum(len(t) for t in self.tables.values())
 
+    @classmethod
+    def everything(cls, data: Dataset) -> "Changes":
+        """Every row of ``data`` added, written whole: a load into a store that held nothing
+        complete (each table's ``added`` is ``data``'s own, not a copy)."""
+        return cls({t: TableChanges(added=getattr(data, t)) for t in TABLES}, whole=True)
+
     def __getitem__(self, table: str) -> TableChanges:
         return self.tables[table]
 
@@ -125,7 +131,7 @@ class Changes:
 
     def upserts(self) -> Dataset:
         """The rows to write: those added and those changed, per table."""
-        return Dataset(**{t: c.added + c.changed for t, c in self.tables.items()})
+        return Dataset(**{t: [*c.added, *c.changed] for t, c in self.tables.items()})
 
     def before_keys(self) -> dict[str, set[Hashable]]:
         """The keys of the organisations, people and interactions changed or removed: the held
@@ -153,7 +159,7 @@ class Changes:
         removed: list[tuple[str, str]] = list(c["friendships"].removed)  # type: ignore[arg-type]  # two people
         out.add_friendships([*((f.person_a, f.person_b) for f in c["friendships"].added), *removed])
         was = {i.id: i for i in old.interactions} if c["interactions"].changed or c["interactions"].removed else {}
-        for i in c["interactions"].added + c["interactions"].changed:
+        for i in [*c["interactions"].added, *c["interactions"].changed]:
             out.add_interaction(i.participants, i.org_id)
         for key in [i.id for i in c["interactions"].changed] + list(c["interactions"].removed):
             if key in was:
@@ -205,14 +211,16 @@ def _compare(t: TableChanges, table: str, rows: Iterable[Any], held: Mapping[Has
     other values, compared in the form ``form`` gives); return the keys of ``rows``."""
     key = KEYS[table]
     seen: set[Hashable] = set()
+    added: list[Any] = []
     for row in rows:
         k = key(row)
         seen.add(k)
         before = held.get(k)
         if before is None:
-            t.added.append(row)
+            added.append(row)
         elif before != (form(table, row) if form is not None else row):
             t.changed.append(row)
+    t.added = added
     return seen
 
 

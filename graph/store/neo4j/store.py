@@ -131,8 +131,8 @@ class Neo4jStore:
                 held = self._read_all()
         if removed is not None:  # nothing complete held: the update merged into what is, written whole
             data = merge(held or self._read_all(), data, removed)
-        if changes is None:
-            changes = diff(held or Dataset(), data)
+        if changes is None:  # compared whole, or nothing complete held: every row added, written whole
+            changes = diff(held, data) if held is not None else Changes.everything(data)
             sizes = list(held.counts().values()) if held is not None else []
         if complete and stamp is not None and worth_a_refresh(changes, sizes):
             if changes or stamp.weights != weights_key(chosen):
@@ -323,7 +323,7 @@ class Neo4jStore:
                               for table, wanted in keys.items()})
         moved = kind_changed(((o.id, o.kind) for o in held.organisations), data)
         if moved:
-            held.people += self._dataset({"people": read(q.DUMP_BY_KEY["people_at"], moved)}).people
+            held.people = [*held.people, *self._dataset({"people": read(q.DUMP_BY_KEY["people_at"], moved)}).people]
         return held
 
     @staticmethod
