@@ -22,9 +22,10 @@ from graph.errors import InputError
 from graph.model import ORG_KINDS, Dataset
 from graph.store.base import Progress, Store
 from graph.store.changes import Changes, Removed
-from ingest.rejects import write_rejects
+from graph.store.sqlite.spill import Spill
+from ingest.rejects import Rejected, write_rejects
 from ingest.rows import ROW_MODELS
-from ingest.validate import Rejected, Validation, validate_folder
+from ingest.validate import Validation, validate_folder
 
 __all__ = ["IngestReport", "RejectCount", "count_rejects", "check_folder", "check_update", "ingest_folder"]
 
@@ -112,13 +113,16 @@ class IngestReport:
 
 
 def check_folder(folder: Path, *, rejects: Path | None = None, dry_run: bool = False,
-                 progress: Progress | None = None, held: Dataset | None = None) -> tuple[Dataset, IngestReport]:
+                 progress: Progress | None = None, held: Dataset | None = None,
+                 spill: Spill | None = None) -> tuple[Dataset, IngestReport]:
     """Validate ``folder``; return the clean dataset and the report an ingest of it gives.
 
     With ``rejects``, rejected rows are written there with their reasons and
     the valid rows are returned; without it, any problem raises. With ``held`` (what the
     store holds), ``folder`` is an update (:mod:`ingest.update`) and the dataset returned is
-    what the store will hold; problems the update makes in held rows always raise.
+    what the store will hold; problems the update makes in held rows always raise. With ``spill``
+    (an empty :class:`~graph.store.sqlite.spill.Spill`), the clean rows are kept there, on disk,
+    rather than in lists.
 
     Raises
     ------
@@ -126,7 +130,7 @@ def check_folder(folder: Path, *, rejects: Path | None = None, dry_run: bool = F
         With every problem found, when the input is invalid (and ``rejects`` is
         not given, or a whole file is unusable).
     """
-    return _checked(validate_folder(Path(folder), progress=progress, held=held), rejects, dry_run)
+    return _checked(validate_folder(Path(folder), progress=progress, held=held, spill=spill), rejects, dry_run)
 
 
 def check_update(folder: Path, store: Store, *, rejects: Path | None = None, dry_run: bool = False,
@@ -203,6 +207,7 @@ def ingest_folder(folder: Path, store: Store, *, rejects: Path | None = None,
     InputError
         With every problem found; nothing has been written.
     """
-    data, report = check_folder(folder, rejects=rejects, progress=progress)
-    report.record(store.load(data, progress=progress, weights=weights))
+    with Spill() as spill:  # the validated rows wait on disk, not in memory
+        data, report = check_folder(folder, rejects=rejects, progress=progress, spill=spill)
+        report.record(store.load(data, progress=progress, weights=weights))
     return report

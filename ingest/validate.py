@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from sys import intern
 from typing import Any
 
@@ -45,6 +45,8 @@ from graph.model import (
 )
 from ingest.csvfile import CsvFile
 from ingest.rows import ROW_MODELS, known_columns, read_row, required_columns
+from ingest.rejects import Rejected, RowReport, original_cells
+from graph.store.sqlite.spill import Spill
 from ingest.update import REMOVALS_FILE, Removals, check_held, demotes, read_removals
 
 __all__ = ["Validation", "Rejected", "validate_folder", "original_cells", "REQUIRED_FILES", "REVIEW_FILE",
@@ -55,37 +57,6 @@ REQUIRED_FILES = ("organisations.csv", "people.csv")
 
 #: The possible duplicates ``relmap import`` lists for a person to decide on; not input, not warned about.
 REVIEW_FILE = "review.csv"
-
-
-@dataclass
-class Rejected:
-    """One row left out, with every reason and its original cells (:func:`original_cells`).
-
-    ``refers_to`` names the files whose rejected rows it refers to; ``invalid`` says whether it
-    has problems of its own (else it is left out only because it refers to rejected rows)."""
-
-    file: str
-    line: int
-    problems: list[Problem]
-    cells: dict[str, str]
-    refers_to: tuple[str, ...] = ()
-    invalid: bool = True
-
-
-def original_cells(header: list[str], raw: list[str]) -> dict[str, str]:
-    """A row's cells exactly as in the file, by column: empty ones too, and any beyond the
-    header's width as ``"column N"`` (N counted from 1).
-
-    >>> original_cells(["id", "name"], ["P1", " Ann ", "", "x"])
-    {'id': 'P1', 'name': ' Ann ', 'column 3': '', 'column 4': 'x'}
-    """
-    cells = dict(zip(header, raw))
-    for n in range(len(header), len(raw)):
-        key = f"column {n + 1}"
-        while key in cells:
-            key += "+"
-        cells[key] = raw[n]
-    return cells
 
 
 @dataclass
@@ -189,6 +160,27 @@ class _Checker:
                     "organisation of kind 'own'"), None
         return None
 
+    # -- keys given twice, found once a file is read -------------------------------
+    def repeats(self, folder: Path, spill: Spill, name: str, column: str,
+                message: Callable[[Any, int], str]) -> None:
+        """Reject every row of ``name`` whose key an earlier row has (``spill.see`` kept them):
+        the problem is added to a rejected row's, and a row taken is taken back."""
+        found = spill.repeats(name)
+        if not found:
+            return
+        rejected = {r.line: r for r in self.v.rejected if r.file == name}
+        taken = [line for line, _, _ in found if line not in rejected]
+        spill.tables[name.removesuffix(".csv")].drop_lines(taken)
+        cells = _cells_at(folder / name, set(taken))
+        for line, key, first in found:
+            problem = Problem(name, line, message(key, first), column)
+            self.v.problems.append(problem)
+            if line in rejected:
+                rejected[line].problems.append(problem)
+                rejected[line].invalid = True
+            else:
+                self.v.rejected.append(Rejected(name, line, [problem], cells.get(line, {})))
+
     # -- driving one file --------------------------------------------------------
     def rows(self, folder: Path, name: str) -> Any:
         """Yield ``(line, parsed_row, cells, report)`` for each readable row of one file."""
@@ -226,7 +218,7 @@ class _Checker:
         wanted = [c for c in csv_file.header if c in known]
         every_column_known = len(wanted) == len(csv_file.header)
         count = 0
-        report = _RowReport(self.v, name)
+        report = RowReport(self.v, name)
         for line, cells, unreadable in csv_file.rows():
             count += 1
             if self.progress and count % 20_000 == 0:
@@ -253,49 +245,15 @@ class _Checker:
             self.progress(name, 1000, 1000)
 
 
-class _RowReport:
-    """Collects one row's problems; on close, records the row as rejected if any.
-
-    One instance serves every row of a file (:meth:`start` begins the next row).
-    """
-
-    def __init__(self, v: Validation, file: str) -> None:
-        self.v, self.file = v, file
-        self.line = 0
-        self.source: CsvFile | None = None
-        self.own: list[Problem] = []
-        self.dependent: list[Problem] = []
-        self.refers_to: set[str] = set()
-
-    def start(self, line: int, cells: dict[str, str], source: CsvFile) -> None:
-        self.line, self.source = line, source
-        if self.own or self.dependent:
-            self.own, self.dependent, self.refers_to = [], [], set()
-
-    def add(self, message: str, column: str | None = None, depends_on: str | None = None) -> None:
-        """One problem of the row; ``depends_on``: the file of the rejected row it refers to."""
-        problem = Problem(self.file, self.line, message, column)
-        if depends_on is None:
-            self.own.append(problem)
-        else:
-            self.dependent.append(problem)
-            self.refers_to.add(depends_on)
-
-    def check(self, result: tuple[str, str | None] | None, column: str) -> None:
-        if result:
-            self.add(result[0], column, result[1])
-
-    @property
-    def ok(self) -> bool:
-        return not self.own and not self.dependent
-
-    def close(self) -> None:
-        if self.ok:
-            return
-        self.v.problems.extend(self.own)
-        cells = original_cells(self.source.header, self.source.raw) if self.source is not None else {}
-        self.v.rejected.append(Rejected(self.file, self.line, self.own + self.dependent, cells,
-                                        tuple(sorted(self.refers_to)), bool(self.own)))
+def _cells_at(path: Path, lines: set[int]) -> dict[int, dict[str, str]]:
+    """The original cells (:func:`original_cells`) of ``lines`` of ``path``, read again."""
+    out: dict[int, dict[str, str]] = {}
+    if lines:
+        source = CsvFile(path)
+        for line, _, _ in source.rows():
+            if line in lines:
+                out[line] = original_cells(source.header, source.raw)
+    return out
 
 
 _FILE_ORDER = {**{name: n for n, name in enumerate(ROW_MODELS)}, REMOVALS_FILE: len(ROW_MODELS)}
@@ -338,7 +296,7 @@ def _one_line(p: Problem) -> Problem:
 
 
 def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dataset | None = None,
-                    whole: bool = True) -> Validation:
+                    whole: bool = True, spill: Spill | None = None) -> Validation:
     """Validate every input file in ``folder``; never raises for bad rows.
 
     Parameters
@@ -355,6 +313,10 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
     whole : bool
         Whether ``held`` is every row the store holds, or only its organisations and people
         (enough for the ids rows may name; see :attr:`Validation.needs_whole`).
+    spill : Spill, optional
+        An empty :class:`~graph.store.sqlite.spill.Spill`: the clean rows are kept there, on disk,
+        and :attr:`Validation.dataset` reads them back. Default: a spill of its own, the rows
+        returned in lists (the keys of the busiest files are kept in a spill either way).
 
     Returns
     -------
@@ -369,9 +331,19 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
     folder = Path(folder)
     if not folder.is_dir():
         raise UsageError(f"input folder '{folder}' does not exist or is not a folder")
-    v = Validation()
+    if spill is not None:
+        return _validate(folder, progress, held, whole, spill)
+    with Spill() as own:
+        v = _validate(folder, progress, held, whole, own)
+        v.dataset = Dataset(**{t: list(getattr(v.dataset, t)) for t in TABLES})
+        return v
+
+
+def _validate(folder: Path, progress: Progress | None, held: Dataset | None, whole: bool, spill: Spill) -> Validation:
+    """:func:`validate_folder` with the clean rows kept in ``spill``."""
+    v = Validation(dataset=spill.dataset())
     c = _Checker(v, progress, update=held is not None)
-    d = v.dataset
+    add = spill.tables
     removals = None
     if held is not None:
         removals = read_removals(folder, v.problems)
@@ -392,7 +364,7 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
         c.org_line[row.id] = line
         if r.ok:
             c.org_kind[row.id] = row.kind
-            d.organisations.append(Organisation(row.id, row.name, row.kind, row.industry, row.annual_revenue))
+            add["organisations"].append(Organisation(row.id, row.name, row.kind, row.industry, row.annual_revenue))
 
     for line, row, cells, r in c.rows(folder, "people.csv"):
         if row is None:
@@ -405,9 +377,8 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
         r.check(c.org_ref("org_id", row.org_id), "org_id")
         if r.ok:
             c.person[row.id] = (row.org_id, row.role)
-            d.people.append(Person(row.id, row.name, row.org_id, row.title, row.role, row.email))
+            add["people"].append(Person(row.id, row.name, row.org_id, row.title, row.role, row.email))
 
-    pair_line: dict[tuple[str, str], int] = {}
     for line, row, _, r in c.rows(folder, "friendships.csv"):
         if row is None:
             continue
@@ -416,26 +387,22 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
                   "person_b")
             continue
         pair = model_pair(intern(row.person_a), intern(row.person_b))  # one string object a person
-        if pair in pair_line:
-            r.add(f"friendship {pair[0]}-{pair[1]} is already given at line {pair_line[pair]} "
-                  "(a friendship is undirected)", "person_b")
-            continue
-        pair_line[pair] = line
+        spill.see("friendships.csv", pair, line)  # given twice: found once the file is read
         if row.person_a not in c.person:
             r.check(c.person_ref("person_a", row.person_a), "person_a")
         if row.person_b not in c.person:
             r.check(c.person_ref("person_b", row.person_b), "person_b")
         if r.ok:
-            d.friendships.append(Friendship(pair[0], pair[1], row.kind, row.since))
+            add["friendships"].append(Friendship(pair[0], pair[1], row.kind, row.since), line)
+    c.repeats(folder, spill, "friendships.csv", "person_b", lambda k, first: (
+        f"friendship {k[0]}-{k[1]} is already given at line {first} (a friendship is undirected)"))
 
-    seen_ids: dict[str, int] = {}
-    for line, row, _, r in c.rows(folder, "interactions.csv"):
+    for line, row, cells, r in c.rows(folder, "interactions.csv"):
+        key = row.id if row is not None else cells.get("id")
+        if key:
+            spill.see("interactions.csv", key, line)  # an id used twice is found once the file is read
         if row is None:
             continue
-        if row.id in seen_ids:
-            r.add(f"id '{row.id}' is already used at line {seen_ids[row.id]}", "id")
-            continue
-        seen_ids[row.id] = line
         people = [intern(p.strip()) for p in row.participants.split(";") if p.strip()]  # one object a person
         if len(set(people)) != len(people):
             twice = sorted({p for p in people if people.count(p) > 1})
@@ -453,9 +420,9 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
             r.add(f"type '{row.type}' is not a known interaction type; give the row a nature "
                   "('personal' or 'business')", "type")
         if nature is not None and r.ok:
-            d.interactions.append(
-                Interaction(row.id, row.date, row.type, nature, tuple(people), row.org_id, row.notes)
-            )
+            add["interactions"].append(
+                Interaction(row.id, row.date, row.type, nature, tuple(people), row.org_id, row.notes), line)
+    c.repeats(folder, spill, "interactions.csv", "id", lambda k, first: f"id '{k}' is already used at line {first}")
 
     account_line: dict[tuple[str, str], int] = {}
     for line, row, _, r in c.rows(folder, "accounts.csv"):
@@ -470,9 +437,9 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
         r.check(c.org_ref("org_id", row.org_id), "org_id")
         r.check(c.rep_ref("rep_id", row.rep_id), "rep_id")
         if r.ok:
-            d.accounts.append(Account(row.org_id, row.rep_id, row.role, row.since))
+            add["accounts"].append(Account(row.org_id, row.rep_id, row.role, row.since))
 
-    seen_ids = {}
+    seen_ids: dict[str, int] = {}
     for line, row, _, r in c.rows(folder, "deals.csv"):
         if row is None:
             continue
@@ -484,7 +451,7 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
         if row.rep_id is not None:
             r.check(c.rep_ref("rep_id", row.rep_id), "rep_id")
         if r.ok:
-            d.deals.append(Deal(row.id, row.org_id, row.amount, row.status, row.rep_id, row.closed_on,
+            add["deals"].append(Deal(row.id, row.org_id, row.amount, row.status, row.rep_id, row.closed_on,
                                 row.product))
 
     if held is not None and removals is not None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from graph.model import Dataset
+from graph.model import TABLES, Dataset
 
 #: A small valid input folder, every file present. Line numbers matter to the tests.
 BASE: dict[str, str] = {
@@ -110,3 +111,17 @@ def write_delta(folder: Path, before: Dataset, after: Dataset) -> Path:
 
     write(folder, before, after)
     return folder
+
+
+@contextlib.contextmanager
+def spilled(data: Dataset) -> Iterator[Dataset]:
+    """``data`` kept in a :class:`~graph.store.sqlite.spill.Spill`, as ``relmap ingest`` hands a
+    validated folder to a store (the file is deleted after the block)."""
+    from graph.store.sqlite.spill import Spill
+
+    with Spill() as spill:
+        out = spill.dataset()
+        for table in TABLES:
+            for row in getattr(data, table):
+                getattr(out, table).append(row)
+        yield out

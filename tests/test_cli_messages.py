@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from relmap.cli import cli
+from graph.store import open_store
 from tests.helpers import BASE, base_with, write_folder
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "relmap" / "examples" / "demo"
@@ -391,3 +392,27 @@ def test_a_missing_required_file_does_not_suggest_skip_invalid(tmp_path: Path) -
             "used as a whole stops the ingest."]
         assert "--skip-invalid" not in result.stderr
     assert not (tmp_path / "r.csv").exists()
+
+
+def test_skip_invalid_takes_back_a_row_whose_id_came_before(store_spec: str, tmp_path: Path) -> None:
+    """A repeated id is found once the whole file is read: the later row, valid on its own, is set
+    aside with its cells as written and the store keeps the first."""
+    folder = write_folder(tmp_path / "in", base_with(
+        interactions=BASE["interactions.csv"] + "I2,2026-01-05,call,P1;P5,,,\"a, note\"\n",
+        friendships=BASE["friendships.csv"] + "P5,P2,club,\n"))
+    rejects = tmp_path / "rejects.csv"
+    result = run("ingest", str(folder), "--store", store_spec, "--skip-invalid", str(rejects), "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["rejected"] == 2 and doc["ingested"]["interactions"] == 3 and doc["ingested"]["friendships"] == 2
+    with rejects.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["file"], r["line"], r["column"], r["problem"]) for r in rows] == [
+        ("friendships.csv", "4", "person_b", "friendship P2-P5 is already given at line 3 (a friendship is undirected)"),
+        ("interactions.csv", "5", "id", "id 'I2' is already used at line 3")]
+    assert json.loads(rows[1]["row"]) == {"id": "I2", "date": "2026-01-05", "type": "call", "participants": "P1;P5",
+                                          "org_id": "", "nature": "", "notes": "a, note"}
+    with open_store(store_spec) as s:
+        held = s.dump()
+    assert [i.date.isoformat() for i in held.interactions if i.id == "I2"] == ["2026-09-15"]
+    assert [f.kind for f in held.friendships if (f.person_a, f.person_b) == ("P2", "P5")] == ["friend"]

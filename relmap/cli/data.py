@@ -51,6 +51,7 @@ def ingest(folder: Path, update: bool, dry_run: bool, rejects: Path | None, batc
     run with other weights compute them live (the same answers, slower).
     """
     from ingest import check_folder
+    from graph.store.sqlite.spill import Spill
     from ingest.load import check_update
 
     weights = load_weights(config_path)
@@ -64,10 +65,12 @@ def ingest(folder: Path, update: bool, dry_run: bool, rejects: Path | None, batc
                 if not dry_run:
                     report.record(target.load(data, progress=progress, weights=weights, removed=removed))
         else:
-            data, report = check_folder(folder, rejects=rejects, dry_run=dry_run, progress=progress)
-            if not dry_run:
-                with open_store(store, **options) as target:
-                    report.record(target.load(data, progress=progress, weights=weights))
+            with Spill() as spill:  # the validated rows wait on disk, not in memory
+                data, report = check_folder(folder, rejects=rejects, dry_run=dry_run, progress=progress,
+                                            spill=spill)
+                if not dry_run:
+                    with open_store(store, **options) as target:
+                        report.record(target.load(data, progress=progress, weights=weights))
     for w in report.warnings:
         stderr.print(f"warning: {w}", markup=False, emoji=False)
     seconds = time.perf_counter() - started

@@ -14,7 +14,7 @@ from graph.analysis.config import Config
 from graph.formula import DECAY, FRIENDSHIP_BASE, MASS, TIE_STRENGTH, WEIGHT, render
 from graph.model import Dataset
 from graph.store import Store
-from graph.store.sqlite import sql, sql_derived, sql_routes
+from graph.store.sqlite import sql, sql_derived, sql_routes, sql_spill
 from tests.graph import brute_force as bf
 from tests.helpers import generated_dataset
 
@@ -100,7 +100,7 @@ RENDERED = [
 
 
 def _statements() -> Iterator[tuple[str, str]]:
-    for module in (sql, sql_derived, sql_routes):
+    for module in (sql, sql_derived, sql_routes, sql_spill):
         for name, value in vars(module).items():
             if isinstance(value, str) and name.isupper() and not name.startswith("_"):
                 yield f"{module.__name__}.{name}", value

@@ -8,6 +8,7 @@ Changes are made in every file (rows added, changed and removed), by hand and by
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from collections.abc import Collection
@@ -27,7 +28,7 @@ from graph.store.changes import diff, worth_a_refresh
 from relmap.cli import cli
 from tests.graph import brute_force as bf
 from tests.graph.test_derived import BEHIND, _same_rows, _same_value
-from tests.helpers import write_dataset
+from tests.helpers import spilled, write_dataset
 
 
 #: The stories here are small: a change touches more than graph.derived.PART_LIMIT of everyone,
@@ -139,12 +140,14 @@ def assert_same_derived(got: dict[str, list[Any]], want: dict[str, list[Any]]) -
 
 
 # -- by hand -------------------------------------------------------------------------------------
-def test_a_refresh_writes_the_difference_and_equals_a_fresh_load(store: Store, backend: str,
+@pytest.mark.parametrize("kept", ["in memory", "in a spill"])
+def test_a_refresh_writes_the_difference_and_equals_a_fresh_load(store: Store, backend: str, kept: str,
                                                                  request: pytest.FixtureRequest) -> None:
     before, after = story(), by_hand(story())
     store.load(before)
     revision = store.state().revision
-    changes = store.load(after)
+    with spilled(after) if kept == "in a spill" else contextlib.nullcontext(after) as rows:
+        changes = store.load(rows)
     assert not changes.whole
     counts = changes.counts()
     for table in counts:
@@ -496,7 +499,10 @@ def test_random_refreshes_equal_fresh_loads(store: Store, backend: str, request:
     after = data.draw(changed(before))
     fresh(backend, store, before)  # each example from a whole load: masses kept as of its newest date
     expected = diff(before, after)
-    assert store.load(after).whole == (not worth_a_refresh(expected, before.counts().values()))
+    with spilled(after) if data.draw(st.booleans(), "spilled") else contextlib.nullcontext(after) as rows:
+        changes = store.load(rows)
+    assert changes.whole == (not worth_a_refresh(expected, before.counts().values()))
+    assert changes.counts() == expected.counts()
     assert store.dump() == after.sorted()
     refreshed = derived_rows(backend, request, store)
     fresh(backend, store, after)

@@ -19,7 +19,7 @@ from graph.formula import DECAY, MASS, TIE_STRENGTH, Lookup, Num, Var, render
 from graph.model import ROLES
 
 __all__ = ["SCHEMA", "INPUT_INDEXES", "DERIVED_INDEXES", "TABLES", "COLUMNS", "INSERT", "SELECT_ALL", "SELECT_BY_KEY",
-           "COUNT", "FINGERPRINTS", "META_SET", "META_ALL", "age", "tie_strength_sql", "ROLE_WEIGHT"]
+           "COUNT", "FINGERPRINTS", "KEY_COLUMNS", "META_SET", "META_ALL", "age", "tie_strength_sql", "ROLE_WEIGHT"]
 
 #: The tables. Each input row but a participant keeps ``fp``, its fingerprint (a hash of the
 #: row and, for an interaction, its participants): a load compares a folder with the store by
@@ -200,6 +200,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 INSERT = {table: f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
           for table, cols in ((t, c if t == "participants" else (*c, "fp")) for t, c in COLUMNS.items())}
 
+#: The columns of each input table's key, where it is not ``id``.
+KEY_COLUMNS = {"friendships": ("person_a", "person_b"), "accounts": ("org_id", "rep_id")}
+
 #: Every input table's rows in key order; participants as given.
 SELECT_ALL = {
     "organisations": "SELECT id, name, kind, industry, annual_revenue FROM organisations ORDER BY id",
@@ -215,12 +218,11 @@ COUNT = {table: f"SELECT count(*) FROM {table}" for table in COLUMNS}
 
 #: Every input table's rows of the keys in the JSON array ``?`` (two-part keys as ``[a, b]``), and
 #: the people of the organisations in it, and the participants of the interactions in it.
-_KEY_COLUMNS = {"friendships": ("person_a", "person_b"), "accounts": ("org_id", "rep_id")}
 SELECT_BY_KEY = {
     **{table: select.split(" ORDER BY ")[0] + (
-        f" WHERE ({', '.join(_KEY_COLUMNS[table])}) IN "
+        f" WHERE ({', '.join(KEY_COLUMNS[table])}) IN "
         "(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))"
-        if table in _KEY_COLUMNS else
+        if table in KEY_COLUMNS else
         f" WHERE {'interaction_id' if table == 'participants' else 'id'} IN (SELECT value FROM json_each(?))")
        + " ORDER BY " + select.split(" ORDER BY ")[1]
        for table, select in SELECT_ALL.items()},
@@ -228,7 +230,7 @@ SELECT_BY_KEY = {
 }
 
 #: Each input table's keys and fingerprints (a participant's is in its interaction's).
-FINGERPRINTS = {table: f"SELECT {', '.join(_KEY_COLUMNS.get(table, ('id',)))}, fp FROM {table}"
+FINGERPRINTS = {table: f"SELECT {', '.join(KEY_COLUMNS.get(table, ('id',)))}, fp FROM {table}"
                 for table in COLUMNS if table != "participants"}
 
 #: Every input table's rows deleted by key (participants: every one of an interaction).

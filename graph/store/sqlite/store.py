@@ -40,13 +40,18 @@ from graph.store.base import Progress, QueryResult, StoreState
 from graph.store.changes import (Changes, Removed, batches, diff_held, diff_update, fingerprint, key_of, merge,
                                   update_keys, worth_a_refresh)
 from graph.store.consistency import wait_for_load
-from graph.store.sqlite import build, sql
+from graph.store.sqlite import build, sql, sql_spill
 from graph.store.sqlite.rows import held_by_key, held_fingerprints, read_all, sql_form, streams, was
 from graph.store.sqlite.reader import SQLiteReader
+from graph.store.sqlite.spill import Spill, diff_attached, spilled
 
 __all__ = ["SQLiteStore", "FILE_NAME"]
 
 FILE_NAME = "relmap.sqlite3"
+
+#: The write connection's page cache: a load at 100k people is as fast with 64 MiB as with 256
+#: (0.98x, three pairs in turn) and peaks at 278 MB instead of 558.
+WRITER_CACHE_KIB = 65_536
 
 
 def _keeps_fingerprints(conn: sqlite3.Connection) -> bool:
@@ -101,6 +106,7 @@ class SQLiteStore:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._writer = self._connect()
+            self._writer.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
             self._writer.execute("PRAGMA journal_mode=WAL")
             self._create_if_new()
         except sqlite3.DatabaseError as exc:
@@ -207,7 +213,8 @@ class SQLiteStore:
         ``data`` is what the store holds with the same ``weights``. An update (``removed``
         given) reads only the held rows of its keys."""
         chosen = dict(DEFAULT_WEIGHTS if weights is None else weights)
-        with self._writing() as conn:
+        spill = spilled(data)
+        with self._attached(spill), self._writing() as conn:
             readable = conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
             same_schema = readable and _keeps_fingerprints(conn)
             stamp = build.read_stamp(conn) if same_schema else None
@@ -220,22 +227,43 @@ class SQLiteStore:
                 return changes
             if removed is not None:  # nothing complete held: the update merged into what is, written whole
                 data = merge(read_all(conn) if readable else Dataset(), data, removed)
-            fingerprints = held_fingerprints(conn) if complete else {t: {} for t in TABLES}
-            changes = diff_held(fingerprints, data, fingerprint)
-            sizes = [len(rows) for rows in fingerprints.values()]
-            del fingerprints
-            if complete and stamp is not None and worth_a_refresh(changes, sizes):
+            if not complete or stamp is None:
+                self._replace(conn, same_schema, data, chosen, progress, spill is not None and removed is None)
+                return Changes.everything(data)
+            if spill is not None:
+                changes, sizes = diff_attached(conn, spill)
+            else:
+                fingerprints = held_fingerprints(conn)
+                changes = diff_held(fingerprints, data, fingerprint)
+                sizes = [len(rows) for rows in fingerprints.values()]
+                del fingerprints
+            if worth_a_refresh(changes, sizes):
                 if changes or stamp.weights != weights_key(chosen):
                     held = held_by_key(conn, changes.before_keys(), data, self.batch_size)
                     self._refresh(conn, changes, was(held, changes), data, stamp, chosen, progress)
                 return changes
-            self._replace(conn, same_schema, data, chosen, progress)
+            self._replace(conn, same_schema, data, chosen, progress, spill is not None)
             changes.whole = True
             return changes
 
+    @contextlib.contextmanager
+    def _attached(self, spill: Spill | None) -> Iterator[None]:
+        """The write connection with ``spill``'s file attached as ``spill`` (outside any transaction,
+        as SQLite requires), detached after."""
+        if spill is None:
+            yield
+            return
+        with self._write_lock:
+            self._writer.execute("ATTACH DATABASE ? AS spill", (str(spill.path),))
+            try:
+                yield
+            finally:
+                self._writer.execute("DETACH DATABASE spill")
+
     def _replace(self, conn: sqlite3.Connection, same_schema: bool, data: Dataset, weights: Mapping[str, float],
-                 progress: Progress | None) -> None:
-        """Every row written again, every index and all derived data built again."""
+                 progress: Progress | None, from_spill: bool = False) -> None:
+        """Every row written again, every index and all derived data built again; ``from_spill``:
+        ``data`` is the attached spill's, copied table to table."""
         if not same_schema:
             tables = [r[0] for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")]
@@ -247,7 +275,16 @@ class SQLiteStore:
                 conn.execute(f"DELETE FROM {table}")
         for name in (*sql.INPUT_INDEXES, *sql.DERIVED_INDEXES):
             conn.execute(f"DROP INDEX IF EXISTS {name}")
-        self._insert(conn, streams(data), progress)
+        if from_spill:
+            for table in sql.COLUMNS:
+                total = len(getattr(data, table)) if table != "participants" else None
+                if progress:
+                    progress(table, 0, total or 1)
+                conn.execute(sql_spill.COPY[table])
+                if progress:
+                    progress(table, total or 1, total or 1)
+        else:
+            self._insert(conn, streams(data), progress)
         if progress:
             progress("indexes", 0, len(sql.INPUT_INDEXES))
         for n, statement in enumerate(sql.INPUT_INDEXES.values(), start=1):

@@ -1,0 +1,235 @@
+"""Validated rows kept in a scratch file instead of memory, so that an ingest holds one batch.
+
+A :class:`Spill` is a temporary SQLite file (in the system's temporary folder, ``TMPDIR``)
+with one table per input file, in the embedded store's own columns
+(:data:`graph.store.sqlite.sql.COLUMNS`) and fingerprint (its SQL: :mod:`.sql_spill`). Validation appends the rows that pass
+to :meth:`Spill.dataset`'s tables; the :class:`~graph.model.Dataset` it gives reads them back a
+batch at a time, so every store loads it as it would a dataset in memory. The embedded store
+copies a spill's tables into its own with one ``INSERT ... SELECT`` each (:func:`spilled` finds
+the spill behind a dataset). The file is deleted when the spill is closed, or, if its process
+was killed, by the next spill made in the same folder.
+
+>>> from graph.model import Organisation
+>>> with Spill() as spill:
+...     data = spill.dataset()
+...     data.organisations.append(Organisation("O1", "Acme", "customer"))
+...     len(data.organisations), list(data.organisations)
+(1, [Organisation(id='O1', name='Acme', kind='customer', industry=None, annual_revenue=None)])
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from graph.model import TABLES, Dataset
+from graph.store.changes import Changes, batches, fingerprint
+from graph.store.sqlite import sql, sql_spill
+from graph.store.sqlite.rows import model, sql_form
+
+__all__ = ["Spill", "SpillTable", "spilled", "diff_attached", "to_json", "from_json"]
+
+#: Rows a table keeps in memory before writing them to the file.
+BATCH = 20_000
+
+
+def to_json(ids: tuple[str, ...]) -> str:
+    r"""``ids`` as a JSON array, as SQLite's ``json_each`` reads it (ids with nothing to escape,
+    nearly all, are joined directly: ``json.dumps`` takes seven times as long).
+
+    >>> to_json(("P1", "P2")), to_json(('a"b', "c"))
+    ('["P1","P2"]', '["a\\"b", "c"]')
+    """
+    text = ";".join(ids)  # no id holds ';' (participants are split on it)
+    if '"' in text or "\\" in text or not text.isprintable():
+        return json.dumps(ids, ensure_ascii=False)
+    return '["' + text.replace(";", '","') + '"]'
+
+
+def from_json(text: str) -> tuple[str, ...]:
+    """The ids of :func:`to_json`'s array.
+
+    >>> from_json('["P1","P2"]'), from_json(to_json(('a"b', "c")))
+    (('P1', 'P2'), ('a"b', 'c'))
+    """
+    if "\\" in text:
+        return tuple(json.loads(text))
+    return tuple(text[2:-2].split('","'))
+
+
+class SpillTable:
+    """One table of a :class:`Spill`: ``append`` model rows, then ``len`` and iterate them (in the
+    order appended) as often as needed."""
+
+    def __init__(self, spill: "Spill", table: str) -> None:
+        self.spill, self.table = spill, table
+        self._pending: list[tuple[Any, ...]] = []
+        self._count = 0
+
+    def append(self, row: Any, line: int = 0) -> None:
+        """Keep ``row`` (a :mod:`graph.model` row of this table), from ``line`` of its file."""
+        if self.table == "interactions":
+            self._pending.append((row.id, row.date.isoformat(), row.type, row.nature, row.org_id, row.notes,
+                                  fingerprint("interactions", row), to_json(row.participants), line))
+        else:
+            self._pending.append((*sql_form(self.table, row), fingerprint(self.table, row), line))
+        self._count += 1
+        if len(self._pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the rows still in memory to the file."""
+        if not self._pending:
+            return
+        rows, self._pending = self._pending, []
+        conn = self.spill.conn
+        conn.execute("BEGIN")
+        conn.executemany(sql_spill.INSERT[self.table], rows)
+        conn.execute("COMMIT")
+
+    def drop_lines(self, lines: list[int]) -> None:
+        """Forget the rows appended from ``lines`` (rows validation rejects after the fact)."""
+        self.flush()
+        for part in batches(lines, BATCH):
+            self._count -= self.spill.conn.execute(sql_spill.DROP[self.table], (json.dumps(part),)).rowcount
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Any]:
+        self.flush()
+        return self._models(self.spill.conn.execute(sql_spill.READ[self.table]))
+
+    def at(self, rowids: list[int]) -> list[Any]:
+        """The rows of ``rowids`` (the order they came in is the rowid's), as model rows."""
+        self.flush()
+        return [r for part in batches(rowids, BATCH)
+                for r in self._models(self.spill.conn.execute(sql_spill.AT[self.table], (json.dumps(part),)))]
+
+    def _models(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[Any]:
+        if self.table != "interactions":
+            return (model(self.table, r) for r in rows)
+        return (model("interactions", (*r[:-1], from_json(r[-1]))) for r in rows)
+
+    def __repr__(self) -> str:
+        return f"<{self.table}: {self._count} rows in {self.spill.path}>"
+
+
+class Spill:
+    """A scratch SQLite file holding a dataset's rows (see the module docstring); a context
+    manager that deletes the file on exit."""
+
+    def __init__(self, directory: str | Path | None = None) -> None:
+        _sweep(Path(directory or tempfile.gettempdir()))
+        handle, name = tempfile.mkstemp(prefix=f"relmap-rows-{os.getpid()}-", suffix=".sqlite", dir=directory)
+        os.close(handle)
+        self.path = Path(name)
+        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-16384"):  # scratch: no journal
+            self.conn.execute(f"PRAGMA {pragma}")
+        for statement in sql_spill.SCHEMA:
+            self.conn.execute(statement)
+        self.tables = {t: SpillTable(self, t) for t in TABLES}
+        self._seen: list[tuple[str, str, str | None, int]] = []
+
+    def dataset(self) -> Dataset:
+        """The :class:`~graph.model.Dataset` of this spill's tables (append to them to fill it)."""
+        return Dataset(**self.tables)
+
+    def see(self, file: str, key: str | tuple[str, str], line: int) -> None:
+        """Note that ``line`` of ``file`` has ``key`` (an id, or two), for :meth:`repeats`: the
+        keys of a file are kept here, not in memory."""
+        self._seen.append((file, key, None, line) if isinstance(key, str) else (file, *key, line))
+        if len(self._seen) >= BATCH:
+            self._write_seen()
+
+    def repeats(self, file: str) -> list[tuple[int, str | tuple[str, str], int]]:
+        """``(line, key, first)`` for every line of ``file`` whose key (:meth:`see`) an earlier
+        line has, ``first`` the earliest, in line order.
+
+        >>> with Spill() as spill:
+        ...     for n, key in enumerate(["I1", "I2", "I1", "I1"], start=2):
+        ...         spill.see("interactions.csv", key, n)
+        ...     spill.repeats("interactions.csv")
+        [(4, 'I1', 2), (5, 'I1', 2)]
+        """
+        self._write_seen()
+        return [(line, k1 if k2 is None else (k1, k2), first)
+                for line, k1, k2, first in self.conn.execute(sql_spill.REPEATS, (file,))]
+
+    def _write_seen(self) -> None:
+        rows, self._seen = self._seen, []
+        if rows:
+            self.conn.execute("BEGIN")
+            self.conn.executemany(sql_spill.SEE, rows)
+            self.conn.execute("COMMIT")
+
+    def flush(self) -> None:
+        """Write every table's rows still in memory (before another connection reads the file)."""
+        for t in self.tables.values():
+            t.flush()
+
+    def close(self) -> None:
+        """Close the file and delete it."""
+        self.conn.close()
+        self.path.unlink(missing_ok=True)
+
+    def __enter__(self) -> "Spill":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _sweep(directory: Path) -> None:
+    """Delete the spill files of processes that are gone (killed before they could): a spill's
+    name holds its process id."""
+    if os.name != "posix":  # os.kill(pid, 0) only asks on POSIX
+        return
+    for path in directory.glob("relmap-rows-*-*.sqlite"):
+        try:
+            pid = int(path.name.split("-")[2])
+            os.kill(pid, 0)
+        except ValueError:
+            continue
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except PermissionError:  # another user's live process
+            continue
+
+
+def diff_attached(conn: sqlite3.Connection, spill: Spill) -> tuple[Changes, list[int]]:
+    """What turns the input rows of the store ``conn`` writes into those of ``spill``, attached to
+    it as ``spill``, compared in SQL by key and fingerprint (nothing held is read into memory, and
+    only the rows added or changed are read from the spill); and how many rows each table held."""
+    out = Changes()
+    sizes = []
+    for table in TABLES:
+        added: list[int] = []
+        changed: list[int] = []
+        for rowid, new in conn.execute(sql_spill.DIFF[table]):
+            (added if new else changed).append(rowid)
+        t = out[table]
+        t.added, t.changed = spill.tables[table].at(added), spill.tables[table].at(changed)
+        t.removed = [r[0] if len(r) == 1 else tuple(r) for r in conn.execute(sql_spill.GONE[table])]
+        sizes.append(conn.execute(sql.COUNT[table]).fetchone()[0])
+    return out, sizes
+
+
+def spilled(data: Dataset) -> Spill | None:
+    """The spill every table of ``data`` is kept in (flushed), or ``None`` when ``data`` is not
+    one spill's :meth:`~Spill.dataset`."""
+    tables = [getattr(data, t) for t in TABLES]
+    if not all(isinstance(t, SpillTable) for t in tables):
+        return None
+    spills = {id(t.spill): t.spill for t in tables}
+    if len(spills) != 1:
+        return None
+    spill = next(iter(spills.values()))
+    spill.flush()
+    return spill
