@@ -3,8 +3,10 @@
 :func:`validate_folder` streams each file through its row model
 (:mod:`ingest.rows`), then checks what no single row can: unique ids,
 references to rows in other files, the rep rules, friendships as undirected
-ties. It never writes anything; it returns a :class:`Validation` with the clean
-:class:`~graph.model.Dataset`, every problem and every warning.
+ties. It writes to no store: the clean rows, and the keys of the two big files,
+go to a scratch :class:`~graph.store.sqlite.spill.Spill`, so memory holds the
+ids of organisations and people and a batch. It returns a :class:`Validation`
+with the clean :class:`~graph.model.Dataset`, every problem and every warning.
 
 A row that refers to a row rejected for its own reasons is rejected too, but in
 a strict run only the root problem is reported, so the list stays readable.
@@ -31,6 +33,7 @@ from typing import Any
 from graph.errors import Problem, UsageError
 from graph.store.base import Progress
 from graph.store.changes import KEYS, merge
+from graph.store.sqlite.spill import Spill
 from graph.model import (
     TABLES,
     Account,
@@ -46,7 +49,6 @@ from graph.model import (
 from ingest.csvfile import CsvFile
 from ingest.rows import ROW_MODELS, known_columns, read_row, required_columns
 from ingest.rejects import Rejected, RowReport, original_cells
-from graph.store.sqlite.spill import Spill
 from ingest.update import REMOVALS_FILE, Removals, check_held, demotes, read_removals
 
 __all__ = ["Validation", "Rejected", "validate_folder", "original_cells", "REQUIRED_FILES", "REVIEW_FILE",
@@ -387,21 +389,21 @@ def _validate(folder: Path, progress: Progress | None, held: Dataset | None, who
                   "person_b")
             continue
         pair = model_pair(intern(row.person_a), intern(row.person_b))  # one string object a person
-        spill.see("friendships.csv", pair, line)  # given twice: found once the file is read
         if row.person_a not in c.person:
             r.check(c.person_ref("person_a", row.person_a), "person_a")
         if row.person_b not in c.person:
             r.check(c.person_ref("person_b", row.person_b), "person_b")
         if r.ok:
             add["friendships"].append(Friendship(pair[0], pair[1], row.kind, row.since), line)
+        else:  # a pair given twice is found once the file is read, from the rows kept and these
+            spill.see("friendships.csv", pair, line)
     c.repeats(folder, spill, "friendships.csv", "person_b", lambda k, first: (
         f"friendship {k[0]}-{k[1]} is already given at line {first} (a friendship is undirected)"))
 
     for line, row, cells, r in c.rows(folder, "interactions.csv"):
-        key = row.id if row is not None else cells.get("id")
-        if key:
-            spill.see("interactions.csv", key, line)  # an id used twice is found once the file is read
-        if row is None:
+        if row is None:  # an id used twice is found once the file is read, from the rows kept and these
+            if cells.get("id"):
+                spill.see("interactions.csv", cells["id"], line)
             continue
         people = [intern(p.strip()) for p in row.participants.split(";") if p.strip()]  # one object a person
         if len(set(people)) != len(people):
@@ -422,6 +424,8 @@ def _validate(folder: Path, progress: Progress | None, held: Dataset | None, who
         if nature is not None and r.ok:
             add["interactions"].append(
                 Interaction(row.id, row.date, row.type, nature, tuple(people), row.org_id, row.notes), line)
+        else:
+            spill.see("interactions.csv", row.id, line)
     c.repeats(folder, spill, "interactions.csv", "id", lambda k, first: f"id '{k}' is already used at line {first}")
 
     account_line: dict[tuple[str, str], int] = {}

@@ -142,15 +142,16 @@ class Spill:
         return Dataset(**self.tables)
 
     def see(self, file: str, key: str | tuple[str, str], line: int) -> None:
-        """Note that ``line`` of ``file`` has ``key`` (an id, or two), for :meth:`repeats`: the
-        keys of a file are kept here, not in memory."""
+        """Note that ``line`` of ``file``, a row not kept, has ``key`` (an id, or two), for
+        :meth:`repeats` (the keys of the rows kept are in their table)."""
         self._seen.append((file, key, None, line) if isinstance(key, str) else (file, *key, line))
         if len(self._seen) >= BATCH:
             self._write_seen()
 
     def repeats(self, file: str) -> list[tuple[int, str | tuple[str, str], int]]:
-        """``(line, key, first)`` for every line of ``file`` whose key (:meth:`see`) an earlier
-        line has, ``first`` the earliest, in line order.
+        """``(line, key, first)`` for every line of ``file`` (``interactions.csv`` or
+        ``friendships.csv``) whose key an earlier line has, of a row kept or one :meth:`see`
+        noted, ``first`` the earliest, in line order.
 
         >>> with Spill() as spill:
         ...     for n, key in enumerate(["I1", "I2", "I1", "I1"], start=2):
@@ -159,8 +160,9 @@ class Spill:
         [(4, 'I1', 2), (5, 'I1', 2)]
         """
         self._write_seen()
+        self.flush()
         return [(line, k1 if k2 is None else (k1, k2), first)
-                for line, k1, k2, first in self.conn.execute(sql_spill.REPEATS, (file,))]
+                for line, k1, k2, first in self.conn.execute(sql_spill.REPEATS[file], (file,))]
 
     def _write_seen(self) -> None:
         rows, self._seen = self._seen, []

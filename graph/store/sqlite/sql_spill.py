@@ -21,11 +21,14 @@ INSERT = {table: "INSERT INTO {t} VALUES ({q})".format(
           for table, cols in COLUMNS.items() if table != "participants"}
 SEE = "INSERT INTO seen VALUES (?, ?, ?, ?)"
 
-#: The spill's record of the keys validation met (``seen``): every line of the file ``?1`` whose
-#: key came at an earlier line (``line, k1, k2, first``), in line order.
-REPEATS = ("SELECT s.line, s.k1, s.k2, f.first FROM seen s JOIN (SELECT k1, k2, min(line) AS first FROM seen "
-                 "WHERE file = ?1 GROUP BY k1, k2 HAVING count(*) > 1) f ON s.k1 = f.k1 AND s.k2 IS f.k2 "
-                 "WHERE s.file = ?1 AND s.line > f.first ORDER BY s.line")
+#: Every line of the file ``?1`` whose key came at an earlier line (``line, k1, k2, first``), in
+#: line order: the keys of the rows kept, in their table, and of the rows not kept, in ``seen``.
+REPEATS = {file: "WITH k (k1, k2, line) AS (SELECT {key}, line FROM {table} UNION ALL SELECT k1, k2, line FROM seen "
+                 "WHERE file = ?1) SELECT k.line, k.k1, k.k2, f.first FROM k JOIN (SELECT k1, k2, min(line) AS first "
+                 "FROM k GROUP BY k1, k2 HAVING count(*) > 1) f ON k.k1 = f.k1 AND k.k2 IS f.k2 WHERE k.line > f.first "
+                 "ORDER BY k.line".format(table=table, key=key)
+           for file, table, key in (("interactions.csv", "interactions", "id, NULL"),
+                                    ("friendships.csv", "friendships", "person_a, person_b"))}
 
 #: Each spill table's rows of the lines in the JSON array ``?`` deleted.
 DROP = {table: f"DELETE FROM {table} WHERE line IN (SELECT value FROM json_each(?))"
