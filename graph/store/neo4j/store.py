@@ -32,6 +32,7 @@ from graph.store.neo4j import cypher as q
 from graph.store.neo4j import cypher_derived as dq
 from graph.store.neo4j.bolt import Bolt, Heartbeat, native
 from graph.store.neo4j.build import build_all, build_around
+from graph.store.sqlite.spill import diff_fingerprints, spilled
 from graph.store.neo4j.console import run_readonly
 from graph.store.neo4j.reader import Neo4jReader
 
@@ -125,7 +126,9 @@ class Neo4jStore:
                 return changes
             fingerprints = self._fingerprints() if complete and removed is None else None
             if fingerprints is not None:  # compared by key and fingerprint: nothing read back yet
-                changes = diff_held(fingerprints, data, fingerprint)
+                spill = spilled(data)
+                changes = (diff_fingerprints(fingerprints, spill) if spill is not None
+                           else diff_held(fingerprints, data, fingerprint))
                 sizes = [len(rows) for rows in fingerprints.values()]
             elif complete:  # rows written before they kept fingerprints: compared whole
                 held = self._read_all()

@@ -23,7 +23,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from graph.store.changes import Changes, batches, fingerprint
 from graph.store.sqlite import sql, sql_spill
 from graph.store.sqlite.rows import model, sql_form
 
-__all__ = ["Spill", "SpillTable", "spilled", "diff_attached", "to_json", "from_json"]
+__all__ = ["Spill", "SpillTable", "spilled", "diff_attached", "diff_fingerprints", "to_json", "from_json"]
 
 #: Rows a table keeps in memory before writing them to the file.
 BATCH = 20_000
@@ -221,6 +221,29 @@ def diff_attached(conn: sqlite3.Connection, spill: Spill) -> tuple[Changes, list
         t.removed = [r[0] if len(r) == 1 else tuple(r) for r in conn.execute(sql_spill.GONE[table])]
         sizes.append(conn.execute(sql.COUNT[table]).fetchone()[0])
     return out, sizes
+
+
+def diff_fingerprints(held: Mapping[str, Mapping[Hashable, int]], spill: Spill) -> Changes:
+    """What turns rows held (each table's fingerprints by key) into ``spill``'s, compared with the
+    fingerprints the spill keeps (no row read back whole and hashed again); only the rows added
+    or changed are read from the spill."""
+    out = Changes()
+    for table in TABLES:
+        had, t = held[table], out[table]
+        added: list[int] = []
+        changed: list[int] = []
+        seen: set[Hashable] = set()
+        for rowid, *key, fp in spill.conn.execute(sql_spill.KEYED[table]):
+            k = key[0] if len(key) == 1 else tuple(key)
+            seen.add(k)
+            before = had.get(k)
+            if before is None:
+                added.append(rowid)
+            elif before != fp:
+                changed.append(rowid)
+        t.added, t.changed = spill.tables[table].at(added), spill.tables[table].at(changed)
+        t.removed = [k for k in had if k not in seen]
+    return out
 
 
 def spilled(data: Dataset) -> Spill | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from graph.store.sqlite.sql import COLUMNS, KEY_COLUMNS
 
-__all__ = ["SCHEMA", "INSERT", "SEE", "REPEATS", "DROP", "READ", "AT", "COPY", "DIFF", "GONE"]
+__all__ = ["SCHEMA", "INSERT", "SEE", "REPEATS", "DROP", "READ", "AT", "KEYED", "COPY", "DIFF", "GONE"]
 
 #: The spill's tables (:mod:`graph.store.sqlite.spill`): each input table's columns and
 #: fingerprint, an interaction's participants as a JSON array; no keys (validation checked them),
@@ -50,6 +50,11 @@ READ = {table: f"SELECT {', '.join(cols)}{', participants' if table == 'interact
               " ORDER BY rowid" for table, cols in COLUMNS.items() if table != "participants"}
 AT = {table: select.replace(" ORDER BY", " WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY")
             for table, select in READ.items()}
+
+#: Each spill table's rowids, keys and fingerprints, in the order rows came (a store that
+#: cannot attach the spill compares with these).
+KEYED = {table: "SELECT rowid, {k}, fp FROM {t} ORDER BY rowid".format(t=table, k=", ".join(KEY_COLUMNS.get(table, ("id",))))
+         for table in COLUMNS if table != "participants"}
 
 #: A refresh from the attached spill: each spill row whose key the store holds with another
 #: fingerprint, or not at all (``rowid, added``); each held key the spill does not have.
