@@ -20,11 +20,14 @@ from tests.helpers import write_dataset
 ROWS = Dataset(
     organisations=[Organisation("O1", "Acme ☃", "own", None, 1.5), Organisation("O2", "Bolt", "customer", "x", None)],
     people=[Person(f"P{n}", f"Name {n}", "O1" if n % 2 else "O2", None if n % 3 else "CTO", "rep" if n == 1 else
-                   "user", None if n % 2 else f"p{n}@example.com") for n in range(1, 8)],
+                   "user", None if n % 2 else f"p{n}@example.com") for n in range(1, 8)]
+    + [Person('P"8', "Quote", "O2", None, "user", None), Person("P9\u202e, x", "Mark", "O2", None, "user", None)],
     friendships=[Friendship("P1", "P2", "former_colleague", None), Friendship("P2", "P3", "friend", date(2020, 2, 29))],
     interactions=[Interaction(f"I{n}", date(2024, 1, 1 + n), "tennis", "personal",
                               tuple(f"P{1 + (n + k) % 7}" for k in range(2 + n % 3)), "O2" if n % 2 else None,
-                              None if n % 2 else f"note {n}") for n in range(9)],
+                              None if n % 2 else f"note {n}") for n in range(9)]
+    + [Interaction("I-quote", date(2024, 2, 1), "dinner", "personal", ('P"8', "P1"), None, None),
+       Interaction("I-mark", date(2024, 2, 2), "dinner", "personal", ("P9\u202e, x", "P1"), None, None)],
     accounts=[Account("O2", "P1", "owner", date(2023, 5, 1))],
     deals=[Deal("D1", "O2", 1250.5, "open", "P1", None, "Widgets"), Deal("D2", "O2", 0.0, "lost")],
 )
