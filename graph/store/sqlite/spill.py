@@ -73,11 +73,11 @@ class SpillTable:
 
     def append(self, row: Any, line: int = 0) -> None:
         """Keep ``row`` (a :mod:`graph.model` row of this table), from ``line`` of its file."""
-        if self.table == "interactions":
-            self._pending.append((row.id, row.date.isoformat(), row.type, row.nature, row.org_id, row.notes,
-                                  fingerprint("interactions", row), to_json(row.participants), line))
+        values, fp = sql_form(self.table, row), fingerprint(self.table, row)
+        if self.table == "interactions":  # its participants' tuple, last, as a JSON array after fp
+            self._pending.append((*values[:-1], fp, to_json(values[-1]), line))
         else:
-            self._pending.append((*sql_form(self.table, row), fingerprint(self.table, row), line))
+            self._pending.append((*values, fp, line))
         self._count += 1
         if len(self._pending) >= BATCH:
             self.flush()

@@ -8,17 +8,19 @@ from graph.store.sqlite.sql import COLUMNS, KEY_COLUMNS
 
 __all__ = ["SCHEMA", "INSERT", "SEE", "REPEATS", "DROP", "READ", "AT", "KEYED", "COPY", "DIFF", "GONE"]
 
+_TABLES = [t for t in COLUMNS if t != "participants"]  # an interaction's participants are in its row
+_KEY = {t: KEY_COLUMNS.get(t, ("id",)) for t in _TABLES}
+
 #: The spill's tables (:mod:`graph.store.sqlite.spill`): each input table's columns and
-#: fingerprint, an interaction's participants as a JSON array; no keys (validation checked them),
-#: the rowid keeps the order rows came in.
-SCHEMA = [*(f"CREATE TABLE {table} ({', '.join(cols)}, fp{', participants' if table == 'interactions' else ''}"
-                  ", line)" for table, cols in COLUMNS.items() if table != "participants"),
-                "CREATE TABLE seen (file TEXT NOT NULL, k1 TEXT, k2 TEXT, line INTEGER NOT NULL)"]
+#: fingerprint, an interaction's participants as a JSON array, the line; no keys (validation
+#: checked them), the rowid keeps the order rows came in.
+SCHEMA = [*(f"CREATE TABLE {t} ({', '.join(COLUMNS[t])}, fp{', participants' if t == 'interactions' else ''}, line)"
+            for t in _TABLES),
+          "CREATE TABLE seen (file TEXT NOT NULL, k1 TEXT, k2 TEXT, line INTEGER NOT NULL)"]
 
 #: A row of each spill table (its columns in order), and a key validation met.
-INSERT = {table: "INSERT INTO {t} VALUES ({q})".format(
-              t=table, q=", ".join("?" * (len(cols) + (3 if table == "interactions" else 2))))
-          for table, cols in COLUMNS.items() if table != "participants"}
+INSERT = {t: f"INSERT INTO {t} VALUES ({', '.join('?' * (len(COLUMNS[t]) + (3 if t == 'interactions' else 2)))})"
+          for t in _TABLES}
 SEE = "INSERT INTO seen VALUES (?, ?, ?, ?)"
 
 #: Every line of the file ``?1`` whose key came at an earlier line (``line, k1, k2, first``), in
@@ -31,37 +33,31 @@ REPEATS = {file: "WITH k (k1, k2, line) AS (SELECT {key}, line FROM {table} UNIO
                                     ("friendships.csv", "friendships", "person_a, person_b"))}
 
 #: Each spill table's rows of the lines in the JSON array ``?`` deleted.
-DROP = {table: f"DELETE FROM {table} WHERE line IN (SELECT value FROM json_each(?))"
-              for table in COLUMNS if table != "participants"}
+DROP = {t: f"DELETE FROM {t} WHERE line IN (SELECT value FROM json_each(?))" for t in _TABLES}
 
 #: Each input table filled from the attached spill, in key order (participants from the arrays).
 COPY = {
-    **{table: "INSERT INTO main.{t} ({c}) SELECT {c} FROM spill.{t} ORDER BY {k}".format(
-        t=table, c=", ".join((*cols, "fp")),
-        k=", ".join(KEY_COLUMNS.get(table, ("id",))))
-       for table, cols in COLUMNS.items() if table != "participants"},
+    **{t: "INSERT INTO main.{t} ({c}) SELECT {c} FROM spill.{t} ORDER BY {k}".format(
+        t=t, c=", ".join((*COLUMNS[t], "fp")), k=", ".join(_KEY[t])) for t in _TABLES},
     "participants": "INSERT INTO main.participants (interaction_id, person_id, position) SELECT i.id, p.value, p.key "
                     "FROM spill.interactions i, json_each(i.participants) p ORDER BY i.id, p.value",
 }
 
 #: Each spill table's rows in the order they came (an interaction's participants last), all or
 #: those of the rowids in the JSON array ``?`` (the spill's own connection reads them).
-READ = {table: f"SELECT {', '.join(cols)}{', participants' if table == 'interactions' else ''} FROM {table}"
-              " ORDER BY rowid" for table, cols in COLUMNS.items() if table != "participants"}
-AT = {table: select.replace(" ORDER BY", " WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY")
-            for table, select in READ.items()}
+READ = {t: f"SELECT {', '.join(COLUMNS[t])}{', participants' if t == 'interactions' else ''} FROM {t} ORDER BY rowid"
+        for t in _TABLES}
+AT = {t: select.replace(" ORDER BY", " WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY")
+      for t, select in READ.items()}
 
 #: Each spill table's rowids, keys and fingerprints, in the order rows came (a store that
 #: cannot attach the spill compares with these).
-KEYED = {table: "SELECT rowid, {k}, fp FROM {t} ORDER BY rowid".format(t=table, k=", ".join(KEY_COLUMNS.get(table, ("id",))))
-         for table in COLUMNS if table != "participants"}
+KEYED = {t: f"SELECT rowid, {', '.join(_KEY[t])}, fp FROM {t} ORDER BY rowid" for t in _TABLES}
 
 #: A refresh from the attached spill: each spill row whose key the store holds with another
 #: fingerprint, or not at all (``rowid, added``); each held key the spill does not have.
-DIFF = {table: "SELECT s.rowid, m.fp IS NULL FROM spill.{t} s LEFT JOIN main.{t} m ON {on} "
-                     "WHERE m.fp IS NOT s.fp ORDER BY s.rowid".format(
-                         t=table, on=" AND ".join(f"m.{k} = s.{k}" for k in KEY_COLUMNS.get(table, ("id",))))
-              for table in COLUMNS if table != "participants"}
-GONE = {table: "SELECT {k} FROM main.{t} EXCEPT SELECT {k} FROM spill.{t}".format(
-                  t=table, k=", ".join(KEY_COLUMNS.get(table, ("id",))))
-              for table in COLUMNS if table != "participants"}
+DIFF = {t: "SELECT s.rowid, m.fp IS NULL FROM spill.{t} s LEFT JOIN main.{t} m ON {on} "
+           "WHERE m.fp IS NOT s.fp ORDER BY s.rowid".format(t=t, on=" AND ".join(f"m.{k} = s.{k}" for k in _KEY[t]))
+        for t in _TABLES}
+GONE = {t: f"SELECT {', '.join(_KEY[t])} FROM main.{t} EXCEPT SELECT {', '.join(_KEY[t])} FROM spill.{t}"
+        for t in _TABLES}

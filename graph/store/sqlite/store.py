@@ -276,13 +276,12 @@ class SQLiteStore:
         for name in (*sql.INPUT_INDEXES, *sql.DERIVED_INDEXES):
             conn.execute(f"DROP INDEX IF EXISTS {name}")
         if from_spill:
-            for table in sql.COLUMNS:
-                total = len(getattr(data, table)) if table != "participants" else None
+            for table, copy in sql_spill.COPY.items():
                 if progress:
-                    progress(table, 0, total or 1)
-                conn.execute(sql_spill.COPY[table])
+                    progress(table, 0, 0)
+                copied = conn.execute(copy).rowcount
                 if progress:
-                    progress(table, total or 1, total or 1)
+                    progress(table, copied, copied)
         else:
             self._insert(conn, streams(data), progress)
         if progress:
