@@ -63,7 +63,7 @@ from datetime import date
 from typing import NamedTuple
 
 from graph.formula import DEFAULT_WEIGHTS, TieFormula, weights_key
-from graph.model import EVIDENCE_HALF_LIFE_DAYS, pair
+from graph.model import EVIDENCE_HALF_LIFE_DAYS, Interaction, pair
 
 __all__ = ["SCHEMA_VERSION", "Stamp", "Usable", "usable", "fade", "touched", "HALF_LIFE", "DEFAULT_WEIGHTS",
            "weights_key", "ROUTE_LIMIT", "route_formula", "routes_key", "routes_answer", "PART_LIMIT", "worth_a_part",
@@ -249,10 +249,13 @@ class Scope:
     derived data reads (their organisation or role, or their organisation's kind: they join or
     leave the team, their team ties change): every pair around them is rebuilt too. ``orgs``:
     the organisations the interactions added, changed or removed are about (before and after),
-    whose activity is counted again (``None``: every organisation's). A builder rebuilds each
-    pair's evidence, tie and team ties, the tie counts of their ends, the reach of the
-    organisations of the team ties before and after, the activity of ``orgs``, and the team
-    routes the change can reach.
+    whose activity is counted again (``None``: every organisation's). ``met``: the interactions
+    added, changed or removed, each with ``-1`` as it was held and ``+1`` as it is now, so that a
+    builder can add and take away their share of each pair's evidence and each organisation's
+    activity instead of counting them again from every interaction (``None``: not known, as for
+    a rebuild around some people). A builder rebuilds each pair's evidence, tie and team ties,
+    the tie counts of their ends, the reach of the organisations of the team ties before and
+    after, the activity of ``orgs``, and the team routes the change can reach.
 
     >>> s = Scope(pairs={pair("b", "a")}, orgs=set())
     >>> s.add_interaction(("c", "a", "b"), "O-1"); sorted(s.pairs), s.orgs
@@ -263,6 +266,7 @@ class Scope:
     people: set[str] = field(default_factory=set)
     friended: set[tuple[str, str]] = field(default_factory=set)
     orgs: set[str] | None = None
+    met: list[tuple[int, Interaction]] | None = None
 
     def add_interaction(self, participants: Iterable[str], org: str | None = None) -> None:
         """Every two of ``participants``, and the organisation the interaction is about."""

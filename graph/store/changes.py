@@ -28,7 +28,7 @@ from itertools import islice
 from typing import Any
 
 from graph.derived import Scope
-from graph.model import TABLES, Dataset, Rows, pair
+from graph.model import TABLES, Dataset, Interaction, Rows, pair
 
 __all__ = ["KEYS", "TableChanges", "Changes", "diff", "diff_held", "diff_update", "merge", "update_keys",
            "kind_changed", "worth_a_refresh", "key_of", "fingerprint", "batches", "Removed"]
@@ -159,11 +159,17 @@ class Changes:
         removed: list[tuple[str, str]] = list(c["friendships"].removed)  # type: ignore[arg-type]  # two people
         out.add_friendships([*((f.person_a, f.person_b) for f in c["friendships"].added), *removed])
         was = {i.id: i for i in old.interactions} if c["interactions"].changed or c["interactions"].removed else {}
+        met: list[tuple[int, Interaction]] = []
         for i in [*c["interactions"].added, *c["interactions"].changed]:
             out.add_interaction(i.participants, i.org_id)
-        for key in [i.id for i in c["interactions"].changed] + list(c["interactions"].removed):
+            met.append((1, i))
+        gone = [i.id for i in c["interactions"].changed] + list(c["interactions"].removed)
+        for key in gone:
             if key in was:
                 out.add_interaction(was[key].participants, was[key].org_id)
+                met.append((-1, was[key]))
+        # a row not read back: each pair's evidence is counted again from the rows
+        out.met = met if all(key in was for key in gone) else None
         old_kind = {o.id: o.kind for o in old.organisations} if c["organisations"].changed else {}
         moved = {o.id for o in c["organisations"].changed if old_kind.get(o.id) != o.kind}
         if moved:

@@ -4,11 +4,14 @@
 before the build or after it, never part of it (nor the stamp's ``built`` emptied while it
 works). For everyone (a load, ``relmap rebuild``) it empties the derived tables and fills
 them from the input rows in key order; for a :class:`graph.derived.Scope` it deletes and
-builds again only what the scope touches: the evidence, tie, shared friends and team ties of
-each pair in it (and of every pair around its people), the tie counts of the pairs' ends, the
-reach of the organisations of their team ties before and after, the activity of the
-organisations the changed interactions are about, and the team routes the change can reach
-(:mod:`graph.store.sqlite.sql_routes`). With other type weights than the kept ones the team
+builds again only what the scope touches: the tie, shared friends and team ties of each pair
+in it (and of every pair around its people), the tie counts of the pairs' ends, the reach of
+the organisations of their team ties before and after, and the team routes the change can
+reach (:mod:`graph.store.sqlite.sql_routes`). The evidence of the pairs and the activity of
+the organisations take the interactions changed (``Scope.met``) away as they were and add them
+as they are, so a refresh reads the interactions it changed, not everything each pair did
+(only a row whose newest interaction went is counted again whole); without ``met`` (a rebuild
+around some people) they are counted again from the rows. With other type weights than the kept ones the team
 ties and routes are built again for everyone.
 """
 
@@ -148,7 +151,9 @@ def _some(conn: sqlite3.Connection, stamp: Stamp, scope: Scope, weights: Mapping
     conn.executemany(d.PART_PEOPLE, [(p,) for p in sorted(scope.people)])
     conn.executemany(d.PART_FRIENDED, sorted(scope.friended))
     conn.executemany(d.PART_ASKED, sorted(scope.pairs))
-    if scope.orgs is not None:
+    if scope.met is not None:
+        _met(conn, scope)
+    elif scope.orgs is not None:
         conn.executemany(d.PART_ACTS, [(o,) for o in sorted(scope.orgs)])
     run(conn, d.PART_PAIRS)
     pairs, ties = conn.execute(d.PART_SIZE).fetchone()
@@ -165,12 +170,17 @@ def _some(conn: sqlite3.Connection, stamp: Stamp, scope: Scope, weights: Mapping
     # masses stay as of the kept ref: one factor fades them all, whatever the newest date now
     ref = stamp.ref.isoformat() if stamp.ref is not None else newest
     at = {"ref": ref, "half_life": stamp.half_life}
-    conn.execute(d.PART_EVIDENCE, at)
-    if scope.orgs is None:
-        conn.execute("DELETE FROM org_activity")
-        conn.execute(d.ACTIVITY_ALL, at)
+    if scope.met is not None:  # each pair's and organisation's share of the interactions changed
+        run(conn, d.PART_EVIDENCE_DELTA, at)
+        run(conn, d.PART_ACTIVITY_DELTA, at)
     else:
-        run(conn, d.PART_ACTIVITY, at)
+        conn.execute(d.PART_EVIDENCE_DELETE)
+        conn.execute(d.PART_EVIDENCE, at)
+        if scope.orgs is None:
+            conn.execute("DELETE FROM org_activity")
+            conn.execute(d.ACTIVITY_ALL, at)
+        else:
+            run(conn, d.PART_ACTIVITY, at)
     _step(progress, "evidence", 1)
     _step(progress, "ties", 0)
     conn.execute(d.PART_TIES)
@@ -187,6 +197,15 @@ def _some(conn: sqlite3.Connection, stamp: Stamp, scope: Scope, weights: Mapping
     run(conn, d.PART_DROP)
     _write_stamp(conn, Stamp(stamp.revision, stamp.revision, _day(ref), _day(newest), _day(friend_ref),
                              stamp.half_life, weights_key(weights), _routes_key(weights)))
+
+
+def _met(conn: sqlite3.Connection, scope: Scope) -> None:
+    """The interactions ``scope`` says changed, into ``rb_met`` and ``rb_met_people``."""
+    run(conn, d.PART_MET_TABLES)
+    met = scope.met or []
+    conn.executemany(d.PART_MET, [(i.id, sign, i.date.isoformat(), i.type, i.nature, i.org_id, len(i.participants))
+                                  for sign, i in met])
+    conn.executemany(d.PART_MET_PEOPLE, [(i.id, sign, p) for sign, i in met for p in i.participants])
 
 
 def _routes_by_change(conn: sqlite3.Connection, weights: Mapping[str, float], progress: Progress | None) -> None:

@@ -14,7 +14,8 @@ from graph.store.sqlite.sql import age, tie_strength_sql
 
 __all__ = ["TYPE_WEIGHT", "REP_IDS", "NEWEST", "FRIEND_REF", "EVIDENCE_ALL", "ACTIVITY_ALL", "TIES_FROM_EVIDENCE", "TIES_FROM_FRIENDSHIPS",
            "ADJACENCY", "SHARED_ALL", "PERSON_TIES_ALL", "TEAM_ALL", "REACH_ALL", "PART_TABLES", "PART_DROP",
-           "PART_PEOPLE", "PART_ACTS", "PART_ACTIVITY", "PART_SIZE", "PART_FRIENDED", "PART_ASKED", "PART_PAIRS", "PART_ORGS", "PART_DELETE", "PART_EVIDENCE",
+           "PART_PEOPLE", "PART_ACTS", "PART_ACTIVITY", "PART_SIZE", "PART_FRIENDED", "PART_ASKED", "PART_PAIRS", "PART_ORGS", "PART_DELETE", "PART_EVIDENCE", "PART_EVIDENCE_DELETE", "PART_MET_TABLES",
+           "PART_MET", "PART_MET_PEOPLE", "PART_EVIDENCE_DELTA", "PART_ACTIVITY_DELTA",
            "PART_TIES", "PART_PERSON_TIES", "PART_TEAM", "PART_REACH"]
 
 #: The newest interaction (the ``ref`` and ``newest`` of a full build) and the newest dated friendship.
@@ -140,7 +141,8 @@ PART_TABLES = """
 PART_DROP = """
     DROP TABLE IF EXISTS temp.rb_people; DROP TABLE IF EXISTS temp.rb_friended; DROP TABLE IF EXISTS temp.rb_asked;
     DROP TABLE IF EXISTS temp.rb_pairs; DROP TABLE IF EXISTS temp.rb_ends; DROP TABLE IF EXISTS temp.rb_orgs;
-    DROP TABLE IF EXISTS temp.rb_acts;
+    DROP TABLE IF EXISTS temp.rb_acts; DROP TABLE IF EXISTS temp.rb_met; DROP TABLE IF EXISTS temp.rb_met_people;
+    DROP TABLE IF EXISTS temp.rb_delta; DROP TABLE IF EXISTS temp.rb_recount;
 """
 PART_PEOPLE = "INSERT OR IGNORE INTO rb_people (id) VALUES (?)"
 PART_ACTS = "INSERT OR IGNORE INTO rb_acts (id) VALUES (?)"
@@ -184,21 +186,94 @@ _PAIR_TEAM = """SELECT {keys} FROM rb_pairs r CROSS JOIN team_ties t ON t.member
 PART_ORGS = f"INSERT OR IGNORE INTO rb_orgs (id) {_PAIR_TEAM.format(keys='t.org_id')}"
 
 PART_DELETE = f"""
-    DELETE FROM pair_evidence WHERE (a, b) IN (SELECT a, b FROM rb_pairs);
     DELETE FROM ties WHERE (a, b) IN (SELECT a, b FROM rb_pairs);
     DELETE FROM team_ties WHERE (org_kind, org_id, member, other) IN (
         {_PAIR_TEAM.format(keys="t.org_kind, t.org_id, t.member, t.other")});
 """
 
-#: The evidence of every pair, from the interactions of its end with fewer ties.
-PART_EVIDENCE = f"""
+#: The evidence of the pairs ``r`` of ``{pairs}`` (rows of ``rb_pairs``), from the interactions
+#: of the end with fewer ties.
+_EVIDENCE_OF = f"""
     INSERT INTO pair_evidence (a, b, type, nature, n, last, mass)
     SELECT r.a, r.b, i.type, i.nature, count(*), max(i.date),
            sum({_MASS.format(size="(SELECT count(*) FROM participants c WHERE c.interaction_id = i.id)")})
-    FROM rb_pairs r CROSS JOIN participants p1 ON p1.person_id = r.lead
+    FROM {{pairs}} CROSS JOIN participants p1 ON p1.person_id = r.lead
     JOIN participants p2 ON p2.interaction_id = p1.interaction_id AND p2.person_id = r.other
     JOIN interactions i ON i.id = p1.interaction_id
     GROUP BY r.a, r.b, i.type, i.nature
+"""
+#: The evidence of every pair of ``rb_pairs`` (its rows deleted beforehand).
+PART_EVIDENCE = _EVIDENCE_OF.format(pairs="rb_pairs r")
+PART_EVIDENCE_DELETE = "DELETE FROM pair_evidence WHERE (a, b) IN (SELECT a, b FROM rb_pairs)"
+
+# -- by the interactions changed (graph.derived.Scope.met) ------------------------------------------
+#: The interactions a refresh changed, each once as it was (``sign`` -1) and once as it is (+1):
+#: its date, type, nature, organisation, number of participants (``size``) and participants.
+PART_MET_TABLES = """
+    CREATE TEMP TABLE IF NOT EXISTS rb_met (id TEXT NOT NULL, sign INTEGER NOT NULL, date TEXT NOT NULL,
+        type TEXT NOT NULL, nature TEXT NOT NULL, org_id TEXT, size INTEGER NOT NULL, PRIMARY KEY (id, sign)) WITHOUT ROWID;
+    CREATE TEMP TABLE IF NOT EXISTS rb_met_people (id TEXT NOT NULL, sign INTEGER NOT NULL, person TEXT NOT NULL,
+        PRIMARY KEY (id, sign, person)) WITHOUT ROWID;
+    DELETE FROM rb_met; DELETE FROM rb_met_people;
+"""
+PART_MET = "INSERT INTO rb_met (id, sign, date, type, nature, org_id, size) VALUES (?, ?, ?, ?, ?, ?, ?)"
+PART_MET_PEOPLE = "INSERT OR IGNORE INTO rb_met_people (id, sign, person) VALUES (?, ?, ?)"
+
+
+def _add_delta(table: str, keys: str) -> str:
+    """Adds the rows of ``rb_delta`` (``keys``, ``n``, ``last``, ``cut``, ``mass``: signed sums of
+    the interactions changed) to ``table``'s, whose rows with no interaction left go. ``last`` is
+    the newest interaction added, ``cut`` the newest taken away: where it was the row's ``last``,
+    the caller counts the row again whole (its ``last`` before is unknown)."""
+    return f"""
+    INSERT INTO {table} ({keys}, n, last, mass)
+    SELECT {keys}, n, coalesce(last, cut), mass FROM rb_delta WHERE true
+    ON CONFLICT ({keys}) DO UPDATE SET n = n + excluded.n, mass = mass + excluded.mass, last = max(last, excluded.last);
+    DELETE FROM {table} WHERE ({keys}) IN (SELECT {keys} FROM rb_delta) AND n <= 0;
+    DROP TABLE temp.rb_delta;
+"""
+
+
+_DELTA = """CREATE TEMP TABLE rb_delta ({keys}, n INTEGER NOT NULL, last TEXT, cut TEXT, mass REAL NOT NULL,
+        PRIMARY KEY ({key_names})) WITHOUT ROWID"""
+_SIGNED = "sum(i.sign), max(CASE WHEN i.sign > 0 THEN i.date END), max(CASE WHEN i.sign < 0 THEN i.date END)"
+
+#: Each pair's evidence, with the share of the interactions changed added and taken away; the
+#: pairs whose last interaction of a type and nature may have gone (``rb_recount``) counted again.
+PART_EVIDENCE_DELTA = f"""
+    {_DELTA.format(keys="a TEXT NOT NULL, b TEXT NOT NULL, type TEXT NOT NULL, nature TEXT NOT NULL",
+                   key_names="a, b, type, nature")};
+    INSERT INTO rb_delta (a, b, type, nature, n, last, cut, mass)
+    SELECT p1.person, p2.person, i.type, i.nature, {_SIGNED}, sum(i.sign * {_MASS.format(size="i.size")})
+    FROM rb_met i JOIN rb_met_people p1 ON p1.id = i.id AND p1.sign = i.sign
+    JOIN rb_met_people p2 ON p2.id = i.id AND p2.sign = i.sign AND p2.person > p1.person
+    GROUP BY p1.person, p2.person, i.type, i.nature;
+    CREATE TEMP TABLE rb_recount (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
+    INSERT OR IGNORE INTO rb_recount (a, b)
+    SELECT x.a, x.b FROM rb_delta x JOIN pair_evidence e ON e.a = x.a AND e.b = x.b AND e.type = x.type
+                                                           AND e.nature = x.nature
+    WHERE x.cut >= e.last;
+    {_add_delta("pair_evidence", "a, b, type, nature")}
+    DELETE FROM pair_evidence WHERE (a, b) IN rb_recount;
+    {_EVIDENCE_OF.format(pairs="rb_recount c CROSS JOIN rb_pairs r ON r.a = c.a AND r.b = c.b")};
+    DROP TABLE temp.rb_recount;
+"""
+
+#: Each organisation's activity the same way; those whose last interaction of a nature may have
+#: gone (``rb_acts``) counted again.
+PART_ACTIVITY_DELTA = f"""
+    {_DELTA.format(keys="org_id TEXT NOT NULL, nature TEXT NOT NULL", key_names="org_id, nature")};
+    INSERT INTO rb_delta (org_id, nature, n, last, cut, mass)
+    SELECT i.org_id, i.nature, {_SIGNED},
+           sum(i.sign * {render(DECAY, "sql", {"age": age(":ref", "i.date"), "half_life": ":half_life"})})
+    FROM rb_met i WHERE i.org_id IS NOT NULL
+    GROUP BY i.org_id, i.nature;
+    DELETE FROM rb_acts;
+    INSERT OR IGNORE INTO rb_acts (id)
+    SELECT x.org_id FROM rb_delta x JOIN org_activity o ON o.org_id = x.org_id AND o.nature = x.nature
+    WHERE x.cut >= o.last;
+    {_add_delta("org_activity", "org_id, nature")}
+    {PART_ACTIVITY}
 """
 
 #: The friends ``pr.a`` and ``pr.b`` have in common.
