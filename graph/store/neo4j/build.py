@@ -3,7 +3,8 @@ for what touches some people.
 
 :func:`build_all` deletes every derived relationship and builds them again from the input
 rows; :func:`build_around` rebuilds only what touches a set of people
-(:func:`graph.derived.touched`). Both run statements that commit as they go and converge
+(:func:`graph.derived.touched`); :func:`build_pairs`, what a refresh changed, pair by pair
+(:class:`graph.derived.Scope`). They run statements that commit as they go and converge
 when run again (:mod:`graph.store.neo4j.cypher_derived`), and return the stamp of what
 they built; the caller writes it (:class:`graph.store.neo4j.store.Neo4jStore`).
 """
@@ -13,14 +14,15 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import date
 
-from graph.derived import HALF_LIFE, ROUTE_LIMIT, Stamp, route_formula, routes_key, touched, worth_a_part
+from graph.derived import HALF_LIFE, ROUTE_LIMIT, Scope, Stamp, route_formula, routes_key, touched, worth_a_part
 from graph.formula import weights_key
+from graph.model import pair
 from graph.store.base import Progress
 from graph.store.neo4j import cypher_derived as d
 from graph.store.neo4j.bolt import Bolt, native
 from graph.store.neo4j.cypher import DERIVED_REL_TYPES
 
-__all__ = ["build_all", "build_around"]
+__all__ = ["build_all", "build_around", "build_pairs"]
 
 
 def _step(progress: Progress | None, stage: str, done: int) -> None:
@@ -141,3 +143,62 @@ def build_around(bolt: Bolt, people: Collection[str], stamp: Stamp, weights: Map
         _routes(bolt, None, weights, progress)
     return Stamp(stamp.revision, stamp.revision, ref, newest, friend_ref, stamp.half_life, weights_key(weights),
                  routes_key(route_formula(weights)))
+
+
+def build_pairs(bolt: Bolt, scope: Scope, stamp: Stamp, weights: Mapping[str, float],
+                progress: Progress | None = None, around: Collection[tuple[str, str]] = (),
+                orgs: Collection[str] = ()) -> Stamp:
+    """Rebuild what ``scope`` touches on a store whose derived data ``stamp`` describes as
+    complete (everything, past ``PART_LIMIT`` of ties or with other ``weights``): the pairs of
+    the scope, every pair around its people and, for each friendship added or removed, each
+    end with the other's friends; their ``MET`` rows, ``TIE`` and team ties, the tie counts of
+    their ends, the reach of the organisations of their team ties before and after, every
+    organisation's activity, the best reps of their ends and the team routes of their ends and
+    of everyone tied to an end whose best reps changed. ``around`` and ``orgs``: pairs and
+    organisations a refresh read before deleting a person (its relationships go with it)."""
+    newest, friend_ref = _newest(bolt)
+    if weights_key(weights) != stamp.weights or (stamp.ref is not None and (newest is None or newest < stamp.ref)):
+        # other weights: every team tie; the newest interaction gone or moved back: nothing kept answers
+        return build_all(bolt, stamp.revision or "", weights, progress)
+    found = bolt.read(d.PAIRS_AROUND, people=sorted(scope.people), friended=[list(f) for f in sorted(scope.friended)])
+    pairs = sorted(set(scope.pairs) | {pair(a, b) for a, b in [*found[0]["pairs"], *around] if a != b})
+    if not worth_a_part(len(pairs), bolt.read(d.TIE_COUNT)[0]["n"]):
+        return build_all(bolt, stamp.revision or "", weights, progress)
+    rows, ends = [list(p) for p in pairs], sorted({x for p in pairs for x in p})
+    reps_before = _route_reps(bolt, ends)
+    orgs_before = bolt.read(d.PAIRS_ORGS, pairs=rows)[0]["orgs"]
+    ref = stamp.ref or newest
+    _step(progress, "evidence", 0)
+    bolt.autocommit(d.DELETE_PAIRS, pairs=rows)
+    if ref is not None:
+        bolt.autocommit(d.MET_PAIRS, pairs=rows, ref=ref, half_life=stamp.half_life)
+    _step(progress, "evidence", 1)
+    _step(progress, "ties", 0)
+    bolt.autocommit(d.TIE_PAIRS, pairs=rows)
+    bolt.autocommit(d.TIE_COUNTS_OF, ids=sorted(set(ends) | scope.people))  # a person added: 0
+    _step(progress, "ties", 1)
+    _step(progress, "team ties", 0)
+    bolt.autocommit(d.TEAM_PAIRS, pairs=rows, weights=dict(weights))
+    after = bolt.read(d.PAIRS_ORGS, pairs=rows)[0]["orgs"]
+    bolt.write(d.REACH_OF, orgs=sorted(set(orgs_before) | set(after) | set(orgs)))
+    _step(progress, "team ties", 1)
+    _activity(bolt, ref, stamp.half_life, progress)
+    _step(progress, "team routes", 0)
+    params = {**route_formula(weights).params("cypher"), "limit": ROUTE_LIMIT}
+    bolt.autocommit(d.routes_clear(True, "route_reps", "route_rep_s"), people=ends)
+    bolt.autocommit(d.route_reps(True), people=ends, **params)
+    reps_after = _route_reps(bolt, ends)
+    moved = sorted(m for m in set(reps_before) | set(reps_after) if reps_before.get(m) != reps_after.get(m))
+    people = set(ends) | set(bolt.read(d.TIED_TO, people=moved)[0]["tied"])
+    scoped = worth_a_part(len(people), bolt.read(d.PEOPLE_COUNT)[0]["n"])
+    chosen = sorted(people) if scoped else None
+    bolt.autocommit(d.routes_clear(scoped, "route_via", "route_v"), people=chosen)
+    bolt.autocommit(d.routes(scoped), people=chosen, **params)
+    _step(progress, "team routes", 1)
+    return Stamp(stamp.revision, stamp.revision, ref, newest, friend_ref, stamp.half_life, weights_key(weights),
+                 routes_key(route_formula(weights)))
+
+
+def _route_reps(bolt: Bolt, people: list[str]) -> dict[str, tuple[tuple[str, ...], tuple[float, ...]]]:
+    """The kept best reps of ``people`` (those who have them) and their strengths."""
+    return {m: (tuple(reps), tuple(ss)) for m, reps, ss in bolt.read(d.ROUTE_REPS_OF, people=people)[0]["reps"]}

@@ -28,7 +28,8 @@ from graph.store.neo4j.cypher_reads import stages
 
 __all__ = ["DELETE_ALL", "DELETE_AROUND", "EVIDENCE_REF", "FRIEND_REF", "met", "tie", "shared", "TIE_COUNTS_ALL",
            "TIE_COUNTS_OF", "team", "TEAM_OTHERS", "REACH_CLEAR", "REACH_ALL", "REACH_OF", "ACTIVITY", "TOUCHED",
-           "AROUND", "routes_clear", "route_reps", "routes"]
+           "AROUND", "routes_clear", "route_reps", "routes", "PAIRS_AROUND", "PAIRS_ORGS", "DELETE_PAIRS", "MET_PAIRS",
+           "TIE_PAIRS", "TEAM_PAIRS", "ROUTE_REPS_OF", "TIED_TO", "TIE_COUNT"]
 
 #: Deletes every derived relationship of one type (``{rel}``), committing as it goes.
 DELETE_ALL = """
@@ -106,6 +107,17 @@ _ORIENT = "CASE WHEN a.id < b.id THEN a ELSE b END AS x, CASE WHEN a.id < b.id T
 _MASS = render(MASS, "cypher", {"age": "age", "size": "size", "half_life": "$half_life"})
 
 
+#: The ``MET`` rows of the pair ``{a}``, ``{b}`` (its interactions ``i``), ``{orient}`` naming them
+#: ``x`` and ``y``, the lower id first.
+_MET_SET = """WITH {a}, {b}, i, toFloat(duration.inDays(i.date, $ref).days) AS age,
+                 toFloat(COUNT {{ (i)<-[:ATTENDED]-(:Person) }}) AS size
+            WITH {a}, {b}, i, """ + _MASS.replace("{", "{{").replace("}", "}}") + """ AS w
+            WITH {a}, {b}, i.type AS type, i.nature AS nature, count(*) AS n, max(i.date) AS last, sum(w) AS mass
+            WITH {orient}, type, nature, n, last, mass
+            MERGE (x)-[m:MET {{type: type, nature: nature}}]->(y)
+            SET m.n = n, m.last = last, m.mass = mass"""
+
+
 def met(scoped: bool) -> str:
     """One ``MET`` per pair of people who attended an interaction together, type and nature;
     the mass (:data:`graph.formula.MASS`) as of ``$ref`` with half-life ``$half_life``."""
@@ -114,15 +126,16 @@ def met(scoped: bool) -> str:
         CALL (a) {{
             MATCH (a)-[:ATTENDED]->(i:Interaction)<-[:ATTENDED]-(b:Person)
             WHERE {_pairs(scoped)}
-            WITH a, b, i, toFloat(duration.inDays(i.date, $ref).days) AS age,
-                 toFloat(COUNT {{ (i)<-[:ATTENDED]-(:Person) }}) AS size
-            WITH a, b, i, {_MASS} AS w
-            WITH a, b, i.type AS type, i.nature AS nature, count(*) AS n, max(i.date) AS last, sum(w) AS mass
-            WITH {_ORIENT}, type, nature, n, last, mass
-            MERGE (x)-[m:MET {{type: type, nature: nature}}]->(y)
-            SET m.n = n, m.last = last, m.mass = mass
+            {_MET_SET.format(a="a", b="b", orient=_ORIENT)}
         }} IN TRANSACTIONS OF 500 ROWS
     """
+
+
+#: A ``TIE`` from ``x`` to ``y`` from the friendship ``k`` and the ``MET`` rows ``ms`` (in order).
+_TIE_SET = """MERGE (x)-[t:TIE]->(y)
+            SET t.kind = k.kind, t.since = k.since, t.types = [m IN ms | m.type],
+                t.natures = [m IN ms | m.nature], t.ns = [m IN ms | m.n], t.lasts = [m IN ms | m.last],
+                t.masses = [m IN ms | m.mass]"""
 
 
 def tie(scoped: bool) -> str:
@@ -136,10 +149,7 @@ def tie(scoped: bool) -> str:
             WITH a, b, r ORDER BY r.type, r.nature
             WITH a, b, collect(r) AS rs
             WITH {_ORIENT}, [r IN rs WHERE type(r) = 'KNOWS'][0] AS k, [r IN rs WHERE type(r) = 'MET'] AS ms
-            MERGE (x)-[t:TIE]->(y)
-            SET t.kind = k.kind, t.since = k.since, t.types = [m IN ms | m.type],
-                t.natures = [m IN ms | m.nature], t.ns = [m IN ms | m.n], t.lasts = [m IN ms | m.last],
-                t.masses = [m IN ms | m.mass], t.shared = 0
+            {_TIE_SET}, t.shared = 0
         }} IN TRANSACTIONS OF 500 ROWS
     """
 
@@ -157,6 +167,85 @@ def shared(scoped: bool) -> str:
             SET t.shared = n
         }} IN TRANSACTIONS OF 500 ROWS
     """
+
+
+# -- by pair (a refresh: graph.derived.Scope) ------------------------------------------------------
+#: The pairs ``$pairs`` (``[a, b]``) both of whose people are held, as ``x`` and ``y``, the
+#: lower id (as Cypher orders them) first.
+_PAIRS = "UNWIND $pairs AS pr MATCH (a:Person {id: pr[0]}) MATCH (b:Person {id: pr[1]}) WITH " + _ORIENT
+
+#: The pairs around what changed: each person of ``$people`` with everyone they have a kept tie,
+#: an interaction or a friendship with; each end of a friendship of ``$friended`` (added or
+#: removed) with each friend of the other end (their friends in common changed).
+PAIRS_AROUND = f"""
+    CALL () {{
+        {TOUCHED.replace("RETURN collect([pid, id]) AS ties", "RETURN collect([pid, id]) AS around")}
+    }}
+    CALL () {{
+        UNWIND $friended AS f
+        UNWIND [[f[0], f[1]], [f[1], f[0]]] AS e
+        MATCH (:Person {{id: e[1]}})-[:KNOWS]-(z:Person) WHERE z.id <> e[0]
+        RETURN collect([e[0], z.id]) AS friends
+    }}
+    RETURN around + friends AS pairs
+"""
+
+#: The organisations of the pairs' team ties.
+PAIRS_ORGS = f"""
+    {_PAIRS}
+    MATCH (x)-[t:TEAM_TIE]-(y)
+    RETURN collect(DISTINCT t.org_id) AS orgs
+"""
+
+#: Each pair's ``MET``, ``TIE`` and ``TEAM_TIE`` deleted.
+DELETE_PAIRS = f"""
+    {_PAIRS}
+    CALL (x, y) {{
+        MATCH (x)-[r:MET|TIE|TEAM_TIE]-(y)
+        DELETE r
+    }} IN TRANSACTIONS OF 1000 ROWS
+"""
+
+#: Each pair's ``MET`` rows (as :func:`met`), ``TIE`` (as :func:`tie`, with its friends in
+#: common: :func:`shared`) and ``TEAM_TIE`` from each team end (as :func:`team`), built again.
+MET_PAIRS = f"""
+    {_PAIRS}
+    CALL (x, y) {{
+        MATCH (x)-[:ATTENDED]->(i:Interaction)<-[:ATTENDED]-(y)
+        {_MET_SET.format(a="x", b="y", orient="x, y")}
+    }} IN TRANSACTIONS OF 500 ROWS
+"""
+TIE_PAIRS = f"""
+    {_PAIRS}
+    CALL (x, y) {{
+        MATCH (x)-[r:MET|KNOWS]-(y)
+        WITH x, y, r ORDER BY r.type, r.nature
+        WITH x, y, collect(r) AS rs
+        WITH x, y, [r IN rs WHERE type(r) = 'KNOWS'][0] AS k, [r IN rs WHERE type(r) = 'MET'] AS ms
+        CALL (x, y) {{
+            OPTIONAL MATCH (x)-[:KNOWS]-(c:Person)-[:KNOWS]-(y)
+            RETURN count(DISTINCT c) AS shared
+        }}
+        {_TIE_SET}, t.shared = shared
+    }} IN TRANSACTIONS OF 500 ROWS
+"""
+
+#: The kept best reps of ``$people`` (who has them), to see whose changed.
+ROUTE_REPS_OF = """
+    UNWIND $people AS pid
+    MATCH (m:Person {id: pid}) WHERE m.route_reps IS NOT NULL
+    RETURN collect([m.id, m.route_reps, m.route_rep_s]) AS reps
+"""
+
+#: Everyone with a kept tie to someone of ``$people``.
+TIED_TO = """
+    UNWIND $people AS pid
+    MATCH (:Person {id: pid})-[:TIE]-(y:Person)
+    RETURN collect(DISTINCT y.id) AS tied
+"""
+
+#: How many ties are kept (a change to most of them builds everything instead).
+TIE_COUNT = "MATCH ()-[t:TIE]->() RETURN count(t) AS n"
 
 
 #: Each person's number of ties, for everyone ...
@@ -212,6 +301,18 @@ TEAM_OTHERS = f"""
         WHERE NOT m.id IN $people
         {_TEAM_SET}
     }} IN TRANSACTIONS OF 200 ROWS
+"""
+
+#: The team ties of the pairs (:func:`team` for each end on the team).
+TEAM_PAIRS = f"""
+    UNWIND $pairs AS pr
+    UNWIND [[pr[0], pr[1]], [pr[1], pr[0]]] AS ends
+    MATCH (m:Person {{id: ends[0]}})-[:WORKS_AT]->(:Organisation {{kind: 'own'}})
+    MATCH (x:Person {{id: ends[1]}})-[:WORKS_AT]->(o:Organisation)
+    CALL (m, x, o) {{
+        MATCH (m)-[t:TIE]-(x)
+        {_TEAM_SET}
+    }} IN TRANSACTIONS OF 500 ROWS
 """
 
 #: Each organisation's reach: how many of its people any rep has a team tie to (cleared first:

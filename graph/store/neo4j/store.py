@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from neo4j import Driver, Record
 
-from graph.derived import SCHEMA_VERSION, Stamp, touched
+from graph.derived import SCHEMA_VERSION, Stamp
 from graph.errors import StoreChanged, StoreUnavailable
 from graph.formula import DEFAULT_WEIGHTS, weights_key
 from graph.model import TABLES, Account, Dataset, Deal, Friendship, Interaction, Organisation, Person
@@ -31,7 +31,7 @@ from graph.store.changes import (Changes, Removed, batches, diff, diff_held, dif
 from graph.store.neo4j import cypher as q
 from graph.store.neo4j import cypher_derived as dq
 from graph.store.neo4j.bolt import Bolt, Heartbeat, native
-from graph.store.neo4j.build import build_all, build_around
+from graph.store.neo4j.build import build_all, build_around, build_pairs
 from graph.store.sqlite.spill import diff_fingerprints, spilled
 from graph.store.neo4j.console import run_readonly
 from graph.store.neo4j.reader import Neo4jReader
@@ -158,10 +158,9 @@ class Neo4jStore:
         was tied to, and the organisations of their team ties, are read before anything is written
         (the ties go with the node); the load is marked in progress and the derived data incomplete
         first, so a crash part-way leaves a store the same ingest replaces whole."""
-        people = changes.people(held, data)
+        scope = changes.scope(held, data)
         removed = sorted(str(k) for k in changes["people"].removed)
         around = [(a, b) for a, b in self._bolt.read(dq.TOUCHED, people=removed)[0]["ties"]] if removed else []
-        known = touched(set(removed), around)
         orgs = self._bolt.read(dq.AROUND, people=removed)[0]["orgs"] if removed else []
         run = uuid.uuid4().hex
         self._bolt.write(q.LOADING_SET, run=run)
@@ -174,8 +173,8 @@ class Neo4jStore:
                 for batch in batches(keys, self.batch_size):
                     self._bolt.write(q.REMOVE[table], keys=batch)
             self._write_rows(changes.upserts(), run, progress, q.REFRESH)
-            if people or weights_key(weights) != stamp.weights:
-                built = build_around(self._bolt, people, replace(stamp, revision=run), weights, progress, known, orgs)
+            if scope.pairs or scope.people or weights_key(weights) != stamp.weights:
+                built = build_pairs(self._bolt, scope, replace(stamp, revision=run), weights, progress, around, orgs)
             else:  # accounts and deals only: no derived data to touch
                 built = replace(stamp, revision=run, built=run)
             self._bolt.write(q.META_SET, meta={**built.to_text(), "schema_version": SCHEMA_VERSION})
