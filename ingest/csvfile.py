@@ -21,7 +21,8 @@ so that one run reports every problem.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 from pathlib import Path
 
 from graph.errors import Problem
@@ -58,40 +59,72 @@ def _lenient(line: str) -> list[str]:
         return []
 
 
+class Span(NamedTuple):
+    """Part of a file to read, after its header: from the byte offset ``start`` (``None``: right
+    after the header), which begins line ``line``, to the byte offset ``end`` (``None``: the end),
+    both at the start of a row (:mod:`ingest.halves`)."""
+
+    start: int | None
+    line: int
+    end: int | None
+
+
 class _Lines:
     """The file's lines as text; lines that are not UTF-8 are noted, not fatal."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, span: Span | None = None) -> None:
         self.path = path
         self.bad: dict[int, str] = {}
         self.bytes_read = 0
-        self.size = path.stat().st_size
+        self.span = span
+        self.size = span.end if span is not None and span.end is not None else path.stat().st_size
         self.last = ""  # the last line read, to name a row the csv module cannot read
 
     def __iter__(self) -> Iterator[str]:
         with self.path.open("rb") as fh:
-            for number, raw in enumerate(fh, start=1):
-                self.bytes_read += len(raw)
-                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]
-                if number == 1 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-                    self.bad[number] = ("not UTF-8 text: the file is UTF-16 (it starts with a UTF-16 byte-order "
-                                        "mark); save it as UTF-8")
-                nul = raw.find(b"\x00")
-                if nul >= 0 and number not in self.bad:
-                    # UTF-16 without a byte-order mark decodes as "UTF-8" full of NULs
-                    self.bad[number] = (f"not UTF-8 text (a NUL byte at column {nul + 1}: is the file UTF-16 or "
-                                        "binary?); save the file as UTF-8")
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    self.bad.setdefault(number, (
-                        f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
-                        "save the file as UTF-8"
-                    ))
-                    text = raw.decode("utf-8", errors="replace")
-                self.last = text
-                yield text
+            span = self.span
+            if span is None or span.start is None:
+                yield from self._decoded(enumerate(fh, start=1), None if span is None else span.end)
+                return
+            header = fh.readline()  # the header, then the span's lines
+            self.bytes_read = len(header)
+            yield from self._decoded([(1, header)], None)
+            fh.seek(span.start)
+            self.bytes_read = span.start
+            yield from self._decoded(enumerate(fh, start=span.line), span.end)
+
+    def _decoded(self, lines: Iterable[tuple[int, bytes]], end: int | None) -> Iterator[str]:
+        """Each of ``lines`` as text (up to the byte offset ``end``), its problems noted."""
+        for number, raw in lines:
+            if end is not None and self.bytes_read >= end:
+                return
+            self.bytes_read += len(raw)
+            if number == 1:
+                raw = self._first(raw)
+            nul = raw.find(b"\x00")
+            if nul >= 0 and number not in self.bad:
+                # UTF-16 without a byte-order mark decodes as "UTF-8" full of NULs
+                self.bad[number] = (f"not UTF-8 text (a NUL byte at column {nul + 1}: is the file UTF-16 or "
+                                    "binary?); save the file as UTF-8")
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                self.bad.setdefault(number, (
+                    f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
+                    "save the file as UTF-8"
+                ))
+                text = raw.decode("utf-8", errors="replace")
+            self.last = text
+            yield text
+
+    def _first(self, raw: bytes) -> bytes:
+        """The first line without a UTF-8 byte-order mark; a UTF-16 one is noted."""
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            self.bad[1] = ("not UTF-8 text: the file is UTF-16 (it starts with a UTF-16 byte-order "
+                           "mark); save it as UTF-8")
+        return raw
 
 
 class CsvFile:
@@ -101,6 +134,8 @@ class CsvFile:
     ----------
     path : Path
         The CSV file.
+    span : Span, optional
+        Only these rows of it (the header is read all the same).
 
     Attributes
     ----------
@@ -115,11 +150,13 @@ class CsvFile:
         the csv module cannot read, a best effort): what a rejects file keeps.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, span: Span | None = None) -> None:
         self.path = path
         self.name = path.name
         self.problems: list[Problem] = []
-        self._lines = _Lines(path)
+        self._lines = _Lines(path, span)
+        # the span's first line comes right after the header (line 1) for the csv module
+        self._skip = span.line - 2 if span is not None and span.start is not None else 0
         self._reader = csv.reader(iter(self._lines), strict=True)
         self.header: list[str] = []
         self.raw: list[str] = []
@@ -146,6 +183,11 @@ class CsvFile:
                 self.problems.append(Problem(self.name, 1, "a header cell is empty"))
             seen.add(col)
 
+    def _bad(self, first: int, stop: int) -> list[int]:
+        """The lines from ``first`` up to ``stop`` that are not UTF-8 text."""
+        bad = self._lines.bad
+        return [n for n in range(first, stop) if n in bad] if bad else []
+
     @property
     def fraction_read(self) -> float:
         """How much of the file has been read, from 0 to 1 (for progress bars)."""
@@ -164,17 +206,18 @@ class CsvFile:
         header = self.header
         width = len(header)
         reader = self._reader
+        skip = self._skip
         while True:
-            start = reader.line_num + 1
+            start = reader.line_num + 1 + skip
             try:
                 cells = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
-                bad = [n for n in range(start, reader.line_num + 1) if n in self._lines.bad]
+                bad = self._bad(start, reader.line_num + 1 + skip)
                 # a one-line row is read leniently, only to name it (so rows referring to it are not
                 # reported as dangling)
-                guess = _lenient(self._lines.last) if reader.line_num == start else []
+                guess = _lenient(self._lines.last) if reader.line_num + skip == start else []
                 self.raw = guess
                 named = {col: v for col, raw in zip(header, guess) if (v := raw.strip())}
                 yield (bad[0], named, self._lines.bad[bad[0]]) if bad else (
@@ -185,7 +228,7 @@ class CsvFile:
             self.raw = cells
             # empty cells are left out: "not given"
             row: dict[str, str] = {col: v for col, raw in zip(header, cells) if (v := raw.strip())}
-            bad = [n for n in range(start, reader.line_num + 1) if n in self._lines.bad]
+            bad = self._bad(start, reader.line_num + 1 + skip)
             if bad:
                 yield bad[0], row, self._lines.bad[bad[0]]
             elif len(cells) != width:

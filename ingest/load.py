@@ -114,7 +114,7 @@ class IngestReport:
 
 def check_folder(folder: Path, *, rejects: Path | None = None, dry_run: bool = False,
                  progress: Progress | None = None, held: Dataset | None = None,
-                 spill: Spill | None = None) -> tuple[Dataset, IngestReport]:
+                 spill: Spill | None = None, halves: bool = False) -> tuple[Dataset, IngestReport]:
     """Validate ``folder``; return the clean dataset and the report an ingest of it gives.
 
     With ``rejects``, rejected rows are written there with their reasons and
@@ -122,7 +122,8 @@ def check_folder(folder: Path, *, rejects: Path | None = None, dry_run: bool = F
     store holds), ``folder`` is an update (:mod:`ingest.update`) and the dataset returned is
     what the store will hold; problems the update makes in held rows always raise. With ``spill``
     (an empty :class:`~graph.store.sqlite.spill.Spill`), the clean rows are kept there, on disk,
-    rather than in lists.
+    rather than in lists. ``halves``: a big interactions file is read in two processes
+    (:mod:`ingest.halves`).
 
     Raises
     ------
@@ -130,7 +131,8 @@ def check_folder(folder: Path, *, rejects: Path | None = None, dry_run: bool = F
         With every problem found, when the input is invalid (and ``rejects`` is
         not given, or a whole file is unusable).
     """
-    return _checked(validate_folder(Path(folder), progress=progress, held=held, spill=spill), rejects, dry_run)
+    return _checked(validate_folder(Path(folder), progress=progress, held=held, spill=spill, halves=halves),
+                    rejects, dry_run)
 
 
 def check_update(folder: Path, store: Store, *, rejects: Path | None = None, dry_run: bool = False,

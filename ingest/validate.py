@@ -46,7 +46,8 @@ from graph.model import (
     default_nature,
     pair as model_pair,  # ``pair`` names a local below
 )
-from ingest.csvfile import CsvFile
+from ingest.csvfile import CsvFile, Span
+from ingest.halves import in_halves
 from ingest.rows import ROW_MODELS, known_columns, read_row, required_columns
 from ingest.rejects import Rejected, RowReport, original_cells
 from ingest.update import REMOVALS_FILE, Removals, check_held, demotes, read_removals
@@ -184,39 +185,42 @@ class _Checker:
                 self.v.rejected.append(Rejected(name, line, [problem], cells.get(line, {})))
 
     # -- driving one file --------------------------------------------------------
-    def rows(self, folder: Path, name: str) -> Any:
-        """Yield ``(line, parsed_row, cells, report)`` for each readable row of one file."""
+    def rows(self, folder: Path, name: str, span: Span | None = None) -> Any:
+        """Yield ``(line, parsed_row, cells, report)`` for each readable row of one file (of its
+        part ``span``: a later part's header problems are the first part's, not told again)."""
+        later = span is not None and span.start is not None
+        told, unusable = (Validation(dataset=Dataset()), set()) if later else (self.v, self.unusable)
         path = folder / name
         model = ROW_MODELS[name]
         if not path.is_file():
             if name in self.required:
-                self.v.fatal.append(Problem(name, 0, "file is missing; it is required in the input folder"))
-                self.unusable.add(name)
+                told.fatal.append(Problem(name, 0, "file is missing; it is required in the input folder"))
+                unusable.add(name)
             return
-        csv_file = CsvFile(path)
+        csv_file = CsvFile(path, span)
         header_problems = [p for p in csv_file.problems if p.line == 1]
-        self.v.fatal.extend(header_problems)
+        told.fatal.extend(header_problems)
         if not csv_file.header or header_problems:
-            self.unusable.add(name)
+            unusable.add(name)
             return
         missing = [c for c in required_columns(model) if c not in csv_file.header]
         delimiter = next((d for d in ";\t|" if d in csv_file.header[0]), None) if len(csv_file.header) == 1 else None
         if missing and delimiter:
             what = {";": "semicolons", "\t": "tabs", "|": "'|'"}[delimiter]
-            self.v.fatal.append(Problem(name, 1, f"the header is one column separated by {what}: relmap reads "
+            told.fatal.append(Problem(name, 1, f"the header is one column separated by {what}: relmap reads "
                                                  "comma-separated files; save the file with commas"))
-            self.unusable.add(name)
+            unusable.add(name)
             return
         if missing:
             need = ", ".join(required_columns(model))
             for col in missing:
-                self.v.fatal.append(Problem(name, 1, f"required column '{col}' is missing (the file needs: {need})", col))
-            self.unusable.add(name)
+                told.fatal.append(Problem(name, 1, f"required column '{col}' is missing (the file needs: {need})", col))
+            unusable.add(name)
             return
         known = set(known_columns(model))
         for col in csv_file.header:
             if col not in known:
-                self.v.warnings.append(Problem(name, 1, f"unknown column '{col}' ignored", col))
+                told.warnings.append(Problem(name, 1, f"unknown column '{col}' ignored", col))
         wanted = [c for c in csv_file.header if c in known]
         every_column_known = len(wanted) == len(csv_file.header)
         count = 0
@@ -236,15 +240,59 @@ class _Checker:
                     report.add(message, column)
             yield line, row, cells, report
             report.close()
-        if count == 0:
+        if count == 0 and not later:
             message = "file has a header row but no data rows"
             if name in self.required:
-                self.v.fatal.append(Problem(name, 1, message))
-                self.unusable.add(name)
+                told.fatal.append(Problem(name, 1, message))
+                unusable.add(name)
             else:
-                self.v.warnings.append(Problem(name, 1, message))
+                told.warnings.append(Problem(name, 1, message))
         if self.progress:
             self.progress(name, 1000, 1000)
+
+
+def _interactions(c: _Checker, rows: Any, spill: Spill) -> None:
+    """The rows of interactions.csv ``rows`` gives (:meth:`_Checker.rows`), checked and kept."""
+    add = spill.tables
+    for line, row, cells, r in rows:
+        if row is None:  # an id used twice is found once the file is read, from the rows kept and these
+            if cells.get("id"):
+                spill.see("interactions.csv", cells["id"], line)
+            continue
+        people = [intern(p.strip()) for p in row.participants.split(";") if p.strip()]  # one object a person
+        if len(set(people)) != len(people):
+            twice = sorted({p for p in people if people.count(p) > 1})
+            r.add(f"participants lists '{twice[0]}' more than once", "participants")
+        elif len(people) < 2:
+            r.add("participants needs at least two person ids separated by ';'", "participants")
+        person = c.person
+        for pid in people:
+            if pid not in person:
+                r.check(c.person_ref("participants", pid), "participants")
+        if row.org_id is not None and row.org_id not in c.org_kind:
+            r.check(c.org_ref("org_id", row.org_id), "org_id")
+        nature = row.nature or default_nature(row.type)
+        if nature is None:
+            r.add(f"type '{row.type}' is not a known interaction type; give the row a nature "
+                  "('personal' or 'business')", "type")
+        if nature is not None and r.ok:
+            add["interactions"].append(
+                Interaction(row.id, row.date, row.type, nature, tuple(people), row.org_id, row.notes), line)
+        else:
+            spill.see("interactions.csv", row.id, line)
+
+
+def read_half(folder: Path, name: str, span: Span, state: dict[str, Any], target: Path
+              ) -> tuple[list[Problem], list[Rejected]]:
+    """The part ``span`` of ``name`` read into the spill file ``target`` by another process
+    (:func:`ingest.halves.in_halves`), with the checker's ``state``: its problems and rejected rows."""
+    spill = Spill(path=target)
+    v = Validation(dataset=spill.dataset())
+    c = _Checker(v, None)
+    vars(c).update(state)
+    _interactions(c, c.rows(folder, name, span), spill)
+    spill.keep()
+    return v.problems, v.rejected
 
 
 def _cells_at(path: Path, lines: set[int]) -> dict[int, dict[str, str]]:
@@ -298,7 +346,7 @@ def _one_line(p: Problem) -> Problem:
 
 
 def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dataset | None = None,
-                    whole: bool = True, spill: Spill | None = None) -> Validation:
+                    whole: bool = True, spill: Spill | None = None, halves: bool = False) -> Validation:
     """Validate every input file in ``folder``; never raises for bad rows.
 
     Parameters
@@ -319,6 +367,9 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
         An empty :class:`~graph.store.sqlite.spill.Spill`: the clean rows are kept there, on disk,
         and :attr:`Validation.dataset` reads them back. Default: a spill of its own, the rows
         returned in lists (the keys of the busiest files are kept in a spill either way).
+    halves : bool
+        Read a big ``interactions.csv`` in two halves, the second in another process
+        (:mod:`ingest.halves`), on a machine with more than one core. The result is the same.
 
     Returns
     -------
@@ -334,14 +385,15 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
     if not folder.is_dir():
         raise UsageError(f"input folder '{folder}' does not exist or is not a folder")
     if spill is not None:
-        return _validate(folder, progress, held, whole, spill)
+        return _validate(folder, progress, held, whole, spill, halves)
     with Spill() as own:
-        v = _validate(folder, progress, held, whole, own)
+        v = _validate(folder, progress, held, whole, own, halves)
         v.dataset = Dataset(**{t: list(getattr(v.dataset, t)) for t in TABLES})
         return v
 
 
-def _validate(folder: Path, progress: Progress | None, held: Dataset | None, whole: bool, spill: Spill) -> Validation:
+def _validate(folder: Path, progress: Progress | None, held: Dataset | None, whole: bool, spill: Spill,
+              halves: bool = False) -> Validation:
     """:func:`validate_folder` with the clean rows kept in ``spill``."""
     v = Validation(dataset=spill.dataset())
     c = _Checker(v, progress, update=held is not None)
@@ -400,32 +452,8 @@ def _validate(folder: Path, progress: Progress | None, held: Dataset | None, who
     c.repeats(folder, spill, "friendships.csv", "person_b", lambda k, first: (
         f"friendship {k[0]}-{k[1]} is already given at line {first} (a friendship is undirected)"))
 
-    for line, row, cells, r in c.rows(folder, "interactions.csv"):
-        if row is None:  # an id used twice is found once the file is read, from the rows kept and these
-            if cells.get("id"):
-                spill.see("interactions.csv", cells["id"], line)
-            continue
-        people = [intern(p.strip()) for p in row.participants.split(";") if p.strip()]  # one object a person
-        if len(set(people)) != len(people):
-            twice = sorted({p for p in people if people.count(p) > 1})
-            r.add(f"participants lists '{twice[0]}' more than once", "participants")
-        elif len(people) < 2:
-            r.add("participants needs at least two person ids separated by ';'", "participants")
-        person = c.person
-        for pid in people:
-            if pid not in person:
-                r.check(c.person_ref("participants", pid), "participants")
-        if row.org_id is not None and row.org_id not in c.org_kind:
-            r.check(c.org_ref("org_id", row.org_id), "org_id")
-        nature = row.nature or default_nature(row.type)
-        if nature is None:
-            r.add(f"type '{row.type}' is not a known interaction type; give the row a nature "
-                  "('personal' or 'business')", "type")
-        if nature is not None and r.ok:
-            add["interactions"].append(
-                Interaction(row.id, row.date, row.type, nature, tuple(people), row.org_id, row.notes), line)
-        else:
-            spill.see("interactions.csv", row.id, line)
+    if not (halves and in_halves(folder, "interactions.csv", c, spill, _interactions)):
+        _interactions(c, c.rows(folder, "interactions.csv"), spill)
     c.repeats(folder, spill, "interactions.csv", "id", lambda k, first: f"id '{k}' is already used at line {first}")
 
     account_line: dict[tuple[str, str], int] = {}

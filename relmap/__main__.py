@@ -1,3 +1,4 @@
 from relmap.cli import main
 
-main()
+if __name__ == "__main__":  # not again in a process validation starts (ingest.halves)
+    main()

@@ -67,7 +67,7 @@ def ingest(folder: Path, update: bool, dry_run: bool, rejects: Path | None, batc
         else:
             with Spill() as spill:  # the validated rows wait on disk, not in memory
                 data, report = check_folder(folder, rejects=rejects, dry_run=dry_run, progress=progress,
-                                            spill=spill)
+                                            spill=spill, halves=True)
                 if not dry_run:
                     with open_store(store, **options) as target:
                         report.record(target.load(data, progress=progress, weights=weights))

@@ -124,11 +124,11 @@ class Spill:
     """A scratch SQLite file holding a dataset's rows (see the module docstring); a context
     manager that deletes the file on exit."""
 
-    def __init__(self, directory: str | Path | None = None) -> None:
-        _sweep(Path(directory or tempfile.gettempdir()))
-        handle, name = tempfile.mkstemp(prefix=f"relmap-rows-{os.getpid()}-", suffix=".sqlite", dir=directory)
-        os.close(handle)
-        self.path = Path(name)
+    def __init__(self, directory: str | Path | None = None, *, path: Path | None = None) -> None:
+        if path is None:
+            _sweep(Path(directory or tempfile.gettempdir()))
+            path = Spill.reserve(directory)
+        self.path = path
         self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-16384"):  # scratch: no journal
             self.conn.execute(f"PRAGMA {pragma}")
@@ -136,6 +136,30 @@ class Spill:
             self.conn.execute(statement)
         self.tables = {t: SpillTable(self, t) for t in TABLES}
         self._seen: list[tuple[str, str, str | None, int]] = []
+
+    @staticmethod
+    def reserve(directory: str | Path | None = None) -> Path:
+        """A new empty file for a spill, named for this process (another process may fill it:
+        ``Spill(path=...)``, then :meth:`absorb`)."""
+        handle, name = tempfile.mkstemp(prefix=f"relmap-rows-{os.getpid()}-", suffix=".sqlite", dir=directory)
+        os.close(handle)
+        return Path(name)
+
+    def absorb(self, path: Path) -> None:
+        """Append the rows and keys of the spill file ``path`` (in the order they came), then
+        delete it."""
+        self._write_seen()
+        self.flush()
+        self.conn.execute("ATTACH DATABASE ? AS half", (str(path),))
+        try:
+            self.conn.execute("BEGIN")
+            for table in self.tables.values():
+                table._count += self.conn.execute(sql_spill.ABSORB[table.table]).rowcount
+            self.conn.execute(sql_spill.ABSORB["seen"])
+            self.conn.execute("COMMIT")
+        finally:
+            self.conn.execute("DETACH DATABASE half")
+        path.unlink(missing_ok=True)
 
     def dataset(self) -> Dataset:
         """The :class:`~graph.model.Dataset` of this spill's tables (append to them to fill it)."""
@@ -175,6 +199,12 @@ class Spill:
         """Write every table's rows still in memory (before another connection reads the file)."""
         for t in self.tables.values():
             t.flush()
+
+    def keep(self) -> None:
+        """Write everything and close the file, keeping it (for another process to :meth:`absorb`)."""
+        self._write_seen()
+        self.flush()
+        self.conn.close()
 
     def close(self) -> None:
         """Close the file and delete it."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from graph.store.sqlite.sql import COLUMNS, KEY_COLUMNS
 
-__all__ = ["SCHEMA", "INSERT", "SEE", "REPEATS", "DROP", "READ", "AT", "KEYED", "COPY", "DIFF", "GONE"]
+__all__ = ["SCHEMA", "INSERT", "ABSORB", "SEE", "REPEATS", "DROP", "READ", "AT", "KEYED", "COPY", "DIFF", "GONE"]
 
 _TABLES = [t for t in COLUMNS if t != "participants"]  # an interaction's participants are in its row
 _KEY = {t: KEY_COLUMNS.get(t, ("id",)) for t in _TABLES}
@@ -22,6 +22,9 @@ SCHEMA = [*(f"CREATE TABLE {t} ({', '.join(COLUMNS[t])}, fp{', participants' if 
 INSERT = {t: f"INSERT INTO {t} VALUES ({', '.join('?' * (len(COLUMNS[t]) + (3 if t == 'interactions' else 2)))})"
           for t in _TABLES}
 SEE = "INSERT INTO seen VALUES (?, ?, ?, ?)"
+
+#: Each table's rows (and the keys seen) of another spill attached as ``half``, in the order they came.
+ABSORB = {t: f"INSERT INTO {t} SELECT * FROM half.{t} ORDER BY rowid" for t in (*_TABLES, "seen")}
 
 #: Every line of the file ``?1`` whose key came at an earlier line (``line, k1, k2, first``), in
 #: line order: the keys of the rows kept, in their table, and of the rows not kept, in ``seen``.

@@ -1,0 +1,168 @@
+"""Where a big input file can be cut in two, so that two processes validate one half each.
+
+Validation reads a file row by row in Python; on a machine with two cores a big file
+(``interactions.csv`` at 100,000 people is 60 MB, a million rows) is read twice as fast in
+two halves. :func:`cut` finds the cut: the first row after the middle line, as the csv module
+itself reads the file (a quoted cell may hold line breaks, so not every line starts a row).
+A file it is not sure of is not cut: a small one, one with a line ending in a lone carriage
+return, or one the csv module cannot read to the middle (its problems are then reported by
+the one pass that reads it all).
+
+>>> import pathlib, tempfile
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "f.csv").write_text('id,notes\\n1,"two\\nlines"\\n2,x\\n3,y\\n4,z\\n')
+>>> cut(d / "f.csv", smallest=0)
+Span(start=23, line=4, end=None)
+>>> (d / "f.csv").read_bytes()[23:]
+b'2,x\\n3,y\\n4,z\\n'
+>>> _ = (d / "g.csv").write_text('id,notes\\n1,a\\n2,b\\n3,c\\n4,d\\n')
+>>> cut(d / "g.csv", smallest=0), (d / "g.csv").read_bytes()[13:]
+(Span(start=13, line=3, end=None), b'2,b\\n3,c\\n4,d\\n')
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from graph.store.sqlite.spill import Spill
+from ingest.csvfile import Span
+
+__all__ = ["SPLIT_BYTES", "cut", "worth_cutting", "in_halves", "main"]
+
+#: Files smaller than this are read in one pass (a second process costs about a second to start).
+SPLIT_BYTES = 16 * 2**20
+
+_CHUNK = 2**20
+
+
+def worth_cutting(path: Path, smallest: int | None = None) -> bool:
+    """Whether ``path`` is big enough to cut, on a machine with more than one core."""
+    least = SPLIT_BYTES if smallest is None else smallest
+    return (os.cpu_count() or 1) > 1 and path.is_file() and path.stat().st_size >= least
+
+
+def cut(path: Path, smallest: int | None = None) -> Span | None:
+    """The second half of ``path`` (its rows from the first one that starts after the middle),
+    or ``None`` when the file is not worth cutting or not plain enough to cut."""
+    if not worth_cutting(path, smallest):
+        return None
+    size = path.stat().st_size
+    quotes, feeds, offset = 0, 0, 0
+    with path.open("rb") as fh:
+        while offset < size // 2 and (chunk := fh.read(min(_CHUNK, size // 2 - offset))):
+            quotes, feeds, offset = quotes + chunk.count(b'"'), feeds + chunk.count(b"\n"), offset + len(chunk)
+        while chunk := fh.read(_CHUNK):  # on to the end of the middle line
+            at = chunk.find(b"\n")
+            quotes += chunk.count(b'"', 0, at if at >= 0 else len(chunk))
+            if at >= 0:
+                offset, feeds = offset + at + 1, feeds + 1
+                break
+            offset += len(chunk)
+    if offset >= size or feeds < 2:
+        return None
+    if not quotes:  # no quoted cell: every line is a row
+        return Span(offset, feeds + 1, None)
+    return _cut_quoted(path)
+
+
+def _cut_quoted(path: Path) -> Span | None:
+    """:func:`cut` for a file with quoted cells: the rows as the csv module reads them."""
+    lines = _lines(path)
+    if lines is None or lines < 4:
+        return None
+    with path.open(encoding="utf-8", errors="surrogateescape", newline="") as fh:
+        reader = csv.reader(fh, strict=True)
+        try:
+            for _ in reader:
+                if reader.line_num >= lines // 2:
+                    break
+            else:
+                return None
+        except csv.Error:
+            return None
+        read = reader.line_num  # the rows so far end with this line
+    if read >= lines:
+        return None
+    return Span(_offset_after(path, read), read + 1, None)
+
+
+def _lines(path: Path) -> int | None:
+    """How many line feeds ``path`` holds; ``None`` if a carriage return ends a line alone (the
+    csv module would count lines differently)."""
+    count, carry = 0, b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            chunk = carry + chunk
+            carry = b"\r" if chunk.endswith(b"\r") else b""
+            body = chunk[:-1] if carry else chunk
+            if body.count(b"\r") != body.count(b"\r\n"):
+                return None
+            count += body.count(b"\n")
+    return None if carry else count
+
+
+def _offset_after(path: Path, lines: int) -> int:
+    """The byte offset just after the ``lines``-th line feed of ``path``."""
+    seen, offset = 0, 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            here = chunk.count(b"\n")
+            if seen + here < lines:
+                seen += here
+                offset += len(chunk)
+                continue
+            at = -1
+            for _ in range(lines - seen):
+                at = chunk.index(b"\n", at + 1)
+            return offset + at + 1
+    return offset
+
+
+def in_halves(folder: Path, name: str, checker: Any, spill: Spill, read: Callable[[Any, Any, Spill], None]) -> bool:
+    """Read ``name`` in ``folder`` in two halves when it is worth it (else ``False``, nothing
+    read): the first here, the second at once in another Python process (:func:`main`,
+    :func:`ingest.validate.read_half`) into a spill file of its own, taken into
+    ``spill`` after the first half's rows, its problems and rejected rows into ``checker``'s (a
+    ``ingest.validate._Checker``; ``read(checker, rows, spill)`` checks and keeps rows). Should
+    that process fail, the second half is read here."""
+    span = cut(folder / name)
+    if span is None:
+        return False
+    target = Spill.reserve(spill.path.parent)
+    state = {k: getattr(checker, k) for k in ("required", "nowhere", "removed", "org_line", "org_kind",
+                                               "person_line", "person", "unusable")}
+    with subprocess.Popen([sys.executable, "-c", "from ingest.halves import main; main()"], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE) as other:
+        assert other.stdin is not None and other.stdout is not None
+        try:
+            pickle.dump((folder, name, span, state, target), other.stdin)
+            other.stdin.close()
+        except OSError:  # it died at once: its result below says so
+            pass
+        read(checker, checker.rows(folder, name, Span(None, 2, span.start)), spill)
+        answer = other.stdout.read()
+    if other.returncode != 0 or not answer:
+        target.unlink(missing_ok=True)
+        read(checker, checker.rows(folder, name, span), spill)
+        return True
+    problems, rejected = pickle.loads(answer)
+    spill.absorb(target)
+    checker.v.problems.extend(problems)
+    checker.v.rejected.extend(rejected)
+    return True
+
+
+def main() -> None:
+    """The other process of :func:`in_halves`: its arguments on stdin, the result on stdout."""
+    from ingest.validate import read_half
+
+    result = read_half(*pickle.load(sys.stdin.buffer))
+    sys.stdout.buffer.write(pickle.dumps(result))
+
