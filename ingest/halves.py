@@ -28,8 +28,9 @@ import pickle
 import subprocess
 import sys
 from collections.abc import Callable
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from graph.store.sqlite.spill import Spill
 from ingest.csvfile import Span
@@ -142,7 +143,7 @@ def in_halves(folder: Path, name: str, checker: Any, spill: Spill, read: Callabl
                           stdout=subprocess.PIPE) as other:
         assert other.stdin is not None and other.stdout is not None
         try:
-            pickle.dump((folder, name, span, state, target), other.stdin)
+            _send(other.stdin, (folder, name, span, state, target))
             other.stdin.close()
         except OSError:  # it died at once: its result below says so
             pass
@@ -159,10 +160,40 @@ def in_halves(folder: Path, name: str, checker: Any, spill: Spill, read: Callabl
     return True
 
 
+#: How many items of a big mapping one pickle holds (a pickle of a million ids at once keeps a
+#: memo of every object: about 190 MB more at its peak).
+_ITEMS = 50_000
+
+
+def _send(stream: IO[bytes], args: tuple[Any, ...]) -> None:
+    """``args`` pickled onto ``stream``, each mapping of the checker's state a chunk at a time."""
+    *head, state, target = args
+    pickle.dump((*head, {k: v for k, v in state.items() if not isinstance(v, dict)}, target), stream)
+    for key, value in state.items():
+        if isinstance(value, dict):
+            items = iter(value.items())
+            while chunk := list(islice(items, _ITEMS)):
+                pickle.dump((key, chunk), stream)
+            pickle.dump((key, None), stream)
+
+
+def _receive(stream: IO[bytes]) -> tuple[Any, ...]:
+    """The arguments :func:`_send` wrote."""
+    *head, state, target = pickle.load(stream)
+    while True:  # then the mappings, a chunk at a time, each ended by (key, None), to the end
+        try:
+            key, chunk = pickle.load(stream)
+        except EOFError:
+            return (*head, state, target)
+        state.setdefault(key, {})
+        if chunk is not None:
+            state[key].update(chunk)
+
+
 def main() -> None:
     """The other process of :func:`in_halves`: its arguments on stdin, the result on stdout."""
     from ingest.validate import read_half
 
-    result = read_half(*pickle.load(sys.stdin.buffer))
+    result = read_half(*_receive(sys.stdin.buffer))
     sys.stdout.buffer.write(pickle.dumps(result))
 
