@@ -70,60 +70,49 @@ def cut(path: Path, smallest: int | None = None) -> Span | None:
         return None
     if not quotes:  # no quoted cell: every line is a row
         return Span(offset, feeds + 1, None)
-    return _cut_quoted(path)
+    return _cut_quoted(path, feeds, size)
 
 
-def _cut_quoted(path: Path) -> Span | None:
-    """:func:`cut` for a file with quoted cells: the rows as the csv module reads them."""
-    lines = _lines(path)
-    if lines is None or lines < 4:
-        return None
+def _cut_quoted(path: Path, middle: int, size: int) -> Span | None:
+    """:func:`cut` for a file with quoted cells: after the row the csv module reads ending at
+    or past line ``middle``."""
     with path.open(encoding="utf-8", errors="surrogateescape", newline="") as fh:
         reader = csv.reader(fh, strict=True)
         try:
             for _ in reader:
-                if reader.line_num >= lines // 2:
+                if reader.line_num >= middle:
                     break
             else:
                 return None
         except csv.Error:
             return None
         read = reader.line_num  # the rows so far end with this line
-    if read >= lines:
-        return None
-    return Span(_offset_after(path, read), read + 1, None)
+    offset = _offset_after(path, read)
+    return None if offset is None or offset >= size else Span(offset, read + 1, None)
 
 
-def _lines(path: Path) -> int | None:
-    """How many line feeds ``path`` holds; ``None`` if a carriage return ends a line alone (the
-    csv module would count lines differently)."""
-    count, carry = 0, b""
-    with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            chunk = carry + chunk
-            carry = b"\r" if chunk.endswith(b"\r") else b""
-            body = chunk[:-1] if carry else chunk
-            if body.count(b"\r") != body.count(b"\r\n"):
-                return None
-            count += body.count(b"\n")
-    return None if carry else count
-
-
-def _offset_after(path: Path, lines: int) -> int:
-    """The byte offset just after the ``lines``-th line feed of ``path``."""
-    seen, offset = 0, 0
+def _offset_after(path: Path, lines: int) -> int | None:
+    """The byte offset just after the ``lines``-th line feed of ``path``; ``None`` if a carriage
+    return ends a line alone before it (the csv module counts it as a line: its count and this
+    one would differ)."""
+    seen, offset, tail = 0, 0, b""
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
             here = chunk.count(b"\n")
-            if seen + here < lines:
-                seen += here
-                offset += len(chunk)
-                continue
-            at = -1
-            for _ in range(lines - seen):
-                at = chunk.index(b"\n", at + 1)
-            return offset + at + 1
-    return offset
+            if seen + here >= lines:
+                at = -1
+                for _ in range(lines - seen):
+                    at = chunk.index(b"\n", at + 1)
+                chunk = chunk[:at + 1]
+            part = tail + chunk
+            if part[:-1].count(b"\r") != part.count(b"\r\n"):  # the last byte: its line feed may come next
+                return None
+            tail = chunk[-1:]
+            if seen + here >= lines:
+                return offset + len(chunk)
+            seen += here
+            offset += len(chunk)
+    return None
 
 
 def in_halves(folder: Path, name: str, checker: Any, spill: Spill, read: Callable[[Any, Any, Spill], None]) -> bool:
@@ -137,13 +126,12 @@ def in_halves(folder: Path, name: str, checker: Any, spill: Spill, read: Callabl
     if span is None:
         return False
     target = Spill.reserve(spill.path.parent)
-    state = {k: getattr(checker, k) for k in ("required", "nowhere", "removed", "org_line", "org_kind",
-                                               "person_line", "person", "unusable")}
+    state = {k: v for k, v in vars(checker).items() if k not in ("v", "progress")}  # the ids, lines, ...
     with subprocess.Popen([sys.executable, "-c", "from ingest.halves import main; main()"], stdin=subprocess.PIPE,
                           stdout=subprocess.PIPE) as other:
         assert other.stdin is not None and other.stdout is not None
         try:
-            _send(other.stdin, (folder, name, span, state, target))
+            _send(other.stdin, (folder, name, span, target, read, state))
             other.stdin.close()
         except OSError:  # it died at once: its result below says so
             pass
@@ -166,9 +154,9 @@ _ITEMS = 50_000
 
 
 def _send(stream: IO[bytes], args: tuple[Any, ...]) -> None:
-    """``args`` pickled onto ``stream``, each mapping of the checker's state a chunk at a time."""
-    *head, state, target = args
-    pickle.dump((*head, {k: v for k, v in state.items() if not isinstance(v, dict)}, target), stream)
+    """``args`` pickled onto ``stream``, the last (the checker's state) each mapping a chunk at a time."""
+    *head, state = args
+    pickle.dump((*head, {k: v for k, v in state.items() if not isinstance(v, dict)}), stream)
     for key, value in state.items():
         if isinstance(value, dict):
             items = iter(value.items())
@@ -179,12 +167,12 @@ def _send(stream: IO[bytes], args: tuple[Any, ...]) -> None:
 
 def _receive(stream: IO[bytes]) -> tuple[Any, ...]:
     """The arguments :func:`_send` wrote."""
-    *head, state, target = pickle.load(stream)
+    *head, state = pickle.load(stream)
     while True:  # then the mappings, a chunk at a time, each ended by (key, None), to the end
         try:
             key, chunk = pickle.load(stream)
         except EOFError:
-            return (*head, state, target)
+            return (*head, state)
         state.setdefault(key, {})
         if chunk is not None:
             state[key].update(chunk)

@@ -282,15 +282,16 @@ def _interactions(c: _Checker, rows: Any, spill: Spill) -> None:
             spill.see("interactions.csv", row.id, line)
 
 
-def read_half(folder: Path, name: str, span: Span, state: dict[str, Any], target: Path
-              ) -> tuple[list[Problem], list[Rejected]]:
-    """The part ``span`` of ``name`` read into the spill file ``target`` by another process
-    (:func:`ingest.halves.in_halves`), with the checker's ``state``: its problems and rejected rows."""
+def read_half(folder: Path, name: str, span: Span, target: Path, read: Callable[[Any, Any, Spill], None],
+              state: dict[str, Any]) -> tuple[list[Problem], list[Rejected]]:
+    """The part ``span`` of ``name`` checked and kept by ``read`` (as :func:`_interactions`) into
+    the spill file ``target`` in another process (:func:`ingest.halves.in_halves`), with the
+    checker's ``state``: its problems and rejected rows."""
     spill = Spill(path=target)
     v = Validation(dataset=spill.dataset())
     c = _Checker(v, None)
     vars(c).update(state)
-    _interactions(c, c.rows(folder, name, span), spill)
+    read(c, c.rows(folder, name, span), spill)
     spill.keep()
     return v.problems, v.rejected
 

@@ -148,7 +148,6 @@ class Spill:
     def absorb(self, path: Path) -> None:
         """Append the rows and keys of the spill file ``path`` (in the order they came), then
         delete it."""
-        self._write_seen()
         self.flush()
         self.conn.execute("ATTACH DATABASE ? AS half", (str(path),))
         try:
@@ -183,7 +182,6 @@ class Spill:
         ...     spill.repeats("interactions.csv")
         [(4, 'I1', 2), (5, 'I1', 2)]
         """
-        self._write_seen()
         self.flush()
         return [(line, k1 if k2 is None else (k1, k2), first)
                 for line, k1, k2, first in self.conn.execute(sql_spill.REPEATS[file], (file,))]
@@ -196,13 +194,14 @@ class Spill:
             self.conn.execute("COMMIT")
 
     def flush(self) -> None:
-        """Write every table's rows still in memory (before another connection reads the file)."""
+        """Write every table's rows and the keys seen still in memory (before another connection
+        reads the file)."""
+        self._write_seen()
         for t in self.tables.values():
             t.flush()
 
     def keep(self) -> None:
         """Write everything and close the file, keeping it (for another process to :meth:`absorb`)."""
-        self._write_seen()
         self.flush()
         self.conn.close()
 
