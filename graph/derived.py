@@ -12,6 +12,9 @@ declared friendship.
   date ``ref`` with the half-life ``half_life`` of the stamp below;
 - the declared friendship's ``kind`` and ``since`` (none without one);
 - ``shared``: how many friends (declared friendships) the two have in common.
+- (the embedded store) ``p`` and ``q``, the type-weighted personal and business evidence as
+  the team ties keep it (weights: the stamp's ``weights``), so a tie's strength for the team
+  routes is one expression of its own row.
 
 **Per person**: ``ties``, their number of ties (what expanding them costs a path search).
 
@@ -71,8 +74,9 @@ __all__ = ["SCHEMA_VERSION", "Stamp", "Usable", "usable", "fade", "touched", "HA
 
 #: The shape of what a store keeps (input and derived data). A store written by another
 #: schema is refused by readers (exit 3: run the same ingest again, which rewrites it).
-#: 5: derived data as one concept, the same on both stores. 6: the team routes.
-SCHEMA_VERSION = 6
+#: 5: derived data as one concept, the same on both stores. 6: the team routes. 7: each tie's
+#: type-weighted evidence (the embedded store).
+SCHEMA_VERSION = 7
 
 #: How many two-hop routes to each person the team routes keep.
 ROUTE_LIMIT = 6

@@ -81,24 +81,17 @@ RENDERED = [
     (render(DECAY, "sql", {"age": sql.age(":ref", "i.date"), "half_life": ":half_life"}),
      [sql_derived.ACTIVITY_ALL, sql_derived.PART_ACTIVITY, sql_derived.PART_ACTIVITY_DELTA]),
     (render(DECAY, "sql", {"age": sql.age(":as_of", "i.date"), "half_life": ":half_life"}), [sql.LIVE_ACTIVITY]),
-    (render(WEIGHT, "sql", {"type": "e.type", "nature": "e.nature"}), [sql_derived.TEAM_ALL, sql_derived.PART_TEAM]),
+    # each tie's type-weighted evidence, whole and for some pairs (the team ties copy it)
+    (render(WEIGHT, "sql", {"type": "e.type", "nature": "e.nature"}),
+     [sql_derived.TIES_FROM_EVIDENCE, sql_derived.PART_TIES]),
     (render(FRIENDSHIP_BASE, "sql", {"kind": "t.kind"}), [sql.TEAM_SHARES]),
     (render(dict(TIE_STRENGTH)["business"], "sql", {"q": "(t.q * :factor)"}), [sql.TEAM_SHARES]),
     (sql.tie_strength_sql({"p": "(t.p * :factor)", "q": "(t.q * :factor)", "kind": "t.kind", "n": "t.shared"}),
      [sql.TEAM_SHARES]),
     (render(sql.ROLE_WEIGHT, "sql", {"role": "s.role"}), [sql.TEAM_SHARES]),
-    # the team routes: the reps' ties from the team ties, any tie from its evidence
+    # the team routes: every tie's strength from its kept type-weighted evidence
     (sql.tie_strength_sql({"p": "t.p", "q": "t.q", "kind": "t.kind", "n": "t.shared"}),
      [sql_routes.ROUTES_ALL, sql_routes.ROUTES_PART, sql_routes.ROUTES_BEFORE, sql_routes.ROUTES_CHANGES]),
-    (sql.tie_strength_sql({
-        nature[0]: (f"coalesce((SELECT sum({render(WEIGHT, 'sql', {'type': 'e.type', 'nature': 'e.nature'})} "
-                    f"* e.mass) FROM pair_evidence e WHERE e.a = t.a AND e.b = t.b AND e.nature = '{nature[1]}'), 0.0)")
-        for nature in (("p", "personal"), ("q", "business"))} | {"kind": "t.kind", "n": "t.shared"}),
-     [sql_routes.ROUTES_PART, sql_routes.ROUTES_CHANGES]),
-    # the whole build sums each pair's weighted evidence once (rb_pq), then the same strength
-    (render(WEIGHT, "sql", {"type": "e.type", "nature": "e.nature"}), [sql_routes.ROUTES_ALL]),
-    (sql.tie_strength_sql({"p": "coalesce(e.p, 0.0)", "q": "coalesce(e.q, 0.0)", "kind": "t.kind", "n": "t.shared"}),
-     [sql_routes.ROUTES_ALL]),
 ]
 
 

@@ -11,8 +11,8 @@ reach (:mod:`graph.store.sqlite.sql_routes`). The evidence of the pairs and the 
 the organisations take the interactions changed (``Scope.met``) away as they were and add them
 as they are, so a refresh reads the interactions it changed, not everything each pair did
 (only a row whose newest interaction went is counted again whole); without ``met`` (a rebuild
-around some people) they are counted again from the rows. With other type weights than the kept ones the team
-ties and routes are built again for everyone.
+around some people) they are counted again from the rows. With other type weights than the kept ones
+everything is built again (every tie keeps its type-weighted evidence).
 """
 
 from __future__ import annotations
@@ -70,10 +70,11 @@ def build(conn: sqlite3.Connection, revision: str, *, scope: Scope | None = None
     chosen = dict(weights if weights is not None else kept_weights or DEFAULT_WEIGHTS)
     complete = stamp is not None and stamp.revision == revision and stamp.built == (base or revision)
     conn.execute(sql.META_SET, ("built", ""))
-    if scope is None or not complete or stamp is None or _before_ref(conn, stamp):
+    if scope is None or not complete or stamp is None or _before_ref(conn, stamp) \
+            or weights_key(chosen) != stamp.weights:  # other weights: every tie's p and q
         _everyone(conn, revision, chosen, progress)
         return
-    _some(conn, stamp, scope, chosen, weights_key(chosen) != stamp.weights, progress)
+    _some(conn, stamp, scope, chosen, progress)
 
 
 def _dates(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
@@ -103,7 +104,7 @@ def _everyone(conn: sqlite3.Connection, revision: str, weights: Mapping[str, flo
     conn.execute(d.ACTIVITY_ALL, at)
     _step(progress, "evidence", 1)
     _step(progress, "ties", 0)
-    conn.execute(d.TIES_FROM_EVIDENCE)
+    conn.execute(d.TIES_FROM_EVIDENCE, _weights(weights))
     conn.execute(d.TIES_FROM_FRIENDSHIPS)
     run(conn, d.ADJACENCY)
     conn.execute(d.SHARED_ALL)
@@ -123,7 +124,7 @@ def _team(conn: sqlite3.Connection, weights: Mapping[str, float], progress: Prog
         conn.execute(f"DROP INDEX IF EXISTS {name}")
     conn.execute("DELETE FROM team_reach")
     conn.execute("DELETE FROM team_ties")
-    conn.execute(d.TEAM_ALL, {"weights": json.dumps(dict(weights))})
+    conn.execute(d.TEAM_ALL)
     for name in ("team_ties_member", "team_ties_other"):
         conn.execute(sql.DERIVED_INDEXES[name])
     conn.execute(d.REACH_ALL)
@@ -144,8 +145,13 @@ def _routes_params(weights: Mapping[str, float]) -> dict[str, Any]:
     return {**route_formula(weights).params("sql"), "limit": ROUTE_LIMIT}
 
 
+def _weights(weights: Mapping[str, float]) -> dict[str, str]:
+    """The type weights as the statements' ``:weights`` parameter."""
+    return {"weights": json.dumps(dict(weights))}
+
+
 def _some(conn: sqlite3.Connection, stamp: Stamp, scope: Scope, weights: Mapping[str, float],
-          all_team: bool, progress: Progress | None) -> None:
+          progress: Progress | None) -> None:
     """What ``scope`` touches (the kept data is complete for load ``stamp.revision``)."""
     run(conn, d.PART_TABLES)
     conn.executemany(d.PART_PEOPLE, [(p,) for p in sorted(scope.people)])
@@ -163,8 +169,7 @@ def _some(conn: sqlite3.Connection, stamp: Stamp, scope: Scope, weights: Mapping
         return
     _step(progress, "evidence", 0)
     conn.execute(d.PART_ORGS)
-    if not all_team:
-        run(conn, routes.ROUTES_BEFORE, _routes_params(weights))
+    run(conn, routes.ROUTES_BEFORE, _routes_params(weights))
     run(conn, d.PART_DELETE)
     newest, friend_ref = _dates(conn)
     # masses stay as of the kept ref: one factor fades them all, whatever the newest date now
@@ -183,17 +188,14 @@ def _some(conn: sqlite3.Connection, stamp: Stamp, scope: Scope, weights: Mapping
             run(conn, d.PART_ACTIVITY, at)
     _step(progress, "evidence", 1)
     _step(progress, "ties", 0)
-    conn.execute(d.PART_TIES)
+    conn.execute(d.PART_TIES, _weights(weights))
     run(conn, d.PART_PERSON_TIES)
     _step(progress, "ties", 1)
-    if all_team:
-        _team(conn, weights, progress)
-    else:
-        _step(progress, "team ties", 0)
-        conn.execute(d.PART_TEAM, {"weights": json.dumps(dict(weights))})
-        run(conn, d.PART_REACH)
-        _step(progress, "team ties", 1)
-        _routes_by_change(conn, weights, progress)
+    _step(progress, "team ties", 0)
+    conn.execute(d.PART_TEAM)
+    run(conn, d.PART_REACH)
+    _step(progress, "team ties", 1)
+    _routes_by_change(conn, weights, progress)
     run(conn, d.PART_DROP)
     _write_stamp(conn, Stamp(stamp.revision, stamp.revision, _day(ref), _day(newest), _day(friend_ref),
                              stamp.half_life, weights_key(weights), _routes_key(weights)))

@@ -103,13 +103,16 @@ CREATE TABLE pair_evidence (
     PRIMARY KEY (a, b, type, nature)
 ) WITHOUT ROWID;
 -- one row per tie (a < b: an interaction together, or a friendship): the friendship's kind
--- and since (NULL without one), and how many friends the two have in common
+-- and since (NULL without one), how many friends the two have in common, and the type-weighted
+-- personal and business evidence p and q as of the stamp's ref (with the stamp's weights)
 CREATE TABLE ties (
     a      TEXT NOT NULL,
     b      TEXT NOT NULL,
     kind   TEXT,
     since  TEXT,
     shared INTEGER NOT NULL,
+    p      REAL NOT NULL,
+    q      REAL NOT NULL,
     PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
 -- per person with a tie: the number of rows of ties they are in

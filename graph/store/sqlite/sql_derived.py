@@ -53,11 +53,23 @@ PART_ACTIVITY = f"""
     {ACTIVITY_ALL.replace("WHERE i.org_id IS NOT NULL", "WHERE i.org_id IN rb_acts")}
 """
 
-#: The ties: every pair with evidence (in key order), then the friendships (kind and since).
-TIES_FROM_EVIDENCE = "INSERT INTO ties (a, b, kind, since, shared) SELECT a, b, NULL, NULL, 0 FROM pair_evidence GROUP BY a, b"
+#: An evidence row's type weight (``e``: a row of ``pair_evidence``; :weights).
+TYPE_WEIGHT = render(WEIGHT, "sql", {"type": "e.type", "nature": "e.nature"})
+#: The type-weighted evidence of one nature of the rows ``e`` summed (NULL without any).
+_SUM_WEIGHED = "sum(CASE WHEN e.nature = '{nature}' THEN " + TYPE_WEIGHT + " * e.mass END)"
+
+#: The ties: every pair with evidence (in key order) and its type-weighted evidence ``p`` and
+#: ``q`` (:weights; each summed over the pair's rows in key order, as :data:`_WEIGHED` sums
+#: them, so the same numbers), then the friendships (kind and since).
+TIES_FROM_EVIDENCE = f"""
+    INSERT INTO ties (a, b, kind, since, shared, p, q)
+    SELECT e.a, e.b, NULL, NULL, 0, coalesce({_SUM_WEIGHED.format(nature="personal")}, 0.0),
+           coalesce({_SUM_WEIGHED.format(nature="business")}, 0.0)
+    FROM pair_evidence e GROUP BY e.a, e.b
+"""
 TIES_FROM_FRIENDSHIPS = """
-    INSERT INTO ties (a, b, kind, since, shared)
-    SELECT person_a, person_b, kind, since, 0 FROM friendships WHERE true
+    INSERT INTO ties (a, b, kind, since, shared, p, q)
+    SELECT person_a, person_b, kind, since, 0, 0.0, 0.0 FROM friendships WHERE true
     ON CONFLICT (a, b) DO UPDATE SET kind = excluded.kind, since = excluded.since
 """
 
@@ -73,8 +85,8 @@ ADJACENCY = """
 #: machine at once: 4.5-5.0 s; counting all pairs of friends first and keeping the ties: 8.6-10.4 s;
 #: a count per tie (each end's friends against the other's): 5.2 s, 8.7 s from the end with fewer.
 SHARED_ALL = """
-    INSERT INTO ties (a, b, kind, since, shared)
-    SELECT f1.y, f2.y, NULL, NULL, count(*) FROM rb_adj f1 JOIN rb_adj f2 ON f2.x = f1.x AND f2.y > f1.y
+    INSERT INTO ties (a, b, kind, since, shared, p, q)
+    SELECT f1.y, f2.y, NULL, NULL, count(*), 0.0, 0.0 FROM rb_adj f1 JOIN rb_adj f2 ON f2.x = f1.x AND f2.y > f1.y
     WHERE EXISTS (SELECT 1 FROM ties t WHERE t.a = f1.y AND t.b = f2.y)
     GROUP BY f1.y, f2.y
     ON CONFLICT (a, b) DO UPDATE SET shared = excluded.shared
@@ -88,28 +100,25 @@ PERSON_TIES_ALL = """
     GROUP BY x
 """
 
-#: The type-weighted evidence of the pair ``tt.a, tt.b`` of one nature (:weights).
+#: The type-weighted evidence of the pair ``{t}.a, {t}.b`` of one nature (:weights).
 _WEIGHED = ("coalesce((SELECT sum({w} * e.mass) FROM pair_evidence e "
-            "WHERE e.a = tt.a AND e.b = tt.b AND e.nature = '{nature}'), 0.0)")
-#: An evidence row's type weight (``e``: a row of ``pair_evidence``; :weights).
-TYPE_WEIGHT = render(WEIGHT, "sql", {"type": "e.type", "nature": "e.nature"})
+            "WHERE e.a = {t}.a AND e.b = {t}.b AND e.nature = '{nature}'), 0.0)")
 
 _TEAM = "team(id) AS (SELECT p.id FROM organisations o CROSS JOIN people p ON p.org_id = o.id WHERE o.kind = 'own')"
 
-#: Fills ``team_ties`` from ``{pairs}``, a CTE ``tt(member, other, a, b, kind, shared)`` of ties
-#: with a team end (``member``).
+#: Fills ``team_ties`` from ``{pairs}``, a CTE ``tt(member, other, kind, shared, p, q)`` of ties
+#: with a team end (``member``): their rows of ``ties``, with the other end's organisation and role.
 _TEAM_INSERT = f"""
     INSERT INTO team_ties (org_kind, org_id, member, other, role, p, q, kind, shared)
     WITH {_TEAM}, {{pairs}}
-    SELECT o.kind, pe.org_id, tt.member, tt.other, pe.role,
-           {_WEIGHED.format(w=TYPE_WEIGHT, nature="personal")}, {_WEIGHED.format(w=TYPE_WEIGHT, nature="business")}, tt.kind, tt.shared
+    SELECT o.kind, pe.org_id, tt.member, tt.other, pe.role, tt.p, tt.q, tt.kind, tt.shared
     FROM tt JOIN people pe ON pe.id = tt.other JOIN organisations o ON o.id = pe.org_id
 """
 
-TEAM_ALL = _TEAM_INSERT.format(pairs="""tt(member, other, a, b, kind, shared) AS (
-        SELECT m.id, t.b, t.a, t.b, t.kind, t.shared FROM team m CROSS JOIN ties t ON t.a = m.id
+TEAM_ALL = _TEAM_INSERT.format(pairs="""tt(member, other, kind, shared, p, q) AS (
+        SELECT m.id, t.b, t.kind, t.shared, t.p, t.q FROM team m CROSS JOIN ties t ON t.a = m.id
         UNION ALL
-        SELECT m.id, t.a, t.a, t.b, t.kind, t.shared FROM team m CROSS JOIN ties t ON t.b = m.id)""")
+        SELECT m.id, t.a, t.kind, t.shared, t.p, t.q FROM team m CROSS JOIN ties t ON t.b = m.id)""")
 
 #: Our reps' ids.
 REP_IDS = "SELECT p.id FROM organisations o CROSS JOIN people p ON p.org_id = o.id WHERE o.kind = 'own' AND p.role = 'rep'"
@@ -284,8 +293,9 @@ _SHARED_OF = """(SELECT count(*) FROM (SELECT f.person_b AS y FROM friendships f
 
 #: The pairs that are ties now: with evidence or a friendship.
 PART_TIES = f"""
-    INSERT INTO ties (a, b, kind, since, shared)
-    SELECT pr.a, pr.b, f.kind, f.since, {_SHARED_OF}
+    INSERT INTO ties (a, b, kind, since, shared, p, q)
+    SELECT pr.a, pr.b, f.kind, f.since, {_SHARED_OF},
+           {_WEIGHED.format(w=TYPE_WEIGHT, t="pr", nature="personal")}, {_WEIGHED.format(w=TYPE_WEIGHT, t="pr", nature="business")}
     FROM rb_pairs pr LEFT JOIN friendships f ON f.person_a = pr.a AND f.person_b = pr.b
     WHERE f.person_a IS NOT NULL OR EXISTS (SELECT 1 FROM pair_evidence e WHERE e.a = pr.a AND e.b = pr.b)
 """
@@ -300,11 +310,11 @@ PART_PERSON_TIES = """
 """
 
 #: The team ties of the pairs that are ties now, once per team end.
-PART_TEAM = _TEAM_INSERT.format(pairs="""tt(member, other, a, b, kind, shared) AS (
-        SELECT t.a, t.b, t.a, t.b, t.kind, t.shared FROM rb_pairs r CROSS JOIN ties t ON t.a = r.a AND t.b = r.b
+PART_TEAM = _TEAM_INSERT.format(pairs="""tt(member, other, kind, shared, p, q) AS (
+        SELECT t.a, t.b, t.kind, t.shared, t.p, t.q FROM rb_pairs r CROSS JOIN ties t ON t.a = r.a AND t.b = r.b
         WHERE t.a IN team
         UNION ALL
-        SELECT t.b, t.a, t.a, t.b, t.kind, t.shared FROM rb_pairs r CROSS JOIN ties t ON t.a = r.a AND t.b = r.b
+        SELECT t.b, t.a, t.kind, t.shared, t.p, t.q FROM rb_pairs r CROSS JOIN ties t ON t.a = r.a AND t.b = r.b
         WHERE t.b IN team)""")
 
 #: The reach of the organisations of the pairs' team ties, before and after (``+t.member``: each
