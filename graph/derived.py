@@ -32,7 +32,9 @@ through whom a rep reaches ``y`` in two hops (rep - ``m`` - ``y``, ``m`` not a r
 :data:`ROUTE_LIMIT` strongest, each with ``v = strength(m, y) * strength(best rep, m)`` as of
 ``ref`` (the best rep other than ``y``), strongest first. Tie strengths only fade after
 ``ref``, so ``v`` bounds every route through ``m`` at any later date, and the last ``v`` of a
-full list bounds every route through anyone not listed. They are computed with
+full list bounds every route through anyone not listed. Each person's two best reps (the
+strongest ties to reps, with their strengths) are kept beside them, so that a refresh finds
+the routes a change moves. They are computed with
 :func:`route_formula` (the stamp's ``routes`` key says which): a search with other settings
 does not use them.
 

@@ -128,7 +128,7 @@ def _touched(c: dict[str, Any]) -> set[str]:
 class SQLiteBehind:
     """A second connection to the file writes the rows and reads the tables."""
 
-    TABLES = ("pair_evidence", "ties", "person_ties", "org_activity", "team_ties", "team_reach", "team_routes",
+    TABLES = ("pair_evidence", "ties", "person_ties", "org_activity", "team_ties", "team_reach", "route_reps", "team_routes",
               "meta")
 
     def _conn(self, store: Store) -> sqlite3.Connection:

@@ -91,7 +91,7 @@ RENDERED = [
     (render(sql.ROLE_WEIGHT, "sql", {"role": "s.role"}), [sql.TEAM_SHARES]),
     # the team routes: every tie's strength from its kept type-weighted evidence
     (sql.tie_strength_sql({"p": "t.p", "q": "t.q", "kind": "t.kind", "n": "t.shared"}),
-     [sql_routes.ROUTES_ALL, sql_routes.ROUTES_PART, sql_routes.ROUTES_BEFORE, sql_routes.ROUTES_CHANGES]),
+     [sql_routes.ROUTES_ALL, sql_routes.ROUTES_PART, sql_routes.ROUTES_CHANGES]),
 ]
 
 

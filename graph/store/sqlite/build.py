@@ -130,7 +130,6 @@ def _team(conn: sqlite3.Connection, weights: Mapping[str, float], progress: Prog
     conn.execute(d.REACH_ALL)
     _step(progress, "team ties", 1)
     _step(progress, "team routes", 0)
-    conn.execute("DELETE FROM team_routes")
     run(conn, routes.ROUTES_ALL, _routes_params(weights))
     run(conn, routes.ROUTES_DROP)
     _step(progress, "team routes", 1)
@@ -169,7 +168,6 @@ def _some(conn: sqlite3.Connection, stamp: Stamp, scope: Scope, weights: Mapping
         return
     _step(progress, "evidence", 0)
     conn.execute(d.PART_ORGS)
-    run(conn, routes.ROUTES_BEFORE, _routes_params(weights))
     run(conn, d.PART_DELETE)
     newest, friend_ref = _dates(conn)
     # masses stay as of the kept ref: one factor fades them all, whatever the newest date now
@@ -221,7 +219,6 @@ def _routes_by_change(conn: sqlite3.Connection, weights: Mapping[str, float], pr
         run(conn, routes.ROUTES_APPLY, params)
         run(conn, routes.ROUTES_PART, params)
     else:
-        conn.execute("DELETE FROM team_routes")
         run(conn, routes.ROUTES_ALL, params)
     run(conn, routes.ROUTES_DROP)
     _step(progress, "team routes", 1)

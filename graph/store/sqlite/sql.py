@@ -150,6 +150,15 @@ CREATE TABLE team_reach (
     org_id   TEXT PRIMARY KEY,
     contacts INTEGER NOT NULL
 ) WITHOUT ROWID;
+-- per person who is not a rep, with a tie to one: their two strongest reps (rank 1, 2) and the
+-- strength of each tie as of the stamp's ref, with the routes' formula
+CREATE TABLE route_reps (
+    person TEXT NOT NULL,
+    rank   INTEGER NOT NULL,
+    rep    TEXT NOT NULL,
+    s      REAL NOT NULL,
+    PRIMARY KEY (person, rank)
+) WITHOUT ROWID;
 -- per person: the strongest two-hop routes from a rep (rep - via - person, via not a rep), as
 -- v = strength(via, person) * strength(via's best rep other than the person) as of the stamp's
 -- ref, strongest first (rank 1, 2, ...)
@@ -184,7 +193,7 @@ DERIVED_INDEXES = {
 }
 
 #: The derived tables, and every table (children first, for clearing).
-DERIVED = ("team_routes", "team_reach", "team_ties", "person_ties", "ties", "org_activity", "pair_evidence")
+DERIVED = ("team_routes", "route_reps", "team_reach", "team_ties", "person_ties", "ties", "org_activity", "pair_evidence")
 TABLES = (*DERIVED, "participants", "interactions", "friendships", "accounts", "deals", "people", "organisations",
           "meta")
 
