@@ -256,6 +256,29 @@ def test_a_refresh_redoes_from_scratch_the_routes_a_weaker_rep_tie_lets_out(
         assert_same_derived(refreshed, derived_rows("sqlite", request, store))
 
 
+def test_a_refresh_lets_in_a_route_as_strong_as_the_last_kept(tmp_path: Path, request: pytest.FixtureRequest
+                                                               ) -> None:
+    """A new ``M0`` meets ``Y`` and rep ``R1`` exactly as ``M6`` does: its route is as strong as
+    ``Y``'s last kept one (``M6``'s) and comes first by id, so a fresh load keeps it sixth instead;
+    a refresh must too (a route equal to the last kept one can change the list)."""
+    from graph.store.sqlite import SQLiteStore
+
+    before = fan(0)
+    six = [i for i in before.interactions if "M6" in i.participants]
+    after = Dataset(before.organisations, [*before.people, Person("M0", "Mid 0", "O-C")], [],
+                    [*before.interactions, *(i._replace(id=i.id.replace("6", "0"),
+                                                        participants=tuple("M0" if p == "M6" else p
+                                                                           for p in i.participants))
+                                             for i in six)])
+    with SQLiteStore(tmp_path / "store") as store:
+        store.load(before)
+        assert not store.load(after).whole
+        refreshed = derived_rows("sqlite", request, store)
+        assert [r[2] for r in refreshed["team_routes"] if r[0] == "Y"] == ["M1", "M2", "M3", "M4", "M5", "M0"]
+        fresh("sqlite", store, after)
+        assert_same_derived(refreshed, derived_rows("sqlite", request, store))
+
+
 def _without_fingerprints(folder: Path) -> None:
     """Make the embedded store at ``folder`` look as one written before rows kept fingerprints."""
     import sqlite3
