@@ -219,24 +219,35 @@ def fan(extra_dinners: int, m1_meetings: int = 8) -> Dataset:
     return Dataset(orgs, people, [], meets)
 
 
+def _routes_of_y_refreshed(tmp_path: Path, request: pytest.FixtureRequest, before: Dataset, after: Dataset
+                           ) -> tuple[list[str], list[str]]:
+    """``Y``'s kept routes (their middles) after a load of ``before``, and after a refresh to
+    ``after``, which must leave every derived table as a fresh load of ``after`` has it."""
+    from graph.store.sqlite import SQLiteStore
+
+    def of_y(rows: dict[str, list[Any]]) -> list[str]:
+        return [r[2] for r in rows["team_routes"] if r[0] == "Y"]
+
+    with SQLiteStore(tmp_path / "store") as store:
+        store.load(before)
+        kept = of_y(derived_rows("sqlite", request, store))
+        assert not store.load(after).whole
+        refreshed = derived_rows("sqlite", request, store)
+        fresh("sqlite", store, after)
+        assert_same_derived(refreshed, derived_rows("sqlite", request, store))
+    return kept, of_y(refreshed)
+
+
 def test_a_refresh_redoes_the_routes_a_stronger_rep_tie_lets_in(tmp_path: Path, request: pytest.FixtureRequest
                                                                  ) -> None:
     """``Y`` is in no changed pair, but ``M7``'s new dinners with a rep make the route through
     ``M7`` one of ``Y``'s six strongest: a refresh redoes ``Y``'s routes as a fresh load has them."""
     from graph.derived import ROUTE_LIMIT
-    from graph.store.sqlite import SQLiteStore
 
     assert ROUTE_LIMIT == 6
-    before, after = fan(0), fan(6)
-    with SQLiteStore(tmp_path / "store") as store:
-        store.load(before)
-        kept = [r for r in derived_rows("sqlite", request, store)["team_routes"] if r[0] == "Y"]
-        assert [r[2] for r in kept] == ["M1", "M2", "M3", "M4", "M5", "M6"], kept
-        assert not store.load(after).whole
-        refreshed = derived_rows("sqlite", request, store)
-        assert "M7" in [r[2] for r in refreshed["team_routes"] if r[0] == "Y"]
-        fresh("sqlite", store, after)
-        assert_same_derived(refreshed, derived_rows("sqlite", request, store))
+    kept, refreshed = _routes_of_y_refreshed(tmp_path, request, fan(0), fan(6))
+    assert kept == ["M1", "M2", "M3", "M4", "M5", "M6"]
+    assert "M7" in refreshed
 
 
 def test_a_refresh_redoes_from_scratch_the_routes_a_weaker_rep_tie_lets_out(
@@ -244,16 +255,8 @@ def test_a_refresh_redoes_from_scratch_the_routes_a_weaker_rep_tie_lets_out(
     """``M1`` meets its rep once instead of eight times: the route through ``M1`` falls below
     ``Y``'s last kept route, so the kept routes no longer say which is sixth (``M7``'s, never
     kept): ``Y``'s routes are redone from scratch, as a fresh load has them."""
-    from graph.store.sqlite import SQLiteStore
-
-    before, after = fan(0), fan(0, m1_meetings=1)
-    with SQLiteStore(tmp_path / "store") as store:
-        store.load(before)
-        assert not store.load(after).whole
-        refreshed = derived_rows("sqlite", request, store)
-        assert [r[2] for r in refreshed["team_routes"] if r[0] == "Y"] == ["M2", "M3", "M4", "M5", "M6", "M7"]
-        fresh("sqlite", store, after)
-        assert_same_derived(refreshed, derived_rows("sqlite", request, store))
+    _, refreshed = _routes_of_y_refreshed(tmp_path, request, fan(0), fan(0, m1_meetings=1))
+    assert refreshed == ["M2", "M3", "M4", "M5", "M6", "M7"]
 
 
 def test_a_refresh_lets_in_a_route_as_strong_as_the_last_kept(tmp_path: Path, request: pytest.FixtureRequest
@@ -261,8 +264,6 @@ def test_a_refresh_lets_in_a_route_as_strong_as_the_last_kept(tmp_path: Path, re
     """A new ``M0`` meets ``Y`` and rep ``R1`` exactly as ``M6`` does: its route is as strong as
     ``Y``'s last kept one (``M6``'s) and comes first by id, so a fresh load keeps it sixth instead;
     a refresh must too (a route equal to the last kept one can change the list)."""
-    from graph.store.sqlite import SQLiteStore
-
     before = fan(0)
     six = [i for i in before.interactions if "M6" in i.participants]
     after = Dataset(before.organisations, [*before.people, Person("M0", "Mid 0", "O-C")], [],
@@ -270,13 +271,8 @@ def test_a_refresh_lets_in_a_route_as_strong_as_the_last_kept(tmp_path: Path, re
                                                         participants=tuple("M0" if p == "M6" else p
                                                                            for p in i.participants))
                                              for i in six)])
-    with SQLiteStore(tmp_path / "store") as store:
-        store.load(before)
-        assert not store.load(after).whole
-        refreshed = derived_rows("sqlite", request, store)
-        assert [r[2] for r in refreshed["team_routes"] if r[0] == "Y"] == ["M1", "M2", "M3", "M4", "M5", "M0"]
-        fresh("sqlite", store, after)
-        assert_same_derived(refreshed, derived_rows("sqlite", request, store))
+    _, refreshed = _routes_of_y_refreshed(tmp_path, request, before, after)
+    assert refreshed == ["M1", "M2", "M3", "M4", "M5", "M0"]
 
 
 def _without_fingerprints(folder: Path) -> None:
