@@ -248,7 +248,8 @@ _DELTA = """CREATE TEMP TABLE rb_delta ({keys}, n INTEGER NOT NULL, last TEXT, c
 _SIGNED = "sum(i.sign), max(CASE WHEN i.sign > 0 THEN i.date END), max(CASE WHEN i.sign < 0 THEN i.date END)"
 
 #: Each pair's evidence, with the share of the interactions changed added and taken away; the
-#: pairs whose last interaction of a type and nature may have gone (``rb_recount``) counted again.
+#: rows whose last interaction may have gone (``rb_recount``) get their ``last`` from the
+#: interactions (their count and mass are the sums'; counting them again whole: 1.5 s at 100k).
 PART_EVIDENCE_DELTA = f"""
     {_DELTA.format(keys="a TEXT NOT NULL, b TEXT NOT NULL, type TEXT NOT NULL, nature TEXT NOT NULL",
                    key_names="a, b, type, nature")};
@@ -257,14 +258,19 @@ PART_EVIDENCE_DELTA = f"""
     FROM rb_met i JOIN rb_met_people p1 ON p1.id = i.id AND p1.sign = i.sign
     JOIN rb_met_people p2 ON p2.id = i.id AND p2.sign = i.sign AND p2.person > p1.person
     GROUP BY p1.person, p2.person, i.type, i.nature;
-    CREATE TEMP TABLE rb_recount (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
-    INSERT OR IGNORE INTO rb_recount (a, b)
-    SELECT x.a, x.b FROM rb_delta x JOIN pair_evidence e ON e.a = x.a AND e.b = x.b AND e.type = x.type
-                                                           AND e.nature = x.nature
+    CREATE TEMP TABLE rb_recount (a TEXT NOT NULL, b TEXT NOT NULL, type TEXT NOT NULL, nature TEXT NOT NULL,
+                                  PRIMARY KEY (a, b, type, nature)) WITHOUT ROWID;
+    INSERT INTO rb_recount (a, b, type, nature)
+    SELECT x.a, x.b, x.type, x.nature FROM rb_delta x
+    JOIN pair_evidence e ON e.a = x.a AND e.b = x.b AND e.type = x.type AND e.nature = x.nature
     WHERE x.cut >= e.last;
     {_add_delta("pair_evidence", "a, b, type, nature")}
-    DELETE FROM pair_evidence WHERE (a, b) IN rb_recount;
-    {_EVIDENCE_OF.format(pairs="rb_recount c CROSS JOIN rb_pairs r ON r.a = c.a AND r.b = c.b")};
+    UPDATE pair_evidence AS e SET last = (
+        SELECT max(i.date) FROM rb_pairs r CROSS JOIN participants p1 ON p1.person_id = r.lead
+        JOIN participants p2 ON p2.interaction_id = p1.interaction_id AND p2.person_id = r.other
+        JOIN interactions i ON i.id = p1.interaction_id
+        WHERE r.a = e.a AND r.b = e.b AND i.type = e.type AND i.nature = e.nature)
+    WHERE (a, b, type, nature) IN rb_recount;
     DROP TABLE temp.rb_recount;
 """
 
