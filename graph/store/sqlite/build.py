@@ -10,7 +10,7 @@ the organisations of their team ties before and after, and the team routes the c
 reach (:mod:`graph.store.sqlite.sql_routes`). The evidence of the pairs and the activity of
 the organisations take the interactions changed (``Scope.met``) away as they were and add them
 as they are, so a refresh reads the interactions it changed, not everything each pair did
-(only a row whose newest interaction went is counted again whole); without ``met`` (a rebuild
+(a row whose newest interaction went reads its ``last`` from them); without ``met`` (a rebuild
 around some people) they are counted again from the rows. With other type weights than the kept ones
 everything is built again (every tie keeps its type-weighted evidence).
 """

@@ -233,7 +233,7 @@ def _add_delta(table: str, keys: str) -> str:
     """Adds the rows of ``rb_delta`` (``keys``, ``n``, ``last``, ``cut``, ``mass``: signed sums of
     the interactions changed) to ``table``'s, whose rows with no interaction left go. ``last`` is
     the newest interaction added, ``cut`` the newest taken away: where it was the row's ``last``,
-    the caller counts the row again whole (its ``last`` before is unknown)."""
+    the caller finds the row's ``last`` from the rows (its ``last`` before is unknown)."""
     return f"""
     INSERT INTO {table} ({keys}, n, last, mass)
     SELECT {keys}, n, coalesce(last, cut), mass FROM rb_delta WHERE true
