@@ -32,7 +32,7 @@ from graph.store.neo4j import cypher as q
 from graph.store.neo4j import cypher_derived as dq
 from graph.store.neo4j.bolt import Bolt, Heartbeat, native
 from graph.store.neo4j.build import build_all, build_around, build_pairs
-from graph.store.sqlite.spill import diff_fingerprints, spilled
+from graph.store.sqlite.spill import diff_held_in_spill, hold_fingerprints, spilled
 from graph.store.neo4j.console import run_readonly
 from graph.store.neo4j.reader import Neo4jReader
 
@@ -124,11 +124,12 @@ class Neo4jStore:
                 if changes or stamp.weights != weights_key(chosen):
                     self._refresh(changes, held, data, stamp, chosen, progress)
                 return changes
-            fingerprints = self._fingerprints() if complete and removed is None else None
-            if fingerprints is not None:  # compared by key and fingerprint: nothing read back yet
-                spill = spilled(data)
-                changes = (diff_fingerprints(fingerprints, spill) if spill is not None
-                           else diff_held(fingerprints, data, fingerprint))
+            spill = spilled(data) if complete and removed is None else None
+            fingerprints = self._fingerprints() if complete and removed is None and spill is None else None
+            if spill is not None and hold_fingerprints(spill, self._fingerprint_batches()):
+                changes, sizes = diff_held_in_spill(spill)  # compared by key and fingerprint in the spill
+            elif fingerprints is not None:  # the same in memory: nothing read back yet
+                changes = diff_held(fingerprints, data, fingerprint)
                 sizes = [len(rows) for rows in fingerprints.values()]
             elif complete:  # rows written before they kept fingerprints: compared whole
                 held = self._read_all()
@@ -298,21 +299,25 @@ class Neo4jStore:
         """Every row the database holds now."""
         return self._dataset({k: self._bolt.read(query) for k, query in q.DUMP.items()})
 
-    def _fingerprints(self) -> dict[str, dict[Any, int]] | None:
-        """Every held row's fingerprint, per table, by key; ``None`` when a row has none (written
-        before rows kept them: the caller compares whole rows)."""
-        out: dict[str, dict[Any, int]] = {}
+    def _fingerprint_batches(self) -> Iterator[tuple[str, list[list[Any]]]]:
+        """Every held row's key and fingerprint (``None`` when written before rows kept them), in
+        batches: ``(table, [[*key, fp], ...])``."""
         for table, query in q.FINGERPRINTS.items():
-            rows: dict[Any, int] = out.setdefault(table, {})
             after: str | None = ""
             while after is not None:
                 record = self._bolt.read(query, after=after, limit=self.batch_size * 10)[0]
-                for group in record["rows"]:
-                    for *key, fp in group:
-                        if fp is None:
-                            return None
-                        rows[key[0] if len(key) == 1 else tuple(key)] = fp
+                yield table, [list(row) for group in record["rows"] for row in group]
                 after = record["last"]
+
+    def _fingerprints(self) -> dict[str, dict[Any, int]] | None:
+        """Every held row's fingerprint, per table, by key; ``None`` when a row has none (the
+        caller compares whole rows)."""
+        out: dict[str, dict[Any, int]] = {t: {} for t in q.FINGERPRINTS}
+        for table, rows in self._fingerprint_batches():
+            for *key, fp in rows:
+                if fp is None:
+                    return None
+                out[table][key[0] if len(key) == 1 else tuple(key)] = fp
         return out
 
     def _read_keys(self, keys: Mapping[str, Collection[Any]], data: Dataset) -> Dataset:

@@ -32,7 +32,8 @@ from graph.store.changes import Changes, batches, fingerprint
 from graph.store.sqlite import sql, sql_spill
 from graph.store.sqlite.rows import model, sql_form
 
-__all__ = ["Spill", "SpillTable", "spilled", "diff_attached", "diff_fingerprints", "to_json", "from_json"]
+__all__ = ["Spill", "SpillTable", "spilled", "diff_attached", "hold_fingerprints", "diff_held_in_spill", "to_json",
+           "from_json"]
 
 #: Rows a table keeps in memory before writing them to the file.
 BATCH = 20_000
@@ -238,41 +239,51 @@ def diff_attached(conn: sqlite3.Connection, spill: Spill) -> tuple[Changes, list
     """What turns the input rows of the store ``conn`` writes into those of ``spill``, attached to
     it as ``spill``, compared in SQL by key and fingerprint (nothing held is read into memory, and
     only the rows added or changed are read from the spill); and how many rows each table held."""
+    return _diff_in_sql(conn, spill, sql_spill.DIFF, sql_spill.GONE, sql.COUNT)
+
+
+def hold_fingerprints(spill: Spill, held: Iterable[tuple[str, list[list[Any]]]]) -> bool:
+    """Keep another store's fingerprints (batches of ``(table, [[*key, fp], ...])``) in
+    ``spill``'s connection, for :func:`diff_held_in_spill`: memory holds one batch, not every
+    key (a Neo4j refresh at 100k: 566 MB with them all in a dict). ``False``, nothing kept,
+    when a row has none (written before rows kept them)."""
+    run = spill.conn.execute
+    for statement in sql_spill.HELD.split(";")[:-1]:
+        run(statement)
+    for table, rows in held:
+        if any(r[-1] is None for r in rows):
+            for statement in sql_spill.HELD_DROP.split(";")[:-1]:
+                run(statement)
+            return False
+        spill.conn.executemany(sql_spill.HOLD[table], rows)
+    return True
+
+
+def diff_held_in_spill(spill: Spill) -> tuple[Changes, list[int]]:
+    """:func:`diff_attached` for the fingerprints :func:`hold_fingerprints` kept (then dropped)."""
+    try:
+        return _diff_in_sql(spill.conn, spill, sql_spill.HELD_DIFF, sql_spill.HELD_GONE, sql_spill.HELD_COUNT)
+    finally:
+        for statement in sql_spill.HELD_DROP.split(";")[:-1]:
+            spill.conn.execute(statement)
+
+
+def _diff_in_sql(conn: sqlite3.Connection, spill: Spill, diff: Mapping[str, str], gone: Mapping[str, str],
+                 count: Mapping[str, str]) -> tuple[Changes, list[int]]:
+    """The changes the statements find (``diff``: each spill row added or changed, ``rowid, added``;
+    ``gone``: each key held the spill has not; ``count``: the rows held), per table."""
     out = Changes()
     sizes = []
     for table in TABLES:
         added: list[int] = []
         changed: list[int] = []
-        for rowid, new in conn.execute(sql_spill.DIFF[table]):
+        for rowid, new in conn.execute(diff[table]):
             (added if new else changed).append(rowid)
         t = out[table]
         t.added, t.changed = spill.tables[table].at(added), spill.tables[table].at(changed)
-        t.removed = [r[0] if len(r) == 1 else tuple(r) for r in conn.execute(sql_spill.GONE[table])]
-        sizes.append(conn.execute(sql.COUNT[table]).fetchone()[0])
+        t.removed = [r[0] if len(r) == 1 else tuple(r) for r in conn.execute(gone[table])]
+        sizes.append(conn.execute(count[table]).fetchone()[0])
     return out, sizes
-
-
-def diff_fingerprints(held: Mapping[str, Mapping[Hashable, int]], spill: Spill) -> Changes:
-    """What turns rows held (each table's fingerprints by key) into ``spill``'s, compared with the
-    fingerprints the spill keeps (no row read back whole and hashed again); only the rows added
-    or changed are read from the spill."""
-    out = Changes()
-    for table in TABLES:
-        had, t = held[table], out[table]
-        added: list[int] = []
-        changed: list[int] = []
-        seen: set[Hashable] = set()
-        for rowid, *key, fp in spill.conn.execute(sql_spill.KEYED[table]):
-            k = key[0] if len(key) == 1 else tuple(key)
-            seen.add(k)
-            before = had.get(k)
-            if before is None:
-                added.append(rowid)
-            elif before != fp:
-                changed.append(rowid)
-        t.added, t.changed = spill.tables[table].at(added), spill.tables[table].at(changed)
-        t.removed = [k for k in had if k not in seen]
-    return out
 
 
 def spilled(data: Dataset) -> Spill | None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from graph.store.sqlite.sql import COLUMNS, KEY_COLUMNS
 
-__all__ = ["SCHEMA", "INSERT", "ABSORB", "SEE", "REPEATS", "DROP", "READ", "AT", "KEYED", "COPY", "DIFF", "GONE"]
+__all__ = ["SCHEMA", "INSERT", "ABSORB", "SEE", "REPEATS", "DROP", "READ", "AT", "KEYED", "COPY", "DIFF", "GONE",
+           "HELD", "HOLD", "HELD_DIFF", "HELD_GONE", "HELD_COUNT", "HELD_DROP"]
 
 _TABLES = [t for t in COLUMNS if t != "participants"]  # an interaction's participants are in its row
 _KEY = {t: KEY_COLUMNS.get(t, ("id",)) for t in _TABLES}
@@ -64,3 +65,14 @@ DIFF = {t: "SELECT s.rowid, m.fp IS NULL FROM spill.{t} s LEFT JOIN main.{t} m O
         for t in _TABLES}
 GONE = {t: f"SELECT {', '.join(_KEY[t])} FROM main.{t} EXCEPT SELECT {', '.join(_KEY[t])} FROM spill.{t}"
         for t in _TABLES}
+
+#: Another store's fingerprints (Neo4j's), kept in the spill's own connection beside its rows to
+#: compare the two in SQL as :data:`DIFF` and :data:`GONE` do: ``held_<table>`` (key, ``fp``).
+HELD = "".join(f"DROP TABLE IF EXISTS temp.held_{t}; CREATE TEMP TABLE held_{t} ({', '.join(_KEY[t])}, fp INTEGER NOT NULL, "
+               f"PRIMARY KEY ({', '.join(_KEY[t])})) WITHOUT ROWID;" for t in _TABLES)
+HOLD = {t: f"INSERT OR REPLACE INTO held_{t} VALUES ({', '.join('?' * (len(_KEY[t]) + 1))})" for t in _TABLES}
+HELD_DIFF = {t: DIFF[t].replace(f"spill.{t} s", f"main.{t} s").replace(f"main.{t} m", f"held_{t} m") for t in _TABLES}
+HELD_GONE = {t: GONE[t].replace(f"FROM main.{t}", f"FROM held_{t}").replace(f"FROM spill.{t}", f"FROM main.{t}")
+             for t in _TABLES}
+HELD_COUNT = {t: f"SELECT count(*) FROM held_{t}" for t in _TABLES}
+HELD_DROP = "".join(f"DROP TABLE IF EXISTS temp.held_{t};" for t in _TABLES)
