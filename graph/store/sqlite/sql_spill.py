@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from graph.store.sqlite.sql import COLUMNS, KEY_COLUMNS
 
-__all__ = ["SCHEMA", "INSERT", "ABSORB", "SEE", "REPEATS", "DROP", "READ", "AT", "KEYED", "COPY", "DIFF", "GONE",
+__all__ = ["SCHEMA", "INSERT", "ABSORB", "SEE", "REPEATS", "DROP", "READ", "AT", "COPY", "DIFF", "GONE",
            "HELD", "HOLD", "HELD_DIFF", "HELD_GONE", "HELD_COUNT", "HELD_DROP"]
 
 _TABLES = [t for t in COLUMNS if t != "participants"]  # an interaction's participants are in its row
@@ -53,10 +53,6 @@ READ = {t: f"SELECT {', '.join(COLUMNS[t])}{', participants' if t == 'interactio
         for t in _TABLES}
 AT = {t: select.replace(" ORDER BY", " WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY")
       for t, select in READ.items()}
-
-#: Each spill table's rowids, keys and fingerprints, in the order rows came (a store that
-#: cannot attach the spill compares with these).
-KEYED = {t: f"SELECT rowid, {', '.join(_KEY[t])}, fp FROM {t} ORDER BY rowid" for t in _TABLES}
 
 #: A refresh from the attached spill: each spill row whose key the store holds with another
 #: fingerprint, or not at all (``rowid, added``); each held key the spill does not have.
