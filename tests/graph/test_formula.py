@@ -71,7 +71,7 @@ RENDERED = [
      [sql_derived.EVIDENCE_ALL]),
     (render(MASS, "sql", {"age": sql.age(":ref", "i.date"), "half_life": ":half_life",
                           "size": "(SELECT count(*) FROM participants c WHERE c.interaction_id = i.id)"}),
-     [sql_derived.PART_EVIDENCE, sql_derived.PART_EVIDENCE_DELTA]),
+     [sql_derived.PART_EVIDENCE]),
     # a refresh adds and takes away the share of each interaction changed, of its size then
     (render(MASS, "sql", {"age": sql.age(":ref", "i.date"), "half_life": ":half_life", "size": "i.size"}),
      [sql_derived.PART_EVIDENCE_DELTA]),
