@@ -5,8 +5,8 @@ Validation reads a file row by row in Python; on a machine with two cores a big 
 two halves. :func:`cut` finds the cut: the first row after the middle line, as the csv module
 itself reads the file (a quoted cell may hold line breaks, so not every line starts a row).
 A file it is not sure of is not cut: a small one, one with quoted cells and a line ending in
-a lone carriage return before the cut, or one the csv module cannot read to the middle (its problems are then reported by
-the one pass that reads it all).
+a lone carriage return before the cut, or one the csv module cannot read to the middle (its
+problems are then reported by the one pass that reads it all).
 
 >>> import pathlib, tempfile
 >>> d = pathlib.Path(tempfile.mkdtemp())

@@ -124,8 +124,8 @@ class Neo4jStore:
                 if changes or stamp.weights != weights_key(chosen):
                     self._refresh(changes, held, data, stamp, chosen, progress)
                 return changes
-            spill = spilled(data) if complete and removed is None else None
-            fingerprints = self._fingerprints() if complete and removed is None and spill is None else None
+            spill = spilled(data) if complete else None  # (complete: not an update, returned above)
+            fingerprints = self._fingerprints() if complete and spill is None else None
             if spill is not None and hold_fingerprints(spill, self._fingerprint_batches()):
                 changes, sizes = diff_held_in_spill(spill)  # compared by key and fingerprint in the spill
             elif fingerprints is not None:  # the same in memory: nothing read back yet

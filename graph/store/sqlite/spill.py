@@ -247,13 +247,11 @@ def hold_fingerprints(spill: Spill, held: Iterable[tuple[str, list[list[Any]]]])
     ``spill``'s connection, for :func:`diff_held_in_spill`: memory holds one batch, not every
     key (a Neo4j refresh at 100k: 566 MB with them all in a dict). ``False``, nothing kept,
     when a row has none (written before rows kept them)."""
-    run = spill.conn.execute
-    for statement in sql_spill.HELD.split(";")[:-1]:
-        run(statement)
+    for statement in sql_spill.HELD:
+        spill.conn.execute(statement)
     for table, rows in held:
         if any(r[-1] is None for r in rows):
-            for statement in sql_spill.HELD_DROP.split(";")[:-1]:
-                run(statement)
+            _drop_held(spill)
             return False
         spill.conn.executemany(sql_spill.HOLD[table], rows)
     return True
@@ -264,8 +262,12 @@ def diff_held_in_spill(spill: Spill) -> tuple[Changes, list[int]]:
     try:
         return _diff_in_sql(spill.conn, spill, sql_spill.HELD_DIFF, sql_spill.HELD_GONE, sql_spill.HELD_COUNT)
     finally:
-        for statement in sql_spill.HELD_DROP.split(";")[:-1]:
-            spill.conn.execute(statement)
+        _drop_held(spill)
+
+
+def _drop_held(spill: Spill) -> None:
+    for statement in sql_spill.HELD_DROP:
+        spill.conn.execute(statement)
 
 
 def _diff_in_sql(conn: sqlite3.Connection, spill: Spill, diff: Mapping[str, str], gone: Mapping[str, str],

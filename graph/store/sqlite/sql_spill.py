@@ -64,11 +64,11 @@ GONE = {t: f"SELECT {', '.join(_KEY[t])} FROM main.{t} EXCEPT SELECT {', '.join(
 
 #: Another store's fingerprints (Neo4j's), kept in the spill's own connection beside its rows to
 #: compare the two in SQL as :data:`DIFF` and :data:`GONE` do: ``held_<table>`` (key, ``fp``).
-HELD = "".join(f"DROP TABLE IF EXISTS temp.held_{t}; CREATE TEMP TABLE held_{t} ({', '.join(_KEY[t])}, fp INTEGER NOT NULL, "
-               f"PRIMARY KEY ({', '.join(_KEY[t])})) WITHOUT ROWID;" for t in _TABLES)
+HELD_DROP = [f"DROP TABLE IF EXISTS temp.held_{t}" for t in _TABLES]
+HELD = [*HELD_DROP, *(f"CREATE TEMP TABLE held_{t} ({', '.join(_KEY[t])}, fp INTEGER NOT NULL, "
+                      f"PRIMARY KEY ({', '.join(_KEY[t])})) WITHOUT ROWID" for t in _TABLES)]
 HOLD = {t: f"INSERT OR REPLACE INTO held_{t} VALUES ({', '.join('?' * (len(_KEY[t]) + 1))})" for t in _TABLES}
 HELD_DIFF = {t: DIFF[t].replace(f"spill.{t} s", f"main.{t} s").replace(f"main.{t} m", f"held_{t} m") for t in _TABLES}
 HELD_GONE = {t: GONE[t].replace(f"FROM main.{t}", f"FROM held_{t}").replace(f"FROM spill.{t}", f"FROM main.{t}")
              for t in _TABLES}
 HELD_COUNT = {t: f"SELECT count(*) FROM held_{t}" for t in _TABLES}
-HELD_DROP = "".join(f"DROP TABLE IF EXISTS temp.held_{t};" for t in _TABLES)
