@@ -77,8 +77,8 @@ __all__ = ["SCHEMA_VERSION", "Stamp", "Usable", "usable", "fade", "touched", "HA
 #: The shape of what a store keeps (input and derived data). A store written by another
 #: schema is refused by readers (exit 3: run the same ingest again, which rewrites it).
 #: 5: derived data as one concept, the same on both stores. 6: the team routes. 7: each tie's
-#: type-weighted evidence (the embedded store).
-SCHEMA_VERSION = 7
+#: type-weighted evidence (the embedded store). 8: the same on Neo4j (``TIE.p``, ``TIE.q``).
+SCHEMA_VERSION = 8
 
 #: How many two-hop routes to each person the team routes keep.
 ROUTE_LIMIT = 6

@@ -177,7 +177,7 @@ class Neo4jBehind:
     DERIVED = {
         "met": "MATCH (a)-[m:MET]->(b) RETURN a.id, b.id, m.type, m.nature, m.n, m.last, m.mass",
         "tie": "MATCH (a)-[t:TIE]->(b) RETURN a.id, b.id, t.kind, t.since, t.shared, t.types, t.natures, t.ns, "
-               "t.lasts, t.masses",
+               "t.lasts, t.masses, t.p, t.q",
         "person_ties": "MATCH (p:Person) RETURN p.id, p.ties",
         "team_ties": "MATCH (m)-[t:TEAM_TIE]->(x) RETURN m.id, x.id, t.org_id, t.org_kind, t.role, t.p, t.q, t.kind, "
                      "t.shared",

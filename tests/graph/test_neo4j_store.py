@@ -214,7 +214,7 @@ DERIVED = {
     "met": "MATCH (a)-[m:MET]->(b) RETURN a.id, b.id, m.type, m.nature, m.n, m.last, m.mass "
            "ORDER BY a.id, b.id, m.type, m.nature",
     "tie": "MATCH (a)-[t:TIE]->(b) RETURN a.id, b.id, t.kind, t.since, t.shared, t.types, t.natures, t.ns, t.lasts, "
-           "t.masses ORDER BY a.id, b.id",
+           "t.masses, t.p, t.q ORDER BY a.id, b.id",
     "ties": "MATCH (p:Person) RETURN p.id, p.ties ORDER BY p.id",
     "team": "MATCH (m)-[t:TEAM_TIE]->(x) RETURN m.id, x.id, t.org_id, t.org_kind, t.role, t.p, t.q, t.kind, "
             "t.shared ORDER BY m.id, x.id",

@@ -432,7 +432,7 @@ def test_a_store_of_another_schema_is_refused(store: Store, backend: str, reques
     finally:
         if s is not store:
             s.close()
-    assert SCHEMA_VERSION == 7
+    assert SCHEMA_VERSION == 8
 
 
 def test_rebuild_gives_the_same_answers(store: Store) -> None:

@@ -333,6 +333,34 @@ def test_a_neo4j_store_written_before_fingerprints_compares_whole_rows(request: 
     assert_same_derived(refreshed, derived_rows("neo4j", request, store))
 
 
+def test_a_neo4j_evidence_delta_made_twice_adds_once(request: pytest.FixtureRequest,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refresh adds each changed interaction's share to its pairs' ``MET`` rows (not idempotent
+    in itself); the statement made again, as after a lost connection, adds nothing twice."""
+    from graph.store.neo4j import cypher_derived
+    from graph.store.neo4j.bolt import Bolt
+
+    store = request.getfixturevalue("neo4j_store_session")
+    before, after = story(), by_hand(story())
+    fresh("neo4j", store, before)
+    made = []
+    once = Bolt.autocommit
+
+    def twice(self: Bolt, query: str, **params: Any) -> None:
+        once(self, query, **params)
+        if query == cypher_derived.MET_DELTA:
+            made.append(len(params["met"]))
+            once(self, query, **params)
+
+    monkeypatch.setattr(Bolt, "autocommit", twice)
+    assert not store.load(after).whole
+    monkeypatch.undo()
+    assert made and made[0] >= 2, "the refresh adds the interactions changed, as before and after"
+    refreshed = derived_rows("neo4j", request, store)
+    fresh("neo4j", store, after)
+    assert_same_derived(refreshed, derived_rows("neo4j", request, store))
+
+
 def test_a_change_names_only_the_pairs_it_touches() -> None:
     """One interaction changed names its participants' pairs, not everyone tied to them; a
     friendship added names its pair and its ends' pairs with the other's friends."""

@@ -48,7 +48,7 @@ def build_all(bolt: Bolt, revision: str, weights: Mapping[str, float], progress:
         bolt.autocommit(d.met(False), ref=newest, half_life=HALF_LIFE)
     _step(progress, "evidence", 1)
     _step(progress, "ties", 0)
-    bolt.autocommit(d.tie(False))
+    bolt.autocommit(d.tie(False), weights=dict(weights))
     bolt.autocommit(d.shared(False))
     bolt.autocommit(d.TIE_COUNTS_ALL)
     _step(progress, "ties", 1)
@@ -78,14 +78,20 @@ def _routes(bolt: Bolt, scope: tuple[Collection[str], Collection[str]] | None, w
 
 def _team_all(bolt: Bolt, weights: Mapping[str, float]) -> None:
     """Every team tie, and every organisation's reach (the team ties deleted beforehand)."""
-    bolt.autocommit(d.team(False), weights=dict(weights))
+    bolt.autocommit(d.team(False))
     bolt.write(d.REACH_CLEAR)
     bolt.write(d.REACH_ALL)
 
 
-def _activity(bolt: Bolt, ref: date | None, half_life: float, progress: Progress | None) -> None:
+def _activity(bolt: Bolt, ref: date | None, half_life: float, progress: Progress | None,
+              orgs: Collection[str] | None = None) -> None:
+    """Every organisation's activity counted again, or only that of ``orgs`` (the rest is as kept:
+    the kept ``ref`` does not move)."""
     _step(progress, "activity", 0)
-    bolt.autocommit(d.ACTIVITY, ref=ref, half_life=half_life)
+    if orgs is None:
+        bolt.autocommit(d.activity(False), ref=ref, half_life=half_life)
+    elif orgs:
+        bolt.autocommit(d.activity(True), orgs=sorted(orgs), ref=ref, half_life=half_life)
     _step(progress, "activity", 1)
 
 
@@ -95,16 +101,16 @@ def build_around(bolt: Bolt, people: Collection[str], stamp: Stamp, weights: Map
     """Rebuild what touches ``people`` on a store whose derived data ``stamp`` describes as
     complete: every pair with an end among everyone they touch (evidence, tie, common friends),
     the tie counts of those and of everyone tied to them (before and after), their team ties
-    (everyone's, with other ``weights``) and the reach of the organisations involved, and the
-    organisations' activity (whole: cheap). Masses stay as of the stamp's ``ref`` (new ones
-    too: a date after it only makes an age negative), so what is kept for everyone else still
-    holds; the stamp's ``newest`` and ``friend_ref`` follow the rows. ``known`` and ``orgs``:
-    people touched and organisations whose reach may have changed besides those found around
-    ``people`` now (a refresh reads them before it deletes a person, whose ties and team ties
-    go with the node)."""
+    and the reach of the organisations involved, and the organisations' activity (whole:
+    cheap); everything with other ``weights`` (each tie keeps its weighted evidence). Masses
+    stay as of the stamp's ``ref`` (new ones too: a date after it only makes an age negative),
+    so what is kept for everyone else still holds; the stamp's ``newest`` and ``friend_ref``
+    follow the rows. ``known`` and ``orgs``: people touched and organisations whose reach may
+    have changed besides those found around ``people`` now (a refresh reads them before it
+    deletes a person, whose ties and team ties go with the node)."""
     newest, friend_ref = _newest(bolt)
-    if stamp.ref is not None and (newest is None or newest < stamp.ref):
-        # the newest interaction is gone or moved back: nothing kept would answer as of it
+    if weights_key(weights) != stamp.weights or (stamp.ref is not None and (newest is None or newest < stamp.ref)):
+        # other weights: every tie; the newest interaction gone or moved back: nothing kept answers
         return build_all(bolt, stamp.revision or "", weights, progress)
     asked = sorted(set(people))
     around = [(a, b) for a, b in bolt.read(d.TOUCHED, people=asked)[0]["ties"]]
@@ -119,28 +125,19 @@ def build_around(bolt: Bolt, people: Collection[str], stamp: Stamp, weights: Map
         bolt.autocommit(d.met(True), people=scope, ref=ref, half_life=stamp.half_life)
     _step(progress, "evidence", 1)
     _step(progress, "ties", 0)
-    bolt.autocommit(d.tie(True), people=scope)
+    bolt.autocommit(d.tie(True), people=scope, weights=dict(weights))
     bolt.autocommit(d.shared(True), people=scope)
     _step(progress, "ties", 1)
     _step(progress, "team ties", 0)
-    same_weights = weights_key(weights) == stamp.weights
-    if same_weights:
-        bolt.autocommit(d.team(True), people=scope, weights=dict(weights))
-        bolt.autocommit(d.TEAM_OTHERS, people=scope, weights=dict(weights))
-    else:
-        bolt.autocommit(d.DELETE_ALL.format(rel="TEAM_TIE"))
-        _team_all(bolt, weights)
+    bolt.autocommit(d.team(True), people=scope)
+    bolt.autocommit(d.TEAM_OTHERS, people=scope)
     after = bolt.read(d.AROUND, people=scope)[0]
     bolt.autocommit(d.TIE_COUNTS_OF, ids=sorted(set(scope) | set(before["tied"]) | set(after["tied"])))
-    if same_weights:
-        bolt.write(d.REACH_OF, orgs=sorted(set(before["orgs"]) | set(after["orgs"]) | set(orgs)))
+    bolt.write(d.REACH_OF, orgs=sorted(set(before["orgs"]) | set(after["orgs"]) | set(orgs)))
     _step(progress, "team ties", 1)
     _activity(bolt, ref, stamp.half_life, progress)
-    if same_weights:
-        tied = set(before["tied"]) | set(after["tied"])
-        _routes(bolt, (scope, set(asked) | set(scope) | tied), weights, progress)
-    else:
-        _routes(bolt, None, weights, progress)
+    tied = set(before["tied"]) | set(after["tied"])
+    _routes(bolt, (scope, set(asked) | set(scope) | tied), weights, progress)
     return Stamp(stamp.revision, stamp.revision, ref, newest, friend_ref, stamp.half_life, weights_key(weights),
                  routes_key(route_formula(weights)))
 
@@ -151,11 +148,13 @@ def build_pairs(bolt: Bolt, scope: Scope, stamp: Stamp, weights: Mapping[str, fl
     """Rebuild what ``scope`` touches on a store whose derived data ``stamp`` describes as
     complete (everything, past ``PART_LIMIT`` of ties or with other ``weights``): the pairs of
     the scope, every pair around its people and, for each friendship added or removed, each
-    end with the other's friends; their ``MET`` rows, ``TIE`` and team ties, the tie counts of
-    their ends, the reach of the organisations of their team ties before and after, every
-    organisation's activity, the best reps of their ends and the team routes of their ends and
-    of everyone tied to an end whose best reps changed. ``around`` and ``orgs``: pairs and
-    organisations a refresh read before deleting a person (its relationships go with it)."""
+    end with the other's friends; their ``MET`` rows (each interaction changed added and taken
+    away, when the scope knows them as they were), ``TIE`` and team ties, the tie counts of
+    their ends, the reach of the organisations of their team ties before and after, the
+    activity of the scope's organisations (every one's without them), the best reps of their
+    ends and the team routes of their ends and of everyone tied to an end whose best reps
+    changed. ``around`` and ``orgs``: pairs and organisations a refresh read before deleting a
+    person (its relationships go with it)."""
     newest, friend_ref = _newest(bolt)
     if weights_key(weights) != stamp.weights or (stamp.ref is not None and (newest is None or newest < stamp.ref)):
         # other weights: every team tie; the newest interaction gone or moved back: nothing kept answers
@@ -169,20 +168,27 @@ def build_pairs(bolt: Bolt, scope: Scope, stamp: Stamp, weights: Mapping[str, fl
     orgs_before = bolt.read(d.PAIRS_ORGS, pairs=rows)[0]["orgs"]
     ref = stamp.ref or newest
     _step(progress, "evidence", 0)
-    bolt.autocommit(d.DELETE_PAIRS, pairs=rows)
-    if ref is not None:
-        bolt.autocommit(d.MET_PAIRS, pairs=rows, ref=ref, half_life=stamp.half_life)
+    if scope.met is None:  # the rows before are not known: each pair's evidence counted again
+        bolt.autocommit(d.DELETE_PAIRS, pairs=rows)
+        if ref is not None:
+            bolt.autocommit(d.MET_PAIRS, pairs=rows, ref=ref, half_life=stamp.half_life)
+    else:  # each pair's evidence with the interactions changed added and taken away
+        if ref is not None and scope.met:  # one statement: each row changed once, guarded by the run
+            bolt.autocommit(d.MET_DELTA, ref=ref, half_life=stamp.half_life, run=stamp.revision, met=[
+                {"sign": sign, "date": i.date, "type": i.type, "nature": i.nature,
+                 "people": sorted(set(i.participants))} for sign, i in scope.met])
+        bolt.autocommit(d.STALE_PAIR_TIES, pairs=rows)
     _step(progress, "evidence", 1)
     _step(progress, "ties", 0)
-    bolt.autocommit(d.TIE_PAIRS, pairs=rows)
+    bolt.autocommit(d.TIE_PAIRS, pairs=rows, weights=dict(weights))
     bolt.autocommit(d.TIE_COUNTS_OF, ids=sorted(set(ends) | scope.people))  # a person added: 0
     _step(progress, "ties", 1)
     _step(progress, "team ties", 0)
-    bolt.autocommit(d.TEAM_PAIRS, pairs=rows, weights=dict(weights))
+    bolt.autocommit(d.TEAM_PAIRS, pairs=rows)
     after = bolt.read(d.PAIRS_ORGS, pairs=rows)[0]["orgs"]
     bolt.write(d.REACH_OF, orgs=sorted(set(orgs_before) | set(after) | set(orgs)))
     _step(progress, "team ties", 1)
-    _activity(bolt, ref, stamp.half_life, progress)
+    _activity(bolt, ref, stamp.half_life, progress, scope.orgs)
     _step(progress, "team routes", 0)
     params = {**route_formula(weights).params("cypher"), "limit": ROUTE_LIMIT}
     bolt.autocommit(d.routes_clear(True, "route_reps", "route_rep_s"), people=ends)

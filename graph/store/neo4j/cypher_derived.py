@@ -5,7 +5,8 @@ derived data                                   kept as
 =============================================  ===========================================================
 per pair, per (type, nature): n, last, mass    ``(a)-[:MET {type, nature, n, last, mass}]->(b)``, a.id < b.id
 per tie: kind, since, shared, its evidence     ``(a)-[:TIE {kind, since, shared, types, natures, ns, lasts,
-                                               masses}]->(b)``, the lists in (type, nature) order
+                                               masses, p, q}]->(b)``, the lists in (type, nature) order;
+                                               ``p``, ``q``: the type-weighted evidence
 per person: number of ties                     ``Person.ties``
 per organisation: activity per nature          ``Organisation.personal_n``, ``_last``, ``_mass``; ``business_*``
 team ties                                      ``(member)-[:TEAM_TIE {org_id, org_kind, role, p, q, kind,
@@ -27,9 +28,10 @@ from graph.formula import DECAY, MASS, TIE_STRENGTH, WEIGHT, Var, render
 from graph.store.neo4j.cypher_reads import stages
 
 __all__ = ["DELETE_ALL", "DELETE_AROUND", "EVIDENCE_REF", "FRIEND_REF", "met", "tie", "shared", "TIE_COUNTS_ALL",
-           "TIE_COUNTS_OF", "team", "TEAM_OTHERS", "REACH_CLEAR", "REACH_ALL", "REACH_OF", "ACTIVITY", "TOUCHED",
-           "AROUND", "routes_clear", "route_reps", "routes", "PAIRS_AROUND", "PAIRS_ORGS", "DELETE_PAIRS", "MET_PAIRS",
-           "TIE_PAIRS", "TEAM_PAIRS", "ROUTE_REPS_OF", "TIED_TO", "TIE_COUNT"]
+           "TIE_COUNTS_OF", "team", "TEAM_OTHERS", "REACH_CLEAR", "REACH_ALL", "REACH_OF", "activity", "TOUCHED",
+           "AROUND", "routes_clear", "route_reps", "routes", "PAIRS_AROUND", "PAIRS_ORGS", "DELETE_PAIRS",
+           "MET_PAIRS", "MET_DELTA", "STALE_PAIR_TIES", "TIE_PAIRS", "TEAM_PAIRS", "ROUTE_REPS_OF", "TIED_TO",
+           "TIE_COUNT"]
 
 #: Deletes every derived relationship of one type (``{rel}``), committing as it goes.
 DELETE_ALL = """
@@ -131,11 +133,20 @@ def met(scoped: bool) -> str:
     """
 
 
-#: A ``TIE`` from ``x`` to ``y`` from the friendship ``k`` and the ``MET`` rows ``ms`` (in order).
-_TIE_SET = """MERGE (x)-[t:TIE]->(y)
+#: The type-weighted evidence of one nature (``{nature}``) of the ``MET`` rows ``ms``
+#: (:data:`graph.formula.WEIGHT` with ``$weights``, times the mass), summed in their order.
+_WEIGHED_SUM = ("reduce(s = 0.0, e IN ms | s + CASE WHEN e.nature = '{nature}' THEN "
+                + render(WEIGHT * Var("mass"), "cypher", {"type": "e.type", "nature": "e.nature", "mass": "e.mass"})
+                + " ELSE 0.0 END)")
+
+#: A ``TIE`` from ``x`` to ``y`` from the friendship ``k`` and the ``MET`` rows ``ms`` (in order):
+#: their lists, and their type-weighted evidence ``p`` (personal) and ``q`` (business), which the
+#: team ties copy and the team routes read.
+_TIE_SET = f"""MERGE (x)-[t:TIE]->(y)
             SET t.kind = k.kind, t.since = k.since, t.types = [m IN ms | m.type],
                 t.natures = [m IN ms | m.nature], t.ns = [m IN ms | m.n], t.lasts = [m IN ms | m.last],
-                t.masses = [m IN ms | m.mass]"""
+                t.masses = [m IN ms | m.mass], t.p = {_WEIGHED_SUM.format(nature="personal")},
+                t.q = {_WEIGHED_SUM.format(nature="business")}"""
 
 
 def tie(scoped: bool) -> str:
@@ -215,6 +226,58 @@ MET_PAIRS = f"""
         {_MET_SET.format(a="x", b="y", orient="x, y")}
     }} IN TRANSACTIONS OF 500 ROWS
 """
+#: Each pair's ``MET`` rows with the share of the interactions changed added and taken away
+#: (``$met``: ``{sign, date, type, nature, people}``, ``sign`` ``1`` as it is now, ``-1`` as it
+#: was), instead of counted again from every interaction of the pair (a rep's are thousands);
+#: a row left with no interaction goes; a row whose last interaction may have gone gets its
+#: ``last`` from the interactions (its count and mass are the sums'), as the embedded store's
+#: ``PART_EVIDENCE_DELTA``. The rows are written already, so that is the ``last`` now. Each row
+#: changed keeps the refresh's ``$run`` (``_delta``), so that the statement run again (after a
+#: lost connection) adds nothing twice.
+MET_DELTA = f"""
+    UNWIND $met AS i
+    WITH i, toFloat(duration.inDays(i.date, $ref).days) AS age, toFloat(size(i.people)) AS size
+    WITH i, {_MASS} AS w
+    UNWIND range(0, size(i.people) - 2) AS j
+    UNWIND range(j + 1, size(i.people) - 1) AS k
+    WITH CASE WHEN i.people[j] < i.people[k] THEN i.people[j] ELSE i.people[k] END AS a,
+         CASE WHEN i.people[j] < i.people[k] THEN i.people[k] ELSE i.people[j] END AS b, i, w
+    WITH a, b, i.type AS type, i.nature AS nature, sum(i.sign) AS dn, sum(i.sign * w) AS dm,
+         max(CASE WHEN i.sign > 0 THEN i.date END) AS last, max(CASE WHEN i.sign < 0 THEN i.date END) AS cut
+    CALL (a, b, type, nature, dn, dm, last, cut) {{
+        MATCH (x:Person {{id: a}}) MATCH (y:Person {{id: b}})
+        MERGE (x)-[m:MET {{type: type, nature: nature}}]->(y)
+        WITH x, y, m, dn, dm, last, cut WHERE m._delta IS NULL OR m._delta <> $run
+        WITH x, y, m, dn, dm, last, cut IS NOT NULL AND m.last IS NOT NULL AND cut >= m.last AS recount
+        CALL (x, y, m, recount) {{
+            WITH x, y, m WHERE recount
+            MATCH (x)-[:ATTENDED]->(e:Interaction)<-[:ATTENDED]-(y)
+            WHERE e.type = m.type AND e.nature = m.nature
+            RETURN max(e.date) AS again
+        }}
+        WITH m, coalesce(m.n, 0) + dn AS n, coalesce(m.mass, 0.0) + dm AS mass,
+             CASE WHEN recount THEN again WHEN m.last IS NULL OR last > m.last THEN last ELSE m.last END AS newest
+        FOREACH (_ IN CASE WHEN n > 0 THEN [1] ELSE [] END |
+                 SET m.n = n, m.mass = mass, m.last = newest, m._delta = $run)
+        FOREACH (_ IN CASE WHEN n > 0 THEN [] ELSE [1] END | DELETE m)
+    }} IN TRANSACTIONS OF 1000 ROWS
+"""
+
+#: Each pair's ``TIE`` and ``TEAM_TIE`` that no longer hold (after :data:`MET_DELTA`): a tie
+#: without a ``MET`` or a ``KNOWS``, a team tie from someone no longer on the team. The others
+#: stay, for :data:`TIE_PAIRS` and :data:`TEAM_PAIRS` to write over (deleting and making them
+#: again costs more: 7 s of a 100k refresh).
+STALE_PAIR_TIES = f"""
+    {_PAIRS}
+    CALL (x, y) {{
+        MATCH (x)-[r:TIE|TEAM_TIE]-(y)
+        WITH x, y, r, startNode(r) AS m
+        WHERE NOT EXISTS {{ (x)-[:MET|KNOWS]-(y) }}
+           OR (type(r) = 'TEAM_TIE' AND NOT EXISTS {{ (m)-[:WORKS_AT]->(:Organisation {{kind: 'own'}}) }})
+        DELETE r
+    }} IN TRANSACTIONS OF 1000 ROWS
+"""
+
 TIE_PAIRS = f"""
     {_PAIRS}
     CALL (x, y) {{
@@ -260,18 +323,10 @@ TIE_COUNTS_OF = """
     CALL (p) { SET p.ties = COUNT { (p)-[:TIE]-() } } IN TRANSACTIONS OF 10000 ROWS
 """
 
-#: A tie's type-weighted evidence of one nature (``{nature}``), from its lists
-#: (:data:`graph.formula.WEIGHT` times the mass), summed in (type, nature) order.
-_WEIGHED = render(WEIGHT * Var("mass"), "cypher", {"type": "t.types[j]", "nature": "t.natures[j]",
-                                                     "mass": "t.masses[j]"})
-_SUM = ("reduce(s = 0.0, j IN range(0, size(t.types) - 1) | "
-        "s + CASE WHEN t.natures[j] = '{nature}' THEN " + _WEIGHED + " ELSE 0.0 END)")
-
 #: What a ``TEAM_TIE`` from ``m`` to ``x`` (at ``o``) holds, from their ``TIE`` ``t``.
-_TEAM_SET = f"""
-            WITH m, x, o, t, {_SUM.format(nature="personal")} AS p, {_SUM.format(nature="business")} AS q
+_TEAM_SET = """
             MERGE (m)-[tt:TEAM_TIE]->(x)
-            SET tt.org_id = o.id, tt.org_kind = o.kind, tt.role = x.role, tt.p = p, tt.q = q, tt.kind = t.kind,
+            SET tt.org_id = o.id, tt.org_kind = o.kind, tt.role = x.role, tt.p = t.p, tt.q = t.q, tt.kind = t.kind,
                 tt.shared = t.shared
 """
 
@@ -279,7 +334,7 @@ _TEAM_SET = f"""
 def team(scoped: bool) -> str:
     """One ``TEAM_TIE`` per tie of each team member (anyone at an ``own`` organisation) in
     ``$people`` (or everyone on the team), from the ``TIE``: the other's organisation, its kind
-    and the other's role, the weighted personal and business evidence (``$weights``, as kept),
+    and the other's role, the weighted personal and business evidence (the tie's ``p`` and ``q``),
     the friendship's kind and the common friends."""
     source = ("UNWIND $people AS pid MATCH (m:Person {id: pid})-[:WORKS_AT]->(:Organisation {kind: 'own'})"
               if scoped else "MATCH (m:Person)-[:WORKS_AT]->(:Organisation {kind: 'own'})")
@@ -339,10 +394,7 @@ REACH_OF = """
 
 _DECAY = render(DECAY, "cypher", {"age": "toFloat(duration.inDays(i.date, $ref).days)", "half_life": "$half_life"})
 
-#: Each organisation's activity per nature (:data:`graph.formula.DECAY` as of ``$ref``); none
-#: where it has no interaction of that nature.
-ACTIVITY = f"""
-    MATCH (o:Organisation)
+_ACTIVITY = f"""
     CALL (o) {{
         OPTIONAL MATCH (i:Interaction)-[:ABOUT]->(o)
         WITH o, i, CASE WHEN i IS NULL THEN 0.0 ELSE {_DECAY} END AS w
@@ -360,11 +412,17 @@ ACTIVITY = f"""
 """
 
 
+def activity(scoped: bool) -> str:
+    """Each organisation's (in ``$orgs``, or every one's) activity per nature
+    (:data:`graph.formula.DECAY` as of ``$ref``); none where it has no interaction of that nature."""
+    return ("UNWIND $orgs AS oid MATCH (o:Organisation {id: oid})" if scoped else "MATCH (o:Organisation)") + _ACTIVITY
+
+
 # -- the team routes (graph.derived) ---------------------------------------------------------------
 _TEAM_STRENGTH = stages(TIE_STRENGTH, {"p": "t.p", "q": "t.q", "kind": "t.kind", "n": "toFloat(t.shared)"},
                         "m, rid, t", returns=("strength",))
-_TIE_STRENGTH = stages(TIE_STRENGTH, {"p": _SUM.format(nature="personal"), "q": _SUM.format(nature="business"),
-                                      "kind": "t.kind", "n": "toFloat(t.shared)"}, "y, m, t", returns=("strength",))
+_TIE_STRENGTH = stages(TIE_STRENGTH, {"p": "t.p", "q": "t.q", "kind": "t.kind", "n": "toFloat(t.shared)"},
+                       "y, m, t", returns=("strength",))
 
 
 def routes_clear(scoped: bool, first: str, second: str) -> str:
