@@ -6,7 +6,8 @@
 - :mod:`~graph.store.neo4j.bolt`: the driver, sessions, retries and errors;
 - :mod:`~graph.store.neo4j.console`: analysts' read-only Cypher;
 - the Cypher text: :mod:`~graph.store.neo4j.cypher` (schema, input, metadata),
-  :mod:`~graph.store.neo4j.cypher_reads`, :mod:`~graph.store.neo4j.cypher_derived`.
+  :mod:`~graph.store.neo4j.cypher_reads`, :mod:`~graph.store.neo4j.cypher_derived`,
+  :mod:`~graph.store.neo4j.cypher_routes` (the team routes).
 """
 
 from __future__ import annotations

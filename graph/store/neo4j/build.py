@@ -19,11 +19,11 @@ from graph.formula import weights_key
 from graph.model import pair
 from graph.store.base import Progress
 from graph.store.neo4j import cypher_derived as d
+from graph.store.neo4j import cypher_routes as r
 from graph.store.neo4j.bolt import Bolt, native
 from graph.store.neo4j.cypher import DERIVED_REL_TYPES
 
 __all__ = ["build_all", "build_around", "build_pairs"]
-
 
 def _step(progress: Progress | None, stage: str, done: int) -> None:
     if progress:
@@ -69,10 +69,10 @@ def _routes(bolt: Bolt, scope: tuple[Collection[str], Collection[str]] | None, w
     params = {**route_formula(weights).params("cypher"), "limit": ROUTE_LIMIT}
     touched_people, people = (None, None) if scope is None else (sorted(scope[0]), sorted(scope[1]))
     scoped = scope is not None
-    bolt.autocommit(d.routes_clear(scoped, "route_reps", "route_rep_s"), people=touched_people)
-    bolt.autocommit(d.route_reps(scoped), people=touched_people, **params)
-    bolt.autocommit(d.routes_clear(scoped, "route_via", "route_v"), people=people)
-    bolt.autocommit(d.routes(scope is not None), people=people, **params)
+    bolt.autocommit(r.routes_clear(scoped, "route_reps", "route_rep_s"), people=touched_people)
+    bolt.autocommit(r.route_reps(scoped), people=touched_people, **params)
+    bolt.autocommit(r.routes_clear(scoped, "route_via", "route_v"), people=people)
+    bolt.autocommit(r.routes(scoped), people=people, **params)
     _step(progress, "team routes", 1)
 
 
@@ -191,15 +191,15 @@ def build_pairs(bolt: Bolt, scope: Scope, stamp: Stamp, weights: Mapping[str, fl
     _activity(bolt, ref, stamp.half_life, progress, scope.orgs)
     _step(progress, "team routes", 0)
     params = {**route_formula(weights).params("cypher"), "limit": ROUTE_LIMIT}
-    bolt.autocommit(d.routes_clear(True, "route_reps", "route_rep_s"), people=ends)
-    bolt.autocommit(d.route_reps(True), people=ends, **params)
+    bolt.autocommit(r.routes_clear(True, "route_reps", "route_rep_s"), people=ends)
+    bolt.autocommit(r.route_reps(True), people=ends, **params)
     reps_after = _route_reps(bolt, ends)
     moved = sorted(m for m in set(reps_before) | set(reps_after) if reps_before.get(m) != reps_after.get(m))
-    people = set(ends) | set(bolt.read(d.TIED_TO, people=moved)[0]["tied"])
+    people = set(ends) | set(bolt.read(r.TIED_TO, people=moved)[0]["tied"])
     scoped = worth_a_part(len(people), bolt.read(d.PEOPLE_COUNT)[0]["n"])
     chosen = sorted(people) if scoped else None
-    bolt.autocommit(d.routes_clear(scoped, "route_via", "route_v"), people=chosen)
-    bolt.autocommit(d.routes(scoped), people=chosen, **params)
+    bolt.autocommit(r.routes_clear(scoped, "route_via", "route_v"), people=chosen)
+    bolt.autocommit(r.routes(scoped), people=chosen, **params)
     _step(progress, "team routes", 1)
     return Stamp(stamp.revision, stamp.revision, ref, newest, friend_ref, stamp.half_life, weights_key(weights),
                  routes_key(route_formula(weights)))
@@ -207,4 +207,4 @@ def build_pairs(bolt: Bolt, scope: Scope, stamp: Stamp, weights: Mapping[str, fl
 
 def _route_reps(bolt: Bolt, people: list[str]) -> dict[str, tuple[tuple[str, ...], tuple[float, ...]]]:
     """The kept best reps of ``people`` (those who have them) and their strengths."""
-    return {m: (tuple(reps), tuple(ss)) for m, reps, ss in bolt.read(d.ROUTE_REPS_OF, people=people)[0]["reps"]}
+    return {m: (tuple(reps), tuple(ss)) for m, reps, ss in bolt.read(r.ROUTE_REPS_OF, people=people)[0]["reps"]}

@@ -24,14 +24,12 @@ weights are rendered from :mod:`graph.formula`.
 
 from __future__ import annotations
 
-from graph.formula import DECAY, MASS, TIE_STRENGTH, WEIGHT, Var, render
-from graph.store.neo4j.cypher_reads import stages
+from graph.formula import DECAY, MASS, WEIGHT, Var, render
 
 __all__ = ["DELETE_ALL", "DELETE_AROUND", "EVIDENCE_REF", "FRIEND_REF", "met", "tie", "shared", "TIE_COUNTS_ALL",
            "TIE_COUNTS_OF", "team", "TEAM_OTHERS", "REACH_CLEAR", "REACH_ALL", "REACH_OF", "activity", "TOUCHED",
-           "AROUND", "routes_clear", "route_reps", "routes", "PAIRS_AROUND", "PAIRS_ORGS", "DELETE_PAIRS",
-           "MET_PAIRS", "MET_DELTA", "STALE_PAIR_TIES", "TIE_PAIRS", "TEAM_PAIRS", "ROUTE_REPS_OF", "TIED_TO",
-           "TIE_COUNT"]
+           "AROUND", "PAIRS_AROUND", "PAIRS_ORGS", "DELETE_PAIRS",
+           "MET_PAIRS", "MET_DELTA", "STALE_PAIR_TIES", "TIE_PAIRS", "TEAM_PAIRS", "TIE_COUNT"]
 
 #: Deletes every derived relationship of one type (``{rel}``), committing as it goes.
 DELETE_ALL = """
@@ -293,20 +291,6 @@ TIE_PAIRS = f"""
     }} IN TRANSACTIONS OF 500 ROWS
 """
 
-#: The kept best reps of ``$people`` (who has them), to see whose changed.
-ROUTE_REPS_OF = """
-    UNWIND $people AS pid
-    MATCH (m:Person {id: pid}) WHERE m.route_reps IS NOT NULL
-    RETURN collect([m.id, m.route_reps, m.route_rep_s]) AS reps
-"""
-
-#: Everyone with a kept tie to someone of ``$people``.
-TIED_TO = """
-    UNWIND $people AS pid
-    MATCH (:Person {id: pid})-[:TIE]-(y:Person)
-    RETURN collect(DISTINCT y.id) AS tied
-"""
-
 #: How many ties are kept (a change to most of them builds everything instead).
 TIE_COUNT = "MATCH ()-[t:TIE]->() RETURN count(t) AS n"
 
@@ -416,60 +400,3 @@ def activity(scoped: bool) -> str:
     """Each organisation's (in ``$orgs``, or every one's) activity per nature
     (:data:`graph.formula.DECAY` as of ``$ref``); none where it has no interaction of that nature."""
     return ("UNWIND $orgs AS oid MATCH (o:Organisation {id: oid})" if scoped else "MATCH (o:Organisation)") + _ACTIVITY
-
-
-# -- the team routes (graph.derived) ---------------------------------------------------------------
-_TEAM_STRENGTH = stages(TIE_STRENGTH, {"p": "t.p", "q": "t.q", "kind": "t.kind", "n": "toFloat(t.shared)"},
-                        "m, rid, t", returns=("strength",))
-_TIE_STRENGTH = stages(TIE_STRENGTH, {"p": "t.p", "q": "t.q", "kind": "t.kind", "n": "toFloat(t.shared)"},
-                       "y, m, t", returns=("strength",))
-
-
-def routes_clear(scoped: bool, first: str, second: str) -> str:
-    """Clear the properties ``first`` and ``second`` (``route_reps`` and ``route_rep_s``, or
-    ``route_via`` and ``route_v``) of those in ``$people`` (or of everyone)."""
-    source = ("UNWIND $people AS pid MATCH (m:Person {id: pid})" if scoped
-              else f"MATCH (m:Person) WHERE m.{first} IS NOT NULL")
-    return f"""
-        {source}
-        CALL (m) {{ REMOVE m.{first}, m.{second} }} IN TRANSACTIONS OF 10000 ROWS
-    """
-
-
-def route_reps(scoped: bool) -> str:
-    """Each person's (in ``$people``, or everyone's) two strongest ties to reps, the person not a
-    rep: ``route_reps`` (ids) and ``route_rep_s`` (strengths as kept, with the routes' formula:
-    its parameters); cleared beforehand (:func:`routes_clear`)."""
-    source = "UNWIND $people AS pid MATCH (m:Person {id: pid})" if scoped else "MATCH (m:Person)"
-    return f"""
-        {source}
-        CALL (m) {{
-            MATCH (r:Person {{role: 'rep'}})-[t:TEAM_TIE]->(m)
-            WHERE NOT (m.role = 'rep' AND t.org_kind = 'own')
-            WITH m, r.id AS rid, t
-            {_TEAM_STRENGTH}
-            WITH m, rid, strength ORDER BY strength DESC, rid
-            WITH m, collect(rid)[0..2] AS reps, collect(strength)[0..2] AS ss
-            SET m.route_reps = reps, m.route_rep_s = ss
-        }} IN TRANSACTIONS OF 2000 ROWS
-    """
-
-
-def routes(scoped: bool) -> str:
-    """The team routes of each person (in ``$people``, or everyone): the ``$limit`` people ``m``
-    with the strongest ``strength(m, y) * strength(m's best rep other than y, m)``, as
-    ``route_via`` and ``route_v``; cleared beforehand (:func:`routes_clear`)."""
-    source = "UNWIND $people AS pid MATCH (y:Person {id: pid})" if scoped else "MATCH (y:Person)"
-    return f"""
-        {source}
-        CALL (y) {{
-            MATCH (y)-[t:TIE]-(m:Person) WHERE m.route_reps IS NOT NULL
-            {_TIE_STRENGTH}
-            WITH y, m, strength * (CASE WHEN m.route_reps[0] = y.id THEN m.route_rep_s[1]
-                                        ELSE m.route_rep_s[0] END) AS v
-            WHERE v IS NOT NULL
-            WITH y, m.id AS mid, v ORDER BY v DESC, mid
-            WITH y, collect(mid)[0..$limit] AS vias, collect(v)[0..$limit] AS vs
-            SET y.route_via = vias, y.route_v = vs
-        }} IN TRANSACTIONS OF 1000 ROWS
-    """
