@@ -69,9 +69,7 @@ def _routes(bolt: Bolt, scope: tuple[Collection[str], Collection[str]] | None, w
     params = {**route_formula(weights).params("cypher"), "limit": ROUTE_LIMIT}
     touched_people, people = (None, None) if scope is None else (sorted(scope[0]), sorted(scope[1]))
     scoped = scope is not None
-    bolt.autocommit(r.routes_clear(scoped, "route_reps", "route_rep_s"), people=touched_people)
     bolt.autocommit(r.route_reps(scoped), people=touched_people, **params)
-    bolt.autocommit(r.routes_clear(scoped, "route_via", "route_v"), people=people)
     bolt.autocommit(r.routes(scoped), people=people, **params)
     _step(progress, "team routes", 1)
 
@@ -191,14 +189,12 @@ def build_pairs(bolt: Bolt, scope: Scope, stamp: Stamp, weights: Mapping[str, fl
     _activity(bolt, ref, stamp.half_life, progress, scope.orgs)
     _step(progress, "team routes", 0)
     params = {**route_formula(weights).params("cypher"), "limit": ROUTE_LIMIT}
-    bolt.autocommit(r.routes_clear(True, "route_reps", "route_rep_s"), people=ends)
     bolt.autocommit(r.route_reps(True), people=ends, **params)
     reps_after = _route_reps(bolt, ends)
     moved = sorted(m for m in set(reps_before) | set(reps_after) if reps_before.get(m) != reps_after.get(m))
     people = set(ends) | set(bolt.read(r.TIED_TO, people=moved)[0]["tied"])
     scoped = worth_a_part(len(people), bolt.read(d.PEOPLE_COUNT)[0]["n"])
     chosen = sorted(people) if scoped else None
-    bolt.autocommit(r.routes_clear(scoped, "route_via", "route_v"), people=chosen)
     bolt.autocommit(r.routes(scoped), people=chosen, **params)
     _step(progress, "team routes", 1)
     return Stamp(stamp.revision, stamp.revision, ref, newest, friend_ref, stamp.half_life, weights_key(weights),

@@ -17,7 +17,7 @@ from __future__ import annotations
 from graph.formula import TIE_STRENGTH
 from graph.store.neo4j.cypher_reads import stages
 
-__all__ = ["ROUTE_REPS_OF", "TIED_TO", "routes_clear", "route_reps", "routes"]
+__all__ = ["ROUTE_REPS_OF", "TIED_TO", "route_reps", "routes"]
 
 #: The kept best reps of ``$people`` (who has them), to see whose changed.
 ROUTE_REPS_OF = """
@@ -39,32 +39,24 @@ _TIE_STRENGTH = stages(TIE_STRENGTH, {"p": "t.p", "q": "t.q", "kind": "t.kind", 
                        "y, m, t", returns=("strength",))
 
 
-def routes_clear(scoped: bool, first: str, second: str) -> str:
-    """Clear the properties ``first`` and ``second`` (``route_reps`` and ``route_rep_s``, or
-    ``route_via`` and ``route_v``) of those in ``$people`` (or of everyone)."""
-    source = ("UNWIND $people AS pid MATCH (m:Person {id: pid})" if scoped
-              else f"MATCH (m:Person) WHERE m.{first} IS NOT NULL")
-    return f"""
-        {source}
-        CALL (m) {{ REMOVE m.{first}, m.{second} }} IN TRANSACTIONS OF 10000 ROWS
-    """
-
-
 def route_reps(scoped: bool) -> str:
     """Each person's (in ``$people``, or everyone's) two strongest ties to reps, the person not a
     rep: ``route_reps`` (ids) and ``route_rep_s`` (strengths as kept, with the routes' formula:
-    its parameters); cleared beforehand (:func:`routes_clear`)."""
+    its parameters); none for someone without one (what was kept is written over)."""
     source = "UNWIND $people AS pid MATCH (m:Person {id: pid})" if scoped else "MATCH (m:Person)"
     return f"""
         {source}
         CALL (m) {{
-            MATCH (r:Person {{role: 'rep'}})-[t:TEAM_TIE]->(m)
-            WHERE NOT (m.role = 'rep' AND t.org_kind = 'own')
-            WITH m, r.id AS rid, t
-            {_TEAM_STRENGTH}
-            WITH m, rid, strength ORDER BY strength DESC, rid
-            WITH m, collect(rid)[0..2] AS reps, collect(strength)[0..2] AS ss
-            SET m.route_reps = reps, m.route_rep_s = ss
+            CALL (m) {{
+                MATCH (r:Person {{role: 'rep'}})-[t:TEAM_TIE]->(m)
+                WHERE NOT (m.role = 'rep' AND t.org_kind = 'own')
+                WITH m, r.id AS rid, t
+                {_TEAM_STRENGTH}
+                WITH rid, strength ORDER BY strength DESC, rid
+                RETURN collect(rid)[0..2] AS reps, collect(strength)[0..2] AS ss
+            }}
+            SET m.route_reps = CASE WHEN size(reps) > 0 THEN reps END,
+                m.route_rep_s = CASE WHEN size(ss) > 0 THEN ss END
         }} IN TRANSACTIONS OF 2000 ROWS
     """
 
@@ -72,18 +64,22 @@ def route_reps(scoped: bool) -> str:
 def routes(scoped: bool) -> str:
     """The team routes of each person (in ``$people``, or everyone): the ``$limit`` people ``m``
     with the strongest ``strength(m, y) * strength(m's best rep other than y, m)``, as
-    ``route_via`` and ``route_v``; cleared beforehand (:func:`routes_clear`)."""
+    ``route_via`` and ``route_v``; none for someone without a route (what was kept is written
+    over)."""
     source = "UNWIND $people AS pid MATCH (y:Person {id: pid})" if scoped else "MATCH (y:Person)"
     return f"""
         {source}
         CALL (y) {{
-            MATCH (y)-[t:TIE]-(m:Person) WHERE m.route_reps IS NOT NULL
-            {_TIE_STRENGTH}
-            WITH y, m, strength * (CASE WHEN m.route_reps[0] = y.id THEN m.route_rep_s[1]
-                                        ELSE m.route_rep_s[0] END) AS v
-            WHERE v IS NOT NULL
-            WITH y, m.id AS mid, v ORDER BY v DESC, mid
-            WITH y, collect(mid)[0..$limit] AS vias, collect(v)[0..$limit] AS vs
-            SET y.route_via = vias, y.route_v = vs
+            CALL (y) {{
+                MATCH (y)-[t:TIE]-(m:Person) WHERE m.route_reps IS NOT NULL
+                {_TIE_STRENGTH}
+                WITH m.id AS mid, strength * (CASE WHEN m.route_reps[0] = y.id THEN m.route_rep_s[1]
+                                                   ELSE m.route_rep_s[0] END) AS v
+                WHERE v IS NOT NULL
+                WITH mid, v ORDER BY v DESC, mid
+                RETURN collect(mid)[0..$limit] AS vias, collect(v)[0..$limit] AS vs
+            }}
+            SET y.route_via = CASE WHEN size(vias) > 0 THEN vias END,
+                y.route_v = CASE WHEN size(vs) > 0 THEN vs END
         }} IN TRANSACTIONS OF 1000 ROWS
     """
