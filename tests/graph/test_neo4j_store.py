@@ -270,6 +270,47 @@ def test_rebuild_for_people_equals_a_full_build(store: Neo4jStore, data: Dataset
     assert marked(store)[0] == 0, "a full build builds every tie"
 
 
+def test_a_build_for_everyone_cut_by_a_transient_error_is_made_again_without_doubles(
+        store: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build for everyone creates ``MET``, ``TIE`` and ``TEAM_TIE`` (``CREATE``, not
+    idempotent). Each statement here commits, then the connection reports a transient error:
+    the statement is made again after its type is emptied, and the build equals one that ran
+    straight through."""
+    from graph.store.neo4j import cypher_derived
+
+    store.rebuild()
+    want = derived(store)
+    made = {cypher_derived.met(False), cypher_derived.tie(False), cypher_derived.team(False)}
+    failed: list[str] = []
+    driver = store._bolt.driver
+    opened = driver.session
+
+    def session(**config: Any) -> Any:
+        s = opened(**config)
+        run = s.run
+
+        def run_then_fail(query: str, parameters: Any = None, **kw: Any) -> Any:
+            result = run(query, parameters, **kw)
+            if query in made and query not in failed:
+                result.consume()
+                failed.append(query)
+                raise neo4j.exceptions.TransientError("the connection dropped (test)")
+            return result
+
+        s.run = run_then_fail
+        return s
+
+    monkeypatch.setattr(driver, "session", session)
+    monkeypatch.setattr("graph.store.neo4j.bolt.time.sleep", lambda seconds: None)
+    store.rebuild()
+    monkeypatch.undo()
+    assert set(failed) == made
+    got = derived(store)
+    for key in DERIVED:
+        if key != "stamp":
+            assert close(got[key], want[key]), key
+
+
 def test_rebuild_for_people_whose_rows_did_not_change_changes_nothing(store: Neo4jStore) -> None:
     """Rebuilt for a person two ties from a team member who is not tied to them (so the member's
     team tie to the person between is rebuilt from the member's side), nothing changes."""

@@ -178,8 +178,11 @@ class Bolt:
             except nx.Neo4jError as exc:
                 raise StoreError(f"Neo4j at {self.location} failed a write: {exc.message}") from exc
 
-    def autocommit(self, query: str, *, retry_for: float = RETRY_SECONDS, **params: Any) -> None:
-        """Run an idempotent statement that commits as it goes (``CALL { ... } IN TRANSACTIONS``).
+    def autocommit(self, query: str, *, retry_for: float = RETRY_SECONDS, again: str | None = None,
+                   **params: Any) -> None:
+        """Run a statement that commits as it goes (``CALL { ... } IN TRANSACTIONS``): idempotent,
+        or, if not, with ``again``, a statement that undoes what it did (run before it is tried
+        again).
 
         The driver does not retry these; a lost connection or a transient error is retried
         here, with backoff, for up to ``retry_for`` seconds (like the driver's own retries).
@@ -195,6 +198,8 @@ class Bolt:
                     raise self._lost_writing(exc) from exc
                 time.sleep(pause)
                 pause = min(pause * 2, 8.0)
+                if again is not None:
+                    self.autocommit(again, retry_for=max(0.0, deadline - time.monotonic()))
             except nx.Neo4jError as exc:
                 raise StoreError(f"Neo4j at {self.location} failed a write: {exc.message}") from exc
 

@@ -45,15 +45,15 @@ def build_all(bolt: Bolt, revision: str, weights: Mapping[str, float], progress:
         bolt.autocommit(d.DELETE_ALL.format(rel=rel))
     newest, friend_ref = _newest(bolt)
     if newest is not None:
-        bolt.autocommit(d.met(False), ref=newest, half_life=HALF_LIFE)
+        bolt.autocommit(d.met(False), ref=newest, half_life=HALF_LIFE, again=d.DELETE_ALL.format(rel="MET"))
     _step(progress, "evidence", 1)
     _step(progress, "ties", 0)
-    bolt.autocommit(d.tie(False), weights=dict(weights))
+    bolt.autocommit(d.tie(False), weights=dict(weights), again=d.DELETE_ALL.format(rel="TIE"))
     bolt.autocommit(d.shared(False))
     bolt.autocommit(d.TIE_COUNTS_ALL)
     _step(progress, "ties", 1)
     _step(progress, "team ties", 0)
-    _team_all(bolt, weights)
+    _team_all(bolt)
     _step(progress, "team ties", 1)
     _activity(bolt, newest, HALF_LIFE, progress)
     _routes(bolt, None, weights, progress)
@@ -74,9 +74,9 @@ def _routes(bolt: Bolt, scope: tuple[Collection[str], Collection[str]] | None, w
     _step(progress, "team routes", 1)
 
 
-def _team_all(bolt: Bolt, weights: Mapping[str, float]) -> None:
+def _team_all(bolt: Bolt) -> None:
     """Every team tie, and every organisation's reach (the team ties deleted beforehand)."""
-    bolt.autocommit(d.team(False))
+    bolt.autocommit(d.team(False), again=d.DELETE_ALL.format(rel="TEAM_TIE"))
     bolt.write(d.REACH_CLEAR)
     bolt.write(d.REACH_ALL)
 
