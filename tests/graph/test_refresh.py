@@ -131,6 +131,16 @@ def fresh(backend: str, store: Store, data: Dataset) -> None:
     store.load(data)
 
 
+def assert_as_a_fresh_load(backend: str, request: pytest.FixtureRequest, store: Store, data: Dataset
+                           ) -> dict[str, list[Any]]:
+    """The derived data ``store`` holds after a refresh to ``data`` equals a fresh load's of
+    ``data`` (``store`` is then loaded afresh); the refreshed rows."""
+    refreshed = derived_rows(backend, request, store)
+    fresh(backend, store, data)
+    assert_same_derived(refreshed, derived_rows(backend, request, store))
+    return refreshed
+
+
 def assert_same_derived(got: dict[str, list[Any]], want: dict[str, list[Any]]) -> None:
     assert got.keys() == want.keys()
     for table in want:
@@ -157,9 +167,7 @@ def test_a_refresh_writes_the_difference_and_equals_a_fresh_load(store: Store, b
     assert store.state().revision != revision
     assert store.dump() == after.sorted()
     assert store.counts() == after.counts()
-    refreshed = derived_rows(backend, request, store)
-    fresh(backend, store, after)
-    assert_same_derived(refreshed, derived_rows(backend, request, store))
+    assert_as_a_fresh_load(backend, request, store, after)
 
 
 def test_a_refresh_touching_most_people_builds_everything(store: Store, backend: str,
@@ -171,9 +179,7 @@ def test_a_refresh_touching_most_people_builds_everything(store: Store, backend:
     before, after = story(), by_hand(story())
     store.load(before)
     assert not store.load(after).whole, "only the changed rows are written"
-    refreshed = derived_rows(backend, request, store)
-    fresh(backend, store, after)
-    assert_same_derived(refreshed, derived_rows(backend, request, store))
+    assert_as_a_fresh_load(backend, request, store, after)
 
 
 def test_an_embedded_refresh_whose_routes_reach_most_people_builds_them_whole(
@@ -196,9 +202,7 @@ def test_an_embedded_refresh_whose_routes_reach_most_people_builds_them_whole(
         monkeypatch.setattr(build, "worth_a_part", pairs_yes_routes_no)
         assert not store.load(after).whole
         assert len(asked) == 2, "the pairs were rebuilt in part, then the routes whole"
-        refreshed = derived_rows("sqlite", request, store)
-        fresh("sqlite", store, after)
-        assert_same_derived(refreshed, derived_rows("sqlite", request, store))
+        assert_as_a_fresh_load("sqlite", request, store, after)
 
 
 def fan(extra_dinners: int, m1_meetings: int = 8) -> Dataset:
@@ -232,9 +236,7 @@ def _routes_of_y_refreshed(store: Store, backend: str, request: pytest.FixtureRe
     fresh(backend, store, before)
     kept = of_y(derived_rows(backend, request, store))
     assert not store.load(after).whole
-    refreshed = derived_rows(backend, request, store)
-    fresh(backend, store, after)
-    assert_same_derived(refreshed, derived_rows(backend, request, store))
+    refreshed = assert_as_a_fresh_load(backend, request, store, after)
     return kept, of_y(refreshed)
 
 
@@ -328,9 +330,7 @@ def test_a_neo4j_store_written_before_fingerprints_compares_whole_rows(request: 
     behind._write("MATCH ()-[r]->() WHERE r._fp IS NOT NULL REMOVE r._fp")
     assert not store.load(after).whole
     assert store.dump() == after.sorted()
-    refreshed = derived_rows("neo4j", request, store)
-    fresh("neo4j", store, after)
-    assert_same_derived(refreshed, derived_rows("neo4j", request, store))
+    assert_as_a_fresh_load("neo4j", request, store, after)
 
 
 def test_a_neo4j_evidence_delta_made_twice_adds_once(request: pytest.FixtureRequest,
@@ -356,9 +356,7 @@ def test_a_neo4j_evidence_delta_made_twice_adds_once(request: pytest.FixtureRequ
     assert not store.load(after).whole
     monkeypatch.undo()
     assert made and made[0] >= 2, "the refresh adds the interactions changed, as before and after"
-    refreshed = derived_rows("neo4j", request, store)
-    fresh("neo4j", store, after)
-    assert_same_derived(refreshed, derived_rows("neo4j", request, store))
+    assert_as_a_fresh_load("neo4j", request, store, after)
 
 
 def test_a_change_names_only_the_pairs_it_touches() -> None:
@@ -441,9 +439,7 @@ def test_removing_the_newest_interaction_rebuilds_everything(store: Store, backe
     store.load(after)
     with store.reader() as r:
         assert r.stamp is not None and r.stamp.ref == newest(after), "nothing kept as of a date gone"
-    refreshed = derived_rows(backend, request, store)
-    fresh(backend, store, after)
-    assert_same_derived(refreshed, derived_rows(backend, request, store))
+    assert_as_a_fresh_load(backend, request, store, after)
 
 
 # -- every analysis command, through the CLI --------------------------------------------------------
@@ -551,6 +547,4 @@ def test_random_refreshes_equal_fresh_loads(store: Store, backend: str, request:
     assert changes.whole == (not worth_a_refresh(expected, before.counts().values()))
     assert changes.counts() == expected.counts()
     assert store.dump() == after.sorted()
-    refreshed = derived_rows(backend, request, store)
-    fresh(backend, store, after)
-    assert_same_derived(refreshed, derived_rows(backend, request, store))
+    assert_as_a_fresh_load(backend, request, store, after)
