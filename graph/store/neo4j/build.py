@@ -25,6 +25,7 @@ from graph.store.neo4j.cypher import DERIVED_REL_TYPES
 
 __all__ = ["build_all", "build_around", "build_pairs"]
 
+
 def _step(progress: Progress | None, stage: str, done: int) -> None:
     if progress:
         progress(stage, done, 1)
