@@ -20,6 +20,7 @@ From the shell::
     eval "$(python scripts/neo4j_local.py start --home .neo4j)"
     python scripts/neo4j_local.py status --home .neo4j
     python scripts/neo4j_local.py stop --home .neo4j
+    python scripts/neo4j_local.py import --home .neo4j DIR   # neo4j-admin database import full, stopped
 
 ``start`` prints ``export NEO4J_URI=... NEO4J_USER=... NEO4J_PASSWORD=...
 RELMAP_STORE=...`` lines on stdout (also saved to ``<home>/relmap-neo4j.env``);
@@ -462,12 +463,30 @@ def start(home: Path | None = None, port: int | None = None, heap: str = "512m",
     return srv
 
 
+def bulk_import(home: Path, folder: Path, pagecache: str = "128m") -> str:
+    """Run Neo4j's bulk importer (``neo4j-admin database import full``) into the stopped server
+    of ``home`` (made when new), replacing its database ``neo4j`` with the files ``relmap
+    neo4j-import`` wrote in ``folder`` (its ``import.args``); return the importer's report."""
+    lib, java, home = fetch(), _java(), Path(home).expanduser().resolve()
+    if attach(home) is not None:
+        raise RuntimeError(f"the server of {home} is running: stop it first")
+    env = read_env(home)
+    _write_conf(home, lib, int(env["NEO4J_URI"].rsplit(":", 1)[1]) if env else free_port(), pagecache)
+    res = subprocess.run([java, "-cp", f"{lib}/*", "-Dfile.encoding=UTF-8", ADMIN_CLASS, "database", "import",
+                          "full", "neo4j", "@import.args"], cwd=folder, capture_output=True, text=True,
+                         env=dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf")),
+                         stdin=subprocess.DEVNULL)
+    if res.returncode != 0:
+        raise RuntimeError(f"neo4j-admin database import full failed:\n{res.stdout[-3000:]}{res.stderr[-3000:]}")
+    return res.stdout[res.stdout.rfind("IMPORT DONE"):]
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point (``fetch``, ``start``, ``stop``, ``status``)."""
+    """Command-line entry point (``fetch``, ``start``, ``stop``, ``status``, ``import``)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("fetch", help="only resolve the jars into the cache")
-    cmds = {name: sub.add_parser(name) for name in ("start", "stop", "status")}
+    cmds = {name: sub.add_parser(name) for name in ("start", "stop", "status", "import")}
     for p in cmds.values():
         p.add_argument("--home", type=Path, default=Path(".neo4j"), help="default ./.neo4j")
     guard = sub.add_parser("watchdog", help="(internal) stop a server once its starter ends")
@@ -478,6 +497,7 @@ def main(argv: list[str] | None = None) -> int:
     cmds["start"].add_argument("--pagecache", default="128m")
     cmds["start"].add_argument("--timeout", type=float, default=120)
     cmds["start"].add_argument("--foreground", action="store_true", help="stay; stop on ^C")
+    cmds["import"].add_argument("folder", type=Path, help="what `relmap neo4j-import` wrote")
     args = ap.parse_args(argv)
     try:
         if args.cmd == "fetch":
@@ -485,6 +505,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.cmd == "watchdog":
             return _watch(args.pid, args.home)
+        if args.cmd == "import":
+            print(bulk_import(args.home, args.folder))
+            return 0
         srv = attach(args.home)
         if args.cmd == "start":
             if srv is None:

@@ -3,6 +3,7 @@
 One module per group of commands, each listing its ``COMMANDS``:
 
 - :mod:`relmap.cli.data`: ``ingest``, ``rebuild``, ``stats``, ``generate``, ``demo``;
+- :mod:`relmap.cli.bulk`: ``neo4j-import`` (files for Neo4j's bulk importer);
 - :mod:`relmap.cli.imports`: ``import`` (real exports into an input folder);
 - :mod:`relmap.cli.analysis`: ``paths``, ``mutual``, ``who-knows``, ``risk``, ``whatif``,
   ``stages``, ``cooling``, ``connectors``;
@@ -21,7 +22,7 @@ import sys
 import click
 
 from relmap import __version__
-from relmap.cli import analysis, data, imports, serve
+from relmap.cli import analysis, bulk, data, imports, serve
 
 __all__ = ["cli", "main"]
 
@@ -37,7 +38,7 @@ def cli() -> None:
     """
 
 
-for _group in (data, imports, analysis, serve):
+for _group in (data, bulk, imports, analysis, serve):
     for _command in _group.COMMANDS:
         cli.add_command(_command)
 

@@ -23,9 +23,10 @@ from relmap.output import emit_json, stderr
 
 if TYPE_CHECKING:  # the analyses (and NetworkX) are imported by the commands that use them
     from graph.analysis.config import Config
+    from ingest.load import IngestReport
 
-__all__ = ["store_options", "config_option", "analysis_options", "handle_errors", "settings", "load_weights",
-           "counts_line", "counted", "COUNTED"]
+__all__ = ["store_options", "config_option", "analysis_options", "handle_errors", "echo_rejected", "settings",
+           "load_weights", "counts_line", "counted", "COUNTED"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -89,6 +90,18 @@ def counts_line(counts: dict[str, int]) -> str:
     from graph.analysis.words import plural
 
     return ", ".join(plural(n, COUNTED[k]) if k in COUNTED else f"{n:,} {k}" for k, n in counts.items())
+
+
+def echo_rejected(report: "IngestReport", rejects: Path) -> None:
+    """Say how many rows ``--skip-invalid`` set aside into ``rejects``, and why."""
+    from graph.analysis.words import plural
+
+    if not report.rejected:
+        click.echo(f"No rows rejected ({rejects} holds the header only).")
+        return
+    click.echo(f"Rejected {plural(report.rejected, 'row')}; the reasons, row by row, are in {rejects}:")
+    for count in report.rejected_by:
+        click.echo(f"  {count}")
 
 
 def handle_errors(func: F) -> F:

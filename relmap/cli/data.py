@@ -11,7 +11,8 @@ import click
 
 from graph.errors import StoreUnavailable, UsageError
 from graph.store import open_store
-from relmap.cli.common import config_option, counted, counts_line, handle_errors, load_weights, store_options
+from relmap.cli.common import (config_option, counted, counts_line, echo_rejected, handle_errors, load_weights,
+                               store_options)
 from relmap.output import emit_json, progress_bar, stderr, table
 
 __all__ = ["COMMANDS", "EXAMPLES", "STORY_DATE"]
@@ -83,14 +84,7 @@ def ingest(folder: Path, update: bool, dry_run: bool, rejects: Path | None, batc
     if not dry_run:
         click.echo(f"Changed: {report.changes_line()}.")
     if rejects is not None:
-        from graph.analysis.words import plural
-
-        if not report.rejected:
-            click.echo(f"No rows rejected ({rejects} holds the header only).")
-            return
-        click.echo(f"Rejected {plural(report.rejected, 'row')}; the reasons, row by row, are in {rejects}:")
-        for count in report.rejected_by:
-            click.echo(f"  {count}")
+        echo_rejected(report, rejects)
 
 
 @click.command()

@@ -450,7 +450,7 @@ COMMANDS = [
 ]
 
 
-def _answers(spec: str) -> list[Any]:
+def cli_answers(spec: str) -> list[Any]:
     out = []
     for command in COMMANDS:
         result = CliRunner().invoke(cli, [*command, "--store", spec, "--json"])
@@ -471,11 +471,11 @@ def test_an_ingest_of_a_changed_folder_answers_as_a_fresh_ingest(store_spec: str
     report = ingest(after)
     assert report["changes"] == diff(story(), by_hand(story(), later=True)).counts() and not report["whole"]
     assert ingest(after)["changes"]["interactions"] == {"added": 0, "changed": 0, "removed": 0}
-    refreshed = _answers(store_spec)
+    refreshed = cli_answers(store_spec)
     with open_store(store_spec) as s:
         s.load(Dataset())
     ingest(after)
-    assert refreshed == _answers(store_spec)
+    assert refreshed == cli_answers(store_spec)
 
 
 # -- changes Hypothesis draws ----------------------------------------------------------------------

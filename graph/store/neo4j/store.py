@@ -86,7 +86,13 @@ class Neo4jStore:
             When the server cannot be reached or refuses the credentials.
         """
         bolt = Bolt.connect(uri, user=user, password=password, database=database, timeout=timeout)
-        return cls(bolt.driver, database=bolt.database, location=uri, owns_driver=True, **options)
+        store = cls(bolt.driver, database=bolt.database, location=uri, owns_driver=True, **options)
+        try:
+            store.finish_import()
+        except BaseException:
+            store.close()
+            raise
+        return store
 
     # -- writes --------------------------------------------------------------------------------
     def _ensure_schema(self) -> None:
@@ -97,6 +103,20 @@ class Neo4jStore:
             self._bolt.write(statement)
         self._bolt.write("CALL db.awaitIndexes(300)")
         self._schema_ready = True
+
+    def finish_import(self) -> bool:
+        """Finish a database Neo4j's bulk importer wrote (:mod:`graph.store.neo4j.bulk`; its meta
+        node says ``imported``): create the constraints and indexes, give the ties without
+        interactions their empty lists (the importer leaves them out). Run by :meth:`connect`
+        once, the first time the store is opened after the import; return whether it ran.
+        Idempotent: several processes opening it at once all converge."""
+        if not self._bolt.read(q.IMPORTED):
+            return False
+        self._schema_ready = False
+        self._ensure_schema()
+        self._bolt.autocommit(q.IMPORT_LISTS)
+        self._bolt.write(q.IMPORT_DONE)
+        return True
 
     def load(self, data: Dataset, *, progress: Progress | None = None,
              weights: Mapping[str, float] | None = None, removed: Removed | None = None) -> Changes:
