@@ -27,8 +27,8 @@ RUN apt-get update \
 # A non-root user to run as; its home is where Streamlit keeps its own files.
 RUN groupadd --system --gid 10001 relmap \
  && useradd --system --uid 10001 --gid relmap --create-home --home-dir /home/relmap --shell /usr/sbin/nologin relmap \
- && mkdir -p /var/lib/relmap \
- && chown relmap:relmap /var/lib/relmap
+ && mkdir -p /var/lib/relmap/import \
+ && chown -R relmap:relmap /var/lib/relmap
 
 WORKDIR /app
 

@@ -293,6 +293,17 @@ def test_ingest_runs_only_on_request() -> None:
         assert mount == "${RELMAP_INPUT:-./examples/demo}:/data/in:ro"
 
 
+def test_the_bulk_import_jobs_run_only_on_request_and_share_the_files() -> None:
+    files, importer = services()["neo4j-import-files"], services()["neo4j-import"]
+    assert files.get("profiles") == importer.get("profiles") == ["bulk"]
+    assert not files.get("depends_on") and not importer.get("depends_on"), "the importer needs Neo4j stopped"
+    written = files["command"][-1]
+    volume = next(m.split(":")[0] for m in files["volumes"] if isinstance(m, str) and m.endswith(":" + written))
+    read = next(m for m in importer["volumes"] if isinstance(m, dict) and m["source"] == volume)
+    assert importer["working_dir"] == read["target"] and "@import.args" in importer["command"]
+    assert "neo4j-data:/data" in importer["volumes"] and importer["image"] == services()["neo4j"]["image"]
+
+
 def test_relmap_services_reach_neo4j_with_the_password() -> None:
     assert set(relmap_services()) >= {"dashboard", "ingest"}
     for name, service in relmap_services().items():
