@@ -7,6 +7,7 @@ True
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import gc
 import json
@@ -21,6 +22,17 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_options(ap: argparse.ArgumentParser) -> None:
+    """The options of a benchmark on generated data with Neo4j servers of its own: ``--people``,
+    ``--seed``, ``--as-of``, ``--out``, ``--heap``, ``--pagecache``."""
+    ap.add_argument("--people", type=int, default=100_000, help="people to generate (default 100000)")
+    ap.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    ap.add_argument("--as-of", default="2026-11-26", help="generator --as-of (default 2026-11-26)")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="work folder (default bench/out)")
+    ap.add_argument("--heap", default="2g", help="Neo4j heap (default 2g)")
+    ap.add_argument("--pagecache", default="1g", help="Neo4j page cache (default 1g)")
 
 
 def _stderr(msg: str) -> None:

@@ -1042,10 +1042,7 @@ def ratios(res: dict[str, Any]) -> list[dict[str, Any]]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--people", type=int, default=100_000, help="people to generate (default 100000)")
-    ap.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
-    ap.add_argument("--as-of", default="2026-11-26", help="generator --as-of (default 2026-11-26)")
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="work folder (default bench/out)")
+    benchdata.data_options(ap)
     ap.add_argument("--skip-neo4j", action="store_true", help="only the SQLite measurements")
     ap.add_argument("--skip-sqlite", action="store_true", help="skip the SQLite measurements")
     ap.add_argument("--skip-relmap-neo4j", action="store_true", help="skip relmap's own Neo4j load")
@@ -1057,8 +1054,6 @@ def main(argv: list[str] | None = None) -> int:
                          + ", ".join(VARIANTS))
     ap.add_argument("--ab", type=int, metavar="N", default=0,
                     help="interleaved A/B test of the interaction statements on the first N interactions")
-    ap.add_argument("--heap", default="2g")
-    ap.add_argument("--pagecache", default="1g")
     ap.add_argument("--keep", action="store_true", help="keep the Neo4j homes under --out")
     ap.add_argument("--json", type=Path, metavar="FILE", help="also write every number to FILE as JSON")
     args = ap.parse_args(argv)

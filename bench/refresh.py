@@ -395,30 +395,32 @@ def report(res: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def prepare(args: argparse.Namespace, name: str, servers: bool = True) -> tuple[Path, Path, Path]:
+    """A benchmark's start: SIGTERM unwinds (so its servers are stopped), the servers an
+    interrupted run of it left are stopped, the data is generated or reused. Returns the
+    output folder, the benchmark's work folder (``<out>/<name>``) and the data's folder."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    out = args.out.resolve()
+    work = out / name
+    work.mkdir(parents=True, exist_ok=True)
+    if servers:
+        from bench.ingest import stop_stale_servers
+
+        stop_stale_servers(work)  # only this benchmark's servers: homes under <out>/<name>
+    return out, work, benchdata.ensure_data(out, args.people, args.seed, args.as_of, log=log)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.refresh", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--people", type=int, default=100_000, help="people to generate (default 100000)")
-    ap.add_argument("--seed", type=int, default=1, help="generator seed, also of the 1%% change (default 1)")
-    ap.add_argument("--as-of", default="2026-11-26", help="generator --as-of (default 2026-11-26)")
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="work folder (default bench/out)")
+    benchdata.data_options(ap)  # --seed is also the 1% change's
     ap.add_argument("--skip-neo4j", action="store_true", help="only the SQLite measurements")
     ap.add_argument("--skip-sqlite", action="store_true", help="only the Neo4j measurements")
     ap.add_argument("--skip-baselines", action="store_true", help="no sqlite3 .import, no LOAD CSV")
-    ap.add_argument("--heap", default="2g", help="Neo4j heap (default 2g)")
-    ap.add_argument("--pagecache", default="1g", help="Neo4j page cache (default 1g)")
     ap.add_argument("--keep", action="store_true", help="keep the stores and Neo4j homes under <out>/refresh")
     ap.add_argument("--json", type=Path, metavar="FILE", help="also write every number to FILE as JSON")
     args = ap.parse_args(argv)
 
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind, so the servers are stopped
-    out = args.out.resolve()
-    work = out / "refresh"
-    work.mkdir(parents=True, exist_ok=True)
-    if not args.skip_neo4j:
-        from bench.ingest import stop_stale_servers
-
-        stop_stale_servers(work)  # only this benchmark's servers: homes under <out>/refresh
-    a = benchdata.ensure_data(out, args.people, args.seed, args.as_of, log=log)
+    out, work, a = prepare(args, "refresh", servers=not args.skip_neo4j)
     changed, delta, meta = ensure_variant(work, a, args.seed)
     rows = data_rows(a)
     res: dict[str, Any] = {

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPTS = ["analysis", "ingest", "dashboard", "load", "dashboard_load", "imports", "team_reach", "refresh"]
+SCRIPTS = ["analysis", "ingest", "dashboard", "load", "dashboard_load", "imports", "team_reach", "refresh", "bulk"]
 AS_OF = "2026-11-26"
 
 
