@@ -7,7 +7,7 @@ On ``relmap generate`` data (``--people``, ``--seed``), in one run, each a proce
    write the importer's files;
 2. ``neo4j-admin database import full`` (``scripts/neo4j_local.py import``) into a new home;
 3. the server started on it;
-4. ``relmap stats`` against it: the first open creates the indexes and the ties' empty lists;
+4. ``relmap stats`` against it: the first open creates the indexes;
    its counts must be A's;
 
 their sum is the first load through the importer. Then (unless ``--no-verify``) ``relmap
@@ -100,7 +100,7 @@ def report(res: dict[str, Any]) -> str:
              f"{'step':<52}{'seconds':>9}{'peak RSS MB':>13}"]
     for key, what in (("files", "1 relmap neo4j-import (validate, derive, write)"),
                       ("import", "2 neo4j-admin database import full"), ("start", "3 server start"),
-                      ("first_open", "4 first open (indexes, empty lists)")):
+                      ("first_open", "4 first open (indexes)")):
         rss = b[key].get("peak_rss_mb")
         lines.append(f"{what:<52}{b[key]['seconds']:9.2f}{rss if rss is not None else '':>13}")
     lines.append(f"{'first load through the importer':<52}{total:9.2f}")

@@ -141,7 +141,7 @@ LIMIT 20
         """\
 MATCH (p:Person {id: $person})-[t:TIE]-(o:Person)-[:WORKS_AT]->(org:Organisation)
 RETURN o.name AS name, org.name AS organisation, t.kind AS friendship, t.shared AS shared_friends,
-       reduce(n = 0, x IN t.ns | n + x) AS times_met, t.types AS met_at
+       reduce(n = 0, x IN coalesce(t.ns, []) | n + x) AS times_met, coalesce(t.types, []) AS met_at
 ORDER BY times_met DESC, name
 """,
         {'person': 'P-010'},

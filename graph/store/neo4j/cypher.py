@@ -19,7 +19,7 @@ from __future__ import annotations
 
 __all__ = ["LABELS", "DERIVED_REL_TYPES", "INPUT_REL_TYPES", "REL_TYPES", "SCHEMA", "UPSERT", "STALE_NODES",
            "STALE_RELATIONSHIPS", "REFRESH", "REMOVE", "FINGERPRINTS", "COUNTS", "DUMP", "DUMP_BY_KEY", "LOADING_SET", "LOADING_BEAT", "META_SET", "STATE",
-           "STATE_AND_STAMP", "STAMP_KEYS", "REBUILD_START", "STAMP_SET", "IMPORTED", "IMPORT_LISTS", "IMPORT_DONE"]
+           "STATE_AND_STAMP", "STAMP_KEYS", "REBUILD_START", "STAMP_SET", "IMPORTED", "IMPORT_DONE"]
 
 LABELS = ("Organisation", "Person", "Interaction", "Deal")
 #: The derived relationship types (:mod:`graph.store.neo4j.cypher_derived`); the others hold the input.
@@ -308,13 +308,6 @@ META_SET = """
 
 #: The run a bulk import (:mod:`graph.store.neo4j.bulk`) left to finish, if any.
 IMPORTED = "MATCH (m:RelmapMeta {key: 'store'}) WHERE m.imported IS NOT NULL RETURN m.imported AS imported"
-#: What the bulk importer cannot write: the empty lists of the ties without interactions.
-IMPORT_LISTS = """
-    MATCH ()-[t:TIE]->() WHERE t.types IS NULL
-    CALL (t) {
-        SET t.types = [], t.natures = [], t.ns = [], t.lasts = [], t.masses = []
-    } IN TRANSACTIONS OF 10000 ROWS
-"""
 #: A bulk import finished.
 IMPORT_DONE = "MATCH (m:RelmapMeta {key: 'store'}) REMOVE m.imported"
 

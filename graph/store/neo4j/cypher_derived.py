@@ -5,7 +5,8 @@ derived data                                   kept as
 =============================================  ===========================================================
 per pair, per (type, nature): n, last, mass    ``(a)-[:MET {type, nature, n, last, mass}]->(b)``, a.id < b.id
 per tie: kind, since, shared, its evidence     ``(a)-[:TIE {kind, since, shared, types, natures, ns, lasts,
-                                               masses, p, q}]->(b)``, the lists in (type, nature) order;
+                                               masses, p, q}]->(b)``, the lists in (type, nature) order
+                                               (none without an interaction);
                                                ``p``, ``q``: the type-weighted evidence
 per person: number of ties                     ``Person.ties``
 per organisation: activity per nature          ``Organisation.personal_n``, ``_last``, ``_mass``; ``business_*``
@@ -152,13 +153,16 @@ _WEIGHED_SUM = ("reduce(s = 0.0, e IN ms | s + CASE WHEN e.nature = '{nature}' T
                 + " ELSE 0.0 END)")
 
 #: A ``TIE`` from ``x`` to ``y`` from the friendship ``k`` and the ``MET`` rows ``ms`` (in order):
-#: their lists, and their type-weighted evidence ``p`` (personal) and ``q`` (business), which the
-#: team ties copy and the team routes read.
+#: their lists (none when there is no ``MET`` row: a friendship alone, as Neo4j's bulk importer
+#: writes it too), and their type-weighted evidence ``p`` (personal) and ``q`` (business), which
+#: the team ties copy and the team routes read.
 _TIE_SET = f"""MERGE (x)-[t:TIE]->(y)
-            SET t.kind = k.kind, t.since = k.since, t.types = [m IN ms | m.type],
-                t.natures = [m IN ms | m.nature], t.ns = [m IN ms | m.n], t.lasts = [m IN ms | m.last],
-                t.masses = [m IN ms | m.mass], t.p = {_WEIGHED_SUM.format(nature="personal")},
-                t.q = {_WEIGHED_SUM.format(nature="business")}"""
+            SET t.kind = k.kind, t.since = k.since, t.types = CASE WHEN size(ms) > 0 THEN [m IN ms | m.type] END,
+                t.natures = CASE WHEN size(ms) > 0 THEN [m IN ms | m.nature] END,
+                t.ns = CASE WHEN size(ms) > 0 THEN [m IN ms | m.n] END,
+                t.lasts = CASE WHEN size(ms) > 0 THEN [m IN ms | m.last] END,
+                t.masses = CASE WHEN size(ms) > 0 THEN [m IN ms | m.mass] END,
+                t.p = {_WEIGHED_SUM.format(nature="personal")}, t.q = {_WEIGHED_SUM.format(nature="business")}"""
 
 
 def tie(scoped: bool) -> str:

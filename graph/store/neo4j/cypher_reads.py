@@ -105,9 +105,11 @@ NEIGHBOURS_TIE_INTO = packed("""
 #: The number of ties of each of ``$ids``.
 TIE_COUNTS = packed("UNWIND $ids AS pid MATCH (p:Person {id: pid}) RETURN pid AS id, p.ties AS n", "id", "n")
 
-#: What a ``TIE`` holds (the dates as ISO text: ``lasts`` a list of them).
-_TIE_FIELDS = """t.kind AS kind, t.since AS since, t.shared AS shared, t.types AS types, t.natures AS natures,
-           t.ns AS ns, [d IN t.lasts | toString(d)] AS lasts, t.masses AS masses"""
+#: What a ``TIE`` holds (the dates as ISO text: ``lasts`` a list of them; a tie without an
+#: interaction keeps no lists: empty ones).
+_TIE_FIELDS = """t.kind AS kind, t.since AS since, t.shared AS shared, coalesce(t.types, []) AS types,
+           coalesce(t.natures, []) AS natures, coalesce(t.ns, []) AS ns,
+           [d IN coalesce(t.lasts, []) | toString(d)] AS lasts, coalesce(t.masses, []) AS masses"""
 _TIE_COLUMNS = ("a", "b", "kind", "since", "shared", "types", "natures", "ns", "lasts", "masses")
 
 #: The ``TIE`` of each of the given pairs (``[a, b]``, a < b) that has one.

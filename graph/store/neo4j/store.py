@@ -106,15 +106,13 @@ class Neo4jStore:
 
     def finish_import(self) -> bool:
         """Finish a database Neo4j's bulk importer wrote (:mod:`graph.store.neo4j.bulk`; its meta
-        node says ``imported``): create the constraints and indexes, give the ties without
-        interactions their empty lists (the importer leaves them out). Run by :meth:`connect`
-        once, the first time the store is opened after the import; return whether it ran.
-        Idempotent: several processes opening it at once all converge."""
+        node says ``imported``): create the constraints and indexes, which the importer cannot.
+        Run by :meth:`connect` once, the first time the store is opened after the import; return
+        whether it ran. Idempotent: several processes opening it at once all converge."""
         if not self._bolt.read(q.IMPORTED):
             return False
         self._schema_ready = False
         self._ensure_schema()
-        self._bolt.autocommit(q.IMPORT_LISTS)
         self._bolt.write(q.IMPORT_DONE)
         return True
 

@@ -8,7 +8,7 @@ Every ``SELECT`` reads a table in its primary key's order (no sort), or an input
 
 from __future__ import annotations
 
-__all__ = ["NODES", "RELATIONSHIPS", "LISTS", "META", "COUNTS", "SPLIT"]
+__all__ = ["NODES", "RELATIONSHIPS", "LISTS", "META", "COUNTS", "SPLIT", "MULTILINE"]
 
 #: Per label: the node's properties (the columns' names are the Neo4j properties').
 NODES = {
@@ -84,3 +84,16 @@ SPLIT = """
     UNION ALL SELECT 'interaction type', type FROM interactions WHERE instr(type, char(31)) > 0
     LIMIT 1
 """
+
+#: The input's text columns, which every text of the derived data comes from (ids, types and
+#: kinds; a friendship's and an interaction's other ends are people's ids).
+_TEXT = {"organisations": ("id", "name", "kind", "industry"), "people": ("id", "name", "title", "role", "email"),
+         "friendships": ("kind",), "interactions": ("id", "type", "notes", "org_id"), "accounts": ("role",),
+         "deals": ("id", "status", "product")}
+
+#: Whether any text the files hold has a line break (the importer then reads every file the
+#: slower way that allows one, ``--multiline-fields``).
+MULTILINE = "SELECT " + " OR ".join(
+    f"EXISTS (SELECT 1 FROM {table} WHERE "
+    + " OR ".join(f"instr({c}, char(10)) + instr({c}, char(13)) > 0" for c in columns) + ")"
+    for table, columns in _TEXT.items())
