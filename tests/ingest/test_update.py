@@ -21,7 +21,7 @@ from graph.store import Store, open_store
 from graph.store.changes import diff
 from ingest.load import check_update
 from relmap.cli import cli
-from tests.graph.test_refresh import (_answers, assert_same_derived, by_hand, changed, derived_rows, fresh, story,
+from tests.graph.test_refresh import (cli_answers, assert_same_derived, by_hand, changed, derived_rows, fresh, story,
                                       without)
 from tests.helpers import write_dataset, write_delta
 
@@ -42,14 +42,14 @@ def test_an_update_answers_as_a_fresh_load(store_spec: str, tmp_path: Path) -> N
         assert c["added"] >= 1 and c["changed"] >= 1 and c["removed"] >= 1, (table, c)
     with open_store(store_spec) as s:
         assert s.dump() == after.sorted()
-    updated = _answers(store_spec)
+    updated = cli_answers(store_spec)
     again = json.loads(run("ingest", str(delta), "--update", "--store", store_spec, "--json").stdout)
     assert all(c == {"added": 0, "changed": 0, "removed": 0} for c in again["changes"].values()), \
         "the same update twice converges"
     with open_store(store_spec) as s:
         s.load(Dataset())
     assert run("ingest", str(write_dataset(tmp_path / "b", after)), "--store", store_spec).exit_code == 0
-    assert updated == _answers(store_spec)
+    assert updated == cli_answers(store_spec)
 
 
 def test_an_update_names_ids_the_store_holds_and_needs_no_file(store_spec: str, tmp_path: Path) -> None:
