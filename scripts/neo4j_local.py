@@ -332,12 +332,17 @@ def _write_conf(home: Path, lib: Path, port: int, pagecache: str) -> None:
     (home / "conf" / "neo4j.conf").write_text("\n".join(lines) + "\n")
 
 
+def _admin(java: str, lib: Path, home: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``neo4j-admin ARGS`` (the admin tool from the jars) on the server of ``home``."""
+    return subprocess.run([java, "-cp", f"{lib}/*", "-Dfile.encoding=UTF-8", ADMIN_CLASS, *args], cwd=cwd,
+                          env=dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf")),
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
+
+
 def _set_initial_password(java: str, lib: Path, home: Path, password: str) -> None:
-    env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
-    cmd = [java, "-cp", f"{lib}/*", "-Dfile.encoding=UTF-8", ADMIN_CLASS,
-           "dbms", "set-initial-password", "--", password]  # "--": a password may start with "-"
     for attempt in range(3):  # the admin tool has failed once in a while on a busy machine: try again
-        res = subprocess.run(cmd, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        # "--": a password may start with "-"
+        res = _admin(java, lib, home, "dbms", "set-initial-password", "--", password)
         if res.returncode == 0:
             return
         time.sleep(1 + attempt)
@@ -472,10 +477,7 @@ def bulk_import(home: Path, folder: Path, pagecache: str = "128m") -> str:
         raise RuntimeError(f"the server of {home} is running: stop it first")
     env = read_env(home)
     _write_conf(home, lib, int(env["NEO4J_URI"].rsplit(":", 1)[1]) if env else free_port(), pagecache)
-    res = subprocess.run([java, "-cp", f"{lib}/*", "-Dfile.encoding=UTF-8", ADMIN_CLASS, "database", "import",
-                          "full", "neo4j", "@import.args"], cwd=folder, capture_output=True, text=True,
-                         env=dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf")),
-                         stdin=subprocess.DEVNULL)
+    res = _admin(java, lib, home, "database", "import", "full", "neo4j", "@import.args", cwd=folder)
     if res.returncode != 0:
         raise RuntimeError(f"neo4j-admin database import full failed:\n{res.stdout[-3000:]}{res.stderr[-3000:]}")
     return res.stdout[res.stdout.rfind("IMPORT DONE"):]

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from relmap.cli.common import config_option, counts_line, echo_rejected, handle_errors, load_weights
-from relmap.output import emit_json, progress_bar, stderr
+from relmap.cli.common import config_option, counts_line, echo_rejected, echo_warnings, handle_errors, load_weights
+from relmap.output import emit_json, progress_bar
 
 __all__ = ["neo4j_import", "COMMANDS"]
 
@@ -62,8 +62,7 @@ def neo4j_import(folder: Path, out: Path, rejects: Path | None, config_path: Pat
             files = write_import(scratch / FILE_NAME, out, progress=progress)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-    for w in report.warnings:
-        stderr.print(f"warning: {w}", markup=False, emoji=False)
+    echo_warnings(report)
     seconds = round(time.perf_counter() - started, 3)
     command = ["neo4j-admin", "database", "import", "full", "neo4j", f"@{ARGS_FILE}"]
     if as_json:

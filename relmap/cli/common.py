@@ -25,8 +25,8 @@ if TYPE_CHECKING:  # the analyses (and NetworkX) are imported by the commands th
     from graph.analysis.config import Config
     from ingest.load import IngestReport
 
-__all__ = ["store_options", "config_option", "analysis_options", "handle_errors", "echo_rejected", "settings",
-           "load_weights", "counts_line", "counted", "COUNTED"]
+__all__ = ["store_options", "config_option", "analysis_options", "handle_errors", "echo_warnings", "echo_rejected",
+           "settings", "load_weights", "counts_line", "counted", "COUNTED"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,6 +90,12 @@ def counts_line(counts: dict[str, int]) -> str:
     from graph.analysis.words import plural
 
     return ", ".join(plural(n, COUNTED[k]) if k in COUNTED else f"{n:,} {k}" for k, n in counts.items())
+
+
+def echo_warnings(report: "IngestReport") -> None:
+    """Each thing the validation ignored on purpose (an unknown column or file), on stderr."""
+    for w in report.warnings:
+        stderr.print(f"warning: {w}", markup=False, emoji=False)
 
 
 def echo_rejected(report: "IngestReport", rejects: Path) -> None:

@@ -11,9 +11,9 @@ import click
 
 from graph.errors import StoreUnavailable, UsageError
 from graph.store import open_store
-from relmap.cli.common import (config_option, counted, counts_line, echo_rejected, handle_errors, load_weights,
-                               store_options)
-from relmap.output import emit_json, progress_bar, stderr, table
+from relmap.cli.common import (config_option, counted, counts_line, echo_rejected, echo_warnings, handle_errors,
+                               load_weights, store_options)
+from relmap.output import emit_json, progress_bar, table
 
 __all__ = ["COMMANDS", "EXAMPLES", "STORY_DATE"]
 
@@ -72,8 +72,7 @@ def ingest(folder: Path, update: bool, dry_run: bool, rejects: Path | None, batc
                 if not dry_run:
                     with open_store(store, **options) as target:
                         report.record(target.load(data, progress=progress, weights=weights))
-    for w in report.warnings:
-        stderr.print(f"warning: {w}", markup=False, emoji=False)
+    echo_warnings(report)
     seconds = time.perf_counter() - started
     if as_json:
         emit_json(report.to_json() | {"store": None if dry_run else store, "seconds": round(seconds, 3)})

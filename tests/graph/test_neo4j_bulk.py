@@ -2,7 +2,8 @@
 database import full``) gives the graph a load through Cypher gives, and refreshes as one.
 
 The importer runs for real, from the Maven jars (``scripts/neo4j_local.py import``), into a
-server of this module's own (the importer needs a stopped database).
+server of this module's own (the importer needs a stopped database). Its tests run in file
+order: the first sees the import before anything opened it, the last refreshes it.
 """
 
 from __future__ import annotations

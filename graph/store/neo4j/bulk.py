@@ -2,9 +2,9 @@
 
 ``neo4j-admin database import full`` writes a database from CSV files offline (at 100k people,
 7.8 million nodes and relationships in 39 s on two cores), where ``relmap ingest`` sends every
-row through Cypher (a 1M-people load takes over an hour that way). :func:`write_import` writes those files from an embedded store that
-holds the data and its derived data (:mod:`graph.store.sqlite.build` computed it), in the Neo4j
-store's own model (:mod:`graph.store.neo4j.cypher`, :mod:`graph.store.neo4j.cypher_derived`): the
+row through Cypher (a 1M-people load takes over an hour that way). :func:`write_import` writes
+those files from an embedded store that holds the data and its derived data
+(:mod:`graph.store.sqlite.build` computed it), in the Neo4j store's own model (:mod:`graph.store.neo4j.cypher`, :mod:`graph.store.neo4j.cypher_derived`): the
 same nodes, relationships and properties a load through Cypher makes, the fingerprints included,
 so the next ``relmap ingest`` of a changed folder is an ordinary refresh. Beside them,
 ``import.args``: the importer's options and files, for ``neo4j-admin database import full
@@ -137,7 +137,7 @@ def _stream(conn: sqlite3.Connection, f: ImportFile) -> Iterator[tuple[Any, ...]
         values = {"key": "store", "schema_version": SCHEMA_VERSION, "generation": 0, "loaded_at": now,
                   "imported": meta.get("revision"), **meta}
         return iter([tuple(None if values.get(k) == "" else values.get(k) for k in keys)])
-    return conn.execute((sx.NODES if f.nodes else sx.RELATIONSHIPS)[f.label])
+    return conn.execute(sx.SELECTS[f.label])
 
 
 #: The files, the slowest to write first: the processes take them in this order, so that
@@ -182,7 +182,7 @@ def write_import(database: Path, out: Path, *, progress: Progress | None = None,
         if split is not None:
             raise UsageError(f"{split[0]} {split[1]!r} holds the control character U+001F, which Neo4j's bulk "
                              "importer reads as a list delimiter: remove it, or load with `relmap ingest`")
-        sizes = {f.name: int(conn.execute(sx.COUNTS[f.label]).fetchone()[0]) for f in FILES}
+        sizes = {f.name: int(conn.execute(sx.count(f.label)).fetchone()[0]) for f in FILES}
         multiline = bool(conn.execute(sx.MULTILINE).fetchone()[0])
     out.mkdir(parents=True, exist_ok=True)
     total, done, written = sum(sizes.values()), 0, {}

@@ -156,12 +156,10 @@ _WEIGHED_SUM = ("reduce(s = 0.0, e IN ms | s + CASE WHEN e.nature = '{nature}' T
 #: their lists (none when there is no ``MET`` row: a friendship alone, as Neo4j's bulk importer
 #: writes it too), and their type-weighted evidence ``p`` (personal) and ``q`` (business), which
 #: the team ties copy and the team routes read.
+_TIE_LISTS = ", ".join(f"t.{kept} = CASE WHEN size(ms) > 0 THEN [m IN ms | m.{field}] END" for kept, field in
+                       (("types", "type"), ("natures", "nature"), ("ns", "n"), ("lasts", "last"), ("masses", "mass")))
 _TIE_SET = f"""MERGE (x)-[t:TIE]->(y)
-            SET t.kind = k.kind, t.since = k.since, t.types = CASE WHEN size(ms) > 0 THEN [m IN ms | m.type] END,
-                t.natures = CASE WHEN size(ms) > 0 THEN [m IN ms | m.nature] END,
-                t.ns = CASE WHEN size(ms) > 0 THEN [m IN ms | m.n] END,
-                t.lasts = CASE WHEN size(ms) > 0 THEN [m IN ms | m.last] END,
-                t.masses = CASE WHEN size(ms) > 0 THEN [m IN ms | m.mass] END,
+            SET t.kind = k.kind, t.since = k.since, {_TIE_LISTS},
                 t.p = {_WEIGHED_SUM.format(nature="personal")}, t.q = {_WEIGHED_SUM.format(nature="business")}"""
 
 

@@ -8,7 +8,7 @@ Every ``SELECT`` reads a table in its primary key's order (no sort), or an input
 
 from __future__ import annotations
 
-__all__ = ["NODES", "RELATIONSHIPS", "LISTS", "META", "COUNTS", "SPLIT", "MULTILINE"]
+__all__ = ["NODES", "RELATIONSHIPS", "SELECTS", "LISTS", "META", "count", "SPLIT", "MULTILINE"]
 
 #: Per label: the node's properties (the columns' names are the Neo4j properties').
 NODES = {
@@ -58,24 +58,18 @@ LISTS = {
 #: The stamp and what else the store keeps about itself.
 META = "SELECT key, value FROM meta"
 
-#: How many rows each label's or type's file holds (for progress).
-COUNTS = {
-    "Organisation": "SELECT count(*) FROM organisations",
-    "Person": "SELECT count(*) FROM people",
-    "Interaction": "SELECT count(*) FROM interactions",
-    "Deal": "SELECT count(*) FROM deals",
-    "RelmapMeta": "SELECT 1",
-    "WORKS_AT": "SELECT count(*) FROM people",
-    "KNOWS": "SELECT count(*) FROM friendships",
-    "ATTENDED": "SELECT count(*) FROM participants",
-    "ABOUT": "SELECT count(*) FROM interactions WHERE org_id IS NOT NULL",
-    "COVERS": "SELECT count(*) FROM accounts",
-    "FOR": "SELECT count(*) FROM deals",
-    "HANDLES": "SELECT count(*) FROM deals WHERE rep_id IS NOT NULL",
-    "MET": "SELECT count(*) FROM pair_evidence",
-    "TIE": "SELECT count(*) FROM ties",
-    "TEAM_TIE": "SELECT count(*) FROM team_ties",
-}
+#: Each label's or type's ``SELECT``.
+SELECTS = {**NODES, **RELATIONSHIPS}
+
+
+def count(label: str) -> str:
+    """How many rows ``label``'s ``SELECT`` gives (for progress; the meta node: one).
+
+    >>> count("FOR")
+    'SELECT count(*) FROM (SELECT id, org_id FROM deals)'
+    """
+    return f"SELECT count(*) FROM ({SELECTS[label]})" if label in SELECTS else "SELECT 1"
+
 
 #: A value that would be split as a list (it holds U+001F, the lists' delimiter): a person's
 #: id (in the routes' lists) or an interaction's type (in a tie's types), with its file.
