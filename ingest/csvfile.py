@@ -160,6 +160,7 @@ class CsvFile:
         self._reader = csv.reader(iter(self._lines), strict=True)
         self.header: list[str] = []
         self.raw: list[str] = []
+        self.data_start, self.data_line = 0, 2
         try:
             first = next(self._reader, None)
         except csv.Error as exc:
@@ -175,6 +176,8 @@ class CsvFile:
                                              else "line 1 is blank: the header row must be the first line"))
             return
         self.header = [c.strip() for c in first]
+        #: Where the rows begin: the byte offset and the line right after the header.
+        self.data_start, self.data_line = self._lines.bytes_read, self._reader.line_num + 1
         seen: set[str] = set()
         for col in self.header:
             if col in seen:

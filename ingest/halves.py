@@ -115,12 +115,12 @@ def _offset_after(path: Path, lines: int) -> int | None:
     return None
 
 
-def in_halves(folder: Path, name: str, checker: Any, spill: Spill, read: Callable[[Any, Any, Spill], None]) -> bool:
+def in_halves(folder: Path, name: str, checker: Any, spill: Spill, read: Callable[..., None]) -> bool:
     """Read ``name`` in ``folder`` in two halves when it is worth it (else ``False``, nothing
     read): the first here, the second at once in another Python process (:func:`main`,
     :func:`ingest.validate.read_half`) into a spill file of its own, taken into
     ``spill`` after the first half's rows, its problems and rejected rows into ``checker``'s (a
-    ``ingest.validate._Checker``; ``read(checker, rows, spill)`` checks and keeps rows). Should
+    ``ingest.validate._Checker``; ``read(checker, folder, name, span, spill)`` checks and keeps a part's rows). Should
     that process fail, the second half is read here."""
     span = cut(folder / name)
     if span is None:
@@ -135,11 +135,11 @@ def in_halves(folder: Path, name: str, checker: Any, spill: Spill, read: Callabl
             other.stdin.close()
         except OSError:  # it died at once: its result below says so
             pass
-        read(checker, checker.rows(folder, name, Span(None, 2, span.start)), spill)
+        read(checker, folder, name, Span(None, 2, span.start), spill)
         answer = other.stdout.read()
     if other.returncode != 0 or not answer:
         target.unlink(missing_ok=True)
-        read(checker, checker.rows(folder, name, span), spill)
+        read(checker, folder, name, span, spill)
         return True
     problems, rejected = pickle.loads(answer)
     spill.absorb(target)

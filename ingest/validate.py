@@ -40,14 +40,13 @@ from graph.model import (
     Dataset,
     Deal,
     Friendship,
-    Interaction,
     Organisation,
     Person,
-    default_nature,
     pair as model_pair,  # ``pair`` names a local below
 )
 from ingest.csvfile import CsvFile, Span
 from ingest.halves import in_halves
+from ingest.interactions import read_interactions
 from ingest.rows import ROW_MODELS, known_columns, read_row, required_columns
 from ingest.rejects import Rejected, RowReport, original_cells
 from ingest.update import REMOVALS_FILE, Removals, check_held, demotes, read_removals
@@ -185,9 +184,9 @@ class _Checker:
                 self.v.rejected.append(Rejected(name, line, [problem], cells.get(line, {})))
 
     # -- driving one file --------------------------------------------------------
-    def rows(self, folder: Path, name: str, span: Span | None = None) -> Any:
-        """Yield ``(line, parsed_row, cells, report)`` for each readable row of one file (of its
-        part ``span``: a later part's header problems are the first part's, not told again)."""
+    def open(self, folder: Path, name: str, span: Span | None = None) -> CsvFile | None:
+        """One file (its part ``span``) opened, its header checked: ``None`` when it cannot be
+        read (a later part's header problems are the first part's, not told again)."""
         later = span is not None and span.start is not None
         told, unusable = (Validation(dataset=Dataset()), set()) if later else (self.v, self.unusable)
         path = folder / name
@@ -196,13 +195,13 @@ class _Checker:
             if name in self.required:
                 told.fatal.append(Problem(name, 0, "file is missing; it is required in the input folder"))
                 unusable.add(name)
-            return
+            return None
         csv_file = CsvFile(path, span)
         header_problems = [p for p in csv_file.problems if p.line == 1]
         told.fatal.extend(header_problems)
         if not csv_file.header or header_problems:
             unusable.add(name)
-            return
+            return None
         missing = [c for c in required_columns(model) if c not in csv_file.header]
         delimiter = next((d for d in ";\t|" if d in csv_file.header[0]), None) if len(csv_file.header) == 1 else None
         if missing and delimiter:
@@ -210,19 +209,28 @@ class _Checker:
             told.fatal.append(Problem(name, 1, f"the header is one column separated by {what}: relmap reads "
                                                  "comma-separated files; save the file with commas"))
             unusable.add(name)
-            return
+            return None
         if missing:
             need = ", ".join(required_columns(model))
             for col in missing:
                 told.fatal.append(Problem(name, 1, f"required column '{col}' is missing (the file needs: {need})", col))
             unusable.add(name)
-            return
+            return None
         known = set(known_columns(model))
         for col in csv_file.header:
             if col not in known:
                 told.warnings.append(Problem(name, 1, f"unknown column '{col}' ignored", col))
-        wanted = [c for c in csv_file.header if c in known]
-        every_column_known = len(wanted) == len(csv_file.header)
+        return csv_file
+
+    def rows(self, folder: Path, name: str, span: Span | None = None) -> Any:
+        """Yield ``(line, parsed_row, cells, report)`` for each readable row of one file (of its
+        part ``span``: see :meth:`open`)."""
+        csv_file = self.open(folder, name, span)
+        if csv_file is None:
+            return
+        model = ROW_MODELS[name]
+        known = set(known_columns(model))
+        every_column_known = all(c in known for c in csv_file.header)
         count = 0
         report = RowReport(self.v, name)
         for line, cells, unreadable in csv_file.rows():
@@ -240,49 +248,23 @@ class _Checker:
                     report.add(message, column)
             yield line, row, cells, report
             report.close()
-        if count == 0 and not later:
-            message = "file has a header row but no data rows"
-            if name in self.required:
-                told.fatal.append(Problem(name, 1, message))
-                unusable.add(name)
-            else:
-                told.warnings.append(Problem(name, 1, message))
-        if self.progress:
-            self.progress(name, 1000, 1000)
+        if span is None or span.start is None:
+            if count == 0:
+                self.no_rows(name)
+            if self.progress:
+                self.progress(name, 1000, 1000)
 
-
-def _interactions(c: _Checker, rows: Any, spill: Spill) -> None:
-    """The rows of interactions.csv ``rows`` gives (:meth:`_Checker.rows`), checked and kept."""
-    add = spill.tables
-    for line, row, cells, r in rows:
-        if row is None:  # an id used twice is found once the file is read, from the rows kept and these
-            if cells.get("id"):
-                spill.see("interactions.csv", cells["id"], line)
-            continue
-        people = [intern(p.strip()) for p in row.participants.split(";") if p.strip()]  # one object a person
-        if len(set(people)) != len(people):
-            twice = sorted({p for p in people if people.count(p) > 1})
-            r.add(f"participants lists '{twice[0]}' more than once", "participants")
-        elif len(people) < 2:
-            r.add("participants needs at least two person ids separated by ';'", "participants")
-        person = c.person
-        for pid in people:
-            if pid not in person:
-                r.check(c.person_ref("participants", pid), "participants")
-        if row.org_id is not None and row.org_id not in c.org_kind:
-            r.check(c.org_ref("org_id", row.org_id), "org_id")
-        nature = row.nature or default_nature(row.type)
-        if nature is None:
-            r.add(f"type '{row.type}' is not a known interaction type; give the row a nature "
-                  "('personal' or 'business')", "type")
-        if nature is not None and r.ok:
-            add["interactions"].append(
-                Interaction(row.id, row.date, row.type, nature, tuple(people), row.org_id, row.notes), line)
+    def no_rows(self, name: str) -> None:
+        """Tell that ``name`` has a header but no rows (fatal for a required file)."""
+        message = "file has a header row but no data rows"
+        if name in self.required:
+            self.v.fatal.append(Problem(name, 1, message))
+            self.unusable.add(name)
         else:
-            spill.see("interactions.csv", row.id, line)
+            self.v.warnings.append(Problem(name, 1, message))
 
 
-def read_half(folder: Path, name: str, span: Span, target: Path, read: Callable[[Any, Any, Spill], None],
+def read_half(folder: Path, name: str, span: Span, target: Path, read: Callable[..., None],
               state: dict[str, Any]) -> tuple[list[Problem], list[Rejected]]:
     """The part ``span`` of ``name`` checked and kept by ``read`` (as :func:`_interactions`) into
     the spill file ``target`` in another process (:func:`ingest.halves.in_halves`), with the
@@ -291,7 +273,7 @@ def read_half(folder: Path, name: str, span: Span, target: Path, read: Callable[
     v = Validation(dataset=spill.dataset())
     c = _Checker(v, None)
     vars(c).update(state)
-    read(c, c.rows(folder, name, span), spill)
+    read(c, folder, name, span, spill)
     spill.keep()
     return v.problems, v.rejected
 
@@ -453,8 +435,8 @@ def _validate(folder: Path, progress: Progress | None, held: Dataset | None, who
     c.repeats(folder, spill, "friendships.csv", "person_b", lambda k, first: (
         f"friendship {k[0]}-{k[1]} is already given at line {first} (a friendship is undirected)"))
 
-    if not (halves and in_halves(folder, "interactions.csv", c, spill, _interactions)):
-        _interactions(c, c.rows(folder, "interactions.csv"), spill)
+    if not (halves and in_halves(folder, "interactions.csv", c, spill, read_interactions)):
+        read_interactions(c, folder, "interactions.csv", None, spill)
     c.repeats(folder, spill, "interactions.csv", "id", lambda k, first: f"id '{k}' is already used at line {first}")
 
     account_line: dict[tuple[str, str], int] = {}

@@ -83,6 +83,13 @@ class SpillTable:
         if len(self._pending) >= BATCH:
             self.flush()
 
+    def extend(self, rows: list[tuple[Any, ...]]) -> None:
+        """Keep ``rows`` given in the file's own form, as :meth:`append` writes them (the columns,
+        ``fp``, an interaction's participants as a JSON array, the line)."""
+        self.flush()
+        self._pending, self._count = rows, self._count + len(rows)
+        self.flush()
+
     def flush(self) -> None:
         """Write the rows still in memory to the file."""
         if not self._pending:

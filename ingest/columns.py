@@ -1,0 +1,285 @@
+"""The column-wise fast path for ``interactions.csv``: a chunk's clean rows checked at once.
+
+Validation reads most files a row at a time in Python (:mod:`ingest.rows`,
+:mod:`ingest.validate`), about 8 µs a row. ``interactions.csv`` is most of an input folder
+(a million rows at 100,000 people), so its plain lines are checked a chunk at a time by
+`Polars <https://pola.rs>`_ instead, column by column, and only the rows those checks cannot
+vouch for go through the row-at-a-time path, which words their problems. Both give the same
+rows, lines, fingerprints and problems (``tests/ingest/test_columns.py`` holds them equal on
+generated quirky files).
+
+A line is *plain* when the csv module would read it as one row of cells split at commas:
+outside any quoted cell (the quotes before it are balanced), with no quote of its own, no
+character Python's ``str.strip`` removes but a space or a tab (nor a control character), and
+not blank. A plain line is *clean* when every check of its row passes: the cells
+:func:`ingest.rows.read_row` checks (an id, an ISO date, a lower-case type, ...), at least two
+different participants, every one a person of ``people.csv`` (or the store), the organisation
+known, a nature given or implied by the type. Every other line goes, in file order, through
+``slow`` as a :class:`~ingest.csvfile.Span` of the file: a stretch of lines that starts and ends
+at a row's edge, as the csv module reads it.
+
+>>> import pathlib, tempfile
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "interactions.csv"
+>>> _ = p.write_text('id,date,type,participants,notes\\nI1,2026-10-06,Golf,P1; P2,\\n'
+...                  'I2,2026-10-07,"call",P1;P2,"a, b"\\nI3,2026-10-08,call,P1;P2,"two\\nlines"\\n')
+>>> kept, slow = [], []
+>>> n = read_plain(p, ["id", "date", "type", "participants", "notes"], Span(32, 2, None),
+...                Known({"P1", "P2"}, set()), slow.append, kept.extend)
+>>> [(row[0], row[2], row[3], row[5], row[7], row[8]) for row in kept]
+[('I1', 'golf', 'personal', None, '["P1","P2"]', 2), ('I2', 'call', 'business', 'a, b', '["P1","P2"]', 3)]
+>>> slow
+[Span(start=93, line=4, end=None)]
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Collection
+from datetime import date
+from hashlib import blake2b
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from graph.model import BUSINESS_TYPES, PERSONAL_TYPES, Interaction
+from graph.store.changes import fingerprint
+from ingest.csvfile import Span
+from ingest.rows import _DATE, _ID_MAX, _LONG_MAX, _TYPE_MAX
+
+__all__ = ["Known", "read_plain", "CHUNK", "MOST_GAPS"]
+
+#: Bytes read and checked at once (about 60,000 rows of generated data).
+CHUNK = 4 * 2**20
+#: A chunk with more stretches of other lines than this is read wholly row by row (each
+#: stretch opens the file again).
+MOST_GAPS = 64
+
+#: Characters that make a line not plain: controls (but the tab) and every other character
+#: Python's ``str.strip`` removes (so stripping spaces and tabs strips as it does).
+_ODD = (r"[\x00-\x08\x0a-\x1f\x7f\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}"
+        r"\x{205f}\x{3000}]")
+#: A value ``repr`` writes as ``'value'`` and JSON as ``"value"``: printable ASCII, no quote, no
+#: backslash.
+_SIMPLE = r"^[ !#-&(-\[\]-~]*$"
+_TYPE = r"^[A-Za-z][A-Za-z0-9_]*$"
+#: A line whose every quote is a quoted cell's (``"a, ""b"""``): the csv module reads it as one row.
+_QUOTED = r'^(?:[^",]*|"(?:[^"]|"")*")(?:,(?:[^",]*|"(?:[^"]|"")*"))*$'
+#: Notes ``repr`` writes as ``'notes'``: printable ASCII, no apostrophe, no backslash.
+_REPR_SIMPLE = r"^[ -&(-\[\]-~]*$"
+_NATURES = ["personal", "business"]
+_BLANK = " \t"
+
+
+class Known:
+    """The ids a row may name: people and organisations (of the folder, or held)."""
+
+    def __init__(self, people: Collection[str], orgs: Collection[str]) -> None:
+        self.people = pl.Series("p", list(people), dtype=pl.String)
+        self.orgs = pl.Series("o", list(orgs), dtype=pl.String)
+
+
+def read_plain(path: Path, header: list[str], span: Span, known: Known, slow: Callable[[Span], Any],
+               keep: Callable[[list[tuple[Any, ...]]], Any],
+               progress: Callable[[int], Any] | None = None) -> int:
+    """Read the rows of ``path`` in ``span`` (whose ``start`` is a row's first byte, after the
+    header): ``keep`` each chunk's clean rows, as the spill's interaction rows (``id, date,
+    type, nature, org_id, notes, fp, participants, line``), and hand every other stretch of lines
+    to ``slow``, in file order. ``progress(bytes_done)`` after each chunk. Returns the number of
+    rows kept here."""
+    assert span.start is not None
+    end = span.end if span.end is not None else path.stat().st_size
+    columns = {name: i for i, name in reversed(list(enumerate(header)))}
+    offset, line, kept, size = span.start, span.line, 0, CHUNK
+    pending: list[int] | None = None  # [start, line] of a stretch of other lines not yet handed on
+    with path.open("rb") as fh:
+        while offset < end:
+            fh.seek(offset)
+            block = fh.read(min(size, end - offset))
+            if not block:
+                break
+            last = offset + len(block) >= end
+            if not last:  # whole lines only
+                block = block[:block.rfind(b"\n") + 1]
+            segments, used = _chunk(block, offset, line, last, header, columns, known)
+            if not used:  # a row longer than the chunk
+                size *= 2
+                continue
+            size = CHUNK
+            for first, second in segments:
+                if isinstance(first, list):  # clean rows, and the first one's start
+                    if pending is not None:
+                        slow(Span(pending[0], pending[1], second))
+                        pending = None
+                    keep(first)
+                    kept += len(first)
+                elif pending is None:  # the start and line of other lines
+                    pending = [first, second]
+            line += block.count(b"\n", 0, used)
+            offset += used
+            if progress:
+                progress(offset)
+    if pending is not None:
+        slow(Span(pending[0], pending[1], span.end))
+    return kept
+
+
+def _chunk(block: bytes, offset: int, line: int, last: bool, header: list[str], columns: dict[str, int],
+           known: Known) -> tuple[list[Any], int]:
+    """``block``'s rows (it starts at byte ``offset``, line ``line``, at a row's start; ``last``:
+    it ends the part read) as segments in order: ``(clean rows, the first one's start byte)``,
+    and ``(start byte, line)`` where other lines begin; and how many bytes of it those rows fill
+    (a row that goes on past the block is left for the next one)."""
+    raw = block.split(b"\n")
+    if raw and raw[-1] == b"":
+        raw.pop()
+    starts, at = [], offset
+    for r in raw:
+        starts.append(at)
+        at += len(r) + 1
+    starts.append(offset + len(block))
+    try:
+        lines = block.decode("utf-8").split("\n")[:len(raw)]
+    except UnicodeDecodeError:
+        return [(offset, line)], len(block)
+    frame = pl.DataFrame({"text": lines}, schema={"text": pl.String}).with_row_index("i").with_columns(
+        text=pl.col("text").str.strip_suffix("\r"))
+    frame = frame.with_columns(q=pl.col("text").str.count_matches('"', literal=True),
+                               odd=pl.col("text").str.contains(_ODD),
+                               blank=pl.col("text").str.strip_chars(_BLANK) == "")
+    frame = frame.with_columns(sure=(pl.col("q") == 0) | pl.col("text").str.contains(_QUOTED))
+    covered, used = _unsure(lines, frame.filter(~pl.col("sure"))["i"].to_list(), last)
+    if used == 0:
+        return [], 0
+    end = used
+    rows_at = frame.filter(pl.col("sure") & ~pl.col("odd") & ~pl.col("blank") & (pl.col("i") < end))
+    if covered:
+        rows_at = rows_at.filter(~pl.col("i").is_in(sorted(covered)))
+    rows = _formed(_clean(_cells(rows_at, header), columns, known), line)
+    segments: list[Any] = []  # (rows, first byte) and (start byte, line) in turn
+    done, gaps = 0, 0  # lines before index ``done`` are in segments
+    first = 0  # the first row of the run going on
+    for k, row in enumerate(rows):
+        i = row[-1] - line
+        if i != done:  # other lines from ``done`` to ``i``
+            if k > first:
+                segments.append((rows[first:k], starts[rows[first][-1] - line]))
+            segments.append((starts[done], line + done))
+            first, gaps = k, gaps + 1
+            if gaps > MOST_GAPS:
+                return [(offset, line)], starts[end] - offset
+        done = i + 1
+    if len(rows) > first:
+        segments.append((rows[first:], starts[rows[first][-1] - line]))
+    if done < end:
+        segments.append((starts[done], line + done))
+    return segments, starts[end] - offset
+
+
+def _unsure(lines: list[str], unsure: list[int], last: bool) -> tuple[set[int], int]:
+    """The lines the rows starting at the ``unsure`` lines (quoted other than cell by cell) take,
+    as the csv module reads them, and how many lines the block's whole rows fill (a row going
+    on past a block that is not ``last`` is left out, with every line after it)."""
+    covered: set[int] = set()
+    n = len(lines)
+    for i in unsure:
+        if i in covered:
+            continue
+        reader = csv.reader((lines[j] + "\n" for j in range(i, n)), strict=True)
+        try:
+            next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if not last and i + reader.line_num >= n and str(exc) == "unexpected end of data":
+                return covered, i
+        covered.update(range(i, i + max(1, reader.line_num)))
+    return covered, n
+
+
+def _cells(rows: pl.DataFrame, header: list[str]) -> pl.DataFrame:
+    """Each row's cells (``c0``, ``c1``, ...; the line's index ``i``) of lines with as many cells
+    as ``header``: plain lines split at commas, quoted ones read by the csv module."""
+    width = len(header)
+    names = [f"c{k}" for k in range(width)]
+    plain = rows.filter(pl.col("q") == 0).select(
+        "i", pl.col("text").str.split(",").alias("cells")).filter(pl.col("cells").list.len() == width)
+    parts = [plain.select("i", *(pl.col("cells").list.get(k).alias(n) for k, n in enumerate(names)))]
+    quoted = rows.filter(pl.col("q") > 0)
+    if quoted.height:
+        read = [(i, cells) for i, cells in zip(quoted["i"].to_list(), csv.reader(quoted["text"].to_list()))
+                if len(cells) == width]
+        parts.append(pl.DataFrame([(i, *cells) for i, cells in read], schema=[("i", pl.UInt32)] + [
+            (n, pl.String) for n in names], orient="row"))
+    return pl.concat(parts).sort("i")
+
+
+def _cell(i: int | None) -> pl.Expr:
+    """The stripped cell of column ``i`` (``None`` when the file has no such column or it is empty)."""
+    if i is None:
+        return pl.lit(None, dtype=pl.String)
+    cell = pl.col(f"c{i}").str.strip_chars(_BLANK)
+    return pl.when(cell == "").then(None).otherwise(cell)
+
+
+def _clean(split: pl.DataFrame, columns: dict[str, int], known: Known) -> pl.DataFrame:
+    """The rows (of :func:`_cells`) whose every check passes, with their values."""
+    cells = split.select(
+        "i", *(_cell(columns.get(c)).alias(c) for c in ("id", "date", "type", "participants", "org_id", "nature",
+                                                          "notes")))
+    day = pl.col("date").str.to_date("%Y-%m-%d", strict=False)
+    natures = pl.col("type").str.to_lowercase().replace_strict(
+        {**{t: "personal" for t in PERSONAL_TYPES}, **{t: "business" for t in BUSINESS_TYPES}}, default=None,
+        return_dtype=pl.String)
+    people = pl.col("participants").str.split(";").list.eval(
+        pl.element().str.strip_chars(_BLANK).filter(pl.element().str.strip_chars(_BLANK) != ""))
+    checked = cells.filter(
+        pl.col("id").is_not_null() & (pl.col("id").str.len_chars() <= _ID_MAX) & pl.col("id").str.contains(_SIMPLE)
+        & pl.col("date").str.contains(_DATE.pattern) & (day.dt.year() >= 1)
+        & pl.col("type").str.contains(_TYPE) & (pl.col("type").str.len_chars() <= _TYPE_MAX)
+        & pl.col("participants").is_not_null() & (pl.col("participants").str.len_chars() <= _LONG_MAX)
+        & (pl.col("org_id").is_null() | ((pl.col("org_id").str.len_chars() <= _ID_MAX)
+                                         & pl.col("org_id").str.contains(_SIMPLE)
+                                         & pl.col("org_id").is_in(known.orgs.implode())))
+        & (pl.col("nature").is_null() | pl.col("nature").is_in(_NATURES))
+        & (pl.col("notes").is_null() | (pl.col("notes").str.len_chars() <= _LONG_MAX))
+    ).with_columns(type=pl.col("type").str.to_lowercase(), nature=pl.coalesce("nature", natures), people=people,
+                   day=day).filter(pl.col("nature").is_not_null() & (pl.col("people").list.len() >= 2)
+                                   & (pl.col("people").list.n_unique() == pl.col("people").list.len()))
+    named = checked.select("i", "people").explode("people").with_columns(
+        ok=pl.col("people").is_in(known.people.implode()) & pl.col("people").str.contains(_SIMPLE)).group_by(
+        "i").agg(pl.col("ok").all())
+    return checked.join(named.filter("ok").select("i"), on="i", how="semi").sort("i")
+
+
+def _formed(clean: pl.DataFrame, line: int) -> list[tuple[Any, ...]]:
+    """The spill rows of ``clean`` (``id, date, type, nature, org_id, notes, fp, participants,
+    line``): the fingerprint as :func:`graph.store.changes.fingerprint` hashes it."""
+    quoted = pl.lit("'") + pl.element() + pl.lit("'")
+    simple_notes = pl.col("notes").is_null() | pl.col("notes").str.contains(_REPR_SIMPLE)
+    framed = clean.with_columns(
+        shown=pl.concat_str(
+            pl.lit("('"), "id", pl.lit("', datetime.date("), pl.col("day").dt.year().cast(pl.String), pl.lit(", "),
+            pl.col("day").dt.month().cast(pl.String), pl.lit(", "), pl.col("day").dt.day().cast(pl.String),
+            pl.lit("), '"), "type", pl.lit("', '"), "nature", pl.lit("', ("),
+            pl.col("people").list.eval(quoted).list.join(", "), pl.lit("), "),
+            pl.when(pl.col("org_id").is_null()).then(pl.lit("None")).otherwise(pl.lit("'") + pl.col("org_id")
+                                                                                + pl.lit("'")),
+            pl.lit(", "),
+            pl.when(pl.col("notes").is_null()).then(pl.lit("None")).otherwise(pl.lit("'") + pl.col("notes")
+                                                                               + pl.lit("'")),
+            pl.lit(")")),
+        simple=simple_notes,
+        json=pl.lit('["') + pl.col("people").list.join('","') + pl.lit('"]'),
+        line=pl.col("i") + line,
+    )
+    shown = framed.select(pl.when(pl.col("simple")).then(pl.col("shown")))["shown"].to_list()
+    fps = [int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+           if text is not None else None for text in shown]
+    for k in (k for k, fp in enumerate(fps) if fp is None):  # notes repr writes otherwise: as it does
+        r = framed.row(k, named=True)
+        fps[k] = fingerprint("interactions", Interaction(r["id"], date.fromisoformat(r["date"]), r["type"],
+                                                         r["nature"], tuple(r["people"]), r["org_id"], r["notes"]))
+    return [(*values, fp, json, at) for values, fp, json, at in zip(
+        framed.select("id", "date", "type", "nature", "org_id", "notes").rows(), fps, framed["json"].to_list(),
+        framed["line"].to_list())]
