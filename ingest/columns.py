@@ -1,22 +1,24 @@
-"""The column-wise fast path for ``interactions.csv``: a chunk's clean rows checked at once.
+"""The column-wise fast path for the big files: a chunk's clean rows checked at once.
 
 Validation reads most files a row at a time in Python (:mod:`ingest.rows`,
-:mod:`ingest.validate`), about 8 µs a row. ``interactions.csv`` is most of an input folder
-(a million rows at 100,000 people), so its plain lines are checked a chunk at a time by
-`Polars <https://pola.rs>`_ instead, column by column, and only the rows those checks cannot
-vouch for go through the row-at-a-time path, which words their problems. Both give the same
-rows, lines, fingerprints and problems (``tests/ingest/test_columns.py`` holds them equal on
-generated quirky files).
+:mod:`ingest.validate`), about 8 µs a row. ``interactions.csv`` and ``friendships.csv`` are
+most of an input folder (1.3 million rows at 100,000 people), so their rows are checked a
+chunk at a time by `Polars <https://pola.rs>`_ instead, column by column, and only the rows
+those checks cannot vouch for go through the row-at-a-time path (:mod:`ingest.bigfiles`),
+which words their problems. Both give the same rows, lines, fingerprints and problems
+(``tests/ingest/test_columns.py`` holds them equal on generated quirky files).
 
-A line is *plain* when the csv module would read it as one row of cells split at commas:
-outside any quoted cell (the quotes before it are balanced), with no quote of its own, no
-character Python's ``str.strip`` removes but a space or a tab (nor a control character), and
-not blank. A plain line is *clean* when every check of its row passes: the cells
-:func:`ingest.rows.read_row` checks (an id, an ISO date, a lower-case type, ...), at least two
-different participants, every one a person of ``people.csv`` (or the store), the organisation
-known, a nature given or implied by the type. Every other line goes, in file order, through
-``slow`` as a :class:`~ingest.csvfile.Span` of the file: a stretch of lines that starts and ends
-at a row's edge, as the csv module reads it.
+A chunk's lines are read from a row's start. A line with no quote is a row of cells split at
+commas, and so is a line whose every quote is a quoted cell's (``"a, ""b"" c"``; the csv module
+splits it); for any other line the csv module says how many lines its row takes (a quoted
+cell may hold line breaks), and those lines go row by row. A row is *clean* when its line holds
+no character Python's ``str.strip`` removes but a space or a tab (nor a control character),
+and every check passes: the cells :func:`ingest.rows.read_row` checks (an id, an ISO date, a
+lower-case type, ...); for an interaction, at least two different participants, every one a
+person of ``people.csv`` (or the store), the organisation known, a nature given or implied by
+the type; for a friendship, two different known people. Every other line goes, in file
+order, through ``slow`` as a :class:`~ingest.csvfile.Span` of the file: a stretch of lines
+that starts and ends at a row's edge, as the csv module reads it.
 
 >>> import pathlib, tempfile
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "interactions.csv"
@@ -45,12 +47,13 @@ import polars as pl
 from graph.model import BUSINESS_TYPES, PERSONAL_TYPES, Interaction
 from graph.store.changes import fingerprint
 from ingest.csvfile import Span
-from ingest.rows import _DATE, _ID_MAX, _LONG_MAX, _TYPE_MAX
+from ingest.rows import _DATE, _FRIENDSHIP_KINDS, _ID_MAX, _LONG_MAX, _NATURES, _TYPE_MAX
 
 __all__ = ["Known", "read_plain", "CHUNK", "MOST_GAPS"]
 
-#: Bytes read and checked at once (about 60,000 rows of generated data).
-CHUNK = 4 * 2**20
+#: Bytes read and checked at once (about 30,000 rows of generated data; twice as much took 3% less
+#: time and 90 MB more memory at 100,000 people).
+CHUNK = 2 * 2**20
 #: A chunk with more stretches of other lines than this is read wholly row by row (each
 #: stretch opens the file again).
 MOST_GAPS = 64
@@ -67,7 +70,7 @@ _TYPE = r"^[A-Za-z][A-Za-z0-9_]*$"
 _QUOTED = r'^(?:[^",]*|"(?:[^"]|"")*")(?:,(?:[^",]*|"(?:[^"]|"")*"))*$'
 #: Notes ``repr`` writes as ``'notes'``: printable ASCII, no apostrophe, no backslash.
 _REPR_SIMPLE = r"^[ -&(-\[\]-~]*$"
-_NATURES = ["personal", "business"]
+
 _BLANK = " \t"
 
 
@@ -81,12 +84,13 @@ class Known:
 
 def read_plain(path: Path, header: list[str], span: Span, known: Known, slow: Callable[[Span], Any],
                keep: Callable[[list[tuple[Any, ...]]], Any],
-               progress: Callable[[int], Any] | None = None) -> int:
+               progress: Callable[[int], Any] | None = None, table: str = "interactions") -> int:
     """Read the rows of ``path`` in ``span`` (whose ``start`` is a row's first byte, after the
-    header): ``keep`` each chunk's clean rows, as the spill's interaction rows (``id, date,
-    type, nature, org_id, notes, fp, participants, line``), and hand every other stretch of lines
-    to ``slow``, in file order. ``progress(bytes_done)`` after each chunk. Returns the number of
-    rows kept here."""
+    header), a file of ``table`` (``interactions`` or ``friendships``): ``keep`` each chunk's
+    clean rows, as the spill keeps them (the store's columns, ``fp``, an interaction's
+    participants as a JSON array, the line), and hand every other stretch of lines to ``slow``,
+    in file order. ``progress(bytes_done)`` after each chunk. Returns the number of rows kept
+    here."""
     assert span.start is not None
     end = span.end if span.end is not None else path.stat().st_size
     columns = {name: i for i, name in reversed(list(enumerate(header)))}
@@ -101,7 +105,7 @@ def read_plain(path: Path, header: list[str], span: Span, known: Known, slow: Ca
             last = offset + len(block) >= end
             if not last:  # whole lines only
                 block = block[:block.rfind(b"\n") + 1]
-            segments, used = _chunk(block, offset, line, last, header, columns, known)
+            segments, used = _chunk(block, offset, line, last, header, columns, known, table)
             if not used:  # a row longer than the chunk
                 size *= 2
                 continue
@@ -125,7 +129,7 @@ def read_plain(path: Path, header: list[str], span: Span, known: Known, slow: Ca
 
 
 def _chunk(block: bytes, offset: int, line: int, last: bool, header: list[str], columns: dict[str, int],
-           known: Known) -> tuple[list[Any], int]:
+           known: Known, table: str) -> tuple[list[Any], int]:
     """``block``'s rows (it starts at byte ``offset``, line ``line``, at a row's start; ``last``:
     it ends the part read) as segments in order: ``(clean rows, the first one's start byte)``,
     and ``(start byte, line)`` where other lines begin; and how many bytes of it those rows fill
@@ -155,7 +159,8 @@ def _chunk(block: bytes, offset: int, line: int, last: bool, header: list[str], 
     rows_at = frame.filter(pl.col("sure") & ~pl.col("odd") & ~pl.col("blank") & (pl.col("i") < end))
     if covered:
         rows_at = rows_at.filter(~pl.col("i").is_in(sorted(covered)))
-    rows = _formed(_clean(_cells(rows_at, header), columns, known), line)
+    clean, formed = _CHECKS[table]
+    rows = formed(clean(_cells(rows_at, header), columns, known), line)
     segments: list[Any] = []  # (rows, first byte) and (start byte, line) in turn
     done, gaps = 0, 0  # lines before index ``done`` are in segments
     first = 0  # the first row of the run going on
@@ -222,8 +227,8 @@ def _cell(i: int | None) -> pl.Expr:
     return pl.when(cell == "").then(None).otherwise(cell)
 
 
-def _clean(split: pl.DataFrame, columns: dict[str, int], known: Known) -> pl.DataFrame:
-    """The rows (of :func:`_cells`) whose every check passes, with their values."""
+def _clean_interactions(split: pl.DataFrame, columns: dict[str, int], known: Known) -> pl.DataFrame:
+    """The interactions (of :func:`_cells`) whose every check passes, with their values."""
     cells = split.select(
         "i", *(_cell(columns.get(c)).alias(c) for c in ("id", "date", "type", "participants", "org_id", "nature",
                                                           "notes")))
@@ -241,7 +246,7 @@ def _clean(split: pl.DataFrame, columns: dict[str, int], known: Known) -> pl.Dat
         & (pl.col("org_id").is_null() | ((pl.col("org_id").str.len_chars() <= _ID_MAX)
                                          & pl.col("org_id").str.contains(_SIMPLE)
                                          & pl.col("org_id").is_in(known.orgs.implode())))
-        & (pl.col("nature").is_null() | pl.col("nature").is_in(_NATURES))
+        & (pl.col("nature").is_null() | pl.col("nature").is_in(sorted(_NATURES)))
         & (pl.col("notes").is_null() | (pl.col("notes").str.len_chars() <= _LONG_MAX))
     ).with_columns(type=pl.col("type").str.to_lowercase(), nature=pl.coalesce("nature", natures), people=people,
                    day=day).filter(pl.col("nature").is_not_null() & (pl.col("people").list.len() >= 2)
@@ -252,16 +257,15 @@ def _clean(split: pl.DataFrame, columns: dict[str, int], known: Known) -> pl.Dat
     return checked.join(named.filter("ok").select("i"), on="i", how="semi").sort("i")
 
 
-def _formed(clean: pl.DataFrame, line: int) -> list[tuple[Any, ...]]:
+def _formed_interactions(clean: pl.DataFrame, line: int) -> list[tuple[Any, ...]]:
     """The spill rows of ``clean`` (``id, date, type, nature, org_id, notes, fp, participants,
     line``): the fingerprint as :func:`graph.store.changes.fingerprint` hashes it."""
     quoted = pl.lit("'") + pl.element() + pl.lit("'")
     simple_notes = pl.col("notes").is_null() | pl.col("notes").str.contains(_REPR_SIMPLE)
     framed = clean.with_columns(
         shown=pl.concat_str(
-            pl.lit("('"), "id", pl.lit("', datetime.date("), pl.col("day").dt.year().cast(pl.String), pl.lit(", "),
-            pl.col("day").dt.month().cast(pl.String), pl.lit(", "), pl.col("day").dt.day().cast(pl.String),
-            pl.lit("), '"), "type", pl.lit("', '"), "nature", pl.lit("', ("),
+            pl.lit("('"), "id", pl.lit("', "), _day_shown("day"), pl.lit(", '"), "type", pl.lit("', '"), "nature",
+            pl.lit("', ("),
             pl.col("people").list.eval(quoted).list.join(", "), pl.lit("), "),
             pl.when(pl.col("org_id").is_null()).then(pl.lit("None")).otherwise(pl.lit("'") + pl.col("org_id")
                                                                                 + pl.lit("'")),
@@ -283,3 +287,46 @@ def _formed(clean: pl.DataFrame, line: int) -> list[tuple[Any, ...]]:
     return [(*values, fp, json, at) for values, fp, json, at in zip(
         framed.select("id", "date", "type", "nature", "org_id", "notes").rows(), fps, framed["json"].to_list(),
         framed["line"].to_list())]
+
+
+def _day_shown(column: str) -> pl.Expr:
+    """The date in ``column`` as ``repr`` writes it: ``datetime.date(2026, 10, 6)``."""
+    day = pl.col(column)
+    return pl.concat_str(pl.lit("datetime.date("), day.dt.year().cast(pl.String), pl.lit(", "),
+                         day.dt.month().cast(pl.String), pl.lit(", "), day.dt.day().cast(pl.String), pl.lit(")"))
+
+
+def _clean_friendships(split: pl.DataFrame, columns: dict[str, int], known: Known) -> pl.DataFrame:
+    """The friendships (of :func:`_cells`) whose every check passes: two different people, both
+    known, a kind, a date or none; the pair's smaller id first, as :func:`graph.model.pair` keys it."""
+    cells = split.select("i", *(_cell(columns.get(c)).alias(c) for c in ("person_a", "person_b", "kind", "since")))
+    a, b, since = pl.col("person_a"), pl.col("person_b"), pl.col("since")
+    day = since.str.to_date("%Y-%m-%d", strict=False)
+    people = known.people.implode()
+    return cells.filter(
+        a.is_not_null() & b.is_not_null() & (a.str.len_chars() <= _ID_MAX) & (b.str.len_chars() <= _ID_MAX)
+        & a.str.contains(_SIMPLE) & b.str.contains(_SIMPLE) & (a != b) & a.is_in(people) & b.is_in(people)
+        & (pl.col("kind").is_null() | pl.col("kind").is_in(sorted(_FRIENDSHIP_KINDS)))
+        & (since.is_null() | (since.str.contains(_DATE.pattern) & (day.dt.year() >= 1)))
+    ).select("i", pl.when(a < b).then(a).otherwise(b).alias("person_a"),
+             pl.when(a < b).then(b).otherwise(a).alias("person_b"),
+             pl.col("kind").fill_null("friend"), "since", day.alias("day"))
+
+
+def _formed_friendships(clean: pl.DataFrame, line: int) -> list[tuple[Any, ...]]:
+    """The spill rows of ``clean`` (``person_a, person_b, kind, since, fp, line``)."""
+    shown = clean.select(pl.concat_str(
+        pl.lit("('"), "person_a", pl.lit("', '"), "person_b", pl.lit("', '"), "kind", pl.lit("', "),
+        pl.when(pl.col("day").is_null()).then(pl.lit("None")).otherwise(_day_shown("day")), pl.lit(")")))
+    fps = [int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+           for text in shown.to_series().to_list()]
+    return [(*values, fp, at + line) for values, fp, at in zip(
+        clean.select("person_a", "person_b", "kind", "since").rows(), fps, clean["i"].to_list())]
+
+
+#: Each table's checks and spill rows.
+_CHECKS: dict[str, tuple[Callable[[pl.DataFrame, dict[str, int], Known], pl.DataFrame],
+                         Callable[[pl.DataFrame, int], list[tuple[Any, ...]]]]] = {
+    "interactions": (_clean_interactions, _formed_interactions),
+    "friendships": (_clean_friendships, _formed_friendships),
+}

@@ -27,7 +27,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from collections.abc import Callable, Hashable
-from sys import intern
 from typing import Any
 
 from graph.errors import Problem, UsageError
@@ -39,14 +38,12 @@ from graph.model import (
     Account,
     Dataset,
     Deal,
-    Friendship,
     Organisation,
     Person,
-    pair as model_pair,  # ``pair`` names a local below
 )
 from ingest.csvfile import CsvFile, Span
 from ingest.halves import in_halves
-from ingest.interactions import read_interactions
+from ingest.bigfiles import read_big
 from ingest.rows import ROW_MODELS, known_columns, read_row, required_columns
 from ingest.rejects import Rejected, RowReport, original_cells
 from ingest.update import REMOVALS_FILE, Removals, check_held, demotes, read_removals
@@ -416,27 +413,12 @@ def _validate(folder: Path, progress: Progress | None, held: Dataset | None, who
             c.person[row.id] = (row.org_id, row.role)
             add["people"].append(Person(row.id, row.name, row.org_id, row.title, row.role, row.email))
 
-    for line, row, _, r in c.rows(folder, "friendships.csv"):
-        if row is None:
-            continue
-        if row.person_a == row.person_b:
-            r.add(f"person_a and person_b are the same person '{row.person_a}'; a friendship needs two people",
-                  "person_b")
-            continue
-        pair = model_pair(intern(row.person_a), intern(row.person_b))  # one string object a person
-        if row.person_a not in c.person:
-            r.check(c.person_ref("person_a", row.person_a), "person_a")
-        if row.person_b not in c.person:
-            r.check(c.person_ref("person_b", row.person_b), "person_b")
-        if r.ok:
-            add["friendships"].append(Friendship(pair[0], pair[1], row.kind, row.since), line)
-        else:  # a pair given twice is found once the file is read, from the rows kept and these
-            spill.see("friendships.csv", pair, line)
+    read_big(c, folder, "friendships.csv", None, spill)
     c.repeats(folder, spill, "friendships.csv", "person_b", lambda k, first: (
         f"friendship {k[0]}-{k[1]} is already given at line {first} (a friendship is undirected)"))
 
-    if not (halves and in_halves(folder, "interactions.csv", c, spill, read_interactions)):
-        read_interactions(c, folder, "interactions.csv", None, spill)
+    if not (halves and in_halves(folder, "interactions.csv", c, spill, read_big)):
+        read_big(c, folder, "interactions.csv", None, spill)
     c.repeats(folder, spill, "interactions.csv", "id", lambda k, first: f"id '{k}' is already used at line {first}")
 
     account_line: dict[tuple[str, str], int] = {}

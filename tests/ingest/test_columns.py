@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ingest.columns as columns
-import ingest.interactions as interactions
+import ingest.bigfiles as bigfiles
 import ingest.validate as validate
 from graph.store.sqlite.spill import Spill
 from tests.helpers import BASE, write_folder
@@ -40,7 +40,7 @@ def _outcome(folder: Path, halves: bool = False) -> dict[str, Any]:
 
 
 def _row_by_row(path: Path, header: list[str], span: Any, known: Any, slow: Any, keep: Any,
-                progress: Any = None) -> int:
+                progress: Any = None, table: str = "interactions") -> int:
     """The reference: every row through the row-at-a-time path."""
     slow(span)
     return 0
@@ -51,7 +51,7 @@ def _both(folder: Path, monkeypatch: pytest.MonkeyPatch, chunk: int = 64) -> tup
         m.setattr(columns, "CHUNK", chunk)
         fast = _outcome(folder)
     with monkeypatch.context() as m:
-        m.setattr(interactions, "read_plain", _row_by_row)
+        m.setattr(bigfiles, "read_plain", _row_by_row)
         slow = _outcome(folder)
     return fast, slow
 
@@ -121,7 +121,7 @@ def test_clean_rows_are_kept_by_the_fast_path_with_their_lines(tmp_path: Path, m
         kept = read(*args[:4], lambda span: (handed.append(span), slow(span)), *args[5:], **kw)
         return kept
 
-    monkeypatch.setattr(interactions, "read_plain", watched)
+    monkeypatch.setattr(bigfiles, "read_plain", watched)
     out = _outcome(folder)
     assert [(r[0], r[-1]) for r in out["kept"]["interactions"]] == [("I0", 2), ("I1", 3), ("I2", 4), ("I3", 6),
                                                                   ("I4", 7)]
@@ -145,4 +145,41 @@ def test_the_bad_input_corpus_is_told_the_same(name: str, files: dict[str, Any],
                                                tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = write_folder(tmp_path, files)
     fast, slow = _both(folder, monkeypatch)
+    assert fast == slow
+
+
+FRIENDS = [
+    "P1,P2,friend,2019-05-01",
+    "P2,P1,,",
+    "P3,P4,alumni,",
+    " P5 ,\tP6,club, 2020-01-31 ",
+    "P4,P3,family,2021-02-29",
+    "P1,P1,friend,",
+    "P1,NOBODY,friend,",
+    "P1,P3,enemy,",
+    "P1,P3,FRIEND,",
+    "P2,P3,friend,0000-01-01",
+    "P2,P3,friend,2020-1-1",
+    "P2,P4,\"former_colleague\",\"2018-03-04\"",
+    "P2,P5,\"friend\nover two lines\",",
+    "P2,P6,friend",
+    "P2,P6,friend,,extra",
+    "P3,P5,\u00a0friend,",
+    "\"P3\",\"P6\",other,",
+    "P4,P5,o\"ther,",
+    "",
+    "  ",
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.sampled_from(FRIENDS), min_size=1, max_size=30), crlf=st.booleans(),
+       chunk=st.sampled_from([16, 64, 4 * 2**20]))
+def test_friendships_are_told_and_kept_as_the_row_path_does(rows: list[str], crlf: bool, chunk: int,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    eol = "\r\n" if crlf else "\n"
+    with tempfile.TemporaryDirectory() as d:
+        folder = write_folder(Path(d), {**BASE, "friendships.csv": "person_a,person_b,kind,since" + eol
+                                        + eol.join(rows) + eol})
+        fast, slow = _both(folder, monkeypatch, chunk)
     assert fast == slow

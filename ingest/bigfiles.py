@@ -1,6 +1,7 @@
-"""How ``interactions.csv`` is checked and kept: its plain rows a chunk at a time
-(:mod:`ingest.columns`), every other row one at a time, with the checks and words of
-:mod:`ingest.validate` (whose checker, ``ingest.validate._Checker``, holds the ids rows may name)."""
+"""How the two big files, ``interactions.csv`` and ``friendships.csv``, are checked and kept:
+their plain rows a chunk at a time (:mod:`ingest.columns`), every other row one at a time, with
+the checks and words of :mod:`ingest.validate` (whose checker, ``ingest.validate._Checker``,
+holds the ids rows may name)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from pathlib import Path
 from sys import intern
 from typing import Any
 
-from graph.model import Interaction, default_nature
+from graph.model import Friendship, Interaction, default_nature, pair as model_pair
 from graph.store.sqlite.spill import Spill
 from ingest.columns import Known, read_plain
 from ingest.csvfile import Span
 
-__all__ = ["read_interactions"]
+__all__ = ["read_big"]
 
 
 def _interactions(c: Any, rows: Any, spill: Spill) -> None:
@@ -47,9 +48,31 @@ def _interactions(c: Any, rows: Any, spill: Spill) -> None:
             spill.see("interactions.csv", row.id, line)
 
 
-def read_interactions(c: Any, folder: Path, name: str, span: Span | None, spill: Spill) -> None:
-    """``name`` (its part ``span``) checked and kept: its plain lines a chunk at a time
-    (:mod:`ingest.columns`), the others row by row (:func:`_interactions`)."""
+def _friendships(c: Any, rows: Any, spill: Spill) -> None:
+    """The rows of friendships.csv ``rows`` gives (:meth:`_Checker.rows`), checked and kept."""
+    add = spill.tables
+    for line, row, _, r in rows:
+        if row is None:
+            continue
+        if row.person_a == row.person_b:
+            r.add(f"person_a and person_b are the same person '{row.person_a}'; a friendship needs two people",
+                  "person_b")
+            continue
+        pair = model_pair(intern(row.person_a), intern(row.person_b))  # one string object a person
+        if row.person_a not in c.person:
+            r.check(c.person_ref("person_a", row.person_a), "person_a")
+        if row.person_b not in c.person:
+            r.check(c.person_ref("person_b", row.person_b), "person_b")
+        if r.ok:
+            add["friendships"].append(Friendship(pair[0], pair[1], row.kind, row.since), line)
+        else:  # a pair given twice is found once the file is read, from the rows kept and these
+            spill.see("friendships.csv", pair, line)
+
+
+def read_big(c: Any, folder: Path, name: str, span: Span | None, spill: Spill) -> None:
+    """``name`` (``interactions.csv`` or ``friendships.csv``; its part ``span``) checked and kept:
+    its plain lines a chunk at a time (:mod:`ingest.columns`), the others row by row
+    (:func:`_interactions`, :func:`_friendships`)."""
     csv_file = c.open(folder, name, span)
     if csv_file is None:
         return
@@ -70,9 +93,11 @@ def read_interactions(c: Any, folder: Path, name: str, span: Span | None, spill:
         if c.progress:
             c.progress(name, int(done / max(1, size) * 1000), 1000)
 
+    table = name.removesuffix(".csv")
+    by_row = _interactions if table == "interactions" else _friendships
     kept = read_plain(folder / name, csv_file.header, part, Known(c.person, c.org_kind),
-                      lambda s: _interactions(c, counted(c.rows(folder, name, s)), spill),
-                      spill.tables["interactions"].extend, progress)
+                      lambda s: by_row(c, counted(c.rows(folder, name, s)), spill), spill.tables[table].extend,
+                      progress, table)
     if first:
         if kept + slow_rows == 0:
             c.no_rows(name)
