@@ -78,8 +78,9 @@ class Known:
     """The ids a row may name: people and organisations (of the folder, or held)."""
 
     def __init__(self, people: Collection[str], orgs: Collection[str]) -> None:
-        self.people = pl.Series("p", list(people), dtype=pl.String)
-        self.orgs = pl.Series("o", list(orgs), dtype=pl.String)
+        # as one list each, how ``is_in`` takes them (made once, not per chunk)
+        self.people = pl.Series("p", list(people), dtype=pl.String).implode()
+        self.orgs = pl.Series("o", list(orgs), dtype=pl.String).implode()
 
 
 def read_plain(path: Path, header: list[str], span: Span, known: Known, slow: Callable[[Span], Any],
@@ -245,14 +246,14 @@ def _clean_interactions(split: pl.DataFrame, columns: dict[str, int], known: Kno
         & pl.col("participants").is_not_null() & (pl.col("participants").str.len_chars() <= _LONG_MAX)
         & (pl.col("org_id").is_null() | ((pl.col("org_id").str.len_chars() <= _ID_MAX)
                                          & pl.col("org_id").str.contains(_SIMPLE)
-                                         & pl.col("org_id").is_in(known.orgs.implode())))
+                                         & pl.col("org_id").is_in(known.orgs)))
         & (pl.col("nature").is_null() | pl.col("nature").is_in(sorted(_NATURES)))
         & (pl.col("notes").is_null() | (pl.col("notes").str.len_chars() <= _LONG_MAX))
     ).with_columns(type=pl.col("type").str.to_lowercase(), nature=pl.coalesce("nature", natures), people=people,
                    day=day).filter(pl.col("nature").is_not_null() & (pl.col("people").list.len() >= 2)
                                    & (pl.col("people").list.n_unique() == pl.col("people").list.len()))
     named = checked.select("i", "people").explode("people").with_columns(
-        ok=pl.col("people").is_in(known.people.implode()) & pl.col("people").str.contains(_SIMPLE)).group_by(
+        ok=pl.col("people").is_in(known.people) & pl.col("people").str.contains(_SIMPLE)).group_by(
         "i").agg(pl.col("ok").all())
     return checked.join(named.filter("ok").select("i"), on="i", how="semi").sort("i")
 
@@ -302,7 +303,7 @@ def _clean_friendships(split: pl.DataFrame, columns: dict[str, int], known: Know
     cells = split.select("i", *(_cell(columns.get(c)).alias(c) for c in ("person_a", "person_b", "kind", "since")))
     a, b, since = pl.col("person_a"), pl.col("person_b"), pl.col("since")
     day = since.str.to_date("%Y-%m-%d", strict=False)
-    people = known.people.implode()
+    people = known.people
     return cells.filter(
         a.is_not_null() & b.is_not_null() & (a.str.len_chars() <= _ID_MAX) & (b.str.len_chars() <= _ID_MAX)
         & a.str.contains(_SIMPLE) & b.str.contains(_SIMPLE) & (a != b) & a.is_in(people) & b.is_in(people)
