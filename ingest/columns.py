@@ -49,11 +49,14 @@ from graph.store.changes import fingerprint
 from ingest.csvfile import Span
 from ingest.rows import _DATE, _FRIENDSHIP_KINDS, _ID_MAX, _LONG_MAX, _NATURES, _TYPE_MAX
 
-__all__ = ["Known", "read_plain", "CHUNK", "MOST_GAPS"]
+__all__ = ["Known", "read_plain", "CHUNK", "LONGEST", "MOST_GAPS"]
 
 #: Bytes read and checked at once (about 30,000 rows of generated data; twice as much took 3% less
 #: time and 90 MB more memory at 100,000 people).
 CHUNK = 2 * 2**20
+#: A row may take this many chunks; after a longer stretch without a row's end the rest of the
+#: file is read row by row (a file whose lines end in lone carriage returns is one long line).
+LONGEST = 32
 #: A chunk with more stretches of other lines than this is read wholly row by row (each
 #: stretch opens the file again).
 MOST_GAPS = 64
@@ -108,6 +111,9 @@ def read_plain(path: Path, header: list[str], span: Span, known: Known, slow: Ca
                 block = block[:block.rfind(b"\n") + 1]
             segments, used = _chunk(block, offset, line, last, header, columns, known, table)
             if not used:  # a row longer than the chunk
+                if size >= LONGEST * CHUNK:  # no row's end in sight (lone carriage returns?): row by row
+                    pending = pending or [offset, line]
+                    break
                 size *= 2
                 continue
             size = CHUNK

@@ -183,3 +183,14 @@ def test_friendships_are_told_and_kept_as_the_row_path_does(rows: list[str], crl
                                         + eol.join(rows) + eol})
         fast, slow = _both(folder, monkeypatch, chunk)
     assert fast == slow
+
+
+def test_lines_ending_in_lone_carriage_returns_are_read_row_by_row(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    text = HEADER + "\n" + "\r".join(ROWS[0].format(n=k) for k in range(200)) + "\r"
+    folder = write_folder(tmp_path, {**BASE, "interactions.csv": text})
+    monkeypatch.setattr(columns, "LONGEST", 2)
+    fast, slow = _both(folder, monkeypatch, chunk=64)
+    assert fast == slow
+    assert fast["problems"][0].startswith("interactions.csv:2: row cannot be read as CSV: a carriage return")
+    assert not fast["kept"]["interactions"]
