@@ -36,7 +36,7 @@ that starts and ends at a row's edge, as the csv module reads it.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Container
 from datetime import date
 from hashlib import blake2b
 from pathlib import Path
@@ -78,12 +78,17 @@ _BLANK = " \t"
 
 
 class Known:
-    """The ids a row may name: people and organisations (of the folder, or held)."""
+    """The ids a row may name: people and organisations (of the folder, or held), as the
+    checker keeps them (looked up from Python a chunk's distinct ids at a time: a million people
+    hashed again for every chunk would cost more than the chunk)."""
 
-    def __init__(self, people: Collection[str], orgs: Collection[str]) -> None:
-        # as one list each, how ``is_in`` takes them (made once, not per chunk)
-        self.people = pl.Series("p", list(people), dtype=pl.String).implode()
-        self.orgs = pl.Series("o", list(orgs), dtype=pl.String).implode()
+    def __init__(self, people: Container[str], orgs: Container[str]) -> None:
+        self.people, self.orgs = people, orgs
+
+    @staticmethod
+    def unknown(values: pl.Series, ids: Container[str]) -> pl.Series:
+        """The distinct ``values`` not in ``ids``."""
+        return pl.Series([v for v in values.drop_nulls().unique().to_list() if v not in ids], dtype=pl.String)
 
 
 def read_plain(path: Path, header: list[str], span: Span, known: Known, slow: Callable[[Span], Any],
@@ -245,6 +250,7 @@ def _clean_interactions(split: pl.DataFrame, columns: dict[str, int], known: Kno
         return_dtype=pl.String)
     people = pl.col("participants").str.split(";").list.eval(
         pl.element().str.strip_chars(_BLANK).filter(pl.element().str.strip_chars(_BLANK) != ""))
+    unknown_orgs = Known.unknown(cells["org_id"], known.orgs)
     checked = cells.filter(
         pl.col("id").is_not_null() & (pl.col("id").str.len_chars() <= _ID_MAX) & pl.col("id").str.contains(_SIMPLE)
         & pl.col("date").str.contains(_DATE.pattern) & (day.dt.year() >= 1)
@@ -252,15 +258,16 @@ def _clean_interactions(split: pl.DataFrame, columns: dict[str, int], known: Kno
         & pl.col("participants").is_not_null() & (pl.col("participants").str.len_chars() <= _LONG_MAX)
         & (pl.col("org_id").is_null() | ((pl.col("org_id").str.len_chars() <= _ID_MAX)
                                          & pl.col("org_id").str.contains(_SIMPLE)
-                                         & pl.col("org_id").is_in(known.orgs)))
+                                         & ~pl.col("org_id").is_in(unknown_orgs.implode())))
         & (pl.col("nature").is_null() | pl.col("nature").is_in(sorted(_NATURES)))
         & (pl.col("notes").is_null() | (pl.col("notes").str.len_chars() <= _LONG_MAX))
     ).with_columns(type=pl.col("type").str.to_lowercase(), nature=pl.coalesce("nature", natures), people=people,
                    day=day).filter(pl.col("nature").is_not_null() & (pl.col("people").list.len() >= 2)
                                    & (pl.col("people").list.n_unique() == pl.col("people").list.len()))
-    named = checked.select("i", "people").explode("people").with_columns(
-        ok=pl.col("people").is_in(known.people) & pl.col("people").str.contains(_SIMPLE)).group_by(
-        "i").agg(pl.col("ok").all())
+    named = checked.select("i", "people").explode("people")
+    unknown = Known.unknown(named["people"], known.people)
+    named = named.with_columns(ok=~pl.col("people").is_in(unknown.implode()) & pl.col("people").str.contains(
+        _SIMPLE)).group_by("i").agg(pl.col("ok").all())
     return checked.join(named.filter("ok").select("i"), on="i", how="semi").sort("i")
 
 
@@ -309,10 +316,10 @@ def _clean_friendships(split: pl.DataFrame, columns: dict[str, int], known: Know
     cells = split.select("i", *(_cell(columns.get(c)).alias(c) for c in ("person_a", "person_b", "kind", "since")))
     a, b, since = pl.col("person_a"), pl.col("person_b"), pl.col("since")
     day = since.str.to_date("%Y-%m-%d", strict=False)
-    people = known.people
+    unknown = Known.unknown(pl.concat([cells["person_a"], cells["person_b"]]), known.people).implode()
     return cells.filter(
         a.is_not_null() & b.is_not_null() & (a.str.len_chars() <= _ID_MAX) & (b.str.len_chars() <= _ID_MAX)
-        & a.str.contains(_SIMPLE) & b.str.contains(_SIMPLE) & (a != b) & a.is_in(people) & b.is_in(people)
+        & a.str.contains(_SIMPLE) & b.str.contains(_SIMPLE) & (a != b) & ~a.is_in(unknown) & ~b.is_in(unknown)
         & (pl.col("kind").is_null() | pl.col("kind").is_in(sorted(_FRIENDSHIP_KINDS)))
         & (since.is_null() | (since.str.contains(_DATE.pattern) & (day.dt.year() >= 1)))
     ).select("i", pl.when(a < b).then(a).otherwise(b).alias("person_a"),
