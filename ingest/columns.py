@@ -115,10 +115,12 @@ def read_plain(path: Path, header: list[str], span: Span, known: Known, slow: Ca
             if not last:  # whole lines only
                 block = block[:block.rfind(b"\n") + 1]
             segments, used = _chunk(block, offset, line, last, header, columns, known, table)
+            if used is None or (not used and size >= LONGEST * CHUNK):
+                # not UTF-8 text (where its rows end is the row path's to find), or no row's end in
+                # sight (lone carriage returns?): the rest row by row
+                pending = pending or [offset, line]
+                break
             if not used:  # a row longer than the chunk
-                if size >= LONGEST * CHUNK:  # no row's end in sight (lone carriage returns?): row by row
-                    pending = pending or [offset, line]
-                    break
                 size *= 2
                 continue
             size = CHUNK
@@ -141,11 +143,12 @@ def read_plain(path: Path, header: list[str], span: Span, known: Known, slow: Ca
 
 
 def _chunk(block: bytes, offset: int, line: int, last: bool, header: list[str], columns: dict[str, int],
-           known: Known, table: str) -> tuple[list[Any], int]:
+           known: Known, table: str) -> tuple[list[Any], int | None]:
     """``block``'s rows (it starts at byte ``offset``, line ``line``, at a row's start; ``last``:
     it ends the part read) as segments in order: ``(clean rows, the first one's start byte)``,
     and ``(start byte, line)`` where other lines begin; and how many bytes of it those rows fill
-    (a row that goes on past the block is left for the next one)."""
+    (a row that goes on past the block is left for the next one; ``None`` when the block is not
+    UTF-8 text)."""
     raw = block.split(b"\n")
     if raw and raw[-1] == b"":
         raw.pop()
@@ -157,7 +160,7 @@ def _chunk(block: bytes, offset: int, line: int, last: bool, header: list[str], 
     try:
         lines = block.decode("utf-8").split("\n")[:len(raw)]
     except UnicodeDecodeError:
-        return [(offset, line)], len(block)
+        return [], None
     frame = pl.DataFrame({"text": lines}, schema={"text": pl.String}).with_row_index("i").with_columns(
         text=pl.col("text").str.strip_suffix("\r"))
     frame = frame.with_columns(q=pl.col("text").str.count_matches('"', literal=True),

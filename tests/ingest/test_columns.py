@@ -194,3 +194,15 @@ def test_lines_ending_in_lone_carriage_returns_are_read_row_by_row(tmp_path: Pat
     assert fast == slow
     assert fast["problems"][0].startswith("interactions.csv:2: row cannot be read as CSV: a carriage return")
     assert not fast["kept"]["interactions"]
+
+
+def test_a_line_that_is_not_utf8_before_a_row_over_many_lines(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [ROWS[0].format(n=0), "I1,2026-10-07,lunch,P3;P4,,,caf\u00e9"]
+    note = "\"" + "\n".join(f"I{9 + k},2026-10-07,call,P1;P2,,," for k in range(40)) + "\""  # rows, in a cell
+    rows += [f"I2,2026-10-07,dinner,P1;P2,,,{note}", ROWS[1].format(n=3)]
+    data = _file(rows, crlf=False).encode().replace("caf\u00e9".encode(), "caf\u00e9".encode("latin-1"))
+    folder = write_folder(tmp_path, {**BASE, "interactions.csv": data})
+    fast, slow = _both(folder, monkeypatch, chunk=128)
+    assert fast == slow
+    assert fast["problems"] == ["interactions.csv:3: not UTF-8 text (byte 0xe9 at column 32); save the file as UTF-8"]
