@@ -38,14 +38,13 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Container
 from datetime import date
-from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from graph.model import BUSINESS_TYPES, PERSONAL_TYPES, Interaction
-from graph.store.changes import fingerprint
+from graph.store.changes import fingerprint, fingerprint_text
 from ingest.csvfile import Span
 from ingest.rows import _DATE, _FRIENDSHIP_KINDS, _ID_MAX, _LONG_MAX, _NATURES, _TYPE_MAX
 
@@ -167,10 +166,9 @@ def _chunk(block: bytes, offset: int, line: int, last: bool, header: list[str], 
                                odd=pl.col("text").str.contains(_ODD),
                                blank=pl.col("text").str.strip_chars(_BLANK) == "")
     frame = frame.with_columns(sure=(pl.col("q") == 0) | pl.col("text").str.contains(_QUOTED))
-    covered, used = _unsure(lines, frame.filter(~pl.col("sure"))["i"].to_list(), last)
-    if used == 0:
+    covered, end = _unsure(lines, frame.filter(~pl.col("sure"))["i"].to_list(), last)
+    if end == 0:
         return [], 0
-    end = used
     rows_at = frame.filter(pl.col("sure") & ~pl.col("odd") & ~pl.col("blank") & (pl.col("i") < end))
     if covered:
         rows_at = rows_at.filter(~pl.col("i").is_in(sorted(covered)))
@@ -295,8 +293,7 @@ def _formed_interactions(clean: pl.DataFrame, line: int) -> list[tuple[Any, ...]
         line=pl.col("i") + line,
     )
     shown = framed.select(pl.when(pl.col("simple")).then(pl.col("shown")))["shown"].to_list()
-    fps = [int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
-           if text is not None else None for text in shown]
+    fps = [fingerprint_text(text) if text is not None else None for text in shown]
     for k in (k for k, fp in enumerate(fps) if fp is None):  # notes repr writes otherwise: as it does
         r = framed.row(k, named=True)
         fps[k] = fingerprint("interactions", Interaction(r["id"], date.fromisoformat(r["date"]), r["type"],
@@ -335,8 +332,7 @@ def _formed_friendships(clean: pl.DataFrame, line: int) -> list[tuple[Any, ...]]
     shown = clean.select(pl.concat_str(
         pl.lit("('"), "person_a", pl.lit("', '"), "person_b", pl.lit("', '"), "kind", pl.lit("', "),
         pl.when(pl.col("day").is_null()).then(pl.lit("None")).otherwise(_day_shown("day")), pl.lit(")")))
-    fps = [int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
-           for text in shown.to_series().to_list()]
+    fps = [fingerprint_text(text) for text in shown.to_series().to_list()]
     return [(*values, fp, at + line) for values, fp, at in zip(
         clean.select("person_a", "person_b", "kind", "since").rows(), fps, clean["i"].to_list())]
 

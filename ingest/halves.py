@@ -120,8 +120,8 @@ def in_halves(folder: Path, name: str, checker: Any, spill: Spill, read: Callabl
     read): the first here, the second at once in another Python process (:func:`main`,
     :func:`ingest.validate.read_half`) into a spill file of its own, taken into
     ``spill`` after the first half's rows, its problems and rejected rows into ``checker``'s (a
-    ``ingest.validate._Checker``; ``read(checker, folder, name, span, spill)`` checks and keeps a part's rows). Should
-    that process fail, the second half is read here."""
+    ``ingest.validate._Checker``; ``read(checker, folder, name, span, spill)`` checks and keeps
+    a part's rows). Should that process fail, the second half is read here."""
     span = cut(folder / name)
     if span is None:
         return False

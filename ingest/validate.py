@@ -263,8 +263,8 @@ class _Checker:
 
 def read_half(folder: Path, name: str, span: Span, target: Path, read: Callable[..., None],
               state: dict[str, Any]) -> tuple[list[Problem], list[Rejected]]:
-    """The part ``span`` of ``name`` checked and kept by ``read`` (as :func:`_interactions`) into
-    the spill file ``target`` in another process (:func:`ingest.halves.in_halves`), with the
+    """The part ``span`` of ``name`` checked and kept by ``read`` (:func:`ingest.bigfiles.read_big`)
+    into the spill file ``target`` in another process (:func:`ingest.halves.in_halves`), with the
     checker's ``state``: its problems and rejected rows."""
     spill = Spill(path=target)
     v = Validation(dataset=spill.dataset())
