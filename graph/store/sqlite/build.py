@@ -168,6 +168,7 @@ def _some(conn: sqlite3.Connection, stamp: Stamp, scope: Scope, weights: Mapping
         return
     _step(progress, "evidence", 0)
     conn.execute(d.PART_ORGS)
+    run(conn, d.PART_KEEP_SHARED, {"keep": scope.met is not None})
     run(conn, d.PART_DELETE)
     newest, friend_ref = _dates(conn)
     # masses stay as of the kept ref: one factor fades them all, whatever the newest date now
@@ -186,7 +187,7 @@ def _some(conn: sqlite3.Connection, stamp: Stamp, scope: Scope, weights: Mapping
             run(conn, d.PART_ACTIVITY, at)
     _step(progress, "evidence", 1)
     _step(progress, "ties", 0)
-    conn.execute(d.PART_TIES, _weights(weights))
+    run(conn, d.PART_TIES, _weights(weights))
     run(conn, d.PART_PERSON_TIES)
     _step(progress, "ties", 1)
     _step(progress, "team ties", 0)

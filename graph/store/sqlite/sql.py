@@ -177,7 +177,7 @@ INPUT_INDEXES = {
     "people_org": "CREATE INDEX people_org ON people(org_id)",
     "people_role": "CREATE INDEX people_role ON people(role)",
     "friendships_b": "CREATE INDEX friendships_b ON friendships(person_b)",
-    "interactions_org": "CREATE INDEX interactions_org ON interactions(org_id)",
+    "interactions_org": "CREATE INDEX interactions_org ON interactions(org_id, nature, date)",
     "interactions_date": "CREATE INDEX interactions_date ON interactions(date)",
     "participants_person": "CREATE INDEX participants_person ON participants(person_id)",
     "accounts_rep": "CREATE INDEX accounts_rep ON accounts(rep_id)",

@@ -16,7 +16,7 @@ __all__ = ["TYPE_WEIGHT", "REP_IDS", "NEWEST", "FRIEND_REF", "EVIDENCE_ALL", "AC
            "ADJACENCY", "SHARED_ALL", "PERSON_TIES_ALL", "TEAM_ALL", "REACH_ALL", "PART_TABLES", "PART_DROP",
            "PART_PEOPLE", "PART_ACTS", "PART_ACTIVITY", "PART_SIZE", "PART_FRIENDED", "PART_ASKED", "PART_PAIRS", "PART_ORGS", "PART_DELETE", "PART_EVIDENCE", "PART_EVIDENCE_DELETE", "PART_MET_TABLES",
            "PART_MET", "PART_MET_PEOPLE", "PART_EVIDENCE_DELTA", "PART_ACTIVITY_DELTA",
-           "PART_TIES", "PART_PERSON_TIES", "PART_TEAM", "PART_REACH"]
+           "PART_TIES", "PART_KEEP_SHARED", "PART_PERSON_TIES", "PART_TEAM", "PART_REACH"]
 
 #: The newest interaction (the ``ref`` and ``newest`` of a full build) and the newest dated friendship.
 NEWEST = "SELECT max(date) FROM interactions"
@@ -151,7 +151,8 @@ PART_DROP = """
     DROP TABLE IF EXISTS temp.rb_people; DROP TABLE IF EXISTS temp.rb_friended; DROP TABLE IF EXISTS temp.rb_asked;
     DROP TABLE IF EXISTS temp.rb_pairs; DROP TABLE IF EXISTS temp.rb_ends; DROP TABLE IF EXISTS temp.rb_orgs;
     DROP TABLE IF EXISTS temp.rb_acts; DROP TABLE IF EXISTS temp.rb_met; DROP TABLE IF EXISTS temp.rb_met_people;
-    DROP TABLE IF EXISTS temp.rb_delta; DROP TABLE IF EXISTS temp.rb_recount;
+    DROP TABLE IF EXISTS temp.rb_delta; DROP TABLE IF EXISTS temp.rb_recount; DROP TABLE IF EXISTS temp.rb_weighed;
+    DROP TABLE IF EXISTS temp.rb_shared; DROP TABLE IF EXISTS temp.rb_befriended; DROP TABLE IF EXISTS temp.rb_act_recount;
 """
 PART_PEOPLE = "INSERT OR IGNORE INTO rb_people (id) VALUES (?)"
 PART_ACTS = "INSERT OR IGNORE INTO rb_acts (id) VALUES (?)"
@@ -196,8 +197,8 @@ PART_ORGS = f"INSERT OR IGNORE INTO rb_orgs (id) {_PAIR_TEAM.format(keys='t.org_
 
 PART_DELETE = f"""
     DELETE FROM ties WHERE (a, b) IN (SELECT a, b FROM rb_pairs);
-    DELETE FROM team_ties WHERE (org_kind, org_id, member, other) IN (
-        {_PAIR_TEAM.format(keys="t.org_kind, t.org_id, t.member, t.other")});
+    DELETE FROM team_ties WHERE (member, other) IN (SELECT a, b FROM rb_pairs);
+    DELETE FROM team_ties WHERE (other, member) IN (SELECT a, b FROM rb_pairs);
 """
 
 #: The evidence of the pairs ``r`` of ``{pairs}`` (rows of ``rb_pairs``), from the interactions
@@ -246,6 +247,10 @@ def _add_delta(table: str, keys: str) -> str:
 _DELTA = """CREATE TEMP TABLE rb_delta ({keys}, n INTEGER NOT NULL, last TEXT, cut TEXT, mass REAL NOT NULL,
         PRIMARY KEY ({key_names})) WITHOUT ROWID"""
 _SIGNED = "sum(i.sign), max(CASE WHEN i.sign > 0 THEN i.date END), max(CASE WHEN i.sign < 0 THEN i.date END)"
+#: Whether the newest interaction of a kept ``{row}`` may have gone: one taken away (``cut``) was
+#: as new as its ``last`` and none added (``x.last``) is as new (else the new ``last`` is
+#: ``max(last, x.last)``, as :func:`_add_delta` sets it).
+_LAST_GONE = "x.cut >= {row}.last AND (x.last IS NULL OR x.last < {row}.last)"
 
 #: Each pair's evidence, with the share of the interactions changed added and taken away; the
 #: rows whose last interaction may have gone (``rb_recount``) get their ``last`` from the
@@ -262,8 +267,8 @@ PART_EVIDENCE_DELTA = f"""
                                   PRIMARY KEY (a, b, type, nature)) WITHOUT ROWID;
     INSERT INTO rb_recount (a, b, type, nature)
     SELECT x.a, x.b, x.type, x.nature FROM rb_delta x
-    JOIN pair_evidence e ON e.a = x.a AND e.b = x.b AND e.type = x.type AND e.nature = x.nature
-    WHERE x.cut >= e.last;
+    CROSS JOIN pair_evidence e ON e.a = x.a AND e.b = x.b AND e.type = x.type AND e.nature = x.nature
+    WHERE {_LAST_GONE.format(row="e")};
     {_add_delta("pair_evidence", "a, b, type, nature")}
     UPDATE pair_evidence AS e SET last = (
         SELECT max(i.date) FROM rb_pairs r CROSS JOIN participants p1 ON p1.person_id = r.lead
@@ -274,8 +279,9 @@ PART_EVIDENCE_DELTA = f"""
     DROP TABLE temp.rb_recount;
 """
 
-#: Each organisation's activity the same way; those whose last interaction of a nature may have
-#: gone (``rb_acts``) counted again.
+#: Each organisation's activity the same way; the rows whose last interaction may have gone
+#: (``rb_act_recount``) get their ``last`` from the interactions (one seek each in
+#: ``interactions_org``, which ends in ``nature, date``).
 PART_ACTIVITY_DELTA = f"""
     {_DELTA.format(keys="org_id TEXT NOT NULL, nature TEXT NOT NULL", key_names="org_id, nature")};
     INSERT INTO rb_delta (org_id, nature, n, last, cut, mass)
@@ -283,12 +289,15 @@ PART_ACTIVITY_DELTA = f"""
            sum(i.sign * {render(DECAY, "sql", {"age": age(":ref", "i.date"), "half_life": ":half_life"})})
     FROM rb_met i WHERE i.org_id IS NOT NULL
     GROUP BY i.org_id, i.nature;
-    DELETE FROM rb_acts;
-    INSERT OR IGNORE INTO rb_acts (id)
-    SELECT x.org_id FROM rb_delta x JOIN org_activity o ON o.org_id = x.org_id AND o.nature = x.nature
-    WHERE x.cut >= o.last;
+    CREATE TEMP TABLE rb_act_recount (org_id TEXT NOT NULL, nature TEXT NOT NULL, PRIMARY KEY (org_id, nature)) WITHOUT ROWID;
+    INSERT INTO rb_act_recount (org_id, nature)
+    SELECT x.org_id, x.nature FROM rb_delta x CROSS JOIN org_activity o ON o.org_id = x.org_id AND o.nature = x.nature
+    WHERE {_LAST_GONE.format(row="o")};
     {_add_delta("org_activity", "org_id, nature")}
-    {PART_ACTIVITY}
+    UPDATE org_activity AS o SET last = (
+        SELECT max(i.date) FROM interactions i WHERE i.org_id = o.org_id AND i.nature = o.nature)
+    WHERE (org_id, nature) IN rb_act_recount;
+    DROP TABLE temp.rb_act_recount;
 """
 
 #: The friends ``pr.a`` and ``pr.b`` have in common.
@@ -297,13 +306,39 @@ _SHARED_OF = """(SELECT count(*) FROM (SELECT f.person_b AS y FROM friendships f
                  WHERE EXISTS (SELECT 1 FROM friendships g
                                WHERE g.person_a = min(x.y, pr.b) AND g.person_b = max(x.y, pr.b)))"""
 
-#: The pairs that are ties now: with evidence or a friendship.
+#: The pairs that are ties now: with evidence or a friendship. Their type-weighted evidence is
+#: summed in one pass over their rows (in key order, as :data:`TIES_FROM_EVIDENCE` sums it, so
+#: the same numbers), not sought once per nature and once more for whether there is any.
 PART_TIES = f"""
+    CREATE TEMP TABLE rb_weighed (a TEXT NOT NULL, b TEXT NOT NULL, p REAL NOT NULL, q REAL NOT NULL,
+                                  PRIMARY KEY (a, b)) WITHOUT ROWID;
+    INSERT INTO rb_weighed (a, b, p, q)
+    SELECT r.a, r.b, coalesce({_SUM_WEIGHED.format(nature="personal")}, 0.0),
+           coalesce({_SUM_WEIGHED.format(nature="business")}, 0.0)
+    FROM rb_pairs r CROSS JOIN pair_evidence e ON e.a = r.a AND e.b = r.b
+    GROUP BY r.a, r.b;
     INSERT INTO ties (a, b, kind, since, shared, p, q)
-    SELECT pr.a, pr.b, f.kind, f.since, {_SHARED_OF},
-           {_WEIGHED.format(w=TYPE_WEIGHT, t="pr", nature="personal")}, {_WEIGHED.format(w=TYPE_WEIGHT, t="pr", nature="business")}
-    FROM rb_pairs pr LEFT JOIN friendships f ON f.person_a = pr.a AND f.person_b = pr.b
-    WHERE f.person_a IS NOT NULL OR EXISTS (SELECT 1 FROM pair_evidence e WHERE e.a = pr.a AND e.b = pr.b)
+    SELECT pr.a, pr.b, f.kind, f.since, coalesce(s.shared, {_SHARED_OF}), coalesce(w.p, 0.0), coalesce(w.q, 0.0)
+    FROM rb_pairs pr LEFT JOIN rb_weighed w ON w.a = pr.a AND w.b = pr.b
+    LEFT JOIN rb_shared s ON s.a = pr.a AND s.b = pr.b
+    LEFT JOIN friendships f ON f.person_a = pr.a AND f.person_b = pr.b
+    WHERE f.person_a IS NOT NULL OR w.a IS NOT NULL;
+    DROP TABLE temp.rb_weighed;
+    DROP TABLE temp.rb_shared;
+"""
+
+#: Before the pairs' ties go (``:keep``: a refresh, whose friendships added or removed are all in
+#: ``rb_friended``): the friends in common of the pairs neither of whose ends gained or lost a
+#: friendship, which are the same now (``rb_shared``; :data:`PART_TIES` counts the others).
+PART_KEEP_SHARED = """
+    CREATE TEMP TABLE rb_shared (a TEXT NOT NULL, b TEXT NOT NULL, shared INTEGER NOT NULL,
+                                 PRIMARY KEY (a, b)) WITHOUT ROWID;
+    CREATE TEMP TABLE rb_befriended (id TEXT PRIMARY KEY) WITHOUT ROWID;
+    INSERT INTO rb_befriended (id) SELECT a FROM rb_friended UNION SELECT b FROM rb_friended;
+    INSERT INTO rb_shared (a, b, shared)
+    SELECT t.a, t.b, t.shared FROM rb_pairs r CROSS JOIN ties t ON t.a = r.a AND t.b = r.b
+    WHERE :keep AND r.a NOT IN rb_befriended AND r.b NOT IN rb_befriended;
+    DROP TABLE temp.rb_befriended;
 """
 
 #: The tie counts of the pairs' ends.
