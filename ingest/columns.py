@@ -86,8 +86,13 @@ class Known:
 
     @staticmethod
     def unknown(values: pl.Series, ids: Container[str]) -> pl.Series:
-        """The distinct ``values`` not in ``ids``."""
-        return pl.Series([v for v in values.drop_nulls().unique().to_list() if v not in ids], dtype=pl.String)
+        """The distinct ``values`` not in ``ids`` (held ids read from the store at once: an
+        :class:`~ingest.update.StoreIds`' ``prefetch``)."""
+        distinct = values.drop_nulls().unique().to_list()
+        prefetch = getattr(ids, "prefetch", None)
+        if prefetch is not None:
+            prefetch(distinct)
+        return pl.Series([v for v in distinct if v not in ids], dtype=pl.String)
 
 
 def read_plain(path: Path, header: list[str], span: Span, known: Known, slow: Callable[[Span], Any],

@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import InputError
-from graph.model import ORG_KINDS, Dataset
+from graph.model import Dataset
 from graph.store.base import Progress, Store
 from graph.store.changes import Changes, Removed
 from graph.store.sqlite.spill import Spill
 from ingest.rejects import Rejected, write_rejects
 from ingest.rows import ROW_MODELS
+from ingest.update import Held
 from ingest.validate import Validation, validate_folder
 
 __all__ = ["IngestReport", "RejectCount", "count_rejects", "check_folder", "check_update", "ingest_folder"]
@@ -146,9 +147,8 @@ def check_update(folder: Path, store: Store, *, rejects: Path | None = None, dry
     store holds (rows may still name them); then ``rows`` is what the store will hold and
     ``removed`` is ``None``. Raises as :func:`check_folder`.
     """
-    with store.reader() as r:
-        ids = Dataset(organisations=r.organisations(), people=r.people(kinds=ORG_KINDS))
-    v = validate_folder(Path(folder), progress=progress, held=ids, whole=False)
+    with store.reader() as r:  # the ids rows name, looked up as they are read
+        v = validate_folder(Path(folder), progress=progress, held=Held(r), whole=False)
     if v.needs_whole:
         v = validate_folder(Path(folder), progress=progress, held=store.dump())
     data, report = _checked(v, rejects, dry_run)

@@ -26,16 +26,22 @@ too.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from graph.errors import Problem
 from graph.model import TABLES, Account, Dataset, pair
 from graph.store.changes import KEYS
 from ingest.csvfile import CsvFile
 
-__all__ = ["REMOVALS_FILE", "Removals", "read_removals", "check_held", "demotes"]
+if TYPE_CHECKING:
+    from graph.store.base import Reader
+
+__all__ = ["REMOVALS_FILE", "Removals", "read_removals", "check_held", "demotes", "Held", "StoreIds"]
+
+V = TypeVar("V")
 
 REMOVALS_FILE = "removals.csv"
 
@@ -48,6 +54,75 @@ class Removals:
     """The keys ``removals.csv`` names, per table, with the line naming each."""
 
     keys: dict[str, dict[Hashable, int]] = field(default_factory=lambda: {t: {} for t in TABLES})
+
+
+class StoreIds(dict[str, V], Generic[V]):
+    """A dict of ids the store holds, filled as ids are asked for: an id not yet in it is looked
+    up with ``fetch`` (once; an id not held is remembered too), unless it is one of ``gone``
+    (removed by the update). Ids set in it (the folder's rows) are never looked up.
+
+    >>> asked = []
+    >>> def fetch(ids):
+    ...     asked.append(sorted(ids))
+    ...     return {i: i.lower() for i in ids if i.startswith("P")}
+    >>> d = StoreIds(fetch, gone={"P-GONE"})
+    >>> d.prefetch(["P-1", "X-2", "P-GONE"]); "P-1" in d, "X-2" in d, "P-GONE" in d, d["P-1"]
+    (True, False, False, 'p-1')
+    >>> d["P-3"] = "mine"; d.get("P-3"), d.get("P-4"), asked
+    ('mine', 'p-4', [['P-1', 'X-2'], ['P-4']])
+    """
+
+    def __init__(self, fetch: Callable[[list[str]], dict[str, V]], gone: Collection[str] = ()) -> None:
+        super().__init__()
+        self._fetch, self._gone, self._asked = fetch, gone, set(gone)
+
+    def prefetch(self, ids: Iterable[str]) -> None:
+        """Look up at once every id of ``ids`` not asked for before."""
+        new = [i for i in dict.fromkeys(ids) if i not in self._asked and not dict.__contains__(self, i)]
+        if new:
+            self._asked.update(new)
+            for key, value in self._fetch(new).items():
+                dict.setdefault(self, key, value)
+
+    def __contains__(self, key: object) -> bool:
+        if not dict.__contains__(self, key) and isinstance(key, str):
+            self.prefetch([key])
+        return dict.__contains__(self, key)
+
+    def __missing__(self, key: str) -> V:
+        self.prefetch([key])
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        raise KeyError(key)
+
+    def get(self, key: str, default: V | None = None) -> V | None:  # type: ignore[override]
+        return self[key] if key in self else default
+
+
+class Held:
+    """What the store holds, read through an open ``reader`` as an update's checks name it
+    (the update is checked against the store's ids, not against every row read beforehand):
+    organisations' kinds and people's organisation and role by id (:meth:`org_kinds`,
+    :meth:`people`), and for :func:`demotes` our organisations, their reps and the rows
+    ``removals.csv`` names (:meth:`around`)."""
+
+    def __init__(self, reader: "Reader") -> None:
+        self.reader = reader
+
+    def org_kinds(self, gone: Collection[str]) -> StoreIds[str]:
+        return StoreIds(lambda ids: {o.id: o.kind for o in self.reader.organisations(ids=ids)}, gone)
+
+    def people(self, gone: Collection[str]) -> StoreIds[tuple[str, str]]:
+        return StoreIds(lambda ids: {p.id: (p.org_id, p.role) for p in self.reader.people(ids=ids)}, gone)
+
+    def around(self, removals: Removals) -> Dataset:
+        """The held rows :func:`demotes` reads: our organisations and reps, and what is removed."""
+        r = self.reader
+        orgs = {o.id: o for o in r.organisations(kinds=["own"])}
+        orgs.update((o.id, o) for o in r.organisations(ids=[str(k) for k in removals.keys["organisations"]]))
+        people = {p.id: p for p in r.people(kinds=["own"], role="rep")}
+        people.update((p.id, p) for p in r.people(ids=[str(k) for k in removals.keys["people"]]))
+        return Dataset(organisations=list(orgs.values()), people=list(people.values()))
 
 
 def read_removals(folder: Path, problems: list[Problem]) -> Removals:

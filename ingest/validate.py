@@ -46,7 +46,7 @@ from ingest.halves import in_halves
 from ingest.bigfiles import read_big
 from ingest.rows import ROW_MODELS, known_columns, read_row, required_columns
 from ingest.rejects import Rejected, RowReport, original_cells
-from ingest.update import REMOVALS_FILE, Removals, check_held, demotes, read_removals
+from ingest.update import REMOVALS_FILE, Held, Removals, check_held, demotes, read_removals
 
 __all__ = ["Validation", "Rejected", "validate_folder", "original_cells", "REQUIRED_FILES", "REVIEW_FILE",
            "Progress"]
@@ -289,7 +289,7 @@ def _cells_at(path: Path, lines: set[int]) -> dict[int, dict[str, str]]:
 _FILE_ORDER = {**{name: n for n, name in enumerate(ROW_MODELS)}, REMOVALS_FILE: len(ROW_MODELS)}
 
 
-def _finish_update(v: Validation, c: _Checker, held: Dataset, removals: Removals, whole: bool) -> None:
+def _finish_update(v: Validation, c: _Checker, held: Dataset | Held, removals: Removals, whole: bool) -> None:
     """An update folder's last checks: no row both given and removed, nothing held left naming
     what is removed or no longer a rep; and what the store will hold (``v.merged``). With
     ``held`` not ``whole`` (its organisations and people only), the last check is made only
@@ -304,8 +304,8 @@ def _finish_update(v: Validation, c: _Checker, held: Dataset, removals: Removals
                 v.problems.append(Problem(REMOVALS_FILE, line, f"{table}.csv gives the row this line removes; "
                                                                 "give it or remove it, not both", "id"))
     v.removed = removals.keys
-    if not whole:
-        v.needs_whole = demotes(held, v.dataset, removals)
+    if not whole or isinstance(held, Held):
+        v.needs_whole = demotes(held.around(removals) if isinstance(held, Held) else held, v.dataset, removals)
         return
     v.merged = merge(held, v.dataset, removals.keys)
     check_held(v.merged, v.dataset, removals, v.conflicts, person_line=c.person_line, org_line=c.org_line)
@@ -325,7 +325,7 @@ def _one_line(p: Problem) -> Problem:
     return replace(p, message="".join(c if c.isprintable() else repr(c)[1:-1] for c in p.message))
 
 
-def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dataset | None = None,
+def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dataset | Held | None = None,
                     whole: bool = True, spill: Spill | None = None, halves: bool = False) -> Validation:
     """Validate every input file in ``folder``; never raises for bad rows.
 
@@ -336,10 +336,11 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
         ``friendships.csv``, ``interactions.csv``, ``accounts.csv``, ``deals.csv``.
     progress : callable, optional
         ``progress(file_name, done, total)``, called as each file is read.
-    held : Dataset, optional
+    held : Dataset or Held, optional
         What the store holds, for an update folder (:mod:`ingest.update`): no file is
         required, rows may name ids ``held`` has, ``removals.csv`` is read, and ``merged``
-        is what the store will hold.
+        is what the store will hold. A :class:`~ingest.update.Held` is read as rows name ids
+        (with ``whole`` false).
     whole : bool
         Whether ``held`` is every row the store holds, or only its organisations and people
         (enough for the ids rows may name; see :attr:`Validation.needs_whole`).
@@ -372,7 +373,7 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
         return v
 
 
-def _validate(folder: Path, progress: Progress | None, held: Dataset | None, whole: bool, spill: Spill,
+def _validate(folder: Path, progress: Progress | None, held: Dataset | Held | None, whole: bool, spill: Spill,
               halves: bool = False) -> Validation:
     """:func:`validate_folder` with the clean rows kept in ``spill``."""
     v = Validation(dataset=spill.dataset())
@@ -382,8 +383,13 @@ def _validate(folder: Path, progress: Progress | None, held: Dataset | None, who
     if held is not None:
         removals = read_removals(folder, v.problems)
         c.removed = removals.keys
-        c.org_kind.update((o.id, o.kind) for o in held.organisations if o.id not in removals.keys["organisations"])
-        c.person.update((p.id, (p.org_id, p.role)) for p in held.people if p.id not in removals.keys["people"])
+        if isinstance(held, Held):
+            c.org_kind = held.org_kinds([str(k) for k in removals.keys["organisations"]])
+            c.person = held.people([str(k) for k in removals.keys["people"]])
+        else:
+            c.org_kind.update((o.id, o.kind) for o in held.organisations
+                              if o.id not in removals.keys["organisations"])
+            c.person.update((p.id, (p.org_id, p.role)) for p in held.people if p.id not in removals.keys["people"])
     for extra in sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".csv"):
         if extra not in ROW_MODELS and extra != REVIEW_FILE and not (held is not None and extra == REMOVALS_FILE):
             v.warnings.append(Problem(extra, 0, "file not read: relmap reads " + ", ".join(ROW_MODELS)))

@@ -115,13 +115,15 @@ ROUTES_CHANGES = f"""
     SELECT u.y, u.m, {_V}
     FROM (SELECT x.id AS m, t.b AS y, {_S} AS s FROM rb_moved x CROSS JOIN ties t ON t.a = x.id
           UNION ALL SELECT x.id, t.a, {_S} FROM rb_moved x CROSS JOIN ties t ON t.b = x.id) AS u
-    LEFT JOIN {_REPS_OF_M};
+    LEFT JOIN {_REPS_OF_M}
+    ORDER BY u.y, u.m;
     INSERT OR IGNORE INTO rb_d (y, m, v)
     SELECT u.y, u.m, {_V}
     FROM (SELECT r.a AS y, r.b AS m, (SELECT {_S} FROM ties t WHERE t.a = r.a AND t.b = r.b) AS s FROM rb_pairs r
           UNION ALL
           SELECT r.b, r.a, (SELECT {_S} FROM ties t WHERE t.a = r.a AND t.b = r.b) FROM rb_pairs r) AS u
-    LEFT JOIN {_REPS_OF_M};
+    LEFT JOIN {_REPS_OF_M}
+    ORDER BY u.y, u.m;
     CREATE TEMP TABLE rb_y (y TEXT PRIMARY KEY, n INTEGER NOT NULL, v REAL, m TEXT) WITHOUT ROWID;
     INSERT INTO rb_y (y, n, v, m)
     SELECT u.y, (SELECT count(*) FROM team_routes r WHERE r.person = u.y), l.v, l.via
