@@ -4,6 +4,7 @@ fresh load of A' does, on both stores; a bad update names every problem and writ
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import replace
 from datetime import date, timedelta
@@ -64,6 +65,46 @@ def test_an_update_names_ids_the_store_holds_and_needs_no_file(store_spec: str, 
     assert "interactions: 1 added" in result.output
     with open_store(store_spec) as s:
         assert s.counts()["interactions"] == len(story().interactions) + 1
+
+
+class _Asked:
+    """A reader that notes which people and organisations are read, and how."""
+
+    def __init__(self, reader: Any, asked: list[tuple[str, Any]]) -> None:
+        self._reader, self._asked = reader, asked
+
+    def people(self, ids: Any = None, **how: Any) -> Any:
+        self._asked.append(("people", sorted(ids) if ids is not None else how))
+        return self._reader.people(ids, **how)
+
+    def organisations(self, ids: Any = None, **how: Any) -> Any:
+        self._asked.append(("organisations", sorted(ids) if ids is not None else how))
+        return self._reader.organisations(ids, **how)
+
+
+def test_an_update_reads_only_the_held_ids_its_rows_name(store_spec: str, tmp_path: Path) -> None:
+    assert run("ingest", str(write_dataset(tmp_path / "a", story())), "--store", store_spec).exit_code == 0
+    folder = tmp_path / "u"
+    folder.mkdir()
+    (folder / "interactions.csv").write_text("id,date,type,participants,org_id\n"
+                                             "I-9001,2026-11-21,dinner,P-002;P-013,O-TELCO\n"
+                                             "I-9002,2026-11-22,call,P-013;P-004,O-TELCO\n")
+    asked: list[tuple[str, Any]] = []
+    with open_store(store_spec) as s:
+        held = s.reader
+
+        @contextlib.contextmanager
+        def reader() -> Any:
+            with held() as r:
+                yield _Asked(r, asked)
+
+        s.reader = reader  # type: ignore[method-assign]
+        rows, removed, _ = check_update(folder, s)
+    assert [i.id for i in rows.interactions] == ["I-9001", "I-9002"] and removed is not None
+    by_id = [ids for what, ids in asked if isinstance(ids, list) and ids]
+    assert sorted(x for ids in by_id for x in ids) == ["O-TELCO", "P-002", "P-004", "P-013"], asked
+    assert [how for what, how in asked if isinstance(how, dict)] == [{"kinds": ["own"]}, {"kinds": ["own"], "role": "rep"}], \
+        "beyond the ids named, only our organisations and reps are read (demotes)"
 
 
 def test_a_bad_update_names_every_problem_and_writes_nothing(store_spec: str, tmp_path: Path) -> None:
