@@ -107,14 +107,12 @@ _WEIGHED = ("coalesce((SELECT sum({w} * e.mass) FROM pair_evidence e "
 _TEAM = "team(id) AS (SELECT p.id FROM organisations o CROSS JOIN people p ON p.org_id = o.id WHERE o.kind = 'own')"
 
 #: Fills ``team_ties`` from ``{pairs}``, a CTE ``tt(member, other, kind, shared, p, q)`` of ties
-#: with a team end (``member``): their rows of ``ties``, with the other end's organisation and role,
-#: in key order (a B-tree filled in order, not at random).
+#: with a team end (``member``): their rows of ``ties``, with the other end's organisation and role.
 _TEAM_INSERT = f"""
     INSERT INTO team_ties (org_kind, org_id, member, other, role, p, q, kind, shared)
     WITH {_TEAM}, {{pairs}}
     SELECT o.kind, pe.org_id, tt.member, tt.other, pe.role, tt.p, tt.q, tt.kind, tt.shared
     FROM tt JOIN people pe ON pe.id = tt.other JOIN organisations o ON o.id = pe.org_id
-    ORDER BY 1, 2, 3, 4
 """
 
 TEAM_ALL = _TEAM_INSERT.format(pairs="""tt(member, other, kind, shared, p, q) AS (

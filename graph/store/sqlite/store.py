@@ -107,6 +107,7 @@ class SQLiteStore:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._writer = self._connect()
             self._writer.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
+            self._writer.execute(sql.SORT_THREADS)
             self._writer.execute("PRAGMA journal_mode=WAL")
             self._create_if_new()
         except sqlite3.DatabaseError as exc:
