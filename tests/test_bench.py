@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPTS = ["analysis", "ingest", "dashboard", "load", "dashboard_load", "imports", "team_reach", "refresh", "bulk"]
+SCRIPTS = ["analysis", "ingest", "dashboard", "load", "dashboard_load", "imports", "team_reach", "refresh", "bulk", "pages"]
 AS_OF = "2026-11-26"
 
 
@@ -97,3 +97,27 @@ def test_analysis_workers_on_the_example(example: tuple[Path, Path], tmp_path: P
     assert run["accounts"] == len(expected)
     assert run["levels"] == {lv: sum(1 for a in expected if a.level == lv) for lv in ("high", "medium", "low")}
     assert "team_sums" in run["store"]
+
+
+def test_pages_names_what_an_update_rewrites(example: tuple[Path, Path], tmp_path: Path) -> None:
+    import doctest
+
+    from bench import pages
+
+    assert doctest.testmod(pages).failed == 0
+    store_dir, _ = example
+    update = tmp_path / "u"
+    update.mkdir()
+    (update / "interactions.csv").write_text("id,date,type,participants,org_id\n"
+                                             "I-PAGES-1,2026-11-21,dinner,P-002;P-013,O-TELCO\n")
+    before = (store_dir / pages.FILE).read_bytes()
+    proc = subprocess.run([sys.executable, "-m", "bench.pages", "--store", str(store_dir), "--out", str(tmp_path),
+                           "--", "ingest", str(update), "--update"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (store_dir / pages.FILE).read_bytes() == before, "the store given is left as it was"
+    rows = {line.split()[0]: [int(n.replace(",", "")) for n in line.split()[1:]]
+            for line in proc.stdout.splitlines()[1:]}
+    assert rows["interactions"][0] >= 1 and rows["participants"][0] >= 1, proc.stdout
+    assert rows["all"][0] == sum(v[0] for k, v in rows.items() if k != "all") <= rows["all"][1]
+    assert "organisations" not in rows and "people" not in rows, "one interaction added rewrites no org or person"
