@@ -13,21 +13,13 @@ rows by index); ``+column`` keeps SQLite off an index it would otherwise probe p
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
 from graph.formula import DECAY, MASS, TIE_STRENGTH, Lookup, Num, Var, render
 from graph.model import ROLES
 
-__all__ = ["SORT_THREADS", "SCHEMA", "INPUT_INDEXES", "DERIVED_INDEXES", "TABLES", "COLUMNS", "INSERT", "SELECT_ALL", "SELECT_BY_KEY",
+__all__ = ["SCHEMA", "INPUT_INDEXES", "DERIVED_INDEXES", "TABLES", "COLUMNS", "INSERT", "SELECT_ALL", "SELECT_BY_KEY",
            "COUNT", "FINGERPRINTS", "KEY_COLUMNS", "META_SET", "META_ALL", "age", "tie_strength_sql", "ROLE_WEIGHT"]
-
-#: The helper threads SQLite may start to sort (a load's big ``GROUP BY``s and ``ORDER BY``s, its
-#: indexes) on the writer's connection: one per core beyond the first, at most three. The pairs'
-#: evidence of a 1M load on two cores: 82.6 s to 59.3 s (100k: 6.7 to 5.6 s); a 100k load peaks
-#: about 60 MiB higher (each thread sorts in memory as much as the page cache holds). On the
-#: spill's connection it changed nothing (validation 1.03x, three pairs).
-SORT_THREADS = f"PRAGMA threads = {max(0, min(3, (os.cpu_count() or 1) - 1))}"
 
 #: The tables. Each input row but a participant keeps ``fp``, its fingerprint (a hash of the
 #: row and, for an interaction, its participants): a load compares a folder with the store by
