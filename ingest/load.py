@@ -148,7 +148,7 @@ def check_update(folder: Path, store: Store, *, rejects: Path | None = None, dry
     ``removed`` is ``None``. Raises as :func:`check_folder`.
     """
     with store.reader() as r:  # the ids rows name, looked up as they are read
-        v = validate_folder(Path(folder), progress=progress, held=Held(r), whole=False)
+        v = validate_folder(Path(folder), progress=progress, held=Held(r))
     if v.needs_whole:
         v = validate_folder(Path(folder), progress=progress, held=store.dump())
     data, report = _checked(v, rejects, dry_run)

@@ -74,7 +74,7 @@ class StoreIds(dict[str, V], Generic[V]):
 
     def __init__(self, fetch: Callable[[list[str]], dict[str, V]], gone: Collection[str] = ()) -> None:
         super().__init__()
-        self._fetch, self._gone, self._asked = fetch, gone, set(gone)
+        self._fetch, self._asked = fetch, set(gone)
 
     def prefetch(self, ids: Iterable[str]) -> None:
         """Look up at once every id of ``ids`` not asked for before."""

@@ -78,11 +78,11 @@ class Validation:
     merged : Dataset or None
         For an update folder (``held`` given): what the store will hold, the clean rows merged
         into ``held`` and the removals gone (:mod:`ingest.update`); ``None`` when ``held`` was
-        only the organisations and people (then ``dataset`` and ``removed`` are the update).
+        a :class:`~ingest.update.Held` (then ``dataset`` and ``removed`` are the update).
     removed : dict or None
         For an update folder: the keys ``removals.csv`` names, per table, with their lines.
     needs_whole : bool
-        For an update folder checked against the organisations and people only: whether it
+        For an update folder checked against a :class:`~ingest.update.Held`: whether it
         removes or demotes what held rows may name, so that every held row must be checked.
     conflicts : list[Problem]
         For an update folder: problems the update makes in rows the store holds (they cannot
@@ -289,11 +289,12 @@ def _cells_at(path: Path, lines: set[int]) -> dict[int, dict[str, str]]:
 _FILE_ORDER = {**{name: n for n, name in enumerate(ROW_MODELS)}, REMOVALS_FILE: len(ROW_MODELS)}
 
 
-def _finish_update(v: Validation, c: _Checker, held: Dataset | Held, removals: Removals, whole: bool) -> None:
+def _finish_update(v: Validation, c: _Checker, held: Dataset | Held, removals: Removals) -> None:
     """An update folder's last checks: no row both given and removed, nothing held left naming
     what is removed or no longer a rep; and what the store will hold (``v.merged``). With
-    ``held`` not ``whole`` (its organisations and people only), the last check is made only
-    when the update removes or demotes nothing (:func:`~ingest.update.demotes`; else ``v.needs_whole``)."""
+    ``held`` a :class:`~ingest.update.Held` (the store read as rows name ids), the last check is
+    made only when the update removes or demotes nothing (:func:`~ingest.update.demotes`; else
+    ``v.needs_whole``)."""
     for table in TABLES:
         gone = removals.keys[table]
         if not gone:
@@ -304,8 +305,8 @@ def _finish_update(v: Validation, c: _Checker, held: Dataset | Held, removals: R
                 v.problems.append(Problem(REMOVALS_FILE, line, f"{table}.csv gives the row this line removes; "
                                                                 "give it or remove it, not both", "id"))
     v.removed = removals.keys
-    if not whole or isinstance(held, Held):
-        v.needs_whole = demotes(held.around(removals) if isinstance(held, Held) else held, v.dataset, removals)
+    if isinstance(held, Held):
+        v.needs_whole = demotes(held.around(removals), v.dataset, removals)
         return
     v.merged = merge(held, v.dataset, removals.keys)
     check_held(v.merged, v.dataset, removals, v.conflicts, person_line=c.person_line, org_line=c.org_line)
@@ -326,7 +327,7 @@ def _one_line(p: Problem) -> Problem:
 
 
 def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dataset | Held | None = None,
-                    whole: bool = True, spill: Spill | None = None, halves: bool = False) -> Validation:
+                    spill: Spill | None = None, halves: bool = False) -> Validation:
     """Validate every input file in ``folder``; never raises for bad rows.
 
     Parameters
@@ -339,11 +340,9 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
     held : Dataset or Held, optional
         What the store holds, for an update folder (:mod:`ingest.update`): no file is
         required, rows may name ids ``held`` has, ``removals.csv`` is read, and ``merged``
-        is what the store will hold. A :class:`~ingest.update.Held` is read as rows name ids
-        (with ``whole`` false).
-    whole : bool
-        Whether ``held`` is every row the store holds, or only its organisations and people
-        (enough for the ids rows may name; see :attr:`Validation.needs_whole`).
+        is what the store will hold: a ``Dataset`` is every row the store holds; a
+        :class:`~ingest.update.Held` is read as rows name ids, and ``merged`` is then not
+        made (see :attr:`Validation.needs_whole`).
     spill : Spill, optional
         An empty :class:`~graph.store.sqlite.spill.Spill`: the clean rows are kept there, on disk,
         and :attr:`Validation.dataset` reads them back. Default: a spill of its own, the rows
@@ -366,14 +365,14 @@ def validate_folder(folder: Path, progress: Progress | None = None, *, held: Dat
     if not folder.is_dir():
         raise UsageError(f"input folder '{folder}' does not exist or is not a folder")
     if spill is not None:
-        return _validate(folder, progress, held, whole, spill, halves)
+        return _validate(folder, progress, held, spill, halves)
     with Spill() as own:
-        v = _validate(folder, progress, held, whole, own, halves)
+        v = _validate(folder, progress, held, own, halves)
         v.dataset = Dataset(**{t: list(getattr(v.dataset, t)) for t in TABLES})
         return v
 
 
-def _validate(folder: Path, progress: Progress | None, held: Dataset | Held | None, whole: bool, spill: Spill,
+def _validate(folder: Path, progress: Progress | None, held: Dataset | Held | None, spill: Spill,
               halves: bool = False) -> Validation:
     """:func:`validate_folder` with the clean rows kept in ``spill``."""
     v = Validation(dataset=spill.dataset())
@@ -458,7 +457,7 @@ def _validate(folder: Path, progress: Progress | None, held: Dataset | Held | No
                                 row.product))
 
     if held is not None and removals is not None:
-        _finish_update(v, c, held, removals, whole)
+        _finish_update(v, c, held, removals)
     v.problems = sorted((_one_line(p) for p in v.fatal + v.problems),
                         key=lambda p: (_FILE_ORDER.get(p.file, 99), p.line))
     v.warnings = [_one_line(w) for w in v.warnings]
