@@ -16,7 +16,12 @@ measures in one run, per store (SQLite: a fresh folder; Neo4j: a fresh server fr
    A' - A: the rows added or changed and ``removals.csv``;
 4. baselines: the ``sqlite3`` shell's ``.import --csv --skip 1`` of the six files into bare
    tables of a fresh database file; Neo4j's ``LOAD CSV`` of ``bench.ingest`` on its own fresh
-   server.
+   server;
+5. SQLite floors (with the baselines; ``bench.floor`` in its own process, on the store holding
+   A, right after step 1): the store's rows written into a fresh file of its schema, the input
+   tables and their indexes alone, and DELTA's input rows applied to a copy of the store. No load
+   ending with that store, and no update of DELTA, can take less: the floors against the
+   ``.import`` say what the targets leave room for.
 
 Every relmap command runs as its own process (``python -m relmap ... --json``): seconds are its
 wall time, Python's start included (the dry run has it too, so the rest does not); peak RSS is
@@ -239,15 +244,37 @@ def bench_sqlite(work: Path, a: Path, changed: Path, delta: Path, meta: dict[str
     for d in (full, upd):
         shutil.rmtree(d, ignore_errors=True)
 
-    def copy() -> None:  # the update goes to a copy of the store holding A
+    floor: dict[str, Any] = {}
+
+    def copy() -> None:  # the update goes to a copy of the store holding A; the floors read it
         shutil.copytree(full, upd)
+        if baseline:
+            floor.update(store_floor(work, full, delta))
 
     log("SQLite:")
     res = steps(str(full), a, changed, delta, meta, None, after_full=copy, before_update=lambda: str(upd))
     res["store_mb"] = round(sum(p.stat().st_size for p in full.iterdir()) / 2**20, 1)
+    if floor:
+        res["floor"] = floor
     if baseline:
         res["baseline"] = sqlite_import(work, a)
     shutil.rmtree(upd, ignore_errors=True)
+    return res
+
+
+def store_floor(work: Path, store: Path, delta: Path) -> dict[str, Any]:
+    """``bench.floor`` on the store holding A, in a process of its own: the least a full load
+    writes (the store's rows into a fresh file; the input's alone) and an update of DELTA."""
+    log("SQLite floors: the store's rows into a fresh file; DELTA's input rows (python -m bench.floor) ...")
+    out = work / "floor.json"
+    m = measure([sys.executable, "-m", "bench.floor", "--store", str(store), "--delta", str(delta),
+                 "--out", str(work / "floor"), "--json", str(out)])
+    if m["rc"] != 0:
+        raise SystemExit(f"bench.floor failed (exit {m['rc']}): {m['stderr'][-2000:]}")
+    res: dict[str, Any] = json.loads(out.read_text())
+    out.unlink()
+    log(f"SQLite floors: store {res['store']['seconds']:.1f}s, input {res['input']['seconds']:.1f}s, "
+        f"delta {res['delta']['seconds']:.2f}s")
     return res
 
 
@@ -340,6 +367,14 @@ def ratios(res: dict[str, Any]) -> list[dict[str, Any]]:
         b = s.get("baseline")
         if b and name == "sqlite":
             add("full load / sqlite3 .import", full / b["seconds"], TARGETS["sqlite_import"])
+            if s.get("floor"):  # what the targets leave room for: the floors against the baseline
+                f = s["floor"]
+                add("floor: the store's rows / sqlite3 .import", f["store"]["seconds"] / b["seconds"],
+                    TARGETS["sqlite_import"])
+                add("floor: the input's rows and indexes / sqlite3 .import", f["input"]["seconds"] / b["seconds"],
+                    TARGETS["sqlite_import"])
+                add("floor: DELTA's input rows / (a full load at 3x .import)",
+                    f["delta"]["seconds"] / (TARGETS["sqlite_import"] * b["seconds"]), TARGETS["update"])
         elif b:
             add("load speed / LOAD CSV speed (LOAD CSV s / full load s)", b["seconds"] / full, TARGETS["load_csv"],
                 at_most=False)
@@ -380,6 +415,11 @@ def report(res: dict[str, Any]) -> str:
             target = f"full<={TARGETS['sqlite_import']}x" if name == "sqlite" else "full<=1.0x"
             row(what, b["seconds"], b if "peak_rss_mb" in b else None, target)
             lines.append(f"{'':<8}{'    full load / baseline':<44}{full / b['seconds']:9.2f}")
+        f = s.get("floor")
+        if f:
+            row("5 floor: the store's rows into a fresh file", f["store"]["seconds"], None, "")
+            row("    the input tables and indexes alone", f["input"]["seconds"], None, "")
+            row("    DELTA's input rows applied to a copy", f["delta"]["seconds"], None, "")
         elif not res.get("skip_baselines"):
             lines.append(f"{label:<8}4 baseline: not run (see the log)")
     lines += ["", "targets"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPTS = ["analysis", "ingest", "dashboard", "load", "dashboard_load", "imports", "team_reach", "refresh", "bulk", "pages"]
+SCRIPTS = ["analysis", "ingest", "dashboard", "load", "dashboard_load", "imports", "team_reach", "refresh", "bulk", "pages", "floor"]
 AS_OF = "2026-11-26"
 
 
@@ -121,3 +123,88 @@ def test_pages_names_what_an_update_rewrites(example: tuple[Path, Path], tmp_pat
     assert rows["interactions"][0] >= 1 and rows["participants"][0] >= 1, proc.stdout
     assert rows["all"][0] == sum(v[0] for k, v in rows.items() if k != "all") <= rows["all"][1]
     assert "organisations" not in rows and "people" not in rows, "one interaction added rewrites no org or person"
+
+
+def _interactions_friendships_people(before: "Dataset") -> "Dataset":
+    """``before`` with an interaction removed, one moved to another date, one added, a
+    friendship removed and one added, a person retitled: what ``bench.floor`` writes."""
+    from datetime import timedelta
+
+    from graph.model import Dataset, Friendship, pair
+
+    inter = sorted(before.interactions, key=lambda i: i.id)
+    first, moved = inter[0], inter[1]
+    added = inter[2]._replace(id="I-FLOOR-1")
+    known = {pair(f.person_a, f.person_b) for f in before.friendships}
+    ids = sorted(p.id for p in before.people)
+    new = next(Friendship(a, b, "club", None) for a in ids for b in ids if a < b and (a, b) not in known)
+    person = sorted(before.people, key=lambda p: p.id)[0]
+    return Dataset(organisations=list(before.organisations),
+                   people=[p._replace(title="Floor Tester") if p.id == person.id else p for p in before.people],
+                   friendships=[*before.friendships[1:], new],
+                   interactions=[*(i._replace(date=i.date - timedelta(days=1)) if i.id == moved.id else i
+                                   for i in before.interactions if i.id != first.id), added],
+                   accounts=list(before.accounts), deals=list(before.deals))
+
+
+def test_floor_writes_what_an_update_writes(store_spec: str, backend: str, tmp_path: Path) -> None:
+    """The floors copy every row of the store, and DELTA's floor leaves the input an
+    ``--update`` of DELTA leaves (so it is the least of the same writes), on both stores."""
+    import doctest
+
+    from click.testing import CliRunner
+
+    from bench import floor
+    from graph.store import open_store
+    from graph.store.sqlite.sql import DERIVED
+    from relmap.cli import cli
+    from tests.graph.test_refresh import story
+    from tests.helpers import write_dataset, write_delta
+
+    assert doctest.testmod(floor).failed == 0
+    before = story()
+    after = _interactions_friendships_people(before)
+    delta = write_delta(tmp_path / "delta", before, after)
+    folder = write_dataset(tmp_path / "a", before)
+
+    def floor_cmd(*args: str) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run([sys.executable, "-m", "bench.floor", *args, "--delta", str(delta), "--out",
+                               str(tmp_path / "out"), "--json", str(tmp_path / "floor.json"), "--keep"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300, env=dict(os.environ))
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        return proc
+
+    assert CliRunner().invoke(cli, ["ingest", str(folder), "--store", store_spec]).exit_code == 0
+    if backend == "sqlite":
+        store_file = Path(store_spec) / floor.FILE
+        held = store_file.read_bytes()
+        proc = floor_cmd("--store", store_spec)
+        assert store_file.read_bytes() == held, "the store given is left as it was"
+        res = json.loads((tmp_path / "floor.json").read_text())
+        with sqlite3.connect(store_file) as conn, sqlite3.connect(tmp_path / "out" / "copy.sqlite3") as copy:
+            tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                                  "AND name NOT LIKE 'sqlite_%'")]
+            counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+            for t in tables:
+                assert sorted(copy.execute(f'SELECT * FROM "{t}"')) == sorted(conn.execute(f'SELECT * FROM "{t}"')), t
+            indexes = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                                  "AND sql IS NOT NULL")}
+        conn.close()
+        copy.close()
+        assert res["store"]["rows"] == sum(counts.values()) and set(res["store"]["indexes"]) == indexes
+        assert res["input"]["rows"] == sum(n for t, n in counts.items() if t not in DERIVED) < sum(counts.values())
+        assert set(res["input"]["tables"]) == set(counts) - set(DERIVED)
+        assert res["delta"]["rows_written"] > 0 and "delta:" in proc.stdout
+        floored = str(tmp_path / "out")
+    else:
+        floor_cmd("--neo4j", store_spec)
+        floored = store_spec
+    with open_store(floored) as s:
+        by_floor = s.dump()
+    assert by_floor == after.sorted()
+    with open_store(store_spec) as s:
+        s.load(before)
+    result = CliRunner().invoke(cli, ["ingest", str(delta), "--update", "--store", store_spec])
+    assert result.exit_code == 0, result.output
+    with open_store(store_spec) as s:
+        assert s.dump() == by_floor
