@@ -14,9 +14,13 @@ their sum is the first load through the importer. Then (unless ``--no-verify``) 
 ingest A`` against it must write nothing (the importer wrote what an ingest would hold). The
 baselines, each on a fresh server (``--skip-baselines``): ``relmap ingest A`` through Cypher
 (``--skip-cypher`` leaves it out, an hour at 1M) and ``bench.ingest``'s ``LOAD CSV`` of the
-input alone.
+input alone. With ``--floor``, last, on the server the importer loaded (warmed by the
+verification): ``bench.floor``'s Neo4j floor of ``bench.refresh``'s 1% DELTA, its input rows
+written in plain Cypher, the least an ``--update`` of it can take, beside the first load through
+the importer (the faster full load; ``bench.refresh``'s update target is 0.05x a full load).
 
     python -m bench.bulk --json bench/out/bulk-100k.json
+    python -m bench.bulk --skip-baselines --floor
     python -m bench.bulk --people 1000000 --skip-cypher --heap 4g --pagecache 8g
 """
 
@@ -32,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import benchdata
-from bench.refresh import ROOT, code_version, data_rows, log, measure, prepare, relmap
+from bench.refresh import ROOT, code_version, data_rows, ensure_variant, log, measure, prepare, relmap
 from graph.model import TABLES
 
 def _step(name: str, m: dict[str, Any]) -> dict[str, Any]:
@@ -69,6 +73,14 @@ def bench_bulk(work: Path, a: Path, args: argparse.Namespace, rows: dict[str, in
             changes = again["json"]["changes"]
             res["verify"] = {"seconds": again["seconds"], "whole": again["json"]["whole"],
                              "nothing_changed": not any(any(c.values()) for c in changes.values())}
+        if args.floor:
+            _, delta, _ = ensure_variant(work.parent / "refresh", a, args.seed)  # bench.refresh's DELTA
+            out = work / "floor-neo4j.json"
+            _step("bench.floor --neo4j (DELTA's input rows)",
+                  measure([sys.executable, "-m", "bench.floor", "--neo4j", srv.uri, "--delta", str(delta),
+                           "--json", str(out)], env))
+            res["floor"] = json.loads(out.read_text())["neo4j_delta"]
+            out.unlink()
     finally:
         srv.stop()
         if not args.keep:
@@ -113,6 +125,10 @@ def report(res: dict[str, Any]) -> str:
         s = b["load_csv"]["seconds"]
         lines.append(f"{'baseline: LOAD CSV of the input alone':<52}{s:9.2f}{'':13}"
                      f"   importer at {s / total:.2f}x its speed (target >= 1.0)")
+    if "floor" in b:
+        f = b["floor"]["seconds"]
+        lines.append(f"{'floor: 1% DELTA input rows in plain Cypher':<52}{f:9.2f}{'':13}"
+                     f"   {f / total:.3f}x the importer's load (update target <= 0.05x)")
     lines.append(f"counts after the import are A's: {b['counts_ok']}")
     return "\n".join(lines)
 
@@ -124,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-cypher", action="store_true", help="no load through Cypher (an hour at 1M)")
     ap.add_argument("--skip-baselines", action="store_true", help="neither baseline")
     ap.add_argument("--keep", action="store_true", help="keep the files and the Neo4j home")
+    ap.add_argument("--floor", action="store_true", help="last, bench.floor's Neo4j floor of bench.refresh's 1%% "
+                    "DELTA on the imported server")
     ap.add_argument("--json", type=Path, metavar="FILE", help="also write every number to FILE as JSON")
     args = ap.parse_args(argv)
     _, work, a = prepare(args, "bulk")
