@@ -140,8 +140,7 @@ def apply_delta(src: Path, delta: Path, work: Path, keep: bool = False) -> dict[
         conn.execute("BEGIN")
         gone = {t: [tuple(r["id"].split(";")) for r in removals if r["file"] == f"{t}.csv"] for t in KEYS}
         gone["interactions"] += [(r["id"],) for r in rows["interactions"]]  # changed: their participants go too
-        conn.executemany("DELETE FROM participants WHERE interaction_id = ?", gone["interactions"])
-        written = 0
+        written = conn.executemany("DELETE FROM participants WHERE interaction_id = ?", gone["interactions"]).rowcount
         for table, key in KEYS.items():
             where = " AND ".join(f"{k} = ?" for k in key)
             written += conn.executemany(f"DELETE FROM {table} WHERE {where}", gone[table]).rowcount
