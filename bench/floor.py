@@ -13,6 +13,8 @@ indexes the reads use), with the writer's own settings (page cache, sort threads
   deleted (interactions with their participants), the rows it adds or changes inserted, read
   with the ``csv`` module and trusted (no validation, no fingerprints, no derived data). The
   least an ``--update`` of DELTA writes.
+- ``--settings fastest`` writes the copies as fast as SQLite writes a new file at all (no
+  journal, no syncing, a 1 GiB cache, 16 KiB pages): what no setting of the store can beat.
 - **Neo4j delta** (``--neo4j URI --delta DELTA``): the same rows written into a Neo4j server that
   holds the dataset (relmap's indexes made first, the server warmed by reading what the writes
   touch), in plain Cypher: ``DETACH DELETE`` of the interactions removed or changed, ``CREATE`` of
@@ -51,18 +53,29 @@ KEYS = {"organisations": ("id",), "people": ("id",), "friendships": ("person_a",
         "interactions": ("id",), "accounts": ("org_id", "rep_id"), "deals": ("id",)}
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+#: The embedded writer's settings (``graph.store.sqlite.store``), and the fastest SQLite writes a
+#: new file at all: no journal, no syncing, one lock, a 1 GiB cache, 16 KiB pages (unsafe for a
+#: store: a crash corrupts it).
+SETTINGS = {
+    "writer": ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", f"PRAGMA cache_size=-{WRITER_CACHE_KIB}",
+               SORT_THREADS),
+    "fastest": ("PRAGMA page_size=16384", "PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF",
+                "PRAGMA locking_mode=EXCLUSIVE", "PRAGMA cache_size=-1048576", "PRAGMA temp_store=MEMORY",
+                SORT_THREADS),
+}
+
+
+def _connect(path: Path, settings: str = "writer") -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", f"PRAGMA cache_size=-{WRITER_CACHE_KIB}",
-                   SORT_THREADS):
+    for pragma in SETTINGS[settings]:
         conn.execute(pragma)
     return conn
 
 
-def copy_store(src: Path, dst: Path, *, derived: bool = True) -> dict[str, Any]:
+def copy_store(src: Path, dst: Path, *, derived: bool = True, settings: str = "writer") -> dict[str, Any]:
     """Write every table of the store file ``src`` (without ``derived``: only the input tables)
-    into a fresh file ``dst`` of the same schema, the indexes built after; seconds (the
-    checkpoint included), rows and megabytes.
+    into a fresh file ``dst`` of the same schema, the indexes built after, with ``settings``
+    (:data:`SETTINGS`); seconds (the checkpoint included), rows and megabytes.
 
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp())
@@ -83,7 +96,7 @@ def copy_store(src: Path, dst: Path, *, derived: bool = True) -> dict[str, Any]:
     chosen = {name for kind, name, _, _ in schema if kind == "table" and (derived or name not in DERIVED)}
     for p in (dst, Path(f"{dst}-wal"), Path(f"{dst}-shm")):
         p.unlink(missing_ok=True)
-    conn = _connect(dst)
+    conn = _connect(dst, settings)
     try:
         conn.execute("ATTACH ? AS old", (str(src),))
         tables: dict[str, dict[str, float]] = {}
@@ -236,13 +249,15 @@ def apply_delta_neo4j(uri: str, auth: tuple[str, str], delta: Path) -> dict[str,
     return {"seconds": round(seconds, 3), "statements": steps}
 
 
-def measure(store: Path, delta: Path | None, work: Path, keep: bool = False) -> dict[str, Any]:
+def measure(store: Path, delta: Path | None, work: Path, keep: bool = False,
+            settings: str = "writer") -> dict[str, Any]:
     """Every floor of the store folder ``store`` (and of ``delta`` on it), scratch files in
-    ``work``; with ``keep``, ``work`` keeps the store's copy (``copy.sqlite3``) and, as a store
-    folder, the copy ``delta`` was applied to."""
+    ``work``, the copies written with ``settings``; with ``keep``, ``work`` keeps the store's
+    copy (``copy.sqlite3``) and, as a store folder, the copy ``delta`` was applied to."""
     work.mkdir(parents=True, exist_ok=True)
     src, dst = store / FILE, work / "copy.sqlite3"
-    res: dict[str, Any] = {"input": copy_store(src, dst, derived=False), "store": copy_store(src, dst)}
+    res: dict[str, Any] = {"settings": settings, "input": copy_store(src, dst, derived=False, settings=settings),
+                           "store": copy_store(src, dst, settings=settings)}
     if not keep:
         dst.unlink()
     if delta is not None:
@@ -271,6 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--delta", type=Path, help="a folder as `relmap ingest --update` takes it")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "floor", help="scratch folder")
     ap.add_argument("--json", type=Path, help="write every number here")
+    ap.add_argument("--settings", choices=sorted(SETTINGS), default="writer",
+                    help="the copies' SQLite settings: the store writer's (default), or the fastest SQLite "
+                    "writes a file at all (no journal, no sync, 1 GiB cache, 16 KiB pages)")
     ap.add_argument("--keep", action="store_true", help="keep the copies in --out (copy.sqlite3; the store "
                     "DELTA was applied to, as a store folder)")
     args = ap.parse_args(argv)
@@ -285,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not (args.store / FILE).exists():
         ap.error(f"{args.store} holds no {FILE}: give the folder of an embedded store (relmap ingest --store)")
-    res = measure(args.store, args.delta, args.out, args.keep)
+    res = measure(args.store, args.delta, args.out, args.keep, args.settings)
     print(report(res))
     if args.json:
         args.json.write_text(json.dumps(res, indent=2) + "\n")

@@ -195,6 +195,11 @@ def test_floor_writes_what_an_update_writes(store_spec: str, backend: str, tmp_p
         assert res["input"]["rows"] == sum(n for t, n in counts.items() if t not in DERIVED) < sum(counts.values())
         assert set(res["input"]["tables"]) == set(counts) - set(DERIVED)
         assert res["delta"]["rows_written"] > 0 and "delta:" in proc.stdout
+        fastest = floor.copy_store(store_file, tmp_path / "fastest.sqlite3", settings="fastest")
+        assert {t: v["rows"] for t, v in fastest["tables"].items()} == counts
+        with sqlite3.connect(tmp_path / "fastest.sqlite3") as fast:
+            assert fast.execute("PRAGMA page_size").fetchone()[0] == 16384
+        fast.close()
         floored = str(tmp_path / "out")
     else:
         floor_cmd("--neo4j", store_spec)
