@@ -13,9 +13,12 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
+from graph.model import Dataset, Friendship, pair
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ["analysis", "ingest", "dashboard", "load", "dashboard_load", "imports", "team_reach", "refresh", "bulk", "pages", "floor"]
@@ -125,13 +128,9 @@ def test_pages_names_what_an_update_rewrites(example: tuple[Path, Path], tmp_pat
     assert "organisations" not in rows and "people" not in rows, "one interaction added rewrites no org or person"
 
 
-def _interactions_friendships_people(before: "Dataset") -> "Dataset":
+def _interactions_friendships_people(before: Dataset) -> Dataset:
     """``before`` with an interaction removed, one moved to another date, one added, a
     friendship removed and one added, a person retitled: what ``bench.floor`` writes."""
-    from datetime import timedelta
-
-    from graph.model import Dataset, Friendship, pair
-
     inter = sorted(before.interactions, key=lambda i: i.id)
     first, moved = inter[0], inter[1]
     added = inter[2]._replace(id="I-FLOOR-1")
@@ -141,7 +140,7 @@ def _interactions_friendships_people(before: "Dataset") -> "Dataset":
     person = sorted(before.people, key=lambda p: p.id)[0]
     return Dataset(organisations=list(before.organisations),
                    people=[p._replace(title="Floor Tester") if p.id == person.id else p for p in before.people],
-                   friendships=[*before.friendships[1:], new],
+                   friendships=[*list(before.friendships)[1:], new],
                    interactions=[*(i._replace(date=i.date - timedelta(days=1)) if i.id == moved.id else i
                                    for i in before.interactions if i.id != first.id), added],
                    accounts=list(before.accounts), deals=list(before.deals))
