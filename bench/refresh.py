@@ -415,13 +415,13 @@ def report(res: dict[str, Any]) -> str:
             target = f"full<={TARGETS['sqlite_import']}x" if name == "sqlite" else "full<=1.0x"
             row(what, b["seconds"], b if "peak_rss_mb" in b else None, target)
             lines.append(f"{'':<8}{'    full load / baseline':<44}{full / b['seconds']:9.2f}")
+        elif not res.get("skip_baselines"):
+            lines.append(f"{label:<8}4 baseline: not run (see the log)")
         f = s.get("floor")
         if f:
             row("5 floor: the store's rows into a fresh file", f["store"]["seconds"], None, "")
             row("    the input tables and indexes alone", f["input"]["seconds"], None, "")
             row("    DELTA's input rows applied to a copy", f["delta"]["seconds"], None, "")
-        elif not res.get("skip_baselines"):
-            lines.append(f"{label:<8}4 baseline: not run (see the log)")
     lines += ["", "targets"]
     for r in res["ratios"]:
         op = "<=" if r["at_most"] else ">="

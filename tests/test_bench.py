@@ -212,3 +212,32 @@ def test_floor_writes_what_an_update_writes(store_spec: str, backend: str, tmp_p
     assert result.exit_code == 0, result.output
     with open_store(store_spec) as s:
         assert s.dump() == by_floor
+
+
+def test_refresh_report_says_which_baselines_and_floors_ran() -> None:
+    """A store with its baseline and no floors (Neo4j) is not reported as missing its baseline;
+    the embedded store's floors stand beside its ``.import`` and in the targets."""
+    from bench.refresh import ratios, report
+
+    def step(seconds: float) -> dict[str, object]:
+        return {"seconds": seconds, "peak_rss_mb": 100.0, "relmap_seconds": seconds - 0.2}
+
+    def store(full: float, baseline: float) -> dict[str, object]:
+        return {"full": step(full), "dry_run": step(full / 4), "reingest": step(full / 2), "update": step(full / 5),
+                "rest_seconds": full / 4, "baseline": {"seconds": baseline}, "checks": {}}
+
+    res: dict[str, object] = {"people": 1000, "seed": 1, "as_of": AS_OF, "code": {"commit": "0" * 40, "modified": []},
+                              "data_rows": {"people": 1000}, "expected_changes": {}, "skip_baselines": False,
+                              "sqlite": store(40.0, 2.0), "neo4j": store(400.0, 200.0)}
+    res["sqlite"]["floor"] = {"store": {"seconds": 14.0}, "input": {"seconds": 7.0},  # type: ignore[index]
+                              "delta": {"seconds": 1.5}}
+    res["ratios"] = ratios(res)
+    text = report(res)
+    assert "not run" not in text, text
+    assert "Neo4j   4 baseline: Neo4j LOAD CSV" in text and "SQLite  5 floor: the store's rows" in text
+    assert "Neo4j   5 floor" not in text
+    got = {r["name"]: r["value"] for r in res["ratios"]}  # type: ignore[union-attr]
+    assert got["SQLite floor: the store's rows / sqlite3 .import"] == 7.0
+    assert got["SQLite floor: DELTA's input rows / (a full load at 3x .import)"] == 0.25
+    del res["neo4j"]["baseline"]  # type: ignore[attr-defined]
+    assert "Neo4j   4 baseline: not run (see the log)" in report(res)
