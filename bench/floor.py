@@ -43,14 +43,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from graph.store.sqlite.sql import DERIVED
+from graph.model import TABLES
+from graph.store.sqlite.sql import DERIVED, KEY_COLUMNS
+from graph.store.sqlite.store import FILE_NAME as FILE
 from graph.store.sqlite.store import SORT_THREADS, WRITER_CACHE_KIB
 
 ROOT = Path(__file__).resolve().parent.parent
-FILE = "relmap.sqlite3"
 #: Each input file's table and the columns of its key, as ``removals.csv`` names a row.
-KEYS = {"organisations": ("id",), "people": ("id",), "friendships": ("person_a", "person_b"),
-        "interactions": ("id",), "accounts": ("org_id", "rep_id"), "deals": ("id",)}
+KEYS = {t: KEY_COLUMNS.get(t, ("id",)) for t in TABLES}
 
 
 #: The embedded writer's settings (``graph.store.sqlite.store``), and the fastest SQLite writes a

@@ -21,8 +21,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from graph.store.sqlite.store import FILE_NAME as FILE
+
 ROOT = Path(__file__).resolve().parent.parent
-FILE = "relmap.sqlite3"
 
 
 def owners(path: Path) -> dict[int, str]:
